@@ -1,0 +1,189 @@
+"""Meetings (plenary, provincial, zone, table), their registrations and their iCalendar identity.
+
+A meeting's date may still be "to be confirmed": ``date`` is then empty and ``date_note`` says
+what is known (e.g. "ottobre–novembre 2017"). Times are optional because the sources often give
+only the day; nothing is invented to fill the gap.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from patto.models import ActorCategory
+
+
+class MeetingKind(models.TextChoices):
+    PLENARY = "plenary", _("Plenaria")
+    PROVINCIAL = "provincial", _("Provinciale")
+    ZONE = "zone", _("Di zona")
+    TABLE = "table", _("Di tavolo")
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("In programma")
+    HELD = "held", _("Svolto")
+    CANCELLED = "cancelled", _("Annullato")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, today=None):
+        """Scheduled meetings from today on, and those whose date is still to be confirmed."""
+        today = today or timezone.localdate()
+        return self.filter(status=MeetingStatus.SCHEDULED).filter(
+            Q(date__gte=today) | Q(date__isnull=True)
+        )
+
+    def past(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(date__lt=today)
+
+
+class Meeting(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    programme = models.ForeignKey(
+        "patto.Programme", on_delete=models.CASCADE, related_name="meetings",
+        verbose_name=_("programma"),
+    )
+    phase = models.ForeignKey(
+        "patto.Phase", on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings",
+        verbose_name=_("fase"),
+    )
+    kind = models.CharField(_("tipo"), max_length=12, choices=MeetingKind.choices)
+    title = models.CharField(_("titolo"), max_length=300)
+    date = models.DateField(_("data"), null=True, blank=True)
+    date_note = models.CharField(
+        _("nota sulla data"), max_length=200, blank=True,
+        help_text=_("Quello che si sa quando la data è ancora da confermare."),
+    )
+    start_time = models.TimeField(_("ora di inizio"), null=True, blank=True)
+    end_time = models.TimeField(_("ora di fine"), null=True, blank=True)
+    venue = models.CharField(_("luogo"), max_length=300, blank=True)
+    address = models.CharField(_("indirizzo"), max_length=300, blank=True)
+    municipality = models.ForeignKey(
+        "zone.Municipality", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="meetings", verbose_name=_("comune"),
+    )
+    province = models.ForeignKey(
+        "zone.Province", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="meetings", verbose_name=_("provincia"),
+    )
+    zone = models.ForeignKey(
+        "zone.Zone", on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings",
+        verbose_name=_("zona omogenea"),
+    )
+    tables = models.ManyToManyField(
+        "tavoli.ThematicTable", blank=True, related_name="meetings",
+        verbose_name=_("tavoli coinvolti"),
+    )
+    audiences = models.JSONField(
+        _("rivolto a"), default=list, blank=True,
+        help_text=_("Categorie di partecipanti a cui l'incontro è rivolto."),
+    )
+    agenda = models.TextField(_("ordine del giorno"), blank=True, help_text=_("Markdown."))
+    status = models.CharField(
+        _("stato"), max_length=12, choices=MeetingStatus.choices,
+        default=MeetingStatus.SCHEDULED,
+    )
+    minutes = models.TextField(_("verbale"), blank=True, help_text=_("Markdown."))
+    minutes_file = models.FileField(_("verbale (PDF)"), upload_to="verbali/", blank=True)
+    attendance = models.PositiveIntegerField(_("partecipanti"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("posti disponibili"), null=True, blank=True, help_text=_("Vuoto: senza limite.")
+    )
+    source = models.CharField(_("fonte"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("date").asc(nulls_last=True), "start_time", "title"]
+        verbose_name = _("incontro")
+        verbose_name_plural = _("incontri")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | (Q(start_time__isnull=False) & Q(end_time__gt=models.F("start_time"))),
+                name="meeting_ends_after_it_starts",
+                violation_error_message=_("L'incontro deve finire dopo l'inizio."),
+            ),
+            models.CheckConstraint(
+                condition=Q(date__isnull=False) | Q(start_time__isnull=True),
+                name="meeting_time_needs_date",
+                violation_error_message=_("Un orario richiede una data."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(date__isnull=False),
+                name="meeting_held_has_date",
+                violation_error_message=_("Un incontro svolto deve avere una data."),
+            ),
+        ]
+        indexes = [
+            # Meeting.objects.upcoming() per programme, the home page's "next meetings"
+            models.Index(fields=["programme", "status", "date"], name="meeting_prog_status_date"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_date_to_be_confirmed(self):
+        return self.date is None
+
+    def get_audiences_display(self):
+        labels = dict(ActorCategory.choices)
+        return [labels.get(value, value) for value in self.audiences]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        unknown = [a for a in self.audiences if a not in ActorCategory.values]
+        if unknown:
+            raise ValidationError(
+                {"audiences": _("Categorie sconosciute: %(list)s") % {"list": ", ".join(unknown)}}
+            )
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confermata")
+    WAITING = "waiting", _("In lista d'attesa")
+    CANCELLED = "cancelled", _("Annullata")
+
+
+class Registration(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="registrations",
+        verbose_name=_("incontro"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations",
+        verbose_name=_("persona"),
+    )
+    body_name = models.CharField(_("ente"), max_length=200, blank=True)
+    actor_category = models.CharField(
+        _("categoria"), max_length=40, choices=ActorCategory.choices, blank=True
+    )
+    status = models.CharField(
+        _("stato"), max_length=12, choices=RegistrationStatus.choices,
+        default=RegistrationStatus.CONFIRMED,
+    )
+    attended = models.BooleanField(_("presente"), null=True, blank=True)
+    created_at = models.DateTimeField(_("iscritta il"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "created_at"]
+        verbose_name = _("iscrizione")
+        verbose_name_plural = _("iscrizioni")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"], name="registration_one_per_person",
+                violation_error_message=_("Sei già iscritto a questo incontro."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.meeting}"

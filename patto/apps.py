@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PattoConfig(AppConfig):
+    name = "patto"
+    verbose_name = _("Programmi e versioni del piano")

@@ -1,0 +1,22 @@
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class FrozenVersionError(ValidationError):
+    """Raised on any attempt to change the content of a version that is no longer a draft."""
+
+    def __init__(self, version=None):
+        if version is not None:
+            message = _(
+                "La versione %(number)s è %(status)s: il suo contenuto non si può più "
+                "modificare. Create una nuova versione per cambiarlo."
+            ) % {"number": version.number, "status": version.get_status_display().lower()}
+        else:
+            message = _(
+                "Questa versione non è più una bozza: il suo contenuto non si può più modificare."
+            )
+        super().__init__(message, code="frozen_version")
+
+
+class TransitionError(ValidationError):
+    """Raised when a state change is not allowed from the current state."""

@@ -1,0 +1,367 @@
+"""The programme (a Patto or a Piano), its phases, its plan versions and their lifecycle, and the
+zones' validations."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ActorCategory(models.TextChoices):
+    """Who takes part: the audiences the 2017 Patto meetings were addressed to."""
+
+    LOCAL_ADMINISTRATOR = "amministratori_locali", _("Amministratori locali")
+    MANAGING_BODY = "enti_gestori", _("Enti gestori dei servizi socio-assistenziali")
+    THIRD_SECTOR = "terzo_settore", _("Volontariato e terzo settore")
+    COOPERATIVE = "cooperative", _("Cooperative")
+    SOCIAL_WORKER = "operatori", _("Assistenti sociali e operatori socio-sanitari")
+    HEALTH_AUTHORITY = "asl", _("ASL")
+    FAMILY_CENTRE = "centri_famiglie_antiviolenza", _("Centri per le famiglie e antiviolenza")
+    CIVIL_SERVICE = "servizio_civile", _("Enti del servizio civile")
+    HOUSING = "atc_edilizia_sociale", _("ATC e imprese di edilizia sociale")
+    CITIZEN = "cittadini", _("Cittadini")
+    BUSINESS = "imprese", _("Imprese e liberi professionisti")
+    PUBLIC_BODY = "enti_pubblici", _("Enti pubblici")
+
+
+class User(AbstractUser):
+    """A person with an account. Logs in with the e-mail address."""
+
+    email = models.EmailField(_("indirizzo email"), unique=True)
+    body_name = models.CharField(_("ente o organizzazione"), max_length=200, blank=True)
+    actor_category = models.CharField(
+        _("categoria"), max_length=40, choices=ActorCategory.choices, blank=True
+    )
+
+    objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email or self.username
+
+    @property
+    def is_redazione(self):
+        """Regional staff: members of the Redazione group (or superusers). Runs a query."""
+        if not self.is_authenticated or not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        return self.groups.filter(name=REDAZIONE_GROUP).exists()
+
+
+REDAZIONE_GROUP = "Redazione"
+
+
+class ProgrammeKind(models.TextChoices):
+    PATTO = "patto", _("Patto")
+    PIANO = "piano", _("Piano")
+
+
+class Programme(models.Model):
+    """A programme of social policies: the regional Patto or the metropolitan Piano."""
+
+    slug = models.SlugField(_("identificativo"), max_length=80, unique=True)
+    kind = models.CharField(_("tipo"), max_length=10, choices=ProgrammeKind.choices)
+    title = models.CharField(_("titolo"), max_length=200)
+    subtitle = models.CharField(_("sottotitolo"), max_length=300, blank=True)
+    promoter = models.CharField(_("ente promotore"), max_length=200)
+    promoter_office = models.CharField(_("struttura"), max_length=300, blank=True)
+    summary = models.TextField(_("in breve"), blank=True)
+    description = models.TextField(_("descrizione"), blank=True, help_text=_("Markdown."))
+    audience = models.CharField(
+        _("rivolto a"), max_length=300, blank=True,
+        help_text=_("A chi si rivolge il programma, come lo dice il documento di origine."),
+    )
+    start_date = models.DateField(_("inizio"), null=True, blank=True)
+    end_date = models.DateField(_("fine"), null=True, blank=True)
+    validating_zones = models.ManyToManyField(
+        "zone.Zone", blank=True, related_name="programmes",
+        verbose_name=_("zone che validano"),
+        help_text=_("Se vuoto, la versione è validata dalla redazione."),
+    )
+    position = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = _("programma")
+        verbose_name_plural = _("programmi")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="programme_end_not_before_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("patto:programme", kwargs={"slug": self.slug})
+
+    def current_phase(self, today=None):
+        """The latest phase that has started by ``today``. Runs a query unless phases are
+        prefetched."""
+        today = today or timezone.localdate()
+        started = [p for p in self.phases.all() if p.start_date and p.start_date <= today]
+        return max(started, key=lambda p: (p.start_date, p.position), default=None)
+
+
+class Phase(models.Model):
+    """A step in a programme's timeline (Patto per il sociale 2015 → Nuovo patto 2017 → …)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="phases", verbose_name=_("programma")
+    )
+    position = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    title = models.CharField(_("titolo"), max_length=200)
+    description = models.TextField(_("descrizione"), blank=True, help_text=_("Markdown."))
+    start_date = models.DateField(_("inizio"), null=True, blank=True)
+    end_date = models.DateField(_("fine"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["programme", "position", "start_date"]
+        verbose_name = _("fase")
+        verbose_name_plural = _("fasi")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="phase_end_not_before_start",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "position"], name="phase_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Bozza")
+    IN_VALIDATION = "in_validation", _("In validazione")
+    CHANGES_REQUESTED = "changes_requested", _("Modifiche richieste")
+    VALIDATED = "validated", _("Validata")
+    PUBLISHED = "published", _("Pubblicata")
+    ARCHIVED = "archived", _("Archiviata")
+
+
+class PdfStatus(models.TextChoices):
+    NONE = "none", _("Non richiesto")
+    PENDING = "pending", _("In coda")
+    RENDERING = "rendering", _("In preparazione")
+    READY = "ready", _("Pronto")
+    FAILED = "failed", _("Non riuscito")
+
+
+PUBLIC_STATUSES = (
+    VersionStatus.IN_VALIDATION,
+    VersionStatus.VALIDATED,
+    VersionStatus.PUBLISHED,
+    VersionStatus.ARCHIVED,
+)
+
+
+class PlanVersionQuerySet(models.QuerySet):
+    def public(self):
+        """Versions anyone may read: the proposal under validation and every validated,
+        published or archived version. Drafts never."""
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def published(self):
+        return self.filter(status=VersionStatus.PUBLISHED)
+
+    def frozen(self):
+        return self.exclude(status=VersionStatus.DRAFT)
+
+
+class PlanVersion(models.Model):
+    """One version of a programme's plan. Only a draft can be edited; from submission on its
+    content never changes (the database refuses it too, see matrice's triggers)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="versions", verbose_name=_("programma")
+    )
+    number = models.PositiveIntegerField(_("numero"))
+    status = models.CharField(
+        _("stato"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    change_note = models.TextField(
+        _("nota di versione"), blank=True, help_text=_("Cosa cambia rispetto alla precedente.")
+    )
+    based_on = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="successors",
+        verbose_name=_("copiata da"),
+    )
+    fingerprint = models.CharField(
+        _("impronta SHA-256"), max_length=64, blank=True,
+        help_text=_("Calcolata sul contenuto quando la versione viene congelata."),
+    )
+    created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("creata da"),
+    )
+    submitted_at = models.DateTimeField(_("inviata alle zone il"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("inviata da"),
+    )
+    validated_at = models.DateTimeField(_("validata il"), null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("validata dalla redazione"),
+        help_text=_("Solo per i programmi senza zone che validano."),
+    )
+    published_at = models.DateTimeField(_("pubblicata il"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("pubblicata da"),
+    )
+    archived_at = models.DateTimeField(_("archiviata il"), null=True, blank=True)
+
+    pdf_status = models.CharField(
+        _("stato del PDF"), max_length=12, choices=PdfStatus.choices, default=PdfStatus.NONE
+    )
+    pdf_file = models.FileField(_("PDF"), upload_to="pdf/", blank=True)
+    pdf_fingerprint = models.CharField(max_length=64, blank=True)
+    pdf_error = models.TextField(_("errore del PDF"), blank=True)
+    pdf_rendered_at = models.DateTimeField(_("PDF generato il"), null=True, blank=True)
+
+    objects = PlanVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme", "-number"]
+        get_latest_by = "number"
+        verbose_name = _("versione del piano")
+        verbose_name_plural = _("versioni del piano")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="version_unique_number"
+            ),
+            # At most one version is being written, one is under validation and one is
+            # published for a programme at any time.
+            models.UniqueConstraint(
+                fields=["programme"], condition=Q(status=VersionStatus.DRAFT),
+                name="version_one_draft_per_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["programme"], condition=Q(status=VersionStatus.IN_VALIDATION),
+                name="version_one_in_validation_per_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["programme"], condition=Q(status=VersionStatus.PUBLISHED),
+                name="version_one_published_per_programme",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=VersionStatus.DRAFT) | ~Q(fingerprint=""),
+                name="version_frozen_has_fingerprint",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="version_number_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(programme)s – versione %(number)s") % {
+            "programme": self.programme.title if self.programme_id else "?",
+            "number": self.number,
+        }
+
+    @property
+    def is_draft(self):
+        return self.status == VersionStatus.DRAFT
+
+    @property
+    def is_frozen(self):
+        """True once submitted: the content can no longer change."""
+        return self.status != VersionStatus.DRAFT
+
+    @property
+    def is_public(self):
+        return self.status in PUBLIC_STATUSES
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", _("Approvata")
+    CHANGES_REQUESTED = "changes_requested", _("Modifiche richieste")
+
+
+class Validation(models.Model):
+    """A zone's decision on a version, taken by its current spokesperson."""
+
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.PROTECT, related_name="validations",
+        verbose_name=_("versione"),
+    )
+    zone = models.ForeignKey(
+        "zone.Zone", on_delete=models.PROTECT, related_name="validations",
+        verbose_name=_("zona"),
+    )
+    decision = models.CharField(_("decisione"), max_length=20, choices=Decision.choices)
+    reason = models.TextField(_("motivazione"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="validations",
+        verbose_name=_("decisa da"),
+    )
+    decided_at = models.DateTimeField(_("decisa il"), default=timezone.now)
+
+    class Meta:
+        ordering = ["version", "zone__number"]
+        verbose_name = _("validazione di zona")
+        verbose_name_plural = _("validazioni di zona")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "zone"], name="validation_one_per_zone_and_version",
+                violation_error_message=_("Questa zona ha già deciso su questa versione."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decision=Decision.APPROVED) | ~Q(reason=""),
+                name="validation_changes_need_reason",
+                violation_error_message=_("Per chiedere modifiche serve una motivazione."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.zone} – {self.get_decision_display()} ({self.version})"
+
+
+class ItemKind(models.TextChoices):
+    POLICY = "policy", _("Politica")
+    ACTION_AREA = "action_area", _("Ambito d'azione")
+    ACTION = "action", _("Azione")
+
+
+class ValidationRemark(models.Model):
+    """A remark of a zone on one item of the version it decided on. The item is named by its
+    stable key, so the remark can be found again in the next version."""
+
+    validation = models.ForeignKey(
+        Validation, on_delete=models.CASCADE, related_name="remarks",
+        verbose_name=_("validazione"),
+    )
+    item_kind = models.CharField(_("tipo di voce"), max_length=20, choices=ItemKind.choices)
+    item_key = models.UUIDField(_("chiave della voce"))
+    item_label = models.CharField(_("voce"), max_length=300)
+    text = models.TextField(_("osservazione"))
+
+    class Meta:
+        ordering = ["validation", "id"]
+        verbose_name = _("osservazione su una voce")
+        verbose_name_plural = _("osservazioni sulle voci")
+
+    def __str__(self):
+        return f"{self.item_label}: {self.text[:60]}"

@@ -1,0 +1,192 @@
+"""Thematic tables (tavoli di lavoro), their member bodies, and the contributions collected at
+tables and meetings, with what became of each one ("you said, we did")."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from patto.models import ActorCategory
+
+
+class Body(models.Model):
+    """An organisation that takes part: a comune, an ASL, a cooperative, an association…"""
+
+    name = models.CharField(_("nome"), max_length=200, unique=True)
+    category = models.CharField(
+        _("categoria"), max_length=40, choices=ActorCategory.choices, blank=True
+    )
+    province = models.ForeignKey(
+        "zone.Province", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("provincia"),
+    )
+    website = models.URLField(_("sito web"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("ente")
+        verbose_name_plural = _("enti")
+
+    def __str__(self):
+        return self.name
+
+
+class ThematicTable(models.Model):
+    """A tavolo di lavoro of a programme, opened in one of its phases."""
+
+    programme = models.ForeignKey(
+        "patto.Programme", on_delete=models.CASCADE, related_name="tables",
+        verbose_name=_("programma"),
+    )
+    phase = models.ForeignKey(
+        "patto.Phase", on_delete=models.SET_NULL, null=True, blank=True, related_name="tables",
+        verbose_name=_("fase"),
+    )
+    slug = models.SlugField(_("identificativo"), max_length=80)
+    title = models.CharField(_("titolo"), max_length=200)
+    description = models.TextField(_("descrizione"), blank=True, help_text=_("Markdown."))
+    position = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    members = models.ManyToManyField(
+        Body, through="TableMembership", blank=True, related_name="tables",
+        verbose_name=_("enti partecipanti"),
+    )
+
+    class Meta:
+        ordering = ["programme", "phase__position", "position"]
+        verbose_name = _("tavolo di lavoro")
+        verbose_name_plural = _("tavoli di lavoro")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "slug"], name="table_unique_slug"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class TableMembership(models.Model):
+    table = models.ForeignKey(
+        ThematicTable, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("tavolo"),
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("ente")
+    )
+    role = models.CharField(_("ruolo"), max_length=100, blank=True)
+    joined_on = models.DateField(_("dal"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["table", "body__name"]
+        verbose_name = _("partecipazione a un tavolo")
+        verbose_name_plural = _("partecipazioni ai tavoli")
+        constraints = [
+            models.UniqueConstraint(fields=["table", "body"], name="membership_unique_body"),
+        ]
+
+    def __str__(self):
+        return f"{self.body} – {self.table}"
+
+
+class ContributionKind(models.TextChoices):
+    PROPOSAL = "proposal", _("Proposta")
+    CRITICAL_ISSUE = "critical_issue", _("Criticità")
+    REQUEST = "request", _("Richiesta")
+
+
+class ContributionStatus(models.TextChoices):
+    RECEIVED = "received", _("Ricevuto")
+    UNDER_REVIEW = "under_review", _("In esame")
+    ACCEPTED = "accepted", _("Accolto")
+    PARTLY_ACCEPTED = "partly_accepted", _("Accolto in parte")
+    NOT_ACCEPTED = "not_accepted", _("Non accolto")
+
+
+ANSWERED_STATUSES = (
+    ContributionStatus.ACCEPTED,
+    ContributionStatus.PARTLY_ACCEPTED,
+    ContributionStatus.NOT_ACCEPTED,
+)
+
+
+class ContributionQuerySet(models.QuerySet):
+    def answered(self):
+        return self.filter(status__in=ANSWERED_STATUSES)
+
+    def waiting(self):
+        return self.exclude(status__in=ANSWERED_STATUSES)
+
+
+class Contribution(models.Model):
+    """A proposal, critical issue or request ("spunti e sollecitazioni") made at a table or a
+    meeting, and what became of it."""
+
+    programme = models.ForeignKey(
+        "patto.Programme", on_delete=models.CASCADE, related_name="contributions",
+        verbose_name=_("programma"),
+    )
+    table = models.ForeignKey(
+        ThematicTable, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="contributions", verbose_name=_("tavolo"),
+    )
+    meeting = models.ForeignKey(
+        "incontri.Meeting", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="contributions", verbose_name=_("incontro"),
+    )
+    kind = models.CharField(_("tipo"), max_length=20, choices=ContributionKind.choices)
+    title = models.CharField(_("titolo"), max_length=300)
+    text = models.TextField(_("testo"))
+    author_name = models.CharField(_("presentato da"), max_length=200, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="contributions", verbose_name=_("autore (utente registrato)"),
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions",
+        verbose_name=_("ente"),
+    )
+    actor_category = models.CharField(
+        _("categoria"), max_length=40, choices=ActorCategory.choices, blank=True
+    )
+    submitted_on = models.DateField(_("presentato il"), null=True, blank=True)
+    status = models.CharField(
+        _("esito"), max_length=20, choices=ContributionStatus.choices,
+        default=ContributionStatus.RECEIVED,
+    )
+    response = models.TextField(
+        _("risposta"), blank=True, help_text=_("Perché è stato accolto o no, e come.")
+    )
+    answered_at = models.DateTimeField(_("risposto il"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("risposto da"),
+    )
+    led_to = models.ManyToManyField(
+        "matrice.Action", blank=True, related_name="contributions",
+        verbose_name=_("azioni che ne sono nate"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_on", "-id"]
+        verbose_name = _("contributo")
+        verbose_name_plural = _("contributi")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=ANSWERED_STATUSES) | ~Q(response=""),
+                name="contribution_outcome_needs_response",
+                violation_error_message=_("Un esito va sempre motivato nella risposta."),
+            ),
+        ]
+        indexes = [
+            # the public list of a programme's contributions, filtered by outcome
+            models.Index(fields=["programme", "status"], name="contribution_prog_status"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_answered(self):
+        return self.status in ANSWERED_STATUSES

@@ -1,0 +1,169 @@
+"""The territory: provinces of Piemonte, the zone omogenee of the Città Metropolitana di Torino,
+the comuni with their ISTAT codes, and who speaks for each zone."""
+
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def search_key(text: str) -> str:
+    """Lower-case ``text`` and strip accents and apostrophes, so "ciriè" matches "Ciriè" and
+    "albiano d ivrea" matches "Albiano d'Ivrea"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    for mark in "'’`-":
+        plain = plain.replace(mark, " ")
+    return " ".join(plain.split())
+
+
+class Province(models.Model):
+    istat_code = models.CharField(_("codice ISTAT"), max_length=3, unique=True)
+    name = models.CharField(_("nome"), max_length=100)
+    abbreviation = models.CharField(_("sigla"), max_length=2, unique=True)
+    is_metropolitan_city = models.BooleanField(_("città metropolitana"), default=False)
+
+    class Meta:
+        ordering = ["istat_code"]
+        verbose_name = _("provincia")
+        verbose_name_plural = _("province")
+
+    def __str__(self):
+        return self.name
+
+
+class ZoneQuerySet(models.QuerySet):
+    def for_spokesperson(self, user, on=None):
+        """The zones ``user`` currently speaks for (on date ``on``, default today)."""
+        if not user.is_authenticated:
+            return self.none()
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(spokespersons__end_date__isnull=True) | Q(spokespersons__end_date__gte=on),
+            spokespersons__user=user,
+            spokespersons__start_date__lte=on,
+        ).distinct()
+
+
+class Zone(models.Model):
+    """A zona omogenea of the Città Metropolitana di Torino."""
+
+    number = models.PositiveSmallIntegerField(_("numero"), unique=True)
+    name = models.CharField(_("nome"), max_length=100)
+    full_name = models.CharField(_("nome esteso"), max_length=200)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="zones", verbose_name=_("provincia")
+    )
+    municipality_count_2015 = models.PositiveSmallIntegerField(
+        _("comuni secondo la delibera del 2015"), null=True, blank=True
+    )
+    source_url = models.URLField(_("fonte"), blank=True)
+
+    objects = ZoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("zona omogenea")
+        verbose_name_plural = _("zone omogenee")
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="zone_number_positive"),
+        ]
+
+    def __str__(self):
+        return _("Zona %(number)s – %(name)s") % {"number": self.number, "name": self.name}
+
+    def current_spokespersons(self, on=None):
+        """Users who speak for this zone on ``on`` (default today). Runs a query."""
+        on = on or timezone.localdate()
+        return [a.user for a in self.spokespersons.current(on).select_related("user")]
+
+
+class Municipality(models.Model):
+    """A comune of Piemonte, identified by its six-digit ISTAT code."""
+
+    istat_code = models.CharField(_("codice ISTAT"), max_length=6, unique=True)
+    name = models.CharField(_("nome"), max_length=100)
+    search_name = models.CharField(max_length=100, editable=False, db_index=True)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="municipalities",
+        verbose_name=_("provincia"),
+    )
+    zone = models.ForeignKey(
+        Zone, on_delete=models.SET_NULL, null=True, blank=True, related_name="municipalities",
+        verbose_name=_("zona omogenea"),
+    )
+    zone_source = models.URLField(_("fonte dell'assegnazione alla zona"), blank=True, max_length=500)
+    population_2011 = models.PositiveIntegerField(_("popolazione (censimento 2011)"), null=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("comune")
+        verbose_name_plural = _("comuni")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(istat_code__regex=r"^[0-9]{6}$"), name="municipality_istat_six_digits"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.province.abbreviation})" if self.province_id else self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = search_key(self.name)
+        if kwargs.get("update_fields") and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
+
+
+class SpokespersonQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on
+        )
+
+
+class SpokespersonAssignment(models.Model):
+    """Who is portavoce of a zone, and from when to when (``end_date`` is the last day in office;
+    empty while in office)."""
+
+    zone = models.ForeignKey(
+        Zone, on_delete=models.CASCADE, related_name="spokespersons", verbose_name=_("zona")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+        related_name="spokesperson_assignments", verbose_name=_("portavoce"),
+    )
+    role = models.CharField(
+        _("ruolo"), max_length=200, blank=True,
+        help_text=_("Per esempio: sindaco di un comune della zona."),
+    )
+    start_date = models.DateField(_("dal"))
+    end_date = models.DateField(_("al"), null=True, blank=True)
+
+    objects = SpokespersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["zone__number", "-start_date"]
+        verbose_name = _("portavoce di zona")
+        verbose_name_plural = _("portavoce di zona")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="spokesperson_end_not_before_start",
+                violation_error_message=_("La fine dell'incarico non può precedere l'inizio."),
+            ),
+            models.UniqueConstraint(
+                fields=["zone", "user", "start_date"], name="spokesperson_unique_start"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(user)s, portavoce della %(zone)s") % {"user": self.user, "zone": self.zone}
+
+    def is_current(self, on=None):
+        on = on or timezone.localdate()
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)
