@@ -29,11 +29,11 @@ CREATE OR REPLACE FUNCTION patto_refuse_frozen_content() RETURNS trigger AS $$
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') AND EXISTS (
       SELECT 1 FROM patto_planversion WHERE id = OLD.version_id AND status <> 'draft') THEN
-    RAISE EXCEPTION '{MESSAGE} (%)', TG_TABLE_NAME USING ERRCODE = '23000';
+    RAISE EXCEPTION USING MESSAGE = '{MESSAGE}: ' || TG_TABLE_NAME, ERRCODE = '23000';
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') AND EXISTS (
       SELECT 1 FROM patto_planversion WHERE id = NEW.version_id AND status <> 'draft') THEN
-    RAISE EXCEPTION '{MESSAGE} (%)', TG_TABLE_NAME USING ERRCODE = '23000';
+    RAISE EXCEPTION USING MESSAGE = '{MESSAGE}: ' || TG_TABLE_NAME, ERRCODE = '23000';
   END IF;
   IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
   RETURN NEW;
@@ -44,12 +44,12 @@ BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') AND EXISTS (
       SELECT 1 FROM matrice_action a JOIN patto_planversion v ON v.id = a.version_id
       WHERE a.id = OLD.action_id AND v.status <> 'draft') THEN
-    RAISE EXCEPTION '{MESSAGE} (%)', TG_TABLE_NAME USING ERRCODE = '23000';
+    RAISE EXCEPTION USING MESSAGE = '{MESSAGE}: ' || TG_TABLE_NAME, ERRCODE = '23000';
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') AND EXISTS (
       SELECT 1 FROM matrice_action a JOIN patto_planversion v ON v.id = a.version_id
       WHERE a.id = NEW.action_id AND v.status <> 'draft') THEN
-    RAISE EXCEPTION '{MESSAGE} (%)', TG_TABLE_NAME USING ERRCODE = '23000';
+    RAISE EXCEPTION USING MESSAGE = '{MESSAGE}: ' || TG_TABLE_NAME, ERRCODE = '23000';
   END IF;
   IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
   RETURN NEW;
