@@ -4,9 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from patto import views
+from patto.health import healthz
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(

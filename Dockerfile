@@ -1,0 +1,22 @@
+# The portal's image: gunicorn for the web service, the same image runs the Celery worker.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+# WeasyPrint renders with Pango; fonts for the PDF; gettext for the catalogues.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+      libharfbuzz-subset0 fonts-dejavu-core gettext curl \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+RUN pip install --upgrade pip && pip install .
+COPY . .
+RUN DJANGO_ENV=production SECRET_KEY=build-only-not-secret ALLOWED_HOSTS=build \
+    python manage.py collectstatic --noinput \
+ && useradd --create-home --uid 1000 patto \
+ && mkdir -p /app/media && chown -R patto /app/media
+USER patto
+
+EXPOSE 8000
+CMD ["gunicorn", "patto.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]

@@ -1,0 +1,87 @@
+"""The settings read the environment in one place: the embedded default needs nothing, the
+production mode refuses to start without its secrets and passes Django's deployment checks."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CI"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120,
+    )
+
+
+def production_env(**overrides):
+    env = {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "patto.example.org",
+    }
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def test_the_embedded_default_needs_no_configuration():
+    result = manage("shell", "-v", "0", "-c", (
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, "
+        "s.EMAIL_BACKEND)"
+    ))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3", "True", "True",
+        "django.core.mail.backends.console.EmailBackend",
+    ]
+
+
+def test_database_and_redis_urls_switch_to_the_real_services():
+    result = manage(
+        "shell", "-v", "0", "-c",
+        "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], "
+        "s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, s.CACHES['default']['BACKEND'])",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/patto",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql", "False", "redis://127.0.0.1:6379/0",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    result = manage("check", **production_env(**{missing: None}))
+    assert result.returncode != 0
+    assert f"{missing} must be set when DJANGO_ENV=production" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = manage("check", **production_env(DEBUG="true"))
+    assert result.returncode != 0
+    assert "DEBUG cannot be on" in result.stderr
+
+
+def test_production_passes_the_deployment_checks_without_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_secrets_can_come_from_files(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text(secrets.token_urlsafe(50))
+    env = production_env(SECRET_KEY=None, SECRET_KEY_FILE=str(key_file))
+    result = manage("shell", "-v", "0", "-c", "from django.conf import settings; print(len(settings.SECRET_KEY))", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(len(key_file.read_text()))
