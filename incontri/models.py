@@ -43,7 +43,7 @@ class MeetingQuerySet(models.QuerySet):
 
 
 class Meeting(models.Model):
-    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    uid = models.UUIDField(_("identificativo iCalendar"), default=uuid.uuid4, editable=False, unique=True)
     programme = models.ForeignKey(
         "patto.Programme", on_delete=models.CASCADE, related_name="meetings",
         verbose_name=_("programma"),

@@ -9,10 +9,12 @@ methods refuse it here, and database triggers (see ``matrice/db_triggers.py``) r
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from patto.exceptions import FrozenVersionError
@@ -171,6 +173,10 @@ class ActionArea(VersionContent):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        if self.policy_id and self.version_id and self.policy.version_id != self.version_id:
+            raise ValidationError({"policy": _("La politica è di un'altra versione.")})
+
 
 class Action(VersionContent):
     """An action (azione) of an action area: its tools, its targets, the zones where it applies
@@ -230,6 +236,21 @@ class Action(VersionContent):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def clean(self):
+        if self.area_id and self.version_id and self.area.version_id != self.version_id:
+            raise ValidationError({"area": _("L'ambito d'azione è di un'altra versione.")})
+
+    def get_absolute_url(self):
+        """Needs ``version.programme``: select it, or set ``version`` from the view."""
+        return reverse(
+            "matrice:action",
+            kwargs={
+                "slug": self.version.programme.slug,
+                "number": self.version.number,
+                "code": self.code,
+            },
+        )
 
     @property
     def applies_everywhere(self):

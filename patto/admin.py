@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -27,8 +28,8 @@ from patto.models import (
     VersionStatus,
 )
 
-admin.site.site_header = _("Patto – amministrazione")
-admin.site.site_title = _("Patto – amministrazione")
+admin.site.site_header = _("Patto – amministrazione")  # noqa: RUF001 - Italian typography
+admin.site.site_title = _("Patto – amministrazione")  # noqa: RUF001
 admin.site.index_title = _("Gestione del portale")
 
 
@@ -50,6 +51,10 @@ def delete_selected_unless(frozen: Q, message):
     action.allowed_permissions = delete_selected.allowed_permissions
     action.short_description = delete_selected.short_description
     return action
+
+
+# Addresses typed without a scheme are taken as https (Django 6's default; silences its warning).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class VersionListFilter(admin.RelatedFieldListFilter):
@@ -241,7 +246,7 @@ class PlanVersionAdmin(admin.ModelAdmin):
         "published_by",
         "archived_at",
     )
-    pdf_fields = ("pdf_status", "pdf_file", "pdf_fingerprint", "pdf_error", "pdf_rendered_at")
+    pdf_fields = ("pdf_status", "pdf_file", "pdf_fingerprint_shown", "pdf_error", "pdf_rendered_at")
     fieldsets = (
         (None, {"fields": ("programme", "number", "based_on", "change_note", "content")}),
         (_("Ciclo di vita"), {"fields": lifecycle_fields}),
@@ -250,13 +255,17 @@ class PlanVersionAdmin(admin.ModelAdmin):
     add_fieldsets = ((None, {"fields": ("programme", "based_on", "change_note")}),)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(
-            "programme",
-            "based_on__programme",
-            "created_by",
-            "submitted_by",
-            "validated_by",
-            "published_by",
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "programme",
+                "based_on__programme",
+                "created_by",
+                "submitted_by",
+                "validated_by",
+                "published_by",
+            )
         )
 
     def get_fieldsets(self, request, obj=None):
@@ -304,6 +313,10 @@ class PlanVersionAdmin(admin.ModelAdmin):
         )
         obj.pk = created.pk
         obj.refresh_from_db()
+
+    @admin.display(description=_("impronta del contenuto del PDF"))
+    def pdf_fingerprint_shown(self, obj):
+        return obj.pdf_fingerprint  # the model field has no Italian label
 
     @admin.display(description=_("contenuto"))
     def content(self, obj):

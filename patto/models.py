@@ -237,7 +237,7 @@ class PlanVersion(models.Model):
         _("stato del PDF"), max_length=12, choices=PdfStatus.choices, default=PdfStatus.NONE
     )
     pdf_file = models.FileField(_("PDF"), upload_to="pdf/", blank=True)
-    pdf_fingerprint = models.CharField(max_length=64, blank=True)
+    pdf_fingerprint = models.CharField(_("impronta del PDF"), max_length=64, blank=True)
     pdf_error = models.TextField(_("errore del PDF"), blank=True)
     pdf_rendered_at = models.DateTimeField(_("PDF generato il"), null=True, blank=True)
 
@@ -280,6 +280,11 @@ class PlanVersion(models.Model):
             "programme": self.programme.title if self.programme_id else "?",
             "number": self.number,
         }
+
+    def get_absolute_url(self):
+        return reverse(
+            "patto:version", kwargs={"slug": self.programme.slug, "number": self.number}
+        )
 
     @property
     def is_draft(self):

@@ -96,7 +96,9 @@ class Municipality(models.Model):
         verbose_name=_("zona omogenea"),
     )
     zone_source = models.URLField(_("fonte dell'assegnazione alla zona"), blank=True, max_length=500)
-    population_2011 = models.PositiveIntegerField(_("popolazione (censimento 2011)"), null=True)
+    population_2011 = models.PositiveIntegerField(
+        _("popolazione (censimento 2011)"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
