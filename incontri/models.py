@@ -43,20 +43,30 @@ class MeetingQuerySet(models.QuerySet):
 
 
 class Meeting(models.Model):
-    uid = models.UUIDField(_("identificativo iCalendar"), default=uuid.uuid4, editable=False, unique=True)
+    uid = models.UUIDField(
+        _("identificativo iCalendar"), default=uuid.uuid4, editable=False, unique=True
+    )
     programme = models.ForeignKey(
-        "patto.Programme", on_delete=models.CASCADE, related_name="meetings",
+        "patto.Programme",
+        on_delete=models.CASCADE,
+        related_name="meetings",
         verbose_name=_("programma"),
     )
     phase = models.ForeignKey(
-        "patto.Phase", on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings",
+        "patto.Phase",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
         verbose_name=_("fase"),
     )
     kind = models.CharField(_("tipo"), max_length=12, choices=MeetingKind.choices)
     title = models.CharField(_("titolo"), max_length=300)
     date = models.DateField(_("data"), null=True, blank=True)
     date_note = models.CharField(
-        _("nota sulla data"), max_length=200, blank=True,
+        _("nota sulla data"),
+        max_length=200,
+        blank=True,
         help_text=_("Quello che si sa quando la data è ancora da confermare."),
     )
     start_time = models.TimeField(_("ora di inizio"), null=True, blank=True)
@@ -64,28 +74,46 @@ class Meeting(models.Model):
     venue = models.CharField(_("luogo"), max_length=300, blank=True)
     address = models.CharField(_("indirizzo"), max_length=300, blank=True)
     municipality = models.ForeignKey(
-        "zone.Municipality", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="meetings", verbose_name=_("comune"),
+        "zone.Municipality",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("comune"),
     )
     province = models.ForeignKey(
-        "zone.Province", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="meetings", verbose_name=_("provincia"),
+        "zone.Province",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("provincia"),
     )
     zone = models.ForeignKey(
-        "zone.Zone", on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings",
+        "zone.Zone",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
         verbose_name=_("zona omogenea"),
     )
     tables = models.ManyToManyField(
-        "tavoli.ThematicTable", blank=True, related_name="meetings",
+        "tavoli.ThematicTable",
+        blank=True,
+        related_name="meetings",
         verbose_name=_("tavoli coinvolti"),
     )
     audiences = models.JSONField(
-        _("rivolto a"), default=list, blank=True,
+        _("rivolto a"),
+        default=list,
+        blank=True,
         help_text=_("Categorie di partecipanti a cui l'incontro è rivolto."),
     )
     agenda = models.TextField(_("ordine del giorno"), blank=True, help_text=_("Markdown."))
     status = models.CharField(
-        _("stato"), max_length=12, choices=MeetingStatus.choices,
+        _("stato"),
+        max_length=12,
+        choices=MeetingStatus.choices,
         default=MeetingStatus.SCHEDULED,
     )
     minutes = models.TextField(_("verbale"), blank=True, help_text=_("Markdown."))
@@ -156,11 +184,15 @@ class RegistrationStatus(models.TextChoices):
 
 class Registration(models.Model):
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="registrations",
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="registrations",
         verbose_name=_("incontro"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="registrations",
         verbose_name=_("persona"),
     )
     body_name = models.CharField(_("ente"), max_length=200, blank=True)
@@ -168,7 +200,9 @@ class Registration(models.Model):
         _("categoria"), max_length=40, choices=ActorCategory.choices, blank=True
     )
     status = models.CharField(
-        _("stato"), max_length=12, choices=RegistrationStatus.choices,
+        _("stato"),
+        max_length=12,
+        choices=RegistrationStatus.choices,
         default=RegistrationStatus.CONFIRMED,
     )
     attended = models.BooleanField(_("presente"), null=True, blank=True)
@@ -180,7 +214,8 @@ class Registration(models.Model):
         verbose_name_plural = _("iscrizioni")
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "user"], name="registration_one_per_person",
+                fields=["meeting", "user"],
+                name="registration_one_per_person",
                 violation_error_message=_("Sei già iscritto a questo incontro."),
             ),
         ]

@@ -99,9 +99,7 @@ def _postgres_drop_statements():
 
 
 def _sqlite_frozen(row_version_sql):
-    return (
-        f"(SELECT status FROM patto_planversion WHERE id = {row_version_sql}) <> 'draft'"
-    )
+    return f"(SELECT status FROM patto_planversion WHERE id = {row_version_sql}) <> 'draft'"
 
 
 def _sqlite_statements():
@@ -121,8 +119,11 @@ def _sqlite_statements():
             f"WHEN {_sqlite_frozen('OLD.version_id')} {raise_}"
         )
     for table, column in ACTION_LINK_TABLES:
+
         def via_action(ref, column=column):
-            return _sqlite_frozen(f"(SELECT version_id FROM matrice_action WHERE id = {ref}.{column})")
+            return _sqlite_frozen(
+                f"(SELECT version_id FROM matrice_action WHERE id = {ref}.{column})"
+            )
 
         yield (
             f"CREATE TRIGGER {table}_frozen_insert BEFORE INSERT ON {table} "
@@ -140,7 +141,8 @@ def _sqlite_statements():
         "CREATE TRIGGER patto_planversion_unfreeze BEFORE UPDATE ON patto_planversion "
         "WHEN OLD.status <> 'draft' AND (NEW.status = 'draft' "
         "OR NEW.fingerprint IS NOT OLD.fingerprint) "
-        "BEGIN SELECT RAISE(ABORT, 'a frozen plan version cannot be unfrozen or re-fingerprinted'); END;"
+        "BEGIN SELECT RAISE(ABORT, "
+        "'a frozen plan version cannot be unfrozen or re-fingerprinted'); END;"
     )
 
 

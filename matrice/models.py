@@ -56,7 +56,9 @@ class VersionContent(models.Model):
     related name."""
 
     key = models.UUIDField(
-        _("chiave stabile"), default=uuid.uuid4, editable=False,
+        _("chiave stabile"),
+        default=uuid.uuid4,
+        editable=False,
         help_text=_("Uguale in tutte le versioni per la stessa voce."),
     )
     code = models.CharField(_("codice"), max_length=20)
@@ -67,18 +69,6 @@ class VersionContent(models.Model):
     class Meta:
         abstract = True
 
-    def _refuse_if_frozen(self):
-        version_ids = [self.version_id]
-        if self.pk is not None:
-            previous = type(self)._base_manager.filter(pk=self.pk).values_list(
-                "version_id", flat=True
-            ).first()
-            if previous is not None:
-                version_ids.append(previous)
-        frozen = _frozen_version_among(version_ids)
-        if frozen is not None:
-            raise FrozenVersionError(frozen)
-
     def save(self, *args, **kwargs):
         self._refuse_if_frozen()
         super().save(*args, **kwargs)
@@ -86,6 +76,21 @@ class VersionContent(models.Model):
     def delete(self, *args, **kwargs):
         self._refuse_if_frozen()
         return super().delete(*args, **kwargs)
+
+    def _refuse_if_frozen(self):
+        version_ids = [self.version_id]
+        if self.pk is not None:
+            previous = (
+                type(self)
+                ._base_manager.filter(pk=self.pk)
+                .values_list("version_id", flat=True)
+                .first()
+            )
+            if previous is not None:
+                version_ids.append(previous)
+        frozen = _frozen_version_among(version_ids)
+        if frozen is not None:
+            raise FrozenVersionError(frozen)
 
 
 def _content_constraints(prefix):
@@ -155,7 +160,9 @@ class ActionArea(VersionContent):
     """An ambito d'azione within a policy."""
 
     version = models.ForeignKey(
-        PlanVersion, on_delete=models.CASCADE, related_name="action_areas",
+        PlanVersion,
+        on_delete=models.CASCADE,
+        related_name="action_areas",
         verbose_name=_("versione"),
     )
     policy = models.ForeignKey(
@@ -186,7 +193,9 @@ class Action(VersionContent):
         PlanVersion, on_delete=models.CASCADE, related_name="actions", verbose_name=_("versione")
     )
     area = models.ForeignKey(
-        ActionArea, on_delete=models.CASCADE, related_name="actions",
+        ActionArea,
+        on_delete=models.CASCADE,
+        related_name="actions",
         verbose_name=_("ambito d'azione"),
     )
     title = models.CharField(_("titolo"), max_length=300)
@@ -198,11 +207,16 @@ class Action(VersionContent):
         Target, blank=True, related_name="actions", verbose_name=_("destinatari")
     )
     zones = models.ManyToManyField(
-        "zone.Zone", blank=True, related_name="actions", verbose_name=_("zone"),
+        "zone.Zone",
+        blank=True,
+        related_name="actions",
+        verbose_name=_("zone"),
         help_text=_("Nessuna zona: l'azione vale per tutto il territorio."),
     )
     tables = models.ManyToManyField(
-        "tavoli.ThematicTable", blank=True, related_name="actions",
+        "tavoli.ThematicTable",
+        blank=True,
+        related_name="actions",
         verbose_name=_("tavoli di provenienza"),
     )
     lead_body = models.CharField(_("ente capofila"), max_length=200, blank=True)
@@ -237,10 +251,6 @@ class Action(VersionContent):
     def __str__(self):
         return f"{self.code} {self.title}"
 
-    def clean(self):
-        if self.area_id and self.version_id and self.area.version_id != self.version_id:
-            raise ValidationError({"area": _("L'ambito d'azione è di un'altra versione.")})
-
     def get_absolute_url(self):
         """Needs ``version.programme``: select it, or set ``version`` from the view."""
         return reverse(
@@ -251,6 +261,10 @@ class Action(VersionContent):
                 "code": self.code,
             },
         )
+
+    def clean(self):
+        if self.area_id and self.version_id and self.area.version_id != self.version_id:
+            raise ValidationError({"area": _("L'ambito d'azione è di un'altra versione.")})
 
     @property
     def applies_everywhere(self):
@@ -270,7 +284,7 @@ def refuse_frozen_relation_change(sender, instance, action, reverse, model, pk_s
     elif pk_set is not None:
         version_ids = Action.objects.filter(pk__in=pk_set).values_list("version_id", flat=True)
     else:  # reverse clear(): every action linked to ``instance``
-        version_ids = getattr(instance, "actions").values_list("version_id", flat=True)
+        version_ids = instance.actions.values_list("version_id", flat=True)
     frozen = _frozen_version_among(version_ids)
     if frozen is not None:
         raise FrozenVersionError(frozen)

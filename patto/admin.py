@@ -28,8 +28,8 @@ from patto.models import (
     VersionStatus,
 )
 
-admin.site.site_header = _("Patto – amministrazione")  # noqa: RUF001 - Italian typography
-admin.site.site_title = _("Patto – amministrazione")  # noqa: RUF001
+admin.site.site_header = _("Patto – amministrazione")
+admin.site.site_title = _("Patto – amministrazione")
 admin.site.index_title = _("Gestione del portale")
 
 

@@ -77,13 +77,17 @@ class Programme(models.Model):
     summary = models.TextField(_("in breve"), blank=True)
     description = models.TextField(_("descrizione"), blank=True, help_text=_("Markdown."))
     audience = models.CharField(
-        _("rivolto a"), max_length=300, blank=True,
+        _("rivolto a"),
+        max_length=300,
+        blank=True,
         help_text=_("A chi si rivolge il programma, come lo dice il documento di origine."),
     )
     start_date = models.DateField(_("inizio"), null=True, blank=True)
     end_date = models.DateField(_("fine"), null=True, blank=True)
     validating_zones = models.ManyToManyField(
-        "zone.Zone", blank=True, related_name="programmes",
+        "zone.Zone",
+        blank=True,
+        related_name="programmes",
         verbose_name=_("zone che validano"),
         help_text=_("Se vuoto, la versione è validata dalla redazione."),
     )
@@ -141,9 +145,7 @@ class Phase(models.Model):
                 | Q(end_date__gte=models.F("start_date")),
                 name="phase_end_not_before_start",
             ),
-            models.UniqueConstraint(
-                fields=["programme", "position"], name="phase_unique_position"
-            ),
+            models.UniqueConstraint(fields=["programme", "position"], name="phase_unique_position"),
         ]
 
     def __str__(self):
@@ -203,33 +205,55 @@ class PlanVersion(models.Model):
         _("nota di versione"), blank=True, help_text=_("Cosa cambia rispetto alla precedente.")
     )
     based_on = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="successors",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
         verbose_name=_("copiata da"),
     )
     fingerprint = models.CharField(
-        _("impronta SHA-256"), max_length=64, blank=True,
+        _("impronta SHA-256"),
+        max_length=64,
+        blank=True,
         help_text=_("Calcolata sul contenuto quando la versione viene congelata."),
     )
     created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("creata da"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("creata da"),
     )
     submitted_at = models.DateTimeField(_("inviata alle zone il"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("inviata da"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inviata da"),
     )
     validated_at = models.DateTimeField(_("validata il"), null=True, blank=True)
     validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("validata dalla redazione"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("validata dalla redazione"),
         help_text=_("Solo per i programmi senza zone che validano."),
     )
     published_at = models.DateTimeField(_("pubblicata il"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("pubblicata da"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pubblicata da"),
     )
     archived_at = models.DateTimeField(_("archiviata il"), null=True, blank=True)
 
@@ -249,30 +273,29 @@ class PlanVersion(models.Model):
         verbose_name = _("versione del piano")
         verbose_name_plural = _("versioni del piano")
         constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "number"], name="version_unique_number"
-            ),
+            models.UniqueConstraint(fields=["programme", "number"], name="version_unique_number"),
             # At most one version is being written, one is under validation and one is
             # published for a programme at any time.
             models.UniqueConstraint(
-                fields=["programme"], condition=Q(status=VersionStatus.DRAFT),
+                fields=["programme"],
+                condition=Q(status=VersionStatus.DRAFT),
                 name="version_one_draft_per_programme",
             ),
             models.UniqueConstraint(
-                fields=["programme"], condition=Q(status=VersionStatus.IN_VALIDATION),
+                fields=["programme"],
+                condition=Q(status=VersionStatus.IN_VALIDATION),
                 name="version_one_in_validation_per_programme",
             ),
             models.UniqueConstraint(
-                fields=["programme"], condition=Q(status=VersionStatus.PUBLISHED),
+                fields=["programme"],
+                condition=Q(status=VersionStatus.PUBLISHED),
                 name="version_one_published_per_programme",
             ),
             models.CheckConstraint(
                 condition=Q(status=VersionStatus.DRAFT) | ~Q(fingerprint=""),
                 name="version_frozen_has_fingerprint",
             ),
-            models.CheckConstraint(
-                condition=Q(number__gte=1), name="version_number_positive"
-            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
         ]
 
     def __str__(self):
@@ -282,9 +305,7 @@ class PlanVersion(models.Model):
         }
 
     def get_absolute_url(self):
-        return reverse(
-            "patto:version", kwargs={"slug": self.programme.slug, "number": self.number}
-        )
+        return reverse("patto:version", kwargs={"slug": self.programme.slug, "number": self.number})
 
     @property
     def is_draft(self):
@@ -309,17 +330,23 @@ class Validation(models.Model):
     """A zone's decision on a version, taken by its current spokesperson."""
 
     version = models.ForeignKey(
-        PlanVersion, on_delete=models.PROTECT, related_name="validations",
+        PlanVersion,
+        on_delete=models.PROTECT,
+        related_name="validations",
         verbose_name=_("versione"),
     )
     zone = models.ForeignKey(
-        "zone.Zone", on_delete=models.PROTECT, related_name="validations",
+        "zone.Zone",
+        on_delete=models.PROTECT,
+        related_name="validations",
         verbose_name=_("zona"),
     )
     decision = models.CharField(_("decisione"), max_length=20, choices=Decision.choices)
     reason = models.TextField(_("motivazione"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="validations",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="validations",
         verbose_name=_("decisa da"),
     )
     decided_at = models.DateTimeField(_("decisa il"), default=timezone.now)
@@ -330,7 +357,8 @@ class Validation(models.Model):
         verbose_name_plural = _("validazioni di zona")
         constraints = [
             models.UniqueConstraint(
-                fields=["version", "zone"], name="validation_one_per_zone_and_version",
+                fields=["version", "zone"],
+                name="validation_one_per_zone_and_version",
                 violation_error_message=_("Questa zona ha già deciso su questa versione."),
             ),
             models.CheckConstraint(
@@ -355,7 +383,9 @@ class ValidationRemark(models.Model):
     stable key, so the remark can be found again in the next version."""
 
     validation = models.ForeignKey(
-        Validation, on_delete=models.CASCADE, related_name="remarks",
+        Validation,
+        on_delete=models.CASCADE,
+        related_name="remarks",
         verbose_name=_("validazione"),
     )
     item_kind = models.CharField(_("tipo di voce"), max_length=20, choices=ItemKind.choices)

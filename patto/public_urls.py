@@ -6,4 +6,11 @@ app_name = "patto"
 
 urlpatterns = [
     path("programmi/<slug:slug>/", views.ProgrammeDetailView.as_view(), name="programme"),
+    path("programmi/<slug:slug>/piano/", views.PublishedPlanView.as_view(), name="published"),
+    path("programmi/<slug:slug>/versioni/", views.VersionListView.as_view(), name="versions"),
+    path(
+        "programmi/<slug:slug>/versioni/<int:number>/",
+        views.VersionDetailView.as_view(),
+        name="version",
+    ),
 ]

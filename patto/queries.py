@@ -15,9 +15,7 @@ def programmes_with_timeline():
 def home_context() -> dict:
     programmes = list(programmes_with_timeline())
     published = (
-        PlanVersion.objects.published()
-        .select_related("programme")
-        .order_by("-published_at")[:5]
+        PlanVersion.objects.published().select_related("programme").order_by("-published_at")[:5]
     )
     upcoming = (
         Meeting.objects.upcoming()
@@ -40,10 +38,29 @@ def programme_context(programme: Programme) -> dict:
             (v for v in versions if v.status == VersionStatus.PUBLISHED), None
         ),
         "proposal": next((v for v in versions if v.status == VersionStatus.IN_VALIDATION), None),
-        "tables": list(programme.tables.select_related("phase").order_by("phase__position", "position")),
+        "tables": list(
+            programme.tables.select_related("phase").order_by("phase__position", "position")
+        ),
         "meetings": list(
             programme.meetings.select_related("province", "zone").order_by(
                 F("date").asc(nulls_last=True), "start_time", "title"
             )
         ),
     }
+
+
+def public_versions(programme: Programme) -> list[PlanVersion]:
+    return list(programme.versions.public().order_by("-number"))
+
+
+def validation_record(version: PlanVersion) -> list[dict]:
+    """One row per validating zone of the programme: the zone and its decision on ``version``
+    (None while it has not decided). Two queries."""
+    decisions = {
+        v.zone_id: v
+        for v in version.validations.select_related("decided_by").prefetch_related("remarks")
+    }
+    return [
+        {"zone": zone, "validation": decisions.get(zone.pk)}
+        for zone in version.programme.validating_zones.order_by("number")
+    ]

@@ -72,7 +72,10 @@ def create_version(
         raise ValidationError(_("La versione di partenza è di un altro programma."))
     number = (programme.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = PlanVersion.objects.create(
-        programme=programme, number=number, based_on=based_on, change_note=change_note,
+        programme=programme,
+        number=number,
+        based_on=based_on,
+        change_note=change_note,
         created_by=by,
     )
     if based_on is not None:
@@ -161,8 +164,11 @@ def decide_validation(
         ) from exc
     ValidationRemark.objects.bulk_create(
         ValidationRemark(
-            validation=validation, item_kind=r.item_kind, item_key=r.item_key,
-            item_label=r.item_label, text=r.text,
+            validation=validation,
+            item_kind=r.item_kind,
+            item_key=r.item_key,
+            item_label=r.item_label,
+            text=r.text,
         )
         for r in remarks
         if r.text.strip()
@@ -174,9 +180,7 @@ def decide_validation(
     else:
         expected = set(version.programme.validating_zones.values_list("pk", flat=True))
         approved = set(
-            version.validations.filter(decision=Decision.APPROVED).values_list(
-                "zone_id", flat=True
-            )
+            version.validations.filter(decision=Decision.APPROVED).values_list("zone_id", flat=True)
         )
         if expected <= approved:
             _mark_validated(version)

@@ -16,6 +16,10 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("account/", include("allauth.urls")),
     path("", include("patto.public_urls")),
+    path("programmi/<slug:slug>/versioni/<int:number>/", include("matrice.urls")),
+    path("", include("tavoli.urls")),
+    path("", include("incontri.urls")),
+    path("", include("zone.urls")),
     prefix_default_language=False,
 )
 

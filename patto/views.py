@@ -1,6 +1,12 @@
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from matrice.queries import plan_tree
 from patto import queries
+from patto.mixins import ProgrammeMixin, VersionMixin
 
 
 class HomeView(TemplateView):
@@ -19,3 +25,34 @@ class ProgrammeDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, **queries.programme_context(self.object))
+
+
+class PublishedPlanView(ProgrammeMixin, View):
+    """The programme's plan as it stands: its published version."""
+
+    def get(self, request, *args, **kwargs):
+        version = self.programme.versions.published().first()
+        if version is None:
+            raise Http404(_("Questo programma non ha ancora un piano pubblicato."))
+        return redirect(version.get_absolute_url())
+
+
+class VersionListView(ProgrammeMixin, TemplateView):
+    template_name = "patto/version_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, versions=queries.public_versions(self.programme))
+
+
+class VersionDetailView(VersionMixin, TemplateView):
+    """A public version read policy by policy, with the zones' decisions."""
+
+    template_name = "patto/version_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **kwargs,
+            policies=plan_tree(self.version),
+            validation_record=queries.validation_record(self.version),
+            other_versions=queries.public_versions(self.programme),
+        )

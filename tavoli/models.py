@@ -17,7 +17,11 @@ class Body(models.Model):
         _("categoria"), max_length=40, choices=ActorCategory.choices, blank=True
     )
     province = models.ForeignKey(
-        "zone.Province", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "zone.Province",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("provincia"),
     )
     website = models.URLField(_("sito web"), blank=True)
@@ -35,11 +39,17 @@ class ThematicTable(models.Model):
     """A tavolo di lavoro of a programme, opened in one of its phases."""
 
     programme = models.ForeignKey(
-        "patto.Programme", on_delete=models.CASCADE, related_name="tables",
+        "patto.Programme",
+        on_delete=models.CASCADE,
+        related_name="tables",
         verbose_name=_("programma"),
     )
     phase = models.ForeignKey(
-        "patto.Phase", on_delete=models.SET_NULL, null=True, blank=True, related_name="tables",
+        "patto.Phase",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tables",
         verbose_name=_("fase"),
     )
     slug = models.SlugField(_("identificativo"), max_length=80)
@@ -47,7 +57,10 @@ class ThematicTable(models.Model):
     description = models.TextField(_("descrizione"), blank=True, help_text=_("Markdown."))
     position = models.PositiveSmallIntegerField(_("ordine"), default=0)
     members = models.ManyToManyField(
-        Body, through="TableMembership", blank=True, related_name="tables",
+        Body,
+        through="TableMembership",
+        blank=True,
+        related_name="tables",
         verbose_name=_("enti partecipanti"),
     )
 
@@ -65,7 +78,9 @@ class ThematicTable(models.Model):
 
 class TableMembership(models.Model):
     table = models.ForeignKey(
-        ThematicTable, on_delete=models.CASCADE, related_name="memberships",
+        ThematicTable,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("tavolo"),
     )
     body = models.ForeignKey(
@@ -120,27 +135,45 @@ class Contribution(models.Model):
     meeting, and what became of it."""
 
     programme = models.ForeignKey(
-        "patto.Programme", on_delete=models.CASCADE, related_name="contributions",
+        "patto.Programme",
+        on_delete=models.CASCADE,
+        related_name="contributions",
         verbose_name=_("programma"),
     )
     table = models.ForeignKey(
-        ThematicTable, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="contributions", verbose_name=_("tavolo"),
+        ThematicTable,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("tavolo"),
     )
     meeting = models.ForeignKey(
-        "incontri.Meeting", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="contributions", verbose_name=_("incontro"),
+        "incontri.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("incontro"),
     )
     kind = models.CharField(_("tipo"), max_length=20, choices=ContributionKind.choices)
     title = models.CharField(_("titolo"), max_length=300)
     text = models.TextField(_("testo"))
     author_name = models.CharField(_("presentato da"), max_length=200, blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="contributions", verbose_name=_("autore (utente registrato)"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("autore (utente registrato)"),
     )
     body = models.ForeignKey(
-        Body, on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions",
+        Body,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
         verbose_name=_("ente"),
     )
     actor_category = models.CharField(
@@ -148,7 +181,9 @@ class Contribution(models.Model):
     )
     submitted_on = models.DateField(_("presentato il"), null=True, blank=True)
     status = models.CharField(
-        _("esito"), max_length=20, choices=ContributionStatus.choices,
+        _("esito"),
+        max_length=20,
+        choices=ContributionStatus.choices,
         default=ContributionStatus.RECEIVED,
     )
     response = models.TextField(
@@ -156,11 +191,17 @@ class Contribution(models.Model):
     )
     answered_at = models.DateTimeField(_("risposto il"), null=True, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("risposto da"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("risposto da"),
     )
     led_to = models.ManyToManyField(
-        "matrice.Action", blank=True, related_name="contributions",
+        "matrice.Action",
+        blank=True,
+        related_name="contributions",
         verbose_name=_("azioni che ne sono nate"),
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -38,10 +38,15 @@ def test_one_validation_per_version_and_zone():
         status=VersionStatus.IN_VALIDATION, fingerprint="a" * 64
     )
     zone, user = ZoneFactory(), UserFactory()
-    Validation.objects.create(version=version, zone=zone, decision=Decision.APPROVED, decided_by=user)
+    Validation.objects.create(
+        version=version, zone=zone, decision=Decision.APPROVED, decided_by=user
+    )
     with refused("validation_one_per_zone_and_version"), transaction.atomic():
         Validation.objects.create(
-            version=version, zone=zone, decision=Decision.CHANGES_REQUESTED, reason="No",
+            version=version,
+            zone=zone,
+            decision=Decision.CHANGES_REQUESTED,
+            reason="No",
             decided_by=user,
         )
 
@@ -50,8 +55,11 @@ def test_asking_for_changes_needs_a_reason():
     version = PlanVersionFactory()
     with refused("validation_changes_need_reason"), transaction.atomic():
         Validation.objects.create(
-            version=version, zone=ZoneFactory(), decision=Decision.CHANGES_REQUESTED,
-            reason="", decided_by=UserFactory(),
+            version=version,
+            zone=ZoneFactory(),
+            decision=Decision.CHANGES_REQUESTED,
+            reason="",
+            decided_by=UserFactory(),
         )
 
 
@@ -107,7 +115,9 @@ def test_only_one_draft_and_one_published_version_per_programme():
     with refused("version_one_draft_per_programme"), transaction.atomic():
         PlanVersionFactory(programme=programme, number=2)
     with refused("version_unique_number"), transaction.atomic():
-        PlanVersion.objects.filter(programme=programme).update(status="published", fingerprint="b" * 64)
+        PlanVersion.objects.filter(programme=programme).update(
+            status="published", fingerprint="b" * 64
+        )
         PlanVersionFactory(programme=programme, number=1, status="archived", fingerprint="c" * 64)
 
 

@@ -17,7 +17,11 @@ def manage(*args, **env):
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -32,21 +36,32 @@ def production_env(**overrides):
 
 
 def test_the_embedded_default_needs_no_configuration():
-    result = manage("shell", "-v", "0", "-c", (
-        "from django.conf import settings as s; "
-        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, "
-        "s.EMAIL_BACKEND)"
-    ))
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        (
+            "from django.conf import settings as s; "
+            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, "
+            "s.EMAIL_BACKEND)"
+        ),
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.sqlite3", "True", "True",
+        "django.db.backends.sqlite3",
+        "True",
+        "True",
         "django.core.mail.backends.console.EmailBackend",
     ]
 
 
 def test_database_and_redis_urls_switch_to_the_real_services():
     result = manage(
-        "shell", "-v", "0", "-c",
+        "shell",
+        "-v",
+        "0",
+        "-c",
         "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], "
         "s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, s.CACHES['default']['BACKEND'])",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/patto",
@@ -54,7 +69,9 @@ def test_database_and_redis_urls_switch_to_the_real_services():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.postgresql", "False", "redis://127.0.0.1:6379/0",
+        "django.db.backends.postgresql",
+        "False",
+        "redis://127.0.0.1:6379/0",
         "django.core.cache.backends.redis.RedisCache",
     ]
 
@@ -82,6 +99,13 @@ def test_secrets_can_come_from_files(tmp_path):
     key_file = tmp_path / "secret_key"
     key_file.write_text(secrets.token_urlsafe(50))
     env = production_env(SECRET_KEY=None, SECRET_KEY_FILE=str(key_file))
-    result = manage("shell", "-v", "0", "-c", "from django.conf import settings; print(len(settings.SECRET_KEY))", **env)
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings; print(len(settings.SECRET_KEY))",
+        **env,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(len(key_file.read_text()))

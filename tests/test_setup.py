@@ -22,7 +22,11 @@ COUNTS = (
 def run(env, *args):
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
     return result.stdout
@@ -38,10 +42,17 @@ def set_up_twice(database_url):
     first = json.loads(run(env, "shell", "-v", "0", "-c", COUNTS))
     run(env, "load_demo")
     second = json.loads(run(env, "shell", "-v", "0", "-c", COUNTS))
-    home = run(env, "shell", "-v", "0", "-c", (
-        "from django.test import Client; r = Client().get('/'); "
-        "print(r.status_code); print(r.content.decode())"
-    ))
+    home = run(
+        env,
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        (
+            "from django.test import Client; r = Client().get('/'); "
+            "print(r.status_code); print(r.content.decode())"
+        ),
+    )
     return first, second, home
 
 

@@ -88,14 +88,25 @@ class Municipality(models.Model):
     name = models.CharField(_("nome"), max_length=100)
     search_name = models.CharField(max_length=100, editable=False, db_index=True)
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, related_name="municipalities",
+        Province,
+        on_delete=models.PROTECT,
+        related_name="municipalities",
         verbose_name=_("provincia"),
     )
     zone = models.ForeignKey(
-        Zone, on_delete=models.SET_NULL, null=True, blank=True, related_name="municipalities",
+        Zone,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="municipalities",
         verbose_name=_("zona omogenea"),
     )
-    zone_source = models.URLField(_("fonte dell'assegnazione alla zona"), blank=True, max_length=500)
+    zone_source = models.CharField(
+        _("fonte dell'assegnazione alla zona"),
+        blank=True,
+        max_length=500,
+        help_text=_("Indirizzo della fonte, eventualmente seguito da una nota."),
+    )
     population_2011 = models.PositiveIntegerField(
         _("popolazione (censimento 2011)"), null=True, blank=True
     )
@@ -123,9 +134,7 @@ class Municipality(models.Model):
 class SpokespersonQuerySet(models.QuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
-        return self.filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on
-        )
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
 
 
 class SpokespersonAssignment(models.Model):
@@ -136,11 +145,15 @@ class SpokespersonAssignment(models.Model):
         Zone, on_delete=models.CASCADE, related_name="spokespersons", verbose_name=_("zona")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-        related_name="spokesperson_assignments", verbose_name=_("portavoce"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="spokesperson_assignments",
+        verbose_name=_("portavoce"),
     )
     role = models.CharField(
-        _("ruolo"), max_length=200, blank=True,
+        _("ruolo"),
+        max_length=200,
+        blank=True,
         help_text=_("Per esempio: sindaco di un comune della zona."),
     )
     start_date = models.DateField(_("dal"))

@@ -92,8 +92,11 @@ def test_a_zone_asking_for_changes_stops_the_validation(programme_with_zones, st
     version = services.submit_version(version=draft_with_content(programme), by=staff)
     action = Action.objects.get(version=version)
     validation = services.decide_validation(
-        version=version, zone=zones[0], by=spokespersons[0],
-        decision=Decision.CHANGES_REQUESTED, reason="Manca la zona 3 nell'azione.",
+        version=version,
+        zone=zones[0],
+        by=spokespersons[0],
+        decision=Decision.CHANGES_REQUESTED,
+        reason="Manca la zona 3 nell'azione.",
         remarks=[services.Remark(ItemKind.ACTION, str(action.key), action.title, "Da rivedere")],
     )
     assert validation.remarks.get().item_key == action.key
@@ -109,15 +112,16 @@ def test_asking_for_changes_without_a_reason_is_refused(programme_with_zones, st
     version = services.submit_version(version=draft_with_content(programme), by=staff)
     with pytest.raises(ValidationError, match="motivo"):
         services.decide_validation(
-            version=version, zone=zones[0], by=spokespersons[0],
-            decision=Decision.CHANGES_REQUESTED, reason="   ",
+            version=version,
+            zone=zones[0],
+            by=spokespersons[0],
+            decision=Decision.CHANGES_REQUESTED,
+            reason="   ",
         )
     assert not version.validations.exists()
 
 
-def test_a_zone_decides_once_and_only_through_its_current_spokesperson(
-    programme_with_zones, staff
-):
+def test_a_zone_decides_once_and_only_through_its_current_spokesperson(programme_with_zones, staff):
     programme, zones, spokespersons = programme_with_zones
     version = services.submit_version(version=draft_with_content(programme), by=staff)
     former = SpokespersonFactory(

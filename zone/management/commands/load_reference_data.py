@@ -1,0 +1,67 @@
+"""Load the provinces, comuni and zone omogenee shipped in the reference data directory."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from zone.services import load_reference_data
+
+
+class Command(BaseCommand):
+    help = _(
+        "Carica province, comuni, zone omogenee e appartenenze note dai file CSV dei dati di "
+        "riferimento. Si può rieseguire: scrive solo ciò che è cambiato."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--data-dir",
+            type=Path,
+            default=None,
+            help=_("Cartella dei file CSV (predefinita: REFERENCE_DATA_DIR)."),
+        )
+
+    def handle(self, *args, data_dir=None, **options):
+        data_dir = Path(data_dir or settings.REFERENCE_DATA_DIR)
+        try:
+            counts = load_reference_data(data_dir=data_dir)
+        except ValidationError as error:
+            for message in error.messages:
+                self.stderr.write(message)
+            raise CommandError(_("Dati di riferimento non caricati.")) from error
+
+        self.stdout.write(_("Dati di riferimento da %(dir)s:") % {"dir": data_dir})
+        lines = {
+            "provinces": _(
+                "  Province: %(created)s nuove, %(updated)s aggiornate, %(unchanged)s invariate"
+            ),
+            "zones": _(
+                "  Zone omogenee: %(created)s nuove, %(updated)s aggiornate, "
+                "%(unchanged)s invariate"
+            ),
+            "municipalities": _(
+                "  Comuni: %(created)s nuovi, %(updated)s aggiornati, %(unchanged)s invariati"
+            ),
+            "memberships": _(
+                "  Comuni assegnati a una zona: %(created)s nuovi, %(updated)s con la fonte "
+                "aggiunta, %(unchanged)s invariati"
+            ),
+        }
+        for kind, line in lines.items():
+            self.stdout.write(line % counts[kind])
+        if counts["memberships"]["kept"]:
+            self.stdout.write(
+                _(
+                    "  Comuni lasciati nella zona data dal foglio ufficiale, diversa da quella "
+                    "dei dati di riferimento: %(kept)s"
+                )
+                % counts["memberships"]
+            )
+        if any(c["created"] or c["updated"] for c in counts.values()):
+            self.stdout.write(self.style.SUCCESS(_("Dati di riferimento aggiornati.")))
+        else:
+            message = _("Nessuna modifica: i dati erano già aggiornati.")
+            self.stdout.write(self.style.SUCCESS(message))
