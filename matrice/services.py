@@ -103,8 +103,12 @@ def copy_content(*, source, target) -> None:
     def clone(model, fields, extra=None):
         rows = list(model.objects.filter(version=source).order_by("pk"))
         copies = [
-            model(version=target, key=row.key, **{f: getattr(row, f) for f in fields},
-                  **(extra(row) if extra else {}))
+            model(
+                version=target,
+                key=row.key,
+                **{f: getattr(row, f) for f in fields},
+                **(extra(row) if extra else {}),
+            )
             for row in rows
         ]
         model.objects.bulk_create(copies)
@@ -123,8 +127,16 @@ def copy_content(*, source, target) -> None:
     actions = clone(
         Action,
         [
-            "code", "title", "description", "lead_body", "partners", "start_date",
-            "end_date", "budget", "indicators", "position",
+            "code",
+            "title",
+            "description",
+            "lead_body",
+            "partners",
+            "start_date",
+            "end_date",
+            "budget",
+            "indicators",
+            "position",
         ],
         extra=lambda row: {"area": areas[row.area_id]},
     )
@@ -132,8 +144,9 @@ def copy_content(*, source, target) -> None:
     def clone_links(through, column, mapping=None):
         links = through.objects.filter(action__version=source).values_list("action_id", column)
         through.objects.bulk_create(
-            through(action_id=actions[action_id].pk,
-                    **{column: mapping[other].pk if mapping else other})
+            through(
+                action_id=actions[action_id].pk, **{column: mapping[other].pk if mapping else other}
+            )
             for action_id, other in links
         )
 

@@ -64,3 +64,13 @@ def validation_record(version: PlanVersion) -> list[dict]:
         {"zone": zone, "validation": decisions.get(zone.pk)}
         for zone in version.programme.validating_zones.order_by("number")
     ]
+
+
+def programmes_with_versions():
+    return Programme.objects.prefetch_related(
+        Prefetch(
+            "versions",
+            queryset=PlanVersion.objects.public().order_by("-number"),
+            to_attr="public_versions",
+        )
+    )

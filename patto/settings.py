@@ -188,6 +188,10 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Patto <noreply@patto.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the accessibility statement tells people to report a problem (AgID's feedback mechanism).
+ACCESSIBILITY_FEEDBACK_EMAIL = env.str(
+    "ACCESSIBILITY_FEEDBACK_EMAIL", default="accessibilita@patto.localhost"
+)
 
 # Languages --------------------------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -55,4 +56,22 @@ class VersionDetailView(VersionMixin, TemplateView):
             policies=plan_tree(self.version),
             validation_record=queries.validation_record(self.version),
             other_versions=queries.public_versions(self.programme),
+        )
+
+
+class OpenDataView(TemplateView):
+    """What can be downloaded, in which format, under which licence."""
+
+    template_name = "patto/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, programmes=queries.programmes_with_versions())
+
+
+class AccessibilityView(TemplateView):
+    template_name = "patto/accessibility.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **kwargs, feedback_email=settings.ACCESSIBILITY_FEEDBACK_EMAIL
         )

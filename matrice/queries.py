@@ -1,0 +1,142 @@
+"""Reads of a version's content for the public pages. Each function runs a fixed number of
+queries whatever the size of the version."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from matrice.models import Action, ActionArea, Policy, Target, Tool
+from patto.models import PUBLIC_STATUSES, PlanVersion
+from tavoli.models import Contribution
+
+
+def actions_with_relations(version):
+    return (
+        Action.objects.filter(version=version)
+        .select_related("area", "area__policy")
+        .prefetch_related(
+            Prefetch("tools", queryset=Tool.objects.order_by("position", "code")),
+            Prefetch("targets", queryset=Target.objects.order_by("position", "code")),
+            "zones",
+            "tables",
+        )
+        .order_by("area__policy__position", "area__position", "position", "code")
+    )
+
+
+def plan_tree(version) -> list[Policy]:
+    """Policies → action areas → actions of ``version``, each action with its tools, targets
+    and zones. Six queries."""
+    actions = Prefetch(
+        "actions",
+        queryset=Action.objects.order_by("position", "code").prefetch_related(
+            Prefetch("tools", queryset=Tool.objects.order_by("position", "code")),
+            Prefetch("targets", queryset=Target.objects.order_by("position", "code")),
+            "zones",
+        ),
+    )
+    areas = Prefetch(
+        "action_areas",
+        queryset=ActionArea.objects.order_by("position", "code").prefetch_related(actions),
+    )
+    return list(
+        Policy.objects.filter(version=version).order_by("position", "code").prefetch_related(areas)
+    )
+
+
+@dataclass
+class Matrix:
+    """Tools (rows) × targets (columns); each cell holds the actions that use that tool for that
+    target."""
+
+    tools: list
+    targets: list
+    cells: dict = field(default_factory=dict)  # (tool_pk, target_pk) -> [Action]
+    action_count: int = 0
+
+    def rows(self):
+        for tool in self.tools:
+            yield (
+                tool,
+                [(target, self.cells.get((tool.pk, target.pk), [])) for target in self.targets],
+            )
+
+    @property
+    def empty_cells(self):
+        return sum(
+            1
+            for tool in self.tools
+            for target in self.targets
+            if not self.cells.get((tool.pk, target.pk))
+        )
+
+
+def build_matrix(version, policy: Policy | None = None) -> Matrix:
+    """The tools × targets matrix of ``version`` (or of one of its policies). Five queries."""
+    actions = Action.objects.filter(version=version).order_by("position", "code")
+    if policy is not None:
+        actions = actions.filter(area__policy=policy)
+    actions = {a.pk: a for a in actions.only("pk", "code", "title", "version_id")}
+    tool_links = Action.tools.through.objects.filter(action_id__in=actions.keys()).values_list(
+        "action_id", "tool_id"
+    )
+    target_links = Action.targets.through.objects.filter(action_id__in=actions.keys()).values_list(
+        "action_id", "target_id"
+    )
+    targets_of = {}
+    for action_id, target_id in target_links:
+        targets_of.setdefault(action_id, []).append(target_id)
+    cells = {}
+    for action_id, tool_id in tool_links:
+        for target_id in targets_of.get(action_id, ()):
+            cells.setdefault((tool_id, target_id), []).append(actions[action_id])
+    for cell in cells.values():
+        cell.sort(key=lambda a: a.code)
+    tools = list(Tool.objects.filter(version=version).order_by("position", "code"))
+    targets = list(Target.objects.filter(version=version).order_by("position", "code"))
+    if policy is not None:  # only the rows and columns this policy uses
+        used_tools = {tool_id for tool_id, _ in cells}
+        used_targets = {target_id for _, target_id in cells}
+        tools = [t for t in tools if t.pk in used_tools]
+        targets = [t for t in targets if t.pk in used_targets]
+    return Matrix(tools=tools, targets=targets, cells=cells, action_count=len(actions))
+
+
+def action_detail(version, code):
+    return actions_with_relations(version).filter(code=code).first()
+
+
+def versions_of_item(action) -> list[PlanVersion]:
+    """The public versions in which an item with the same stable key appears."""
+    return list(
+        PlanVersion.objects.filter(
+            status__in=PUBLIC_STATUSES,
+            actions__key=action.key,
+            programme_id=action.version.programme_id,
+        ).order_by("-number")
+    )
+
+
+def contributions_behind(action):
+    """Contributions that led to this action, in this or any version (matched by key)."""
+    return list(
+        Contribution.objects.filter(
+            led_to__key=action.key, programme_id=action.version.programme_id
+        )
+        .select_related("table", "meeting", "body")
+        .distinct()
+        .order_by("-submitted_on", "-id")
+    )
+
+
+def search_filter(text: str) -> Q:
+    q = Q()
+    for word in text.split():
+        q &= (
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(code__iexact=word)
+            | Q(lead_body__icontains=word)
+            | Q(partners__icontains=word)
+        )
+    return q

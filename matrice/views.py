@@ -1,0 +1,81 @@
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+
+from matrice import opendata, queries
+from matrice.filters import ActionFilterSet
+from matrice.models import Policy
+from patto.mixins import VersionMixin
+
+
+class MatrixView(VersionMixin, TemplateView):
+    """Tools × targets, for the whole plan or for one policy (``?politica=<code>``)."""
+
+    template_name = "matrice/matrix.html"
+
+    def get_context_data(self, **kwargs):
+        policies = list(Policy.objects.filter(version=self.version).order_by("position", "code"))
+        policy = None
+        code = self.request.GET.get("politica")
+        if code:
+            policy = next((p for p in policies if p.code == code), None)
+            if policy is None:
+                raise Http404(_("Politica non trovata."))
+        return super().get_context_data(
+            **kwargs,
+            policies=policies,
+            policy=policy,
+            matrix=queries.build_matrix(self.version, policy),
+        )
+
+
+class ActionListView(VersionMixin, FilterView):
+    template_name = "matrice/action_list.html"
+    filterset_class = ActionFilterSet
+    paginate_by = 25
+    context_object_name = "actions"
+
+    def get_queryset(self):
+        return queries.actions_with_relations(self.version)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["version"] = self.version
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        context["is_filtered"] = any(v for k, v in self.request.GET.items() if k != "page")
+        return context
+
+
+class ActionDetailView(VersionMixin, TemplateView):
+    template_name = "matrice/action_detail.html"
+
+    def get_context_data(self, **kwargs):
+        action = queries.action_detail(self.version, self.kwargs["code"])
+        if action is None:
+            raise Http404(_("Azione non trovata."))
+        action.version = self.version
+        return super().get_context_data(
+            **kwargs,
+            action=action,
+            versions=queries.versions_of_item(action),
+            contributions=queries.contributions_behind(action),
+        )
+
+
+class ActionsOpenDataView(VersionMixin, View):
+    """``azioni.csv`` / ``azioni.json``: every action of a public version."""
+
+    format = "csv"
+
+    def get(self, request, *args, **kwargs):
+        if self.format == "json":
+            return opendata.actions_json(self.version, request)
+        return opendata.actions_csv(self.version, request)
