@@ -45,6 +45,7 @@ class VersionContentQuerySet(models.QuerySet):
         return super().delete()
 
     def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
         frozen = _frozen_version_among(obj.version_id for obj in objs)
         if frozen is not None:
             raise FrozenVersionError(frozen)

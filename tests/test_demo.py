@@ -1,0 +1,252 @@
+"""``manage.py load_demo``: what it builds from the seeds, the demo accounts, idempotency and the
+production guard."""
+
+import csv
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from incontri.models import Meeting, MeetingKind, MeetingStatus
+from matrice.models import Action, ActionArea, Policy, Target, Tool
+from matrice.services import compute_fingerprint
+from patto.demo import DEMO_ACCOUNTS, TARGETS, TOOLS
+from patto.models import (
+    REDAZIONE_GROUP,
+    ActorCategory,
+    Decision,
+    ItemKind,
+    Programme,
+    User,
+    VersionStatus,
+)
+from tavoli.models import ANSWERED_STATUSES, Contribution, ContributionStatus, ThematicTable
+from zone.models import Zone
+
+pytestmark = pytest.mark.django_db
+
+PATTO = "patto-sviluppo-comunita-solidali"
+PIANO = "piano-sociale-metropolitano"
+
+# As the seeds name them.
+TABLES_2015 = [
+    "Integrazione socio-sanitaria",
+    "Contrasto alla povertà e inclusione sociale",
+    "Politiche di sostegno alle responsabilità familiari",
+    "Sportelli di accesso alla rete dei servizi territoriali",
+]
+TABLES_2017 = [
+    "Lotta alla povertà e politiche per l'inclusione sociale",
+    "Politiche di sostegno alle responsabilità familiari",
+    "Dalla politica della casa alle politiche per l'abitare",
+    "Servizio civile universale",
+    "Integrazione socio-sanitaria: politiche per non auto-sufficienze e disabilità",
+]
+POLICIES = [
+    "Sostegno alle Famiglie, ai Minori e alla Genitorialità",
+    "Inclusione sociale e Contrasto alla povertà",
+    "Integrazione socio-sanitaria",
+    "Sostegno alla cultura della cittadinanza e delle pari opportunità",
+    "Pubbliche Tutele",
+]
+
+
+def run_load_demo(*args):
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo():
+    return run_load_demo()
+
+
+def row_counts():
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def test_builds_both_programmes(demo):
+    patto = Programme.objects.get(slug=PATTO)
+    piano = Programme.objects.get(slug=PIANO)
+    assert (patto.kind, patto.promoter) == ("patto", "Regione Piemonte")
+    assert (
+        patto.promoter_office == "Assessorato alle Politiche sociali, della famiglia e della casa"
+    )
+    assert str(patto.end_date) == "2019-12-31"
+    assert not patto.validating_zones.exists()
+    assert (piano.kind, piano.promoter) == ("piano", "Città Metropolitana di Torino")
+    assert set(piano.validating_zones.all()) == set(Zone.objects.all())
+    assert piano.validating_zones.count() == 11
+
+
+def test_patto_phases_and_tables(demo):
+    patto = Programme.objects.get(slug=PATTO)
+    phases = list(patto.phases.order_by("position"))
+    assert [p.title for p in phases] == [
+        "Patto per il sociale",
+        "Un nuovo Patto per il sociale",
+        "Patto di sviluppo di comunità solidali",
+    ]
+    assert str(phases[1].start_date) == "2017-07-05"
+    tables = ThematicTable.objects.filter(programme=patto).order_by("position")
+    assert [t.title for t in tables if t.phase == phases[0]] == TABLES_2015
+    assert [t.title for t in tables if t.phase == phases[1]] == TABLES_2017
+
+
+def test_meetings_come_from_the_csv(demo):
+    meetings = Meeting.objects.filter(programme__slug=PATTO)
+    assert meetings.count() == 10
+    assert meetings.filter(kind=MeetingKind.PLENARY).count() == 1
+    assert meetings.filter(kind=MeetingKind.PROVINCIAL).count() == 9
+    undated = meetings.filter(date__isnull=True)
+    assert undated.count() == 4
+    assert all(m.date_note and m.status == MeetingStatus.SCHEDULED for m in undated)
+    assert all(m.status == MeetingStatus.HELD for m in meetings.filter(date__isnull=False))
+
+    plenary = meetings.get(kind=MeetingKind.PLENARY)
+    assert (str(plenary.date), plenary.venue) == ("2017-07-05", "Torino, Campus Luigi Einaudi")
+    assert plenary.title.startswith("Un nuovo Patto per il sociale")
+
+    with (django_settings.REFERENCE_DATA_DIR / "incontri_2017.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        if row["data"]:
+            assert meetings.filter(date=row["data"], source=row["fonte"]).exists()
+    assert meetings.filter(province__name="Torino", kind=MeetingKind.PROVINCIAL).count() == 2
+    assert meetings.get(title="Incontro provinciale di Cuneo").province.name == "Cuneo"
+    assert all(m.province_id for m in meetings.filter(kind=MeetingKind.PROVINCIAL))
+    for meeting in meetings:
+        assert meeting.audiences
+        assert set(meeting.audiences) <= set(ActorCategory.values)
+        assert ActorCategory.HOUSING in meeting.audiences
+
+
+def test_piano_versions_and_validations(demo):
+    piano = Programme.objects.get(slug=PIANO)
+    v1 = piano.versions.get(number=1)
+    v2 = piano.versions.get(number=2)
+
+    assert v1.status == VersionStatus.PUBLISHED
+    assert list(Policy.objects.filter(version=v1).values_list("title", flat=True)) == POLICIES
+    assert ActionArea.objects.filter(version=v1).count() == 12
+    assert 25 <= Action.objects.filter(version=v1).count() <= 35
+    assert v1.fingerprint == compute_fingerprint(v1)
+    assert v1.validations.filter(decision=Decision.APPROVED).count() == 11
+    assert v1.published_at.year == 2016
+
+    assert v2.status == VersionStatus.IN_VALIDATION
+    assert v2.based_on == v1
+    assert v2.change_note
+    decided = set(v2.validations.values_list("zone__number", flat=True))
+    assert decided and decided != set(range(1, 12))
+    assert not decided & {1, 5}
+    assert not v2.validations.exclude(decision=Decision.APPROVED).exists()
+    remark = v2.validations.get(remarks__isnull=False).remarks.get()
+    assert remark.item_kind == ItemKind.ACTION
+    assert Action.objects.filter(version=v2, key=remark.item_key).exists()
+
+    # v2 adds some actions, removes one and rewrites one.
+    keys_v1 = dict(Action.objects.filter(version=v1).values_list("key", "description"))
+    keys_v2 = dict(Action.objects.filter(version=v2).values_list("key", "description"))
+    assert len(keys_v2.keys() - keys_v1.keys()) in (2, 3)
+    assert len(keys_v1.keys() - keys_v2.keys()) == 1
+    assert sum(keys_v1[k] != keys_v2[k] for k in keys_v1.keys() & keys_v2.keys()) == 1
+
+    # Zone 1's demo spokesperson can still decide on v2.
+    zone_1 = Zone.objects.get(number=1)
+    spokesperson = User.objects.get(email="portavoce.zona1@demo.patto.localhost")
+    assert list(Zone.objects.for_spokesperson(spokesperson)) == [zone_1]
+
+
+def test_illustrative_content_says_so(demo):
+    assert Action.objects.exists()
+    for action in Action.objects.all():
+        assert "Azione illustrativa" in action.description, action
+    for area in ActionArea.objects.all():
+        assert "a titolo illustrativo" in area.description, area
+    illustrative = {code for code, _name, quote in (*TOOLS, *TARGETS) if quote is None}
+    assert illustrative
+    for item in [*Tool.objects.all(), *Target.objects.all()]:
+        if item.code in illustrative:
+            assert "illustrativa" in item.description, item
+        else:
+            assert item.description.startswith("Dal documento del Piano"), item
+    for contribution in Contribution.objects.all():
+        assert "Contributo illustrativo" in contribution.text
+        assert "(esempio)" in contribution.author_name
+
+
+def test_contributions_with_every_outcome(demo):
+    contributions = Contribution.objects.all()
+    assert 12 <= contributions.count() <= 20
+    assert set(contributions.values_list("status", flat=True)) == set(ContributionStatus.values)
+    for contribution in contributions.filter(status__in=ANSWERED_STATUSES):
+        assert contribution.response.strip()
+        assert contribution.answered_by.is_redazione
+    piano_accepted = contributions.filter(programme__slug=PIANO, status=ContributionStatus.ACCEPTED)
+    assert piano_accepted.exists()
+    assert all(c.led_to.exists() for c in piano_accepted)
+    assert contributions.filter(programme__slug=PATTO, table__isnull=False).exists()
+    assert contributions.filter(programme__slug=PATTO, meeting__isnull=False).exists()
+
+
+def test_demo_accounts_log_in(demo):
+    for account in DEMO_ACCOUNTS:
+        user = authenticate(username=account.email, password=account.password)
+        assert user is not None and user.email == account.email
+        assert account.email in demo and account.password in demo
+
+        client = Client()
+        assert client.login(email=account.email, password=account.password)
+
+        client = Client()
+        response = client.post(
+            "/account/login/", {"login": account.email, "password": account.password}
+        )
+        assert response.status_code == 302, account.email
+        assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_roles_of_the_demo_accounts(demo):
+    admin = User.objects.get(email="admin@demo.patto.localhost")
+    staff = User.objects.get(email="redazione@demo.patto.localhost")
+    citizen = User.objects.get(email="cittadino@demo.patto.localhost")
+    assert admin.is_superuser
+    assert staff.groups.filter(name=REDAZIONE_GROUP).exists() and not staff.is_superuser
+    assert staff.is_redazione
+    assert not citizen.is_redazione and not citizen.is_staff
+    assert not Zone.objects.for_spokesperson(citizen).exists()
+    zone_5 = User.objects.get(email="portavoce.zona5@demo.patto.localhost")
+    assert [z.number for z in Zone.objects.for_spokesperson(zone_5)] == [5]
+    # the other zones' spokespersons exist but cannot log in
+    other = User.objects.get(email="portavoce.zona3@demo.patto.localhost")
+    assert not other.has_usable_password()
+    assert all(zone.current_spokespersons() for zone in Zone.objects.all())
+
+
+def test_second_run_changes_nothing(demo):
+    before = row_counts()
+    output = run_load_demo()
+    assert row_counts() == before
+    assert "Nessun dato nuovo" in output
+    assert "admin@demo.patto.localhost" in output
+
+
+def test_refuses_to_run_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="--allow-production"):
+        run_load_demo()
+    assert not Programme.objects.exists()
+    assert not User.objects.exists()
+
+
+def test_runs_in_production_only_when_allowed(settings):
+    settings.PRODUCTION = True
+    run_load_demo("--allow-production")
+    assert Programme.objects.count() == 2
