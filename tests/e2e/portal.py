@@ -1,0 +1,93 @@
+"""A real portal process for end-to-end tests and screenshots: a fresh database (SQLite file, or
+a new PostgreSQL database when DATABASE_URL points at PostgreSQL), migrated and loaded with the
+demo content, served by Django's server on a free port of the loopback interface."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _database(workdir: Path):
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        base, _, _name = url.rpartition("/")
+        name = f"patto_e2e_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"{base}/{name}"
+        finally:
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        yield f"sqlite:///{workdir / 'e2e.sqlite3'}"
+
+
+@contextlib.contextmanager
+def running_portal(workdir: Path, extra_env: dict | None = None):
+    """Yield the base URL of a portal serving the demo content."""
+    with _database(workdir) as database_url:
+        env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+        env.update(
+            DATABASE_URL=database_url,
+            MEDIA_ROOT=str(workdir / "media"),
+            PYTHONUNBUFFERED="1",
+            **(extra_env or {}),
+        )
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        for args in (["migrate", "--noinput", "-v", "0"], ["load_demo"]):
+            subprocess.run(manage + args, env=env, check=True, capture_output=True, timeout=600)
+        port = _free_port()
+        log = open(workdir / "server.log", "w")  # noqa: SIM115 - closed below
+        server = subprocess.Popen(
+            [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(f"{base_url}/healthz", timeout=2)
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(
+                            "the portal did not start:\n" + (workdir / "server.log").read_text()
+                        ) from None
+                    time.sleep(0.3)
+            yield base_url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            log.close()

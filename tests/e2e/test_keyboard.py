@@ -1,0 +1,54 @@
+"""With the keyboard alone a person reaches the main content, the filters and the downloads."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PLAN = "/programmi/piano-sociale-metropolitano/versioni/1"
+
+
+def focused(page):
+    return page.evaluate(
+        """() => { const e = document.activeElement;
+        return {tag: e.tagName, id: e.id, text: (e.innerText || e.value || '').trim(),
+                href: e.getAttribute('href') || '', name: e.getAttribute('name') || ''}; }"""
+    )
+
+
+def tab_until(page, predicate, limit=120):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if predicate(element):
+            return element
+    raise AssertionError("not reachable with Tab")
+
+
+def test_skip_link_leads_to_the_main_content(page, portal_url):
+    page.goto(portal_url + "/")
+    page.keyboard.press("Tab")
+    first = focused(page)
+    assert first["href"] == "#main-content" and "contenuto" in first["text"].lower()
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "main-content"
+
+
+def test_filters_are_reachable_and_usable_with_the_keyboard(page, portal_url):
+    page.goto(portal_url + PLAN + "/azioni/")
+    tab_until(page, lambda e: e["name"] == "q")
+    page.keyboard.type("sportello")
+    tab_until(page, lambda e: e["name"] == "politica")
+    button = tab_until(page, lambda e: e["tag"] == "BUTTON" and "filtri" in e["text"].lower())
+    assert button
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "q=sportello" in page.url
+
+
+def test_download_links_are_reachable_with_the_keyboard(page, portal_url):
+    page.goto(portal_url + "/dati-aperti/")
+    link = tab_until(page, lambda e: e["href"].endswith("azioni.csv"))
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename.endswith(".csv")
+    assert link
