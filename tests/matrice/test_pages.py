@@ -1,0 +1,195 @@
+"""The public plan pages: the plan policy by policy, the matrix, the filterable action list and
+the action page. Drafts never show; query counts stay the same as the plan grows."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from patto.models import PlanVersion, VersionStatus
+from tests.factories import (
+    ActionAreaFactory,
+    ActionFactory,
+    ContributionFactory,
+    PlanVersionFactory,
+    PolicyFactory,
+    ProgrammeFactory,
+    TargetFactory,
+    ThematicTableFactory,
+    ToolFactory,
+    ZoneFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def build_version(actions=3, status=VersionStatus.PUBLISHED, programme=None, number=1):
+    """A version with two policies, a few tools and targets, and ``actions`` actions."""
+    programme = programme or ProgrammeFactory(slug="piano")
+    version = PlanVersionFactory(programme=programme, number=number)
+    tools = [ToolFactory(version=version, code=f"S{i}", name=f"Strumento {i}") for i in range(3)]
+    targets = [
+        TargetFactory(version=version, code=f"D{i}", name=f"Destinatari {i}") for i in range(3)
+    ]
+    zones = [ZoneFactory(), ZoneFactory()]
+    table = ThematicTableFactory(programme=programme, slug="casa")
+    policies = [PolicyFactory(version=version, code=str(i), title=f"Politica {i}") for i in (1, 2)]
+    areas = [
+        ActionAreaFactory(policy=p, version=version, code=f"{p.code}.1", title=f"Ambito {p.code}")
+        for p in policies
+    ]
+    for i in range(actions):
+        action = ActionFactory(
+            area=areas[i % 2],
+            version=version,
+            code=f"{areas[i % 2].code}.{i}",
+            title=f"Azione numero {i}",
+            description=f"Testo {'casa' if i == 0 else 'lavoro'}",
+        )
+        action.tools.add(tools[i % 3])
+        action.targets.add(targets[(i + 1) % 3])
+        if i % 2:
+            action.zones.add(zones[0])
+        action.tables.add(table)
+    PlanVersion.objects.filter(pk=version.pk).update(status=status, fingerprint="e" * 64)
+    version.refresh_from_db()
+    return version
+
+
+def url(name, version, *args):
+    return reverse(name, args=[version.programme.slug, version.number, *args])
+
+
+def test_the_plan_reads_policy_by_policy(client):
+    version = build_version()
+    page = client.get(version.get_absolute_url()).content.decode()
+    assert "1. Politica 1" in page and "2. Politica 2" in page
+    assert "Azione numero 0" in page and "Strumento 0" in page
+    assert page.index("Politica 1") < page.index("Politica 2")
+
+
+def test_drafts_are_never_public(client):
+    version = build_version(status=VersionStatus.DRAFT)
+    action_code = version.actions.first().code
+    for address in [
+        version.get_absolute_url(),
+        url("matrice:matrix", version),
+        url("matrice:actions", version),
+        url("matrice:action", version, action_code),
+        url("matrice:actions_csv", version),
+        url("matrice:actions_json", version),
+    ]:
+        assert client.get(address).status_code == 404, address
+    assert (
+        "Versione 1"
+        not in client.get(reverse("patto:versions", args=[version.programme.slug])).content.decode()
+    )
+
+
+def test_a_proposal_is_public_and_says_so(client):
+    version = build_version(status=VersionStatus.IN_VALIDATION)
+    page = client.get(version.get_absolute_url()).content.decode()
+    assert "Proposta" in page and "le zone omogenee la stanno validando" in page
+
+
+def test_the_matrix_crosses_tools_and_targets(client):
+    version = build_version(actions=6)
+    page = client.get(url("matrice:matrix", version)).content.decode()
+    assert "Strumento 0" in page and "Destinatari 1" in page
+    # action 0 uses tool S0 for target D1: its cell links to the filtered list
+    assert "?strumento=S0&amp;destinatari=D1" in page
+    per_policy = client.get(url("matrice:matrix", version) + "?politica=2").content.decode()
+    assert "Azione numero 1" in per_policy and "Azione numero 0" not in per_policy
+    assert client.get(url("matrice:matrix", version) + "?politica=9").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "absent"),
+    [
+        ("q=casa", ["Azione numero 0"], ["Azione numero 1"]),
+        ("politica=2", ["Azione numero 1"], ["Azione numero 0"]),
+        ("ambito=1.1", ["Azione numero 0", "Azione numero 2"], ["Azione numero 1"]),
+        ("strumento=S1", ["Azione numero 1"], ["Azione numero 0"]),
+        ("destinatari=D1", ["Azione numero 0", "Azione numero 3"], ["Azione numero 1"]),
+        ("tavolo=casa", ["Azione numero 0", "Azione numero 1"], []),
+    ],
+)
+def test_the_action_list_filters(client, query, expected, absent):
+    version = build_version(actions=4)
+    page = client.get(url("matrice:actions", version) + "?" + query).content.decode()
+    for title in expected:
+        assert title in page, (query, title)
+    for title in absent:
+        assert title not in page, (query, title)
+
+
+def test_filtering_by_zone_includes_actions_for_the_whole_territory(client):
+    version = build_version(actions=4)
+    zone = version.actions.filter(zones__isnull=False).first().zones.get()
+    page = client.get(url("matrice:actions", version) + f"?zona={zone.number}").content.decode()
+    assert "4 azioni trovate" in page
+
+
+def test_an_unknown_filter_value_is_a_form_error_not_a_crash(client):
+    version = build_version()
+    response = client.get(url("matrice:actions", version) + "?strumento=NOPE&zona=abc")
+    assert response.status_code == 200
+    assert "Scegli un&#x27;opzione valida" in response.content.decode()
+
+
+def test_the_action_page_says_where_it_came_from(client):
+    version = build_version()
+    action = version.actions.order_by("code").first()
+    contribution = ContributionFactory(
+        programme=version.programme, title="Più sportelli", status="accepted", response="Sì"
+    )
+    contribution.led_to.add(action)
+    page = client.get(url("matrice:action", version, action.code)).content.decode()
+    assert action.title in page and "Più sportelli" in page and "Accolto" in page
+    assert "Versione 1" in page
+
+
+def test_open_data_of_a_version(client):
+    version = build_version(actions=3)
+    csv_response = client.get(url("matrice:actions_csv", version))
+    assert csv_response["Content-Type"].startswith("text/csv")
+    lines = csv_response.content.decode().splitlines()
+    assert lines[0].startswith("code,key,title,policy_code")
+    assert len(lines) == 4
+    data = json.loads(client.get(url("matrice:actions_json", version)).content)
+    assert data["version"]["fingerprint"] == "e" * 64
+    assert {a["code"] for a in data["actions"]} == set(
+        version.actions.values_list("code", flat=True)
+    )
+    assert data["licence"] == "CC BY 4.0"
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "queries"),
+    [
+        ("patto:version", (), 12),
+        ("patto:versions", (), 3),
+        ("matrice:matrix", (), 9),
+        ("matrice:actions", (), 16),
+        ("matrice:actions_csv", (), 7),
+        ("matrice:action", ("first",), 10),
+    ],
+)
+@pytest.mark.parametrize("size", [3, 30])
+def test_query_counts_do_not_grow_with_the_plan(
+    client, django_assert_num_queries, name, args, queries, size
+):
+    version = build_version(actions=size)
+    if args == ("first",):
+        args = (version.actions.order_by("code").first().code,)
+    if name == "patto:version":
+        address = version.get_absolute_url()
+    elif name == "patto:versions":
+        address = reverse(name, args=[version.programme.slug])
+    else:
+        address = url(name, version, *args)
+    with django_assert_num_queries(queries):
+        assert (
+            client.get(address + ("?strumento=S1" if name == "matrice:actions" else "")).status_code
+            == 200
+        )
