@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -52,6 +53,8 @@ def _test_settings(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     # hashing strength is not under test; the slow default would dominate the suite's time
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # a request to an /en/ page leaves English active in this thread: start each test in Italian
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -1,0 +1,231 @@
+"""iCalendar (RFC 5545) export of meetings, for one meeting or a programme's feed.
+
+The ``icalendar`` package writes the text (CRLF line ends, folding at 75 octets, escaping of
+``,`` ``;`` ``\\`` and newlines); this module decides what goes in it:
+
+- a meeting whose date is to be confirmed is never exported (there is nothing to put in a
+  calendar);
+- with a start time the event is timed in Europe/Rome (with its VTIMEZONE); without one it is an
+  all-day event (``DTSTART;VALUE=DATE`` and the next day as ``DTEND``); an end is written only
+  when the sources give one;
+- the UID is the meeting's stable ``uid``, so re-importing or refreshing updates the event
+  instead of duplicating it; a cancelled meeting keeps its UID and says ``STATUS:CANCELLED``.
+"""
+
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from incontri.models import Meeting, MeetingStatus
+from patto.markdown import render_markdown
+
+TZID = "Europe/Rome"
+ROME = ZoneInfo(TZID)
+PRODID = "-//Regione Piemonte//Patto - politiche sociali partecipate//IT"
+UID_DOMAIN = "patto"
+REFRESH = datetime.timedelta(hours=12)
+
+UrlFor = Callable[[Meeting], str]
+
+
+def meeting_calendar(meeting: Meeting, *, url_for: UrlFor, now=None) -> bytes:
+    """A calendar holding one meeting, which must have a date."""
+    if meeting.date is None:
+        raise ValueError("A meeting whose date is to be confirmed has no calendar event.")
+    calendar = _calendar(name=meeting.title)
+    _add_events(calendar, [meeting], url_for=url_for, now=now)
+    return calendar.to_ical()
+
+
+def programme_calendar(programme, meetings: Iterable[Meeting], *, url_for: UrlFor, now=None):
+    """The feed of a programme's meetings; those without a date are left out."""
+    calendar = _calendar(
+        name=_("Incontri – %(programme)s") % {"programme": programme.title},
+        description=programme.title,
+    )
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT12H")  # Outlook's name for REFRESH-INTERVAL
+    _add_events(calendar, [m for m in meetings if m.date is not None], url_for=url_for, now=now)
+    return calendar.to_ical()
+
+
+def uid(meeting: Meeting) -> str:
+    return f"{meeting.uid}@{UID_DOMAIN}"
+
+
+def _calendar(*, name: str, description: str = "") -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", TZID)
+    if description:
+        calendar.add("x-wr-caldesc", description)
+    return calendar
+
+
+def _add_events(calendar, meetings: list[Meeting], *, url_for: UrlFor, now=None) -> None:
+    stamp = (now or timezone.now()).astimezone(datetime.UTC)
+    if any(m.start_time for m in meetings):
+        calendar.add_component(rome_vtimezone())
+    for meeting in meetings:
+        calendar.add_component(_event(meeting, url=url_for(meeting), stamp=stamp))
+
+
+def _event(meeting: Meeting, *, url: str, stamp: datetime.datetime) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", uid(meeting))
+    event.add("dtstamp", stamp)
+    if meeting.start_time:
+        event.add("dtstart", datetime.datetime.combine(meeting.date, meeting.start_time, ROME))
+        if meeting.end_time:
+            event.add("dtend", datetime.datetime.combine(meeting.date, meeting.end_time, ROME))
+    else:
+        event.add("dtstart", meeting.date)
+        event.add("dtend", meeting.date + datetime.timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    summary = meeting.title
+    if cancelled:
+        # not every calendar shows STATUS:CANCELLED: say it where everyone reads it
+        summary = _("Annullato: %(title)s") % {"title": meeting.title}
+    event.add("summary", summary)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    location = location_text(meeting)
+    if location:
+        event.add("location", location)
+    event.add("description", description_text(meeting, url))
+    event.add("url", url)
+    event.add("categories", [meeting.get_kind_display()])
+    event.add("class", "PUBLIC")
+    if meeting.created_at:
+        event.add("created", meeting.created_at.astimezone(datetime.UTC))
+    if meeting.updated_at:
+        event.add("last-modified", meeting.updated_at.astimezone(datetime.UTC))
+    return event
+
+
+def location_text(meeting: Meeting) -> str:
+    """Venue, address and comune, without repeating the comune when the venue names it."""
+    parts = [p for p in (meeting.venue, meeting.address) if p]
+    town = meeting.municipality.name if meeting.municipality_id else ""
+    if town and not any(town.casefold() in p.casefold() for p in parts):
+        parts.append(town)
+    return ", ".join(parts)
+
+
+def description_text(meeting: Meeting, url: str) -> str:
+    lines = []
+    if meeting.status == MeetingStatus.CANCELLED:
+        lines += [_("Incontro annullato."), ""]
+    agenda = markdown_to_text(meeting.agenda)
+    if agenda:
+        lines += [_("Ordine del giorno:"), agenda, ""]
+    audiences = meeting.get_audiences_display()
+    if audiences:
+        lines += [_("Rivolto a: %(list)s") % {"list": ", ".join(str(a) for a in audiences)}]
+    lines += [
+        _("Programma: %(title)s") % {"title": meeting.programme.title},
+        _("Dettagli: %(url)s") % {"url": url},
+    ]
+    return "\n".join(lines)
+
+
+def rome_vtimezone() -> icalendar.Timezone:
+    """Europe/Rome with the EU summer-time rule (in force since 1996), as calendar programs
+    write it themselves: two yearly rules instead of a list of dates."""
+    tz = icalendar.Timezone()
+    tz.add("tzid", TZID)
+    tz.add("x-lic-location", TZID)
+    for component, name, start, month, offset_from, offset_to in (
+        (icalendar.TimezoneDaylight, "CEST", datetime.datetime(1970, 3, 29, 2), 3, 1, 2),
+        (icalendar.TimezoneStandard, "CET", datetime.datetime(1970, 10, 25, 3), 10, 2, 1),
+    ):
+        rule = component()
+        rule.add("tzname", name)
+        rule.add("tzoffsetfrom", datetime.timedelta(hours=offset_from))
+        rule.add("tzoffsetto", datetime.timedelta(hours=offset_to))
+        rule.add("dtstart", start)
+        rule.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        tz.add_component(rule)
+    return tz
+
+
+class _TextExtractor(HTMLParser):
+    """Markdown's HTML as plain text: paragraphs on their own lines, list items as "- " or
+    "1. ", links followed by their address."""
+
+    BLOCKS = {"p", "div", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "ul", "ol"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.href: str | None = None
+        self.lists: list[int | None] = []  # for each open list, its counter (None: bullets)
+        self.item_started = False  # just wrote a list marker, nothing after it yet
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "li":
+            if self.lists and self.lists[-1] is not None:
+                self.lists[-1] += 1
+                marker = f"{self.lists[-1]}. "
+            else:
+                marker = "- "
+            self.parts.append("\n" + "  " * max(len(self.lists) - 1, 0) + marker)
+            self.item_started = True
+            return
+        if tag == "p" and self.lists:  # a paragraph inside a list item
+            if not self.item_started:
+                self.parts.append("\n" + "  " * len(self.lists))
+            return
+        if tag in {"ul", "ol"}:
+            self.lists.append(int(dict(attrs).get("start") or 1) - 1 if tag == "ol" else None)
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag in self.BLOCKS and not (self.lists and tag in {"ul", "ol"}):
+            self.parts.append("\n\n")
+        elif tag == "a":
+            self.href = dict(attrs).get("href")
+
+    def handle_endtag(self, tag):
+        if tag in {"ul", "ol"} and self.lists:
+            self.lists.pop()
+        if tag == "a" and self.href:
+            self.parts.append(f" ({self.href})")
+            self.href = None
+        elif tag in self.BLOCKS and not self.lists:
+            self.parts.append("\n\n")
+        elif tag in {"td", "th"}:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if data.strip() or "\n" not in data:  # not the line breaks between block tags
+            text = re.sub(r"\s+", " ", data)
+            if not self.parts or self.parts[-1].endswith(("\n", " ")):
+                text = text.lstrip()
+            self.parts.append(text)
+            self.item_started = False
+
+
+def markdown_to_text(text: str) -> str:
+    if not text.strip():
+        return ""
+    extractor = _TextExtractor()
+    extractor.feed(str(render_markdown(text)))
+    extractor.close()
+    lines = [line.rstrip() for line in "".join(extractor.parts).splitlines()]
+    out: list[str] = []
+    for line in lines:  # at most one blank line in a row, none at the ends
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)

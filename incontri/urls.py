@@ -1,0 +1,26 @@
+from django.urls import path
+
+from incontri import views
+
+app_name = "incontri"
+
+urlpatterns = [
+    path("incontri/", views.MeetingListView.as_view(), name="list"),
+    path("incontri/<int:pk>/", views.MeetingDetailView.as_view(), name="detail"),
+    path("incontri/<int:pk>.ics", views.MeetingCalendarView.as_view(), name="ics"),
+    path(
+        "programmi/<slug:slug>/incontri.ics",
+        views.ProgrammeCalendarView.as_view(),
+        name="programme_ics",
+    ),
+    path(
+        "dati-aperti/incontri.csv",
+        views.OpenDataView.as_view(format="csv"),
+        name="opendata_csv",
+    ),
+    path(
+        "dati-aperti/incontri.json",
+        views.OpenDataView.as_view(format="json"),
+        name="opendata_json",
+    ),
+]

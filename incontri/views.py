@@ -1,0 +1,122 @@
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from incontri import ical, opendata, queries
+from incontri.filters import MeetingFilterSet
+from incontri.models import Meeting
+from patto.mixins import ProgrammeMixin
+from patto.models import Programme
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+def meeting_url(request):
+    """A function giving the absolute address of a meeting's page."""
+    return lambda meeting: request.build_absolute_uri(
+        reverse("incontri:detail", kwargs={"pk": meeting.pk})
+    )
+
+
+def download(content, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+class MeetingListView(FilterView):
+    """Every meeting: those still ahead first, then the past ones; filterable."""
+
+    template_name = "incontri/meeting_list.html"
+    filterset_class = MeetingFilterSet
+    paginate_by = 20
+    context_object_name = "meetings"
+
+    def get_queryset(self):
+        return queries.meeting_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        context["is_filtered"] = any(v for k, v in self.request.GET.items() if k != "page")
+        form = self.filterset.form
+        selected = form.cleaned_data.get("programma") if form.is_valid() else None
+        context["selected_programme"] = selected
+        context["programmes"] = [selected] if selected else queries.programmes()
+        return context
+
+
+class MeetingDetailView(DetailView):
+    template_name = "incontri/meeting_detail.html"
+    context_object_name = "meeting"
+
+    def get_queryset(self):
+        return queries.meeting_detail()
+
+
+class MeetingCalendarView(View):
+    """One meeting as an .ics file. A meeting whose date is to be confirmed has none."""
+
+    def get(self, request, pk):
+        meeting = get_object_or_404(
+            Meeting.objects.select_related("programme", "municipality"), pk=pk
+        )
+        if meeting.date is None:
+            raise Http404(
+                _(
+                    "La data di questo incontro è ancora da confermare: il file per il calendario "
+                    "sarà disponibile quando la data sarà fissata."
+                )
+            )
+        content = ical.meeting_calendar(meeting, url_for=meeting_url(request))
+        name = slugify(meeting.title)[:60].strip("-") or "incontro"
+        return download(
+            content, content_type=CALENDAR_TYPE, filename=f"incontro-{meeting.pk}-{name}.ics"
+        )
+
+
+class ProgrammeCalendarView(ProgrammeMixin, View):
+    """The feed of a programme's meetings, to import or subscribe to."""
+
+    def get(self, request, slug):
+        content = ical.programme_calendar(
+            self.programme,
+            queries.calendar_meetings(self.programme),
+            url_for=meeting_url(request),
+        )
+        return download(
+            content, content_type=CALENDAR_TYPE, filename=f"incontri-{self.programme.slug}.ics"
+        )
+
+
+class OpenDataView(View):
+    """The meetings as open data, all or of one programme (``?programma=<slug>``)."""
+
+    format = "csv"
+
+    def get(self, request):
+        programme = None
+        slug = request.GET.get("programma")
+        if slug:
+            programme = get_object_or_404(Programme, slug=slug)
+        rows = opendata.records(queries.opendata_meetings(programme), meeting_url(request))
+        filename = f"incontri-{programme.slug}" if programme else "incontri"
+        if self.format == "json":
+            return download(
+                opendata.to_json(rows, programme=programme),
+                content_type="application/json; charset=utf-8",
+                filename=f"{filename}.json",
+            )
+        return download(
+            opendata.to_csv(rows),
+            content_type="text/csv; charset=utf-8",
+            filename=f"{filename}.csv",
+        )
