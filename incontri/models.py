@@ -12,7 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from patto.locking import Revisioned
 from patto.models import ActorCategory
 
 
@@ -42,7 +44,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(date__lt=today)
 
 
-class Meeting(models.Model):
+class Meeting(Revisioned):
     uid = models.UUIDField(
         _("identificativo iCalendar"), default=uuid.uuid4, editable=False, unique=True
     )
@@ -126,6 +128,7 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(m2m_fields=[tables])
     objects = MeetingQuerySet.as_manager()
 
     class Meta:

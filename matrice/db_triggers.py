@@ -5,7 +5,9 @@ triggers make the rule hold for every other path to the database too: raw SQL, a
 ``QuerySet.update`` written elsewhere, a fix made in a database shell. A refused write raises
 ``IntegrityError`` on both PostgreSQL and SQLite.
 
-Installed by migration ``matrice.0003_frozen_version_triggers``.
+Installed by migration ``matrice.0003_frozen_version_triggers``. SQLite rebuilds a table to alter
+it, which drops or breaks the triggers: a migration that alters one of these tables must call
+``uninstall`` first and ``install`` last (see ``matrice.0004_history_and_revisions``).
 """
 
 CONTENT_TABLES = [
@@ -154,6 +156,8 @@ def _sqlite_drop_statements():
 
 
 def install(apps, schema_editor):
+    """(Re)create every trigger; safe to run when they already exist."""
+    uninstall(apps, schema_editor)
     statements = {
         "postgresql": _postgres_statements,
         "sqlite": _sqlite_statements,

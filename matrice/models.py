@@ -16,8 +16,10 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from patto.exceptions import FrozenVersionError
+from patto.locking import Revisioned
 from patto.models import PlanVersion, VersionStatus
 
 
@@ -52,7 +54,7 @@ class VersionContentQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class VersionContent(models.Model):
+class VersionContent(Revisioned):
     """Common fields of version content. Subclasses declare ``version`` with their own
     related name."""
 
@@ -110,6 +112,8 @@ class Tool(VersionContent):
     name = models.CharField(_("nome"), max_length=200)
     description = models.TextField(_("descrizione"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["version", "position", "code"]
         verbose_name = _("strumento")
@@ -130,6 +134,8 @@ class Target(VersionContent):
     name = models.CharField(_("nome"), max_length=200)
     description = models.TextField(_("descrizione"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["version", "position", "code"]
         verbose_name = _("destinatari")
@@ -146,6 +152,8 @@ class Policy(VersionContent):
     )
     title = models.CharField(_("titolo"), max_length=200)
     description = models.TextField(_("descrizione"), blank=True, help_text=_("Markdown."))
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["version", "position", "code"]
@@ -171,6 +179,8 @@ class ActionArea(VersionContent):
     )
     title = models.CharField(_("titolo"), max_length=300)
     description = models.TextField(_("descrizione"), blank=True, help_text=_("Markdown."))
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["version", "position", "code"]
@@ -228,6 +238,8 @@ class Action(VersionContent):
         _("risorse (euro)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     indicators = models.TextField(_("indicatori"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[tools, targets, zones, tables])
 
     class Meta:
         ordering = ["version", "position", "code"]

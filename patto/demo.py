@@ -1351,7 +1351,9 @@ class _Builder:
         self.spokespersons = self._spokespersons()
         self.patto = self._programme(PATTO_SLUG, PATTO, PATTO_PHASES)
         self.piano = self._programme(PIANO_SLUG, PIANO, PIANO_PHASES)
-        self.piano.validating_zones.add(*self.zones.values())
+        missing = set(self.zones.values()) - set(self.piano.validating_zones.all())
+        if missing:  # adding nothing would still write a history record
+            self.piano.validating_zones.add(*missing)
         self.tables = self._tables()
         self.meetings = self._meetings()
         self.bodies = self._bodies()

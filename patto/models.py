@@ -9,6 +9,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from patto.locking import Revisioned
 
 
 class ActorCategory(models.TextChoices):
@@ -65,7 +68,7 @@ class ProgrammeKind(models.TextChoices):
     PIANO = "piano", _("Piano")
 
 
-class Programme(models.Model):
+class Programme(Revisioned):
     """A programme of social policies: the regional Patto or the metropolitan Piano."""
 
     slug = models.SlugField(_("identificativo"), max_length=80, unique=True)
@@ -95,6 +98,8 @@ class Programme(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(m2m_fields=[validating_zones])
+
     class Meta:
         ordering = ["position", "title"]
         verbose_name = _("programma")
@@ -122,7 +127,7 @@ class Programme(models.Model):
         return max(started, key=lambda p: (p.start_date, p.position), default=None)
 
 
-class Phase(models.Model):
+class Phase(Revisioned):
     """A step in a programme's timeline (Patto per il sociale 2015 → Nuovo patto 2017 → …)."""
 
     programme = models.ForeignKey(
@@ -133,6 +138,8 @@ class Phase(models.Model):
     description = models.TextField(_("descrizione"), blank=True, help_text=_("Markdown."))
     start_date = models.DateField(_("inizio"), null=True, blank=True)
     end_date = models.DateField(_("fine"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["programme", "position", "start_date"]

@@ -5,11 +5,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from patto.locking import Revisioned
 from patto.models import ActorCategory
 
 
-class Body(models.Model):
+class Body(Revisioned):
     """An organisation that takes part: a comune, an ASL, a cooperative, an association…"""
 
     name = models.CharField(_("nome"), max_length=200, unique=True)
@@ -26,6 +28,8 @@ class Body(models.Model):
     )
     website = models.URLField(_("sito web"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("ente")
@@ -35,7 +39,7 @@ class Body(models.Model):
         return self.name
 
 
-class ThematicTable(models.Model):
+class ThematicTable(Revisioned):
     """A tavolo di lavoro of a programme, opened in one of its phases."""
 
     programme = models.ForeignKey(
@@ -64,6 +68,8 @@ class ThematicTable(models.Model):
         verbose_name=_("enti partecipanti"),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["programme", "phase__position", "position"]
         verbose_name = _("tavolo di lavoro")
@@ -88,6 +94,8 @@ class TableMembership(models.Model):
     )
     role = models.CharField(_("ruolo"), max_length=100, blank=True)
     joined_on = models.DateField(_("dal"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["table", "body__name"]
@@ -130,7 +138,7 @@ class ContributionQuerySet(models.QuerySet):
         return self.exclude(status__in=ANSWERED_STATUSES)
 
 
-class Contribution(models.Model):
+class Contribution(Revisioned):
     """A proposal, critical issue or request ("spunti e sollecitazioni") made at a table or a
     meeting, and what became of it."""
 
@@ -207,6 +215,7 @@ class Contribution(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(m2m_fields=[led_to])
     objects = ContributionQuerySet.as_manager()
 
     class Meta:

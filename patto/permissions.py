@@ -1,0 +1,49 @@
+"""Who may do what, checked on the server in one place per kind of user.
+
+- anonymous: public pages only; anything else redirects to the login page.
+- registered user: public pages, their own account.
+- spokesperson: the spokesperson area, deciding for the zones they currently speak for.
+- redazione (regional staff): the staff area and every state change of programme content.
+"""
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from zone.models import Zone
+
+
+def is_redazione(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_redazione)
+
+
+def is_spokesperson(user) -> bool:
+    """Speaks for at least one zone today. Runs a query."""
+    return bool(user and user.is_authenticated and Zone.objects.for_spokesperson(user).exists())
+
+
+class RedazioneRequiredMixin(AccessMixin):
+    """Staff area: anonymous → login page; logged in but not in the Redazione → 403."""
+
+    permission_denied_message = _("Quest'area è riservata alla redazione.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.is_redazione:
+            raise PermissionDenied(self.permission_denied_message)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SpokespersonRequiredMixin(AccessMixin):
+    """Spokesperson area: anonymous → login page; not a current spokesperson → 403."""
+
+    permission_denied_message = _("Quest'area è riservata ai portavoce delle zone omogenee.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.zones = list(Zone.objects.for_spokesperson(request.user).order_by("number"))
+        if not self.zones:
+            raise PermissionDenied(self.permission_denied_message)
+        return super().dispatch(request, *args, **kwargs)
