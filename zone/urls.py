@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from zone import views
 
 app_name = "zone"
 
-urlpatterns = []
+urlpatterns = [
+    path("zone/", views.ZoneListView.as_view(), name="list"),
+    path(
+        "zone/cerca-comune/",
+        views.MunicipalitySearchView.as_view(),
+        name="municipality_search",
+    ),
+    path("zone/<int:number>/", views.ZoneDetailView.as_view(), name="detail"),
+]

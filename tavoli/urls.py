@@ -1,0 +1,34 @@
+from django.urls import path
+
+from tavoli import views
+
+app_name = "tavoli"
+
+urlpatterns = [
+    path("programmi/<slug:slug>/tavoli/", views.TableListView.as_view(), name="list"),
+    path(
+        "programmi/<slug:slug>/tavoli/<slug:table>/",
+        views.TableDetailView.as_view(),
+        name="detail",
+    ),
+    path(
+        "programmi/<slug:slug>/contributi/",
+        views.ContributionListView.as_view(),
+        name="contributions",
+    ),
+    path(
+        "programmi/<slug:slug>/contributi/<int:pk>/",
+        views.ContributionDetailView.as_view(),
+        name="contribution",
+    ),
+    path(
+        "programmi/<slug:slug>/contributi.csv",
+        views.OpenDataCsvView.as_view(),
+        name="opendata_csv",
+    ),
+    path(
+        "programmi/<slug:slug>/contributi.json",
+        views.OpenDataJsonView.as_view(),
+        name="opendata_json",
+    ),
+]

@@ -1,0 +1,51 @@
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from zone import queries
+from zone.forms import MunicipalitySearchForm
+
+
+class ZoneListView(TemplateView):
+    """The 11 zone omogenee, with how much of their membership the portal knows."""
+
+    template_name = "zone/zone_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **kwargs,
+            zones=queries.zone_list(),
+            totals=queries.metropolitan_totals(),
+            form=MunicipalitySearchForm(),
+        )
+
+
+class ZoneDetailView(TemplateView):
+    template_name = "zone/zone_detail.html"
+
+    def get_context_data(self, **kwargs):
+        zone = queries.zone_detail(self.kwargs["number"])
+        if zone is None:
+            raise Http404(_("Zona omogenea non trovata."))
+        return super().get_context_data(**kwargs, zone=zone)
+
+
+class MunicipalitySearchView(TemplateView):
+    """ "In quale zona è il mio comune?", over every comune of Piemonte."""
+
+    template_name = "zone/municipality_search.html"
+
+    def get_context_data(self, **kwargs):
+        form = MunicipalitySearchForm(self.request.GET or None)
+        query, results, more = "", [], False
+        if form.is_valid():
+            query = form.cleaned_data["q"]
+            results, more = queries.search_municipalities(query)
+        return super().get_context_data(
+            **kwargs,
+            form=form,
+            query=query,
+            results=results,
+            has_more=more,
+            limit=queries.SEARCH_LIMIT,
+        )
