@@ -40,9 +40,10 @@ def test_filters_are_reachable_and_usable_with_the_keyboard(page, portal_url):
     tab_until(page, lambda e: e["name"] == "politica")
     button = tab_until(page, lambda e: e["tag"] == "BUTTON" and "filtri" in e["text"].lower())
     assert button
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "q=sportello" in page.url
+    assert "azioni trovate" in page.inner_text("main") or "azione trovata" in page.inner_text("main")
 
 
 def test_download_links_are_reachable_with_the_keyboard(page, portal_url):
