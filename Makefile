@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint format messages worker clean
+.PHONY: install run test lint format messages worker screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ messages: install
 # A real Celery worker on Redis (needs REDIS_URL).
 worker: install
 	$(BIN)/celery -A patto worker --loglevel=info
+
+# Screenshots of the demo for the README (needs Debian's chromium).
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache

@@ -11,9 +11,25 @@ from matrice.queries import actions_with_relations
 
 LICENCE = "CC BY 4.0"
 ACTION_COLUMNS = [
-    "code", "key", "title", "policy_code", "policy", "action_area_code", "action_area",
-    "tools", "targets", "zones", "tables", "lead_body", "partners", "start_date", "end_date",
-    "budget_eur", "indicators", "description", "url",
+    "code",
+    "key",
+    "title",
+    "policy_code",
+    "policy",
+    "action_area_code",
+    "action_area",
+    "tools",
+    "targets",
+    "zones",
+    "tables",
+    "lead_body",
+    "partners",
+    "start_date",
+    "end_date",
+    "budget_eur",
+    "indicators",
+    "description",
+    "url",
 ]
 
 
@@ -65,8 +81,11 @@ def actions_csv(version, request) -> HttpResponse:
 def actions_json(version, request) -> JsonResponse:
     programme = version.programme
     payload = {
-        "programme": {"slug": programme.slug, "title": programme.title,
-                      "promoter": programme.promoter},
+        "programme": {
+            "slug": programme.slug,
+            "title": programme.title,
+            "promoter": programme.promoter,
+        },
         "version": {
             "number": version.number,
             "status": version.status,
@@ -82,5 +101,3 @@ def actions_json(version, request) -> JsonResponse:
     response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="{file_name(version, "json")}"'
     return response
-
-

@@ -176,8 +176,10 @@ class PdfStatus(models.TextChoices):
     FAILED = "failed", _("Non riuscito")
 
 
+# A proposal stays public once sent to the zones, also when a zone asked for changes.
 PUBLIC_STATUSES = (
     VersionStatus.IN_VALIDATION,
+    VersionStatus.CHANGES_REQUESTED,
     VersionStatus.VALIDATED,
     VersionStatus.PUBLISHED,
     VersionStatus.ARCHIVED,

@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from patto import views
+from patto.compare_views import CompareView
 
 app_name = "patto"
 
@@ -15,4 +16,6 @@ urlpatterns = [
         views.VersionDetailView.as_view(),
         name="version",
     ),
+    path("programmi/<slug:slug>/confronta/", CompareView.as_view(), name="compare"),
+    path("", include("patto.pdf_urls")),  # the PDF of a version, in this namespace
 ]

@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "patto.context_processors.navigation",
+                "patto.context_processors.user_roles",
             ],
         },
     },
@@ -173,6 +174,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -194,6 +196,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ACCESSIBILITY_FEEDBACK_EMAIL = env.str(
     "ACCESSIBILITY_FEEDBACK_EMAIL", default="accessibilita@patto.localhost"
 )
+# Largest minutes PDF (verbale) staff may upload for a meeting, in megabytes.
+MINUTES_MAX_UPLOAD_MB = env.int("MINUTES_MAX_UPLOAD_MB", default=10)
 
 # Languages --------------------------------------------------------------------------------
 

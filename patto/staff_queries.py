@@ -1,18 +1,63 @@
 """Reads for the staff area. Unlike the public queries these include drafts."""
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from incontri.models import Meeting
-from patto.models import PlanVersion, Programme, VersionStatus
+from matrice.models import Action, ActionArea, Policy, Target, Tool
+from patto.models import Decision, PlanVersion, Programme, Validation, VersionStatus
 from tavoli.models import ANSWERED_STATUSES
+from zone.models import Zone
+
+NEXT_MEETINGS = 3
+
+
+def _content_count(model):
+    """How many rows of ``model`` a version has, as a subquery (no join, no row blow-up)."""
+    rows = (
+        model.objects.filter(version=OuterRef("pk"))
+        .order_by()
+        .values("version")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 def dashboard() -> dict:
-    versions = PlanVersion.objects.exclude(status=VersionStatus.ARCHIVED).order_by("-number")
+    """Programme by programme: the draft being written (with its counts), the version in
+    validation (or sent back) with each zone's decision, the PDF of the latest validated or
+    published version, the contributions waiting for an answer and the next meetings.
+    Seven queries whatever the number of programmes, versions, decisions or meetings."""
+    versions = (
+        PlanVersion.objects.exclude(status=VersionStatus.ARCHIVED)
+        .annotate(
+            policy_count=_content_count(Policy),
+            area_count=_content_count(ActionArea),
+            action_count=_content_count(Action),
+            tool_count=_content_count(Tool),
+            target_count=_content_count(Target),
+        )
+        .prefetch_related(
+            Prefetch(
+                "validations",
+                queryset=Validation.objects.select_related("decided_by").prefetch_related(
+                    "remarks"
+                ),
+            )
+        )
+        .order_by("-number")
+    )
+    meetings = (
+        Meeting.objects.upcoming()
+        .select_related("province", "zone")
+        .order_by(F("date").asc(nulls_last=True), "start_time", "pk")
+    )
     programmes = list(
         Programme.objects.prefetch_related(
             Prefetch("versions", queryset=versions, to_attr="open_versions"),
-            "validating_zones",
+            Prefetch("validating_zones", queryset=Zone.objects.order_by("number")),
+            Prefetch("meetings", queryset=meetings[:NEXT_MEETINGS], to_attr="next_meetings"),
         )
         .annotate(
             waiting_contributions=Count(
@@ -21,9 +66,39 @@ def dashboard() -> dict:
         )
         .order_by("position", "title")
     )
-    upcoming = (
-        Meeting.objects.upcoming()
-        .select_related("programme", "province", "zone")
-        .order_by(F("date").asc(nulls_last=True), "start_time")[:8]
+    for programme in programmes:
+        _summarise(programme)
+    return {"programmes": programmes}
+
+
+def _summarise(programme: Programme) -> None:
+    """Set ``draft``, ``under_validation`` (+ ``validation_rows``) and ``pdf_version`` on
+    ``programme`` from its prefetched versions."""
+    versions = programme.open_versions  # newest first
+    for version in versions:
+        version.programme = programme
+    programme.draft = next((v for v in versions if v.status == VersionStatus.DRAFT), None)
+    frozen = [v for v in versions if v.status != VersionStatus.DRAFT]
+    under_validation = next(
+        (v for v in frozen if v.status == VersionStatus.IN_VALIDATION), None
+    ) or next(
+        (v for v in frozen[:1] if v.status == VersionStatus.CHANGES_REQUESTED),
+        None,
     )
-    return {"programmes": programmes, "upcoming_meetings": list(upcoming)}
+    programme.under_validation = under_validation
+    programme.validation_rows = []
+    if under_validation is not None:
+        decisions = {v.zone_id: v for v in under_validation.validations.all()}
+        programme.validation_rows = [
+            {"zone": zone, "validation": decisions.get(zone.pk)}
+            for zone in programme.validating_zones.all()
+        ]
+        programme.approved_count = sum(
+            1
+            for row in programme.validation_rows
+            if row["validation"] and row["validation"].decision == Decision.APPROVED
+        )
+    programme.pdf_version = next(
+        (v for v in versions if v.status in (VersionStatus.VALIDATED, VersionStatus.PUBLISHED)),
+        None,
+    )

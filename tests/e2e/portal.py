@@ -50,9 +50,49 @@ def _database(workdir: Path):
         yield f"sqlite:///{workdir / 'e2e.sqlite3'}"
 
 
+class Portal(str):
+    """The portal's base URL (a ``str``), with ``manage(*args)`` to run a management command
+    against the portal's own database."""
+
+    env: dict
+
+    def manage(self, *args, timeout=300) -> str:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            env=self.env, capture_output=True, text=True, timeout=timeout,
+        )
+        if result.returncode:
+            raise RuntimeError(f"manage.py {args[0]} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+
+@contextlib.contextmanager
+def _celery_worker(env: dict, workdir: Path):
+    """With REDIS_URL set, a real Celery worker serves the portal's background tasks (on a Redis
+    database of its own, so other test runs' queues do not mix with it)."""
+    if not env.get("REDIS_URL"):
+        yield
+        return
+    log = open(workdir / "worker.log", "w")  # noqa: SIM115 - closed below
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "patto", "worker", "--pool=solo",
+         "--loglevel=info", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        yield
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.close()
+
+
 @contextlib.contextmanager
 def running_portal(workdir: Path, extra_env: dict | None = None):
-    """Yield the base URL of a portal serving the demo content."""
+    """Yield the base URL (a ``Portal``) of a portal serving the demo content."""
     with _database(workdir) as database_url:
         env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
         env.update(
@@ -61,14 +101,25 @@ def running_portal(workdir: Path, extra_env: dict | None = None):
             PYTHONUNBUFFERED="1",
             **(extra_env or {}),
         )
+        if env.get("REDIS_URL"):
+            base, _, _db = env["REDIS_URL"].rstrip("/").rpartition("/")
+            env["REDIS_URL"] = f"{base}/7"
+            env["CELERY_TASK_ALWAYS_EAGER"] = "false"
+            import redis
+
+            redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # no queue left by an earlier run
         manage = [sys.executable, str(ROOT / "manage.py")]
         for args in (["migrate", "--noinput", "-v", "0"], ["load_demo"]):
             subprocess.run(manage + args, env=env, check=True, capture_output=True, timeout=600)
+        stack = contextlib.ExitStack()
+        stack.enter_context(_celery_worker(env, workdir))
         port = _free_port()
         log = open(workdir / "server.log", "w")  # noqa: SIM115 - closed below
         server = subprocess.Popen(
             [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         base_url = f"http://127.0.0.1:{port}"
         try:
@@ -83,8 +134,11 @@ def running_portal(workdir: Path, extra_env: dict | None = None):
                             "the portal did not start:\n" + (workdir / "server.log").read_text()
                         ) from None
                     time.sleep(0.3)
-            yield base_url
+            portal = Portal(base_url)
+            portal.env = env
+            yield portal
         finally:
+            stack.close()
             server.terminate()
             try:
                 server.wait(timeout=10)

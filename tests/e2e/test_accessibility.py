@@ -80,11 +80,23 @@ def test_every_public_page_passes_axe(page, portal_url):
     kinds = {page_kind(urlsplit(u).path, urlsplit(u).query) for u in visited}
     # the crawl must have reached the pages a citizen uses, not stopped at the home page
     for expected in [
-        "it:home", "it:patto:programme", "it:patto:version", "it:matrice:matrix",
-        "it:matrice:actions", "it:matrice:action", "it:patto:versions", "it:incontri:list",
-        "it:incontri:detail", "it:zone:list", "it:zone:detail", "it:tavoli:list",
-        "it:tavoli:detail", "it:tavoli:contributions", "it:patto:open_data",
-        "it:patto:accessibility", "en:home",
+        "it:home",
+        "it:patto:programme",
+        "it:patto:version",
+        "it:matrice:matrix",
+        "it:matrice:actions",
+        "it:matrice:action",
+        "it:patto:versions",
+        "it:incontri:list",
+        "it:incontri:detail",
+        "it:zone:list",
+        "it:zone:detail",
+        "it:tavoli:list",
+        "it:tavoli:detail",
+        "it:tavoli:contributions",
+        "it:patto:open_data",
+        "it:patto:accessibility",
+        "en:home",
     ]:
         assert any(k.startswith(expected + "?") for k in kinds), f"{expected} not reached"
     assert not failures, "\n\n".join(f"{url}\n{text}" for url, text in failures.items())

@@ -140,8 +140,8 @@ def test_contribution_list_shows_what_became_of_each_contribution(client, world)
     assert "Esito: Accolto" in card
     assert "Comitato inquilini · Cooperativa Il Ponte · Cooperative" in card
     assert "Tavolo Politiche per l'abitare (Nuovo patto 2017)" in card
-    assert "Incontro Incontro provinciale di Cuneo, 19 Ottobre 2017" in card
-    assert "Presentato il 19 Ottobre 2017" in card
+    assert "Incontro Incontro provinciale di Cuneo, 19 ottobre 2017" in card
+    assert "Presentato il 19 ottobre 2017" in card
     assert "Accolto: ne è nato il fondo per le locazioni." in card
     assert f'href="{contribution_url(world.contributions["sfratti"])}"' in html
     assert f'href="{table_url(world, "abitare")}"' in html
@@ -224,7 +224,7 @@ def test_contribution_detail_shows_it_in_full(client, world):
     assert "Esito: Accolto" in text
     assert "Tra lo sfratto e la casa popolare passano mesi." in text
     assert "Accolto: ne è nato il fondo per le locazioni." in text
-    assert "Risposto il 15 Dicembre 2017" in text
+    assert "Risposto il 15 dicembre 2017" in text
     assert "2.2.2 Azione 2.2.2 (versione 1)" in text
     assert "2.2.5 Azione 2.2.5 (versione 1)" in text
 
@@ -280,7 +280,7 @@ def test_pages_in_english_are_under_en(client, world):
     [
         ("draft", False),
         ("in_validation", True),
-        ("changes_requested", False),
+        ("changes_requested", True),
         ("validated", True),
         ("published", True),
         ("archived", True),

@@ -1,0 +1,282 @@
+"""Forms and the list filter of the staff pages for meetings. As in ``tavoli.forms``, the forms
+only parse: the services check every rule and their errors come back onto the fields."""
+
+import re
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from incontri import queries
+from incontri.models import Meeting, MeetingKind, MeetingStatus
+from incontri.services import check_minutes_pdf
+from patto.models import ActorCategory, Programme
+from tavoli.forms import (
+    DateInput,
+    ProgrammeFilter,
+    RevisionForm,
+    StaffModelForm,
+    TimeInput,
+    select,
+    table_label,
+)
+from tavoli.models import ThematicTable
+from zone.models import Municipality, Province, Zone, search_key
+
+NAME_WITH_PROVINCE = re.compile(r"^(?P<name>.+?)\s*\((?P<province>[A-Za-z]{2})\)\s*$")
+
+
+class MunicipalityField(forms.CharField):
+    """A comune typed by name ("Pinerolo", "pinerolo (to)", "Cirie"): accents, capitals and
+    apostrophes do not matter; the province's sigla in brackets settles a name two provinces
+    share. The page offers the names as suggestions (a ``datalist``), no script needed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 110)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Municipality):
+            return str(value)
+        if isinstance(value, int):
+            municipality = Municipality.objects.select_related("province").filter(pk=value).first()
+            return str(municipality) if municipality else ""
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        match = NAME_WITH_PROVINCE.match(value)
+        name, province = (match["name"], match["province"].upper()) if match else (value, None)
+        candidates = Municipality.objects.select_related("province").filter(
+            search_name=search_key(name)
+        )
+        if province:
+            candidates = candidates.filter(province__abbreviation=province)
+        found = list(candidates[:2])
+        if not found:
+            raise ValidationError(
+                _("Nessun comune del Piemonte si chiama «%(name)s»: controllate il nome.")
+                % {"name": value},
+                code="unknown_municipality",
+            )
+        if len(found) > 1:
+            raise ValidationError(
+                _(
+                    "Più comuni si chiamano «%(name)s»: aggiungete la sigla della provincia tra "
+                    "parentesi, per esempio «%(example)s»."
+                )
+                % {"name": value, "example": str(found[0])},
+                code="ambiguous_municipality",
+            )
+        return found[0]
+
+
+class MeetingForm(StaffModelForm):
+    date_to_be_confirmed = forms.BooleanField(
+        label=_("Data da confermare"),
+        required=False,
+        help_text=_(
+            "Spuntate se la data non è ancora fissata, e scrivete nella nota quello che si sa."
+        ),
+    )
+    municipality = MunicipalityField(
+        label=_("Comune"),
+        help_text=_(
+            "Scrivete il nome; se due province hanno un comune con lo stesso nome, "
+            "aggiungete la sigla: «Nome (TO)»."
+        ),
+    )
+    audiences = forms.MultipleChoiceField(
+        label=_("Rivolto a"),
+        choices=ActorCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    tables = forms.ModelMultipleChoiceField(
+        label=_("Tavoli coinvolti"),
+        queryset=ThematicTable.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "phase",
+            "kind",
+            "title",
+            "date",
+            "date_note",
+            "start_time",
+            "end_time",
+            "venue",
+            "address",
+            "municipality",
+            "province",
+            "zone",
+            "tables",
+            "audiences",
+            "agenda",
+            "capacity",
+        ]
+        widgets = {
+            "date": DateInput,
+            "start_time": TimeInput,
+            "end_time": TimeInput,
+            "agenda": forms.Textarea(attrs={"rows": 8}),
+        }
+        help_texts = {"agenda": _("Markdown: **grassetto**, *corsivo*, elenchi con «-».")}
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = programme.phases.order_by("position")
+        self.fields["phase"].empty_label = _("Nessuna fase")
+        self.fields["kind"].choices = [("", _("— scegliete il tipo —")), *MeetingKind.choices]
+        self.fields["province"].queryset = Province.objects.order_by("name")
+        self.fields["province"].empty_label = _("Nessuna provincia")
+        self.fields["zone"].queryset = Zone.objects.order_by("number")
+        self.fields["zone"].empty_label = _("Nessuna zona")
+        self.fields["tables"].queryset = (
+            ThematicTable.objects.filter(programme=programme)
+            .select_related("phase")
+            .order_by("phase__position", "position", "title")
+        )
+        self.fields["tables"].label_from_instance = table_label
+        self.fields["municipality"].widget.attrs.update(
+            {"list": "comuni-suggerimenti", "autocomplete": "off"}
+        )
+        if not self.is_bound and self.instance.pk is not None:
+            self.initial["date_to_be_confirmed"] = self.instance.date is None
+            if self.instance.municipality_id:
+                self.initial["municipality"] = self.instance.municipality
+
+    def clean(self):
+        data = super().clean()
+        tbc, date = data.get("date_to_be_confirmed"), data.get("date")
+        if tbc and date:
+            self.add_error(
+                "date",
+                _("Avete spuntato «Data da confermare»: togliete la data o la spunta."),
+            )
+        elif not tbc and not date and "date" not in self.errors:
+            self.add_error("date", _("Inserite la data, oppure spuntate «Data da confermare»."))
+        return data
+
+    def service_data(self, *, exclude=()):
+        return super().service_data(exclude=("tables", *exclude))
+
+    @staticmethod
+    def municipality_suggestions() -> list[str]:
+        """Every comune as "Name (XX)", for the datalist. One query."""
+        return [
+            f"{name} ({abbreviation})"
+            for name, abbreviation in Municipality.objects.order_by("name").values_list(
+                "name", "province__abbreviation"
+            )
+        ]
+
+
+class HeldForm(RevisionForm):
+    attendance = forms.IntegerField(
+        label=_("Partecipanti"),
+        min_value=0,
+        required=False,
+        help_text=_("Se lo sapete già; si può aggiungere dopo."),
+    )
+
+
+class AttendanceForm(RevisionForm):
+    attendance = forms.IntegerField(label=_("Partecipanti"), min_value=0, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None and not self.is_bound:
+            self.initial.setdefault("attendance", self.instance.attendance)
+
+
+class MinutesForm(RevisionForm):
+    minutes = forms.CharField(
+        label=_("Verbale (testo)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown. Potete scriverlo qui, caricarlo in PDF, o entrambe le cose."),
+    )
+    minutes_file = forms.FileField(
+        label=_("Verbale in PDF"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    remove_file = forms.BooleanField(label=_("Togli il PDF attuale"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["minutes_file"].help_text = _("Solo file PDF, al massimo %(limit)s MB.") % {
+            "limit": settings.MINUTES_MAX_UPLOAD_MB
+        }
+        if self.instance is not None and not self.is_bound:
+            self.initial.setdefault("minutes", self.instance.minutes)
+        if self.instance is None or not self.instance.minutes_file:
+            del self.fields["remove_file"]
+
+    def clean_minutes_file(self):
+        upload = self.cleaned_data.get("minutes_file")
+        if upload:
+            try:
+                check_minutes_pdf(upload)
+            except ValidationError as exc:
+                raise ValidationError(exc.error_dict["minutes_file"]) from exc
+        return upload
+
+
+class CancelForm(RevisionForm):
+    """The cancellation, confirmed."""
+
+
+class RestoreForm(RevisionForm):
+    """Back in the calendar."""
+
+
+# The staff list's filter ---------------------------------------------------------------------
+
+UPCOMING, PAST, TBC, ALL = "prossimi", "passati", "da-confermare", "tutti"
+
+
+class StaffMeetingFilterSet(django_filters.FilterSet):
+    programma = ProgrammeFilter(field_name="programme")
+    stato = django_filters.ChoiceFilter(
+        label=_("Stato"),
+        field_name="status",
+        choices=MeetingStatus.choices,
+        empty_label=_("Tutti gli stati"),
+        widget=select(),
+    )
+    quando = django_filters.ChoiceFilter(
+        label=_("Quando"),
+        method="filter_when",
+        choices=[
+            (UPCOMING, _("Prossimi (e da confermare)")),
+            (PAST, _("Passati")),
+            (TBC, _("Solo con data da confermare")),
+        ],
+        empty_label=_("Tutti, prima i prossimi"),
+        widget=select(),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+    def filter_when(self, queryset, name, value):
+        if value == UPCOMING:
+            return queries.not_past(queryset, timezone.localdate())
+        if value == PAST:
+            return queryset.past()
+        if value == TBC:
+            return queryset.filter(date__isnull=True)
+        return queryset

@@ -1,0 +1,217 @@
+"""The redazione's forms on plan content. They only read and type the input: every rule
+(unique code in the version, end not before start, resources not negative, choices of this
+version) is checked by the services in ``matrice.services``, whose errors the views put back on
+the form's fields."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from matrice import staff_queries
+from matrice.models import ActionArea, Policy, Target, Tool
+from tavoli.models import ThematicTable
+from zone.models import Zone
+
+MARKDOWN_HELP = _(
+    "Testo semplice con Markdown: **grassetto**, *corsivo*, elenchi con il trattino, "
+    "link come [testo](https://…)."
+)
+
+
+def _text(**attrs):
+    return forms.TextInput(attrs={"class": "form-control", **attrs})
+
+
+def _area(rows=4):
+    return forms.Textarea(attrs={"class": "form-control", "rows": rows})
+
+
+class VersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} {getattr(obj, 'title', None) or obj.name}"
+
+
+class VersionMultipleChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+
+    def label_from_instance(self, obj):
+        code = getattr(obj, "code", None)
+        return f"{code} – {obj}" if code else str(obj)
+
+
+class ContentForm(forms.Form):
+    """A form on one item of ``version``. Editing an existing ``item`` adds the hidden
+    ``revision`` the form was opened at (optimistic locking)."""
+
+    def __init__(self, *args, version, item=None, **kwargs):
+        self.version = version
+        self.item = item
+        if item is not None:
+            kwargs.setdefault("initial", self.initial_from(item))
+        super().__init__(*args, **kwargs)
+        self.setup_choices(version)
+        if item is not None:
+            self.fields["revision"] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                min_value=1,
+                error_messages={
+                    "required": _("Manca la revisione del modulo: ricaricate la pagina."),
+                    "invalid": _("Revisione non valida: ricaricate la pagina."),
+                },
+            )
+
+    def setup_choices(self, version):
+        """Limit the choice fields to ``version`` (its catalogues, its areas…)."""
+
+    def initial_from(self, item) -> dict:
+        initial = {"revision": item.revision}
+        for name in self.base_fields:
+            value = getattr(item, name)
+            if hasattr(value, "all"):  # many-to-many
+                value = [obj.pk for obj in value.all()]
+            elif hasattr(value, "pk"):
+                value = value.pk
+            initial[name] = value
+        return initial
+
+    @property
+    def has_field_errors(self) -> bool:
+        """Some visible field has an error (shown next to it)."""
+        return any(field.errors for field in self.visible_fields())
+
+    def service_kwargs(self) -> dict:
+        """The cleaned values, as keyword arguments of the service (without the revision)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "revision"}
+
+
+class PolicyForm(ContentForm):
+    code = forms.CharField(
+        label=_("Codice"),
+        max_length=20,
+        widget=_text(),
+        help_text=_("Il numero della politica nel piano, ad esempio 1 o 2."),
+    )
+    title = forms.CharField(label=_("Titolo"), max_length=200, widget=_text())
+    description = forms.CharField(
+        label=_("Descrizione"), required=False, widget=_area(6), help_text=MARKDOWN_HELP
+    )
+
+
+class AreaForm(ContentForm):
+    policy = VersionChoiceField(
+        label=_("Politica"),
+        queryset=Policy.objects.none(),
+        empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    code = forms.CharField(
+        label=_("Codice"),
+        max_length=20,
+        widget=_text(),
+        help_text=_("Ad esempio 1.2: il numero della politica, poi quello dell'ambito."),
+    )
+    title = forms.CharField(label=_("Titolo"), max_length=300, widget=_text())
+    description = forms.CharField(
+        label=_("Descrizione"), required=False, widget=_area(6), help_text=MARKDOWN_HELP
+    )
+
+    def setup_choices(self, version):
+        self.fields["policy"].queryset = Policy.objects.filter(version=version).order_by(
+            "position", "code"
+        )
+
+
+class ActionForm(ContentForm):
+    title = forms.CharField(label=_("Titolo"), max_length=300, widget=_text())
+    code = forms.CharField(
+        label=_("Codice"),
+        max_length=20,
+        widget=_text(),
+        help_text=_("Ad esempio 1.2.3: il codice dell'ambito, poi il numero dell'azione."),
+    )
+    area = VersionChoiceField(
+        label=_("Ambito d'azione"),
+        queryset=ActionArea.objects.none(),
+        empty_label=_("– scegliete l'ambito –"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    description = forms.CharField(
+        label=_("Descrizione"), required=False, widget=_area(8), help_text=MARKDOWN_HELP
+    )
+    tools = VersionMultipleChoiceField(
+        label=_("Strumenti"),
+        queryset=Tool.objects.none(),
+        required=False,
+        help_text=_("Dal catalogo degli strumenti di questa versione."),
+    )
+    targets = VersionMultipleChoiceField(
+        label=_("Destinatari"),
+        queryset=Target.objects.none(),
+        required=False,
+        help_text=_("Dal catalogo dei destinatari di questa versione."),
+    )
+    zones = VersionMultipleChoiceField(
+        label=_("Zone omogenee"),
+        queryset=Zone.objects.none(),
+        required=False,
+        help_text=_("Nessuna zona scelta: l'azione vale per tutto il territorio."),
+    )
+    tables = VersionMultipleChoiceField(
+        label=_("Tavoli di provenienza"),
+        queryset=ThematicTable.objects.none(),
+        required=False,
+        help_text=_("I tavoli di lavoro del programma da cui nasce l'azione."),
+    )
+    lead_body = forms.CharField(
+        label=_("Ente capofila"), max_length=200, required=False, widget=_text()
+    )
+    partners = forms.CharField(
+        label=_("Partner"),
+        required=False,
+        widget=_area(3),
+        help_text=_("Gli enti che collaborano, uno per riga."),
+    )
+    start_date = forms.DateField(
+        label=_("Inizio"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": _("Scrivete una data valida, ad esempio 31/12/2019.")},
+    )
+    end_date = forms.DateField(
+        label=_("Fine"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": _("Scrivete una data valida, ad esempio 31/12/2019.")},
+    )
+    budget = forms.DecimalField(
+        label=_("Risorse (euro)"),
+        required=False,
+        localize=True,
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
+        help_text=_("In euro, ad esempio 150000 o 1500,50. Vuoto se non previste."),
+        error_messages={"invalid": _("Scrivete un importo in euro, ad esempio 15000 o 1500,50.")},
+    )
+    indicators = forms.CharField(
+        label=_("Indicatori"),
+        required=False,
+        widget=_area(3),
+        help_text=_("Come si misura il risultato dell'azione."),
+    )
+
+    def setup_choices(self, version):
+        self.fields["area"].queryset = staff_queries.area_choices(version)
+        self.fields["tools"].queryset = version.tools.order_by("position", "code")
+        self.fields["targets"].queryset = version.targets.order_by("position", "code")
+        self.fields["zones"].queryset = Zone.objects.order_by("number")
+        self.fields["tables"].queryset = ThematicTable.objects.filter(
+            programme_id=version.programme_id
+        ).order_by("position", "title")
+
+
+class CatalogueEntryForm(ContentForm):
+    code = forms.CharField(
+        label=_("Codice"), max_length=20, widget=_text(), help_text=_("Ad esempio S4 o D2.")
+    )
+    name = forms.CharField(label=_("Nome"), max_length=200, widget=_text())
+    description = forms.CharField(label=_("Descrizione"), required=False, widget=_area(4))

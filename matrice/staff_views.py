@@ -1,0 +1,442 @@
+"""The redazione's pages on the content of a programme's draft: the editable tree of policies →
+action areas → actions, the catalogues of tools and targets, one page per item (its form and its
+history), and the draft's matrix.
+
+Every page is behind ``RedazioneRequiredMixin``; every change goes through ``matrice.services``,
+which also refuses it for a version that is no longer a draft (the page then says so and shows
+the item read-only). The forms carry the revision they were opened at: if somebody saved in
+between, the form comes back with the other person's values next to yours."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from matrice import queries, services, staff_queries
+from matrice.forms import ActionForm, AreaForm, CatalogueEntryForm, PolicyForm
+from matrice.models import Action, ActionArea, Policy, Target, Tool
+from patto.exceptions import FrozenVersionError
+from patto.locking import ConflictError
+from patto.mixins import ProgrammeMixin
+from patto.permissions import RedazioneRequiredMixin
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of item the redazione edits, and the words the pages use for it."""
+
+    name: str  # the services' keyword for the item; URL names redazione:matrice_<name>[_…]
+    model: type
+    form: type
+    create: Callable
+    update: Callable
+    delete: Callable
+    label: str
+    new_label: str
+    created: str
+    saved: str
+    deleted: str
+    catalogue: bool = False
+
+
+POLICY = Kind(
+    "policy",
+    Policy,
+    PolicyForm,
+    services.create_policy,
+    services.update_policy,
+    services.delete_policy,
+    gettext_lazy("Politica"),
+    gettext_lazy("Nuova politica"),
+    gettext_lazy("Politica «%(item)s» aggiunta alla bozza."),
+    gettext_lazy("Politica «%(item)s» salvata."),
+    gettext_lazy("Politica «%(item)s» eliminata, con i suoi ambiti e le sue azioni."),
+)
+AREA = Kind(
+    "area",
+    ActionArea,
+    AreaForm,
+    services.create_area,
+    services.update_area,
+    services.delete_area,
+    gettext_lazy("Ambito d'azione"),
+    gettext_lazy("Nuovo ambito d'azione"),
+    gettext_lazy("Ambito d'azione «%(item)s» aggiunto alla bozza."),
+    gettext_lazy("Ambito d'azione «%(item)s» salvato."),
+    gettext_lazy("Ambito d'azione «%(item)s» eliminato, con le sue azioni."),
+)
+ACTION = Kind(
+    "action",
+    Action,
+    ActionForm,
+    services.create_action,
+    services.update_action,
+    services.delete_action,
+    gettext_lazy("Azione"),
+    gettext_lazy("Nuova azione"),
+    gettext_lazy("Azione «%(item)s» aggiunta alla bozza."),
+    gettext_lazy("Azione «%(item)s» salvata."),
+    gettext_lazy("Azione «%(item)s» eliminata."),
+)
+TOOL = Kind(
+    "tool",
+    Tool,
+    CatalogueEntryForm,
+    services.create_tool,
+    services.update_tool,
+    services.delete_tool,
+    gettext_lazy("Strumento"),
+    gettext_lazy("Nuovo strumento"),
+    gettext_lazy("Strumento «%(item)s» aggiunto al catalogo."),
+    gettext_lazy("Strumento «%(item)s» salvato."),
+    gettext_lazy("Strumento «%(item)s» eliminato dal catalogo."),
+    catalogue=True,
+)
+TARGET = Kind(
+    "target",
+    Target,
+    CatalogueEntryForm,
+    services.create_target,
+    services.update_target,
+    services.delete_target,
+    gettext_lazy("Destinatari"),
+    gettext_lazy("Nuovi destinatari"),
+    gettext_lazy("Destinatari «%(item)s» aggiunti al catalogo."),
+    gettext_lazy("Destinatari «%(item)s» salvati."),
+    gettext_lazy("Destinatari «%(item)s» eliminati dal catalogo."),
+    catalogue=True,
+)
+KINDS = {kind.name: kind for kind in (POLICY, AREA, ACTION, TOOL, TARGET)}
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _item_name(item) -> str:
+    return f"{item.code} {getattr(item, 'title', None) or item.name}"
+
+
+class DraftMixin(RedazioneRequiredMixin, ProgrammeMixin):
+    """The programme from the URL and its draft (None when there is none)."""
+
+    @cached_property
+    def draft(self):
+        return staff_queries.draft_of(self.programme)
+
+    def draft_url(self, item=None) -> str:
+        url = reverse("redazione:matrice_draft", args=[self.programme.slug])
+        if item is None:
+            return url
+        if isinstance(item, Tool | Target):
+            url = reverse("redazione:matrice_catalogues", args=[self.programme.slug])
+        return f"{url}#{type(item).__name__.lower()}-{item.pk}"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("draft", self.draft)
+        return super().get_context_data(**kwargs)
+
+
+class DraftView(DraftMixin, TemplateView):
+    """The draft as an editable tree: policies → action areas → actions."""
+
+    template_name = "redazione/matrice/draft.html"
+
+    def get_context_data(self, **kwargs):
+        tree = staff_queries.draft_tree(self.draft) if self.draft else []
+        return super().get_context_data(**kwargs, **_tree_context(tree))
+
+
+def _tree_context(tree) -> dict:
+    areas = [area for policy in tree for area in policy.action_areas.all()]
+    return {
+        "policies": tree,
+        "area_count": len(areas),
+        "action_count": sum(len(area.actions.all()) for area in areas),
+    }
+
+
+class DraftMatrixView(DraftMixin, TemplateView):
+    """The draft's tools × targets matrix: the same table as the public one."""
+
+    template_name = "redazione/matrice/matrix.html"
+
+    def get_context_data(self, **kwargs):
+        matrix = queries.build_matrix(self.draft) if self.draft else None
+        return super().get_context_data(**kwargs, matrix=matrix, version=self.draft)
+
+
+class CataloguesView(DraftMixin, TemplateView):
+    """The draft's catalogues of tools and targets, each entry with how many actions use it."""
+
+    template_name = "redazione/matrice/catalogues.html"
+
+    def get_context_data(self, **kwargs):
+        context = {}
+        if self.draft:
+            context = {
+                "tools": staff_queries.catalogue(Tool, self.draft),
+                "targets": staff_queries.catalogue(Target, self.draft),
+                "tool_kind": TOOL,
+                "target_kind": TARGET,
+            }
+        return super().get_context_data(**kwargs, **context)
+
+
+class KindMixin(DraftMixin):
+    kind: Kind = None
+
+    @cached_property
+    def item(self):
+        item = get_object_or_404(
+            self.kind.model.objects.select_related("version"),
+            pk=self.kwargs["pk"],
+            version__programme=self.programme,
+        )
+        item.version.programme = self.programme
+        return item
+
+    def item_url(self, item=None) -> str:
+        item = item or self.item
+        return reverse(f"redazione:matrice_{self.kind.name}", args=[self.programme.slug, item.pk])
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("kind", self.kind)
+        return super().get_context_data(**kwargs)
+
+    def refuse_frozen(self, exc: FrozenVersionError, target: str):
+        messages.error(self.request, _error_text(exc))
+        return redirect(target)
+
+
+class ItemCreateView(KindMixin, TemplateView):
+    """A new item in the draft. ``?politica=<pk>`` / ``?ambito=<pk>`` choose its parent."""
+
+    template_name = "redazione/matrice/item_form.html"
+
+    def get_form(self, data=None):
+        if self.draft is None:
+            return None
+        initial = {}
+        parent = {"area": ("policy", "politica"), "action": ("area", "ambito")}.get(self.kind.name)
+        if parent and self.request.GET.get(parent[1], "").isdigit():
+            initial[parent[0]] = int(self.request.GET[parent[1]])
+        return self.kind.form(data, version=self.draft, initial=initial)
+
+    def get_context_data(self, **kwargs):
+        if "form" not in kwargs:
+            kwargs["form"] = self.get_form()
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.draft is None:
+            messages.error(request, _("Questo programma non ha una bozza da modificare."))
+            return redirect(self.draft_url())
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                item = self.kind.create(
+                    version=self.draft, by=request.user, **form.service_kwargs()
+                )
+            except FrozenVersionError as exc:
+                return self.refuse_frozen(exc, self.draft_url())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, self.kind.created % {"item": _item_name(item)})
+                return redirect(self.draft_url(item))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+def _comparable(field, value):
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return {getattr(v, "pk", v) for v in value or ()}
+    if isinstance(field, forms.ModelChoiceField):
+        return getattr(value, "pk", value)
+    return "" if value is None else value
+
+
+def _shown(field, value) -> str:
+    if isinstance(field, forms.ModelChoiceField):  # also the multiple one
+        labels = {obj.pk: field.label_from_instance(obj) for obj in field.queryset}
+        pks = value if isinstance(value, set) else ({value} if value else set())
+        return ", ".join(sorted(labels.get(pk, "?") for pk in pks)) or "–"
+    if hasattr(value, "isoformat"):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value) if value not in ("", None) else "–"
+
+
+def compare_with_current(form, current) -> list[dict]:
+    """The fields where the values just sent differ from the ones stored now."""
+    stored = form.initial_from(current)
+    rows = []
+    for name, field in form.fields.items():
+        if name == "revision" or name not in form.cleaned_data:
+            continue
+        mine = _comparable(field, form.cleaned_data[name])
+        theirs = _comparable(field, stored.get(name))
+        if isinstance(mine, str) and isinstance(theirs, str):
+            mine = mine.replace("\r\n", "\n").strip()
+            theirs = theirs.replace("\r\n", "\n").strip()
+        if mine != theirs:
+            rows.append(
+                {"label": field.label, "mine": _shown(field, mine), "theirs": _shown(field, theirs)}
+            )
+    return rows
+
+
+class ItemView(KindMixin, TemplateView):
+    """One item: its form (when the version is a draft) or its values, and its history."""
+
+    template_name = "redazione/matrice/item.html"
+
+    def get_form(self, data=None, item=None):
+        if self.item.version.is_frozen:
+            return None
+        return self.kind.form(data, version=self.item.version, item=item or self.item)
+
+    def get_context_data(self, **kwargs):
+        item = self.item
+        if item.version.is_frozen:
+            kwargs.setdefault("frozen_message", _error_text(FrozenVersionError(item.version)))
+            kwargs.setdefault("values", self.read_only_values())
+        if "form" not in kwargs:
+            kwargs["form"] = self.get_form()
+        parent = getattr(item, "area", None) or getattr(item, "policy", None)
+        return super().get_context_data(
+            **kwargs,
+            item=item,
+            item_name=_item_name(item),
+            parent=parent,
+            history=staff_queries.item_history(item),
+            version=item.version,
+        )
+
+    def read_only_values(self) -> list[dict]:
+        item = self.item
+        if isinstance(item, Action):
+            item = staff_queries.action_with_relations(item)
+        form = self.kind.form(version=self.item.version, item=item)
+        return [
+            {"label": field.label, "value": _shown(field, _comparable(field, form.initial[name]))}
+            for name, field in form.fields.items()
+            if name != "revision"
+        ]
+
+    def post(self, request, *args, **kwargs):
+        if self.item.version.is_frozen:
+            return self.refuse_frozen(FrozenVersionError(self.item.version), self.item_url())
+        form = self.get_form(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            item = self.kind.update(
+                **{self.kind.name: self.item},
+                by=request.user,
+                revision=form.cleaned_data["revision"],
+                **form.service_kwargs(),
+            )
+        except FrozenVersionError as exc:
+            return self.refuse_frozen(exc, self.item_url())
+        except ConflictError as exc:
+            return self.conflict(form, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, self.kind.saved % {"item": _item_name(item)})
+        return redirect(self.draft_url(item))
+
+    def conflict(self, form, exc: ConflictError):
+        """The form again, with the values just sent, the other person's values next to them
+        and the current revision: saving again is now a decision taken knowingly."""
+        current = exc.current
+        rows = compare_with_current(form, current)
+        data = self.request.POST.copy()
+        data["revision"] = str(current.revision)
+        form = self.get_form(data, item=current)
+        form.is_valid()
+        form.add_error(None, exc)
+        return self.render_to_response(
+            self.get_context_data(form=form, conflict_rows=rows), status=409
+        )
+
+
+class ItemDeleteView(KindMixin, TemplateView):
+    """Confirm, then delete. Says what goes with the item (areas and actions of a policy, the
+    actions that lose a tool or a target)."""
+
+    template_name = "redazione/matrice/item_delete.html"
+
+    def get_context_data(self, **kwargs):
+        item = self.item
+        context = {"item": item, "item_name": _item_name(item), "version": item.version}
+        if self.kind.catalogue:
+            context["losing"] = staff_queries.actions_using(item)
+        elif isinstance(item, Policy):
+            context["areas"] = list(item.action_areas.order_by("position", "code"))
+            context["action_total"] = Action.objects.filter(area__policy=item).count()
+        elif isinstance(item, ActionArea):
+            context["actions"] = list(item.actions.order_by("position", "code"))
+        if item.version.is_frozen:
+            context["frozen_message"] = _error_text(FrozenVersionError(item.version))
+        return super().get_context_data(**kwargs, **context)
+
+    def post(self, request, *args, **kwargs):
+        item = self.item
+        revision = request.POST.get("revision", "")
+        try:
+            if not revision.isdigit():
+                raise ValidationError(_("Manca la revisione del modulo: ricaricate la pagina."))
+            self.kind.delete(**{self.kind.name: item}, by=request.user, revision=int(revision))
+        except FrozenVersionError as exc:
+            return self.refuse_frozen(exc, self.item_url())
+        except ValidationError as exc:  # ConflictError included: look again before deleting
+            messages.error(request, _error_text(exc))
+            return redirect(self.item_url())
+        messages.success(request, self.kind.deleted % {"item": _item_name(item)})
+        if self.kind.catalogue:
+            return redirect("redazione:matrice_catalogues", slug=self.programme.slug)
+        return redirect(self.draft_url())
+
+
+class ItemMoveView(KindMixin, View):
+    """One place up or down. With htmx the answer is the updated list, without a reload."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.move_item(
+                item=self.item, by=request.user, direction=request.POST.get("direction", "")
+            )
+        except FrozenVersionError as exc:
+            if request.htmx:
+                return self.render_list(error=_error_text(exc))
+            return self.refuse_frozen(exc, self.draft_url())
+        except ValidationError as exc:
+            if request.htmx:
+                return self.render_list(error=_error_text(exc))
+            messages.error(request, _error_text(exc))
+        if request.htmx:
+            return self.render_list()
+        return redirect(self.draft_url(self.item))
+
+    def render_list(self, error=""):
+        version = self.item.version
+        context = {"programme": self.programme, "draft": version, "list_error": error}
+        if self.kind.catalogue:
+            kind = self.kind
+            context |= {"entries": staff_queries.catalogue(kind.model, version), "kind": kind}
+            template = "redazione/matrice/includes/catalogue_list.html"
+        else:
+            context |= _tree_context(staff_queries.draft_tree(version))
+            template = "redazione/matrice/includes/tree.html"
+        return render(self.request, template, context)

@@ -1,0 +1,58 @@
+"""The public comparison of two versions of a programme's plan."""
+
+from django import forms
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from patto import queries
+from patto.compare import compare_versions
+from patto.mixins import ProgrammeMixin
+
+
+class CompareForm(forms.Form):
+    """The two versions to compare, by number. Any number is accepted here: a number that is not
+    a public version of the programme answers 404 in the view, as if it did not exist."""
+
+    da = forms.IntegerField(label=gettext_lazy("Dalla versione"), min_value=1)
+    a = forms.IntegerField(label=gettext_lazy("Alla versione"), min_value=1)
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Scegliete una versione"))] + [
+            (
+                v.number,
+                _("Versione %(number)s – %(status)s")
+                % {"number": v.number, "status": v.get_status_display()},
+            )
+            for v in versions
+        ]
+        for name in ("da", "a"):
+            self.fields[name].widget = forms.Select(choices=choices, attrs={"class": "form-select"})
+
+
+class CompareView(ProgrammeMixin, TemplateView):
+    """``?da=<n>&a=<m>``: what changes from version n to version m, item by item. Both must be
+    public versions of the programme."""
+
+    template_name = "patto/compare.html"
+
+    def get_context_data(self, **kwargs):
+        versions = queries.public_versions(self.programme)
+        for version in versions:
+            version.programme = self.programme
+        asked = "da" in self.request.GET or "a" in self.request.GET
+        initial = {"a": versions[0].number, "da": versions[1].number} if len(versions) > 1 else {}
+        form = CompareForm(self.request.GET if asked else None, initial=initial, versions=versions)
+        context = {"form": form, "versions": versions, "asked": asked}
+        if form.is_valid():
+            by_number = {v.number: v for v in versions}
+            old = by_number.get(form.cleaned_data["da"])
+            new = by_number.get(form.cleaned_data["a"])
+            if old is None or new is None:
+                raise Http404(_("Versione non trovata."))
+            context.update(old=old, new=new)
+            if old != new:
+                context["comparison"] = compare_versions(old, new)
+        return super().get_context_data(**kwargs, **context)

@@ -1,0 +1,98 @@
+"""E-mails about a version's life, sent by Celery after the transaction that caused them has
+committed. Each task receives primary keys, re-reads the rows, and sends one message per
+recipient in Italian (text and HTML)."""
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from patto.models import REDAZIONE_GROUP, PlanVersion, Validation
+from zone.models import SpokespersonAssignment
+
+RETRY = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+    "acks_late": True,
+}
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _send(template: str, context: dict, recipients) -> int:
+    sent = 0
+    with translation.override("it"):
+        subject = render_to_string(f"patto/email/{template}_subject.txt", context).strip()
+        text = render_to_string(f"patto/email/{template}.txt", context)
+        html = render_to_string(f"patto/email/{template}.html", context)
+        for email in sorted({r for r in recipients if r}):
+            message = EmailMultiAlternatives(subject, text, to=[email])
+            message.attach_alternative(html, "text/html")
+            sent += message.send()
+    return sent
+
+
+def _spokesperson_emails(version) -> list[str]:
+    return list(
+        SpokespersonAssignment.objects.current()
+        .filter(zone__in=version.programme.validating_zones.all(), user__is_active=True)
+        .values_list("user__email", flat=True)
+    )
+
+
+def _staff_emails() -> list[str]:
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=REDAZIONE_GROUP, is_active=True)
+        .values_list("email", flat=True)
+    )
+
+
+def _version_context(version) -> dict:
+    return {
+        "version": version,
+        "programme": version.programme,
+        "public_url": absolute(version.get_absolute_url()),
+        "spokesperson_url": absolute(reverse("portavoce:home")),
+        "staff_url": absolute(reverse("redazione:programme", args=[version.programme.slug])),
+    }
+
+
+@shared_task(**RETRY)
+def version_submitted(version_id: int) -> int:
+    version = PlanVersion.objects.select_related("programme").get(pk=version_id)
+    return _send("version_submitted", _version_context(version), _spokesperson_emails(version))
+
+
+@shared_task(**RETRY)
+def zone_decided(validation_id: int) -> int:
+    validation = Validation.objects.select_related(
+        "version__programme", "zone", "decided_by"
+    ).get(pk=validation_id)
+    context = {**_version_context(validation.version), "validation": validation}
+    return _send("zone_decided", context, _staff_emails())
+
+
+@shared_task(**RETRY)
+def version_validated(version_id: int) -> int:
+    version = PlanVersion.objects.select_related("programme").get(pk=version_id)
+    return _send("version_validated", _version_context(version), _staff_emails())
+
+
+@shared_task(**RETRY)
+def version_published(version_id: int) -> int:
+    version = PlanVersion.objects.select_related("programme").get(pk=version_id)
+    return _send("version_published", _version_context(version), _spokesperson_emails(version))
+
+
+def after_commit(task, *args) -> None:
+    """Enqueue ``task`` once the current transaction has committed (never for a rollback)."""
+    transaction.on_commit(lambda: task.delay(*args))

@@ -1,0 +1,244 @@
+"""The PDF of a plan version: the HTML document built from the version's frozen content, its
+rendering with WeasyPrint (tagged PDF/UA-1, embedded fonts from the project's own
+dependencies, no network) and its storage under a name that only ever points at a complete
+file.
+
+The lifecycle (pending → rendering → ready / failed) lives in ``patto.services``; this module
+only knows how to turn a version into bytes and bytes into a stored file.
+"""
+
+import logging
+import mimetypes
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from matrice.models import Action
+from matrice.queries import build_matrix, plan_tree
+from patto.models import PlanVersion
+from patto.queries import validation_record
+from tavoli.models import ANSWERED_STATUSES, Contribution, ThematicTable
+
+logger = logging.getLogger(__name__)
+# WeasyPrint logs every layout step at INFO: keep its warnings, not its progress report.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+PDF_VARIANT = "pdf/ua-1"
+# Resources of the document are named ``static:<path>`` and served from the staticfiles
+# finders (the fonts come with design-django-theme): nothing else can be fetched.
+STATIC_SCHEME = "static:"
+PDF_DIRECTORY = "pdf"
+
+
+class PdfRenderError(Exception):
+    """The document could not be rendered; the message says why, for the staff."""
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    pages: int
+    seconds: float
+
+
+# The document ---------------------------------------------------------------------------
+
+
+def document_context(version: PlanVersion) -> dict:
+    """Everything the document shows, read with a fixed number of queries per policy (the
+    matrices) and otherwise independent of the size of the version."""
+    programme = version.programme
+    policies = plan_tree(version)
+    actions = [
+        action
+        for policy in policies
+        for area in policy.action_areas.all()
+        for action in area.actions.all()
+    ]
+    prefetch_related_objects(
+        actions,
+        Prefetch("tables", queryset=ThematicTable.objects.order_by("position", "title")),
+    )
+    for policy in policies:
+        policy.matrix = build_matrix(version, policy)
+        policy.action_count = sum(len(area.actions.all()) for area in policy.action_areas.all())
+    return {
+        "programme": programme,
+        "version": version,
+        "policies": policies,
+        "action_count": len(actions),
+        "validation_record": validation_record(version),
+        "contributions": answered_contributions(version, actions),
+        "generated_at": timezone.now(),
+    }
+
+
+def answered_contributions(version: PlanVersion, actions: list[Action]) -> list[Contribution]:
+    """The contributions this version answers: those that led to one of its actions (matched
+    by stable key, so a contribution linked to the same action in an earlier version counts)
+    and every answered contribution of the programme. Each carries ``codes_here``: the codes
+    of the actions of this version it led to. Two queries."""
+    codes_by_key = {action.key: action.code for action in actions}
+    keys_here = Action.objects.filter(version=version).values("key")
+    contributions = list(
+        Contribution.objects.filter(programme_id=version.programme_id)
+        .filter(Q(led_to__key__in=keys_here) | Q(status__in=ANSWERED_STATUSES))
+        .distinct()
+        .select_related("table", "meeting", "body")
+        .prefetch_related(Prefetch("led_to", queryset=Action.objects.only("key", "code")))
+        .order_by("submitted_on", "id")
+    )
+    for contribution in contributions:
+        contribution.codes_here = sorted(
+            {codes_by_key[a.key] for a in contribution.led_to.all() if a.key in codes_by_key},
+            key=_natural_key,
+        )
+    return contributions
+
+
+def _natural_key(code: str):
+    """Sort "1.2.10" after "1.2.9"."""
+    return [int(part) if part.isdigit() else part for part in code.replace("-", ".").split(".")]
+
+
+def build_html(version: PlanVersion) -> str:
+    """The document as HTML, in Italian whatever language the caller is using."""
+    with translation.override("it"):
+        return render_to_string("patto/pdf/plan.html", document_context(version))
+
+
+# Rendering ------------------------------------------------------------------------------
+
+
+def _weasyprint():
+    # WeasyPrint loads Pango through cffi: import it when a document is rendered, not when
+    # the web process starts.
+    import weasyprint
+    from weasyprint import urls
+
+    return weasyprint, urls
+
+
+def local_url_fetcher():
+    """A WeasyPrint URL fetcher that serves ``static:<path>`` from the staticfiles finders
+    and refuses every other URL, so rendering never reaches the network or arbitrary files.
+    A refused or missing resource stops the rendering (no PDF with a fallback font)."""
+    _, urls = _weasyprint()
+
+    class LocalStaticFetcher(urls.URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols=(), fail_on_errors=True)
+
+        def fetch(self, url, headers=None):
+            if not url.startswith(STATIC_SCHEME):
+                raise ValueError(f"Risorsa esterna rifiutata: {url}")
+            relative = url.removeprefix(STATIC_SCHEME).lstrip("/")
+            path = finders.find(relative)
+            if path is None:
+                raise FileNotFoundError(f"File statico non trovato: {relative}")
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return urls.URLFetcherResponse(
+                url, body=Path(path).read_bytes(), headers={"Content-Type": content_type}
+            )
+
+    return LocalStaticFetcher()
+
+
+def render_html(html: str) -> RenderedPdf:
+    """Lay out ``html`` and write it as a tagged PDF/UA-1."""
+    weasyprint, urls = _weasyprint()
+    started = time.perf_counter()
+    try:
+        document = weasyprint.HTML(
+            string=html, base_url=STATIC_SCHEME, url_fetcher=local_url_fetcher()
+        ).render(pdf_variant=PDF_VARIANT)
+        content = document.write_pdf(pdf_variant=PDF_VARIANT)
+    except urls.FatalURLFetchingError as exc:  # a BaseException: make it an ordinary failure
+        cause = exc.__cause__ or exc
+        raise PdfRenderError(f"{exc} ({cause})") from exc
+    pages = len(document.pages)
+    check_pdf(content)
+    return RenderedPdf(content=content, pages=pages, seconds=time.perf_counter() - started)
+
+
+def render_version(version: PlanVersion) -> RenderedPdf:
+    """The PDF of ``version``, entirely in memory: nothing is stored until it is complete."""
+    return render_html(build_html(version))
+
+
+def check_pdf(content: bytes) -> None:
+    """Refuse bytes that are not a complete PDF, so a broken file is never stored."""
+    if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-1024:]:
+        raise PdfRenderError("Il PDF generato è incompleto.")
+
+
+# Storage --------------------------------------------------------------------------------
+
+
+def pdf_name(version: PlanVersion) -> str:
+    """The file's name in the storage, addressed by the content: the same content always
+    lands on the same name, a different content never overwrites it."""
+    return (
+        f"{PDF_DIRECTORY}/{version.programme.slug}-v{version.number}-{version.fingerprint[:12]}.pdf"
+    )
+
+
+def download_filename(version: PlanVersion) -> str:
+    """The name a visitor's browser saves the file under."""
+    return f"{version.programme.slug}-versione-{version.number}.pdf"
+
+
+def store_pdf(version: PlanVersion, content: bytes, storage=None) -> str:
+    """Write ``content`` under ``pdf_name(version)`` so that the name only ever holds a
+    complete file, and return the name.
+
+    On a local file system the bytes go to a temporary file in the same directory, are
+    flushed to disk and then renamed over the final name (an atomic replace). Other storages
+    (object stores) receive the complete bytes in one write; if such a storage does not
+    overwrite, the name it returns differs, and the caller removes the old file once the
+    version points at the new one."""
+    storage = storage or default_storage
+    check_pdf(content)
+    name = pdf_name(version)
+    if isinstance(storage, FileSystemStorage):
+        final_path = Path(storage.path(name))
+        final_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_path = tempfile.mkstemp(
+            dir=final_path.parent, prefix=f".{final_path.stem}-", suffix=".part"
+        )
+        try:
+            with os.fdopen(fd, "wb") as temp:
+                temp.write(content)
+                temp.flush()
+                os.fsync(temp.fileno())
+            if storage.file_permissions_mode is not None:
+                os.chmod(temp_path, storage.file_permissions_mode)
+            else:
+                os.chmod(temp_path, 0o644)
+            os.replace(temp_path, final_path)
+        except BaseException:
+            Path(temp_path).unlink(missing_ok=True)
+            raise
+        return name
+    # An object store writes the whole object in one request: the bytes are complete here.
+    return storage.save(name, ContentFile(content))
+
+
+def pdf_size(version: PlanVersion) -> int | None:
+    """The stored file's size in bytes, or None when it is missing. Touches the storage."""
+    if not version.pdf_file:
+        return None
+    try:
+        return version.pdf_file.size
+    except OSError:
+        logger.warning("PDF file %s of version %s is missing", version.pdf_file.name, version.pk)
+        return None

@@ -1,0 +1,551 @@
+"""Forms and list filters of the staff pages for tables, bodies and contributions, and the
+pieces the staff forms of meetings share (``StaffModelForm``, ``RevisionForm``, conflicts).
+
+The forms only parse what was typed: every rule (the model's, the database's, the domain's) is
+checked by the service that saves, and its ``ValidationError`` comes back onto the form's fields
+with ``add_service_error``. So a rule lives in one place and a refused save is a form error,
+never a crash."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Case, IntegerField, Value, When
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from incontri.models import Meeting
+from patto.locking import ConflictError
+from patto.models import ActorCategory, Programme
+from tavoli.models import (
+    ANSWERED_STATUSES,
+    Body,
+    Contribution,
+    ContributionKind,
+    ContributionStatus,
+    ThematicTable,
+)
+from tavoli.queries import contribution_search
+from zone.models import Province
+
+# Shared by the staff forms -------------------------------------------------------------------
+
+
+def style_widgets(form: forms.BaseForm) -> None:
+    """Bootstrap Italia classes on every widget of ``form``."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class ServiceErrorsMixin:
+    """Puts a service's ``ValidationError`` on the fields it names (the others on the form)."""
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                target = name if name in self.fields and name != NON_FIELD_ERRORS else None
+                self.add_error(target, errors)
+        else:
+            self.add_error(None, exc)
+
+
+class RevisionForm(ServiceErrorsMixin, forms.Form):
+    """A form on an existing item: it remembers the revision it was opened at."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+        if instance is not None and not self.is_bound:
+            self.initial.setdefault("revision", instance.revision)
+        style_widgets(self)
+
+    def show_current_revision(self, revision: int) -> None:
+        """After a conflict: keep what the person typed, but at the current revision, so saving
+        again (after looking at what changed) is a deliberate choice."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("revision")] = str(revision)
+
+
+class StaffModelForm(ServiceErrorsMixin, forms.ModelForm):
+    """A ModelForm that only parses: the instance is left untouched (the service applies the
+    changes and validates them), and editing an existing item carries its revision."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["revision"].required = True
+            if not self.is_bound:
+                self.initial["revision"] = self.instance.revision
+        style_widgets(self)
+
+    def _post_clean(self):
+        """No model validation here and no change to ``self.instance``: see the module
+        docstring."""
+
+    def service_data(self, *, exclude=()) -> dict:
+        """The parsed values of the model's fields, for the service."""
+        skip = {"revision", *exclude}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in self._meta.fields and name not in skip
+        }
+
+    show_current_revision = RevisionForm.show_current_revision
+
+
+def display_value(model, name: str, value) -> str:
+    """``value`` of the field ``name`` of ``model`` as a person reads it."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if name == "audiences":  # a meeting's audiences: a list of actor categories
+        labels = dict(ActorCategory.choices)
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    field = model._meta.get_field(name)
+    if getattr(field, "choices", None):
+        labels = dict(field.flatchoices)
+        if isinstance(value, list):
+            return ", ".join(str(labels.get(v, v)) for v in value)
+        return str(labels.get(value, value))
+    if isinstance(value, bool):
+        return str(_("sì") if value else _("no"))
+    if isinstance(value, datetime.datetime):
+        return date_format(value, "j F Y H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def conflict_rows(exc: ConflictError, form) -> list[dict]:
+    """What the other person saved next to what this form holds, field by field."""
+    current = exc.current
+    model = type(current)
+    rows = []
+    for change in exc.changes:
+        theirs = display_value(model, change.field, getattr(current, change.field))
+        if change.field in form.fields:
+            yours = display_value(model, change.field, form.cleaned_data.get(change.field))
+        else:
+            yours = _("(non modificabile in questo modulo)")
+        rows.append({"label": change.label, "theirs": theirs, "yours": yours})
+    return rows
+
+
+class ProgrammeChoiceForm(forms.Form):
+    """Which programme a new item belongs to (the first step of every "new" page)."""
+
+    programma = forms.ModelChoiceField(
+        label=_("Programma"),
+        queryset=Programme.objects.order_by("position", "title"),
+        to_field_name="slug",
+        empty_label=None,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+# Tables and bodies ---------------------------------------------------------------------------
+
+
+class TableForm(StaffModelForm):
+    class Meta:
+        model = ThematicTable
+        fields = ["title", "slug", "phase", "description", "position"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {
+            "slug": _(
+                "Parte dell'indirizzo della pagina pubblica: lettere minuscole, cifre e trattini."
+            ),
+            "description": _("Markdown: **grassetto**, *corsivo*, elenchi con «-»."),
+            "position": _("I tavoli di una fase sono elencati in quest'ordine."),
+        }
+
+    def __init__(self, *args, programme: Programme, frozen_versions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = programme.phases.order_by("position")
+        self.fields["phase"].empty_label = _("Nessuna fase")
+        if frozen_versions:
+            # the identifier is part of the frozen text of these versions (see the service)
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = _(
+                "Non si può più cambiare: il tavolo è citato dalla versione %(number)s "
+                "(%(status)s), il cui testo è congelato."
+            ) % {
+                "number": frozen_versions[0].number,
+                "status": frozen_versions[0].get_status_display().lower(),
+            }
+
+
+class BodyForm(StaffModelForm):
+    website = forms.URLField(
+        label=_("Sito web"),
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
+    class Meta:
+        model = Body
+        fields = ["name", "category", "province", "website"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.order_by("name")
+        self.fields["province"].empty_label = _("Nessuna provincia")
+        self.fields["category"].choices = [("", _("Nessuna categoria")), *ActorCategory.choices]
+
+
+class MembershipForm(ServiceErrorsMixin, forms.Form):
+    """Add a body to a table: one already registered, or a new one."""
+
+    body = forms.ModelChoiceField(
+        label=_("Ente già registrato"),
+        queryset=Body.objects.none(),
+        required=False,
+        empty_label=_("— scegliete un ente —"),
+    )
+    new_name = forms.CharField(label=_("Nome dell'ente nuovo"), max_length=200, required=False)
+    new_category = forms.ChoiceField(
+        label=_("Categoria dell'ente nuovo"),
+        choices=[("", _("Nessuna categoria")), *ActorCategory.choices],
+        required=False,
+    )
+    new_province = forms.ModelChoiceField(
+        label=_("Provincia dell'ente nuovo"),
+        queryset=Province.objects.order_by("name"),
+        required=False,
+        empty_label=_("Nessuna provincia"),
+    )
+    new_website = forms.URLField(
+        label=_("Sito web dell'ente nuovo"), required=False, assume_scheme="https"
+    )
+    role = forms.CharField(
+        label=_("Ruolo nel tavolo"),
+        max_length=100,
+        required=False,
+        help_text=_("Per esempio «Coordinamento» o «Componente»."),
+    )
+    joined_on = forms.DateField(label=_("Partecipa dal"), required=False, widget=DateInput)
+
+    def __init__(self, *args, table: ThematicTable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = Body.objects.exclude(memberships__table=table).order_by(
+            "name"
+        )
+        style_widgets(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("body") and data.get("new_name", "").strip():
+            raise ValidationError(
+                _(
+                    "Scegliete un ente già registrato oppure scrivete il nome di uno nuovo, non "
+                    "tutti e due."
+                )
+            )
+        if not data.get("body") and not data.get("new_name", "").strip():
+            raise ValidationError(
+                _("Scegliete un ente già registrato oppure scrivete il nome di uno nuovo.")
+            )
+        return data
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        new_body = None
+        if not data.get("body"):
+            new_body = {
+                "name": data["new_name"].strip(),
+                "category": data.get("new_category", ""),
+                "province": data.get("new_province"),
+                "website": data.get("new_website", ""),
+            }
+        return {
+            "body": data.get("body"),
+            "new_body": new_body,
+            "role": data.get("role", ""),
+            "joined_on": data.get("joined_on"),
+        }
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        # the new body's own fields are named new_* here
+        if hasattr(exc, "error_dict"):
+            renamed = {
+                (f"new_{name}" if f"new_{name}" in self.fields else name): errors
+                for name, errors in exc.error_dict.items()
+            }
+            exc = ValidationError(renamed)
+        super().add_service_error(exc)
+
+
+# Contributions -------------------------------------------------------------------------------
+
+
+class ContributionForm(StaffModelForm):
+    class Meta:
+        model = Contribution
+        fields = [
+            "table",
+            "meeting",
+            "kind",
+            "title",
+            "text",
+            "author_name",
+            "body",
+            "actor_category",
+            "submitted_on",
+        ]
+        widgets = {"text": forms.Textarea(attrs={"rows": 8}), "submitted_on": DateInput}
+        help_texts = {
+            "table": _("Il tavolo o l'incontro (o entrambi) in cui è stato presentato."),
+            "text": _("Markdown."),
+            "author_name": _("Come vuole essere citato chi l'ha presentato."),
+        }
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["table"].queryset = (
+            ThematicTable.objects.filter(programme=programme)
+            .select_related("phase")
+            .order_by("phase__position", "position", "title")
+        )
+        self.fields["table"].label_from_instance = table_label
+        self.fields["table"].empty_label = _("Nessun tavolo")
+        self.fields["meeting"].queryset = Meeting.objects.filter(programme=programme).order_by(
+            "-date", "title"
+        )
+        self.fields["meeting"].label_from_instance = meeting_label
+        self.fields["meeting"].empty_label = _("Nessun incontro")
+        self.fields["body"].queryset = Body.objects.order_by("name")
+        self.fields["body"].empty_label = _("Nessun ente")
+        self.fields["actor_category"].choices = [
+            ("", _("Non indicata")),
+            *ActorCategory.choices,
+        ]
+        self.fields["kind"].choices = [("", _("— scegliete il tipo —")), *ContributionKind.choices]
+
+
+def table_label(table: ThematicTable) -> str:
+    """The phase too: two phases may have tables with the same title."""
+    return f"{table.title} ({table.phase.title})" if table.phase_id else table.title
+
+
+def meeting_label(meeting: Meeting) -> str:
+    when = date_format(meeting.date, "j M Y") if meeting.date else _("data da confermare")
+    return f"{when} – {meeting.title}"
+
+
+def action_label(action) -> str:
+    return _("%(code)s %(title)s (versione %(number)s, %(status)s)") % {
+        "code": action.code,
+        "title": action.title,
+        "number": action.version.number,
+        "status": action.version.get_status_display().lower(),
+    }
+
+
+class AnswerForm(RevisionForm):
+    """What became of a contribution."""
+
+    status = forms.ChoiceField(label=_("Esito"), choices=ContributionStatus.choices)
+    response = forms.CharField(
+        label=_("Risposta e motivazione"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Obbligatoria per «accolto», «accolto in parte» e «non accolto»: perché, e come. "
+            "Markdown."
+        ),
+    )
+    led_to = forms.ModelMultipleChoiceField(
+        label=_("Azioni che ne sono nate"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Azioni della bozza o dell'ultima versione pubblica del programma."),
+    )
+
+    def __init__(self, *args, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["led_to"].queryset = actions
+        self.fields["led_to"].label_from_instance = action_label
+        if self.instance is not None and not self.is_bound:
+            self.initial.setdefault("status", self.instance.status)
+            self.initial.setdefault("response", self.instance.response)
+            self.initial.setdefault("led_to", [a.pk for a in self.instance.led_to.all()])
+
+
+class StatusForm(RevisionForm):
+    """The outcome alone, changed inline from the list."""
+
+    status = forms.ChoiceField(label=_("Esito"), choices=ContributionStatus.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None and not self.is_bound:
+            self.initial.setdefault("status", self.instance.status)
+
+
+# Filters of the staff lists ------------------------------------------------------------------
+
+WAITING = "in_attesa"
+
+
+def select(**attrs):
+    return forms.Select(attrs={"class": "form-select", **attrs})
+
+
+class ProgrammeFilter(django_filters.ModelChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Programma"))
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("queryset", Programme.objects.order_by("position", "title"))
+        kwargs.setdefault("empty_label", _("Tutti i programmi"))
+        kwargs.setdefault("widget", select())
+        super().__init__(*args, **kwargs)
+
+
+class StaffTableFilterSet(django_filters.FilterSet):
+    programma = ProgrammeFilter(field_name="programme")
+
+    class Meta:
+        model = ThematicTable
+        fields = []
+
+
+class StaffBodyFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Nome"),
+        field_name="name",
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
+    )
+    categoria = django_filters.ChoiceFilter(
+        label=_("Categoria"),
+        field_name="category",
+        choices=ActorCategory.choices,
+        empty_label=_("Tutte le categorie"),
+        widget=select(),
+    )
+    provincia = django_filters.ModelChoiceFilter(
+        label=_("Provincia"),
+        field_name="province",
+        to_field_name="abbreviation",
+        queryset=Province.objects.order_by("name"),
+        empty_label=_("Tutte le province"),
+        widget=select(),
+    )
+
+    class Meta:
+        model = Body
+        fields = []
+
+
+class LabelledModelChoiceFilter(django_filters.ModelChoiceFilter):
+    def __init__(self, *args, label_from_instance, **kwargs):
+        self.label_from_instance = label_from_instance
+        kwargs.setdefault("widget", select())
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        field.label_from_instance = self.label_from_instance
+        return field
+
+
+class StaffContributionFilterSet(django_filters.FilterSet):
+    programma = ProgrammeFilter(field_name="programme")
+    tavolo = LabelledModelChoiceFilter(
+        label=_("Tavolo"),
+        field_name="table",
+        queryset=ThematicTable.objects.none(),
+        empty_label=_("Tutti i tavoli"),
+        label_from_instance=lambda t: f"{table_label(t)} – {t.programme.title}",
+    )
+    incontro = LabelledModelChoiceFilter(
+        label=_("Incontro"),
+        field_name="meeting",
+        queryset=Meeting.objects.none(),
+        empty_label=_("Tutti gli incontri"),
+        label_from_instance=meeting_label,
+    )
+    esito = django_filters.ChoiceFilter(
+        label=_("Esito"),
+        method="filter_status",
+        choices=[(WAITING, _("In attesa di risposta")), *ContributionStatus.choices],
+        empty_label=_("Tutti gli esiti"),
+        widget=select(),
+    )
+    q = django_filters.CharFilter(
+        label=_("Cerca nel testo"),
+        method="filter_text",
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
+    )
+
+    class Meta:
+        model = Contribution
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        tables = ThematicTable.objects.select_related("programme", "phase").order_by(
+            "programme__position", "phase__position", "position", "title"
+        )
+        meetings = Meeting.objects.order_by("-date", "title")
+        slug = (data or {}).get("programma")
+        if slug:
+            tables = tables.filter(programme__slug=slug)
+            meetings = meetings.filter(programme__slug=slug)
+        self.filters["tavolo"].queryset = tables
+        self.filters["incontro"].queryset = meetings
+
+    def filter_status(self, queryset, name, value):
+        if value == WAITING:
+            return queryset.exclude(status__in=ANSWERED_STATUSES)
+        return queryset.filter(status=value) if value else queryset
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(contribution_search(value)) if value.strip() else queryset
+
+
+def waiting_first():
+    """An ordering expression: contributions waiting for an answer before answered ones."""
+    return Case(
+        When(status__in=ANSWERED_STATUSES, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )

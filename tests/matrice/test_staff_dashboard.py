@@ -1,0 +1,173 @@
+"""The redazione's dashboard: per programme the draft being written, the version in validation
+with each zone's decision, the PDF of the latest validated or published version, contributions
+waiting for an answer and the next meetings, with a query count that does not grow."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from incontri.models import MeetingStatus
+from patto.models import Decision, PdfStatus, PlanVersion, Validation, VersionStatus
+from tavoli.models import ContributionStatus
+from tests.factories import (
+    ContributionFactory,
+    MeetingFactory,
+    PlanVersionFactory,
+    ProgrammeFactory,
+    SpokespersonFactory,
+    StaffFactory,
+    UserFactory,
+    ZoneFactory,
+)
+from tests.matrice.factories import build_draft
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = "/redazione/"
+
+
+def set_status(version, status, **fields):
+    PlanVersion.objects.filter(pk=version.pk).update(status=status, fingerprint="f" * 64, **fields)
+
+
+def build_programme(slug, *, zones=3, decided=1, meetings=2, contributions=2):
+    """A programme with a published version (PDF failed), a version in validation with
+    ``decided`` approvals out of ``zones``, a draft, meetings and contributions."""
+    programme = ProgrammeFactory(slug=slug, title=f"Programma {slug}")
+    zone_list = [ZoneFactory() for _ in range(zones)]
+    programme.validating_zones.set(zone_list)
+    published = PlanVersionFactory(programme=programme, number=1)
+    set_status(
+        published,
+        VersionStatus.PUBLISHED,
+        pdf_status=PdfStatus.FAILED,
+        pdf_error="WeasyPrint: font mancante",
+    )
+    proposal = PlanVersionFactory(programme=programme, number=2)
+    set_status(proposal, VersionStatus.IN_VALIDATION, submitted_at=timezone.now())
+    for zone in zone_list[:decided]:
+        Validation.objects.create(
+            version=proposal,
+            zone=zone,
+            decision=Decision.APPROVED,
+            decided_by=SpokespersonFactory(zone=zone).user,
+        )
+    build_draft(programme=programme, number=3, actions=2)
+    today = timezone.localdate()
+    for i in range(meetings):
+        MeetingFactory(
+            programme=programme,
+            title=f"Incontro {slug} {i}",
+            date=today + datetime.timedelta(days=i + 1),
+        )
+    MeetingFactory(
+        programme=programme, title=f"Passato {slug}", date=today - datetime.timedelta(days=3)
+    )
+    MeetingFactory(
+        programme=programme,
+        title=f"Annullato {slug}",
+        date=today + datetime.timedelta(days=2),
+        status=MeetingStatus.CANCELLED,
+    )
+    for _ in range(contributions):
+        ContributionFactory(programme=programme)
+    ContributionFactory(
+        programme=programme,
+        status=ContributionStatus.ACCEPTED,
+        response="Accolto",
+        answered_at=timezone.now(),
+    )
+    return programme
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(StaffFactory())
+    return client
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", 302), ("registered user", 403), ("spokesperson", 403), ("redazione", 200)],
+)
+def test_only_the_redazione_sees_the_dashboard(client, role, expected):
+    user = {
+        "anonymous": None,
+        "registered user": UserFactory,
+        "spokesperson": lambda: SpokespersonFactory().user,
+        "redazione": StaffFactory,
+    }[role]
+    if user:
+        client.force_login(user())
+    response = client.get(DASHBOARD)
+    assert response.status_code == expected
+    if role == "anonymous":
+        assert response.url.startswith(reverse("account_login"))
+
+
+def test_the_dashboard_shows_what_needs_attention(staff_client):
+    programme = build_programme("piano", zones=3, decided=1, meetings=4, contributions=2)
+    html = staff_client.get(DASHBOARD).content.decode()
+
+    # the draft, with its counts and the way in
+    assert "Versione 3" in html
+    assert "1 politica · 1 ambito d'azione · 2 azioni · 2 strumenti" in html
+    assert reverse("redazione:matrice_draft", args=["piano"]) in html
+    assert reverse("redazione:matrice_draft_matrix", args=["piano"]) in html
+    # the version in validation, zone by zone
+    assert "1 di 3 zone hanno approvato" in html
+    assert html.count("In attesa</span>") == 2
+    assert "Approvata" in html
+    # the PDF of the published version, with the error for the redazione
+    assert 'PDF: <span class="fw-semibold">Non riuscito</span>' in html
+    assert "WeasyPrint: font mancante" in html
+    # contributions waiting for an answer, linked to their list
+    assert "2 contributi in attesa di risposta" in html
+    assert "/redazione/contributi/?programma=piano&amp;esito=in_attesa" in html
+    # the next three meetings, not the past or cancelled ones
+    assert "Incontro piano 0" in html and "Incontro piano 2" in html
+    assert "Incontro piano 3" not in html
+    assert "Passato piano" not in html and "Annullato piano" not in html
+    assert programme.title in html
+
+
+def test_a_programme_with_nothing_going_on(staff_client):
+    ProgrammeFactory(slug="vuoto", title="Programma vuoto")
+    html = staff_client.get(DASHBOARD).content.decode()
+    assert "Nessuna bozza in lavorazione." in html
+    assert reverse("redazione:programme", args=["vuoto"]) in html
+    assert "Nessuna versione in validazione." in html
+    assert "Nessuna versione validata o pubblicata." in html
+    assert "Nessun incontro in programma." in html
+
+
+def test_a_version_sent_back_shows_the_reason(staff_client):
+    programme = ProgrammeFactory(slug="rinviato")
+    zone = ZoneFactory()
+    programme.validating_zones.set([zone])
+    version = PlanVersionFactory(programme=programme, number=1)
+    set_status(version, VersionStatus.CHANGES_REQUESTED)
+    Validation.objects.create(
+        version=version,
+        zone=zone,
+        decision=Decision.CHANGES_REQUESTED,
+        reason="Manca la zona montana",
+        decided_by=SpokespersonFactory(zone=zone).user,
+    )
+    html = staff_client.get(DASHBOARD).content.decode()
+    assert "Modifiche richieste" in html and "Manca la zona montana" in html
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_dashboard_runs_a_fixed_number_of_queries(
+    staff_client, django_assert_num_queries, size
+):
+    for i in range(size):
+        build_programme(
+            f"p{i}", zones=2 * size, decided=size, meetings=2 * size, contributions=size
+        )
+    with django_assert_num_queries(11):
+        response = staff_client.get(DASHBOARD)
+    assert response.status_code == 200

@@ -1,0 +1,160 @@
+"""Who may open the redazione's pages on a draft and change it: a table of every page (GET) and
+every change (POST) × every role. Anonymous visitors are sent to the login page, registered users
+and spokespersons get 403, the redazione gets the page (200) or is redirected after the change
+(302); objects of another programme, or that do not exist, answer 404 to the redazione."""
+
+import pytest
+from django.urls import reverse
+
+from matrice.models import Action, ActionArea, Policy, Target, Tool
+from tests.factories import SpokespersonFactory, StaffFactory, UserFactory
+from tests.matrice.factories import build_draft
+
+pytestmark = pytest.mark.django_db
+
+KINDS = ["policy", "area", "action", "tool", "target"]
+MODELS = {"policy": Policy, "area": ActionArea, "action": Action, "tool": Tool, "target": Target}
+
+
+def item_of(d, kind):
+    """The item a page of ``kind`` is about (tools and targets: one no action uses)."""
+    return {
+        "policy": d.policy,
+        "area": d.area,
+        "action": d.action,
+        "tool": d.tools[1],
+        "target": d.targets[1],
+    }[kind]
+
+
+def form_data(d, kind, item=None):
+    data = {
+        "policy": {"code": "2", "title": "Casa e abitare"},
+        "area": {"policy": d.policy.pk, "code": "1.2", "title": "Nuovo ambito"},
+        "action": {
+            "area": d.area.pk,
+            "code": "1.1.9",
+            "title": "Nuova azione",
+            "tools": [d.tools[0].pk, d.tools[1].pk],
+            "targets": [d.targets[0].pk],
+        },
+        "tool": {"code": "S9", "name": "Nuovo strumento"},
+        "target": {"code": "D9", "name": "Nuovi destinatari"},
+    }[kind]
+    if item is not None:
+        data |= {"code": item.code, "revision": item.revision}
+    return data
+
+
+def request_for(d, case):
+    """(method, url, data) of one row of the table, on the draft ``d``."""
+    slug = d.programme.slug
+    page, kind = case
+    if page in ("matrice_draft", "matrice_draft_matrix", "matrice_catalogues"):
+        return "get", reverse(f"redazione:{page}", args=[slug]), None
+    item = item_of(d, kind)
+    name = f"redazione:matrice_{kind}"
+    return {
+        "create page": ("get", reverse(f"{name}_create", args=[slug]), None),
+        "item page": ("get", reverse(name, args=[slug, item.pk]), None),
+        "delete page": ("get", reverse(f"{name}_delete", args=[slug, item.pk]), None),
+        "create": ("post", reverse(f"{name}_create", args=[slug]), form_data(d, kind)),
+        "update": ("post", reverse(name, args=[slug, item.pk]), form_data(d, kind, item)),
+        "delete": (
+            "post",
+            reverse(f"{name}_delete", args=[slug, item.pk]),
+            {"revision": item.revision},
+        ),
+        "move": ("post", reverse(f"{name}_move", args=[slug, item.pk]), {"direction": "up"}),
+    }[page]
+
+
+CASES = [
+    ("matrice_draft", None),
+    ("matrice_draft_matrix", None),
+    ("matrice_catalogues", None),
+    *[(page, kind) for kind in KINDS for page in ("create page", "item page", "delete page")],
+    *[(change, kind) for kind in KINDS for change in ("create", "update", "delete", "move")],
+]
+
+
+def case_id(case):
+    page, kind = case
+    return f"{page}-{kind}" if kind else page
+
+
+@pytest.fixture(params=["anonymous", "registered user", "spokesperson", "redazione"])
+def role(request, client):
+    if request.param == "registered user":
+        client.force_login(UserFactory())
+    elif request.param == "spokesperson":
+        client.force_login(SpokespersonFactory().user)
+    elif request.param == "redazione":
+        client.force_login(StaffFactory())
+    return request.param
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_permissions_table(client, role, case):
+    d = build_draft()
+    method, url, data = request_for(d, case)
+    response = getattr(client, method)(url, data or {})
+
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    elif role in ("registered user", "spokesperson"):
+        assert response.status_code == 403
+    else:
+        expected = 200 if method == "get" else 302
+        assert response.status_code == expected, response.content[:2000]
+
+
+def test_refused_changes_change_nothing(client):
+    d = build_draft()
+    client.force_login(UserFactory())
+    for kind in KINDS:
+        _, url, data = request_for(d, ("update", kind))
+        client.post(url, data)
+        _, url, data = request_for(d, ("delete", kind))
+        client.post(url, data)
+    assert Policy.objects.get(pk=d.policy.pk).title == "Famiglie e minori"
+    assert Tool.objects.filter(version=d.version).count() == 2
+
+
+# 404: what does not exist, or belongs to another programme ----------------------------------
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(StaffFactory())
+    return client
+
+
+@pytest.mark.parametrize("page", ["matrice_draft", "matrice_draft_matrix", "matrice_catalogues"])
+def test_unknown_programme_is_404(staff_client, page):
+    build_draft()
+    response = staff_client.get(reverse(f"redazione:{page}", args=["non-esiste"]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("page", ["item page", "delete page", "update", "delete", "move"])
+def test_item_of_another_programme_is_404(staff_client, kind, page):
+    mine = build_draft()
+    other = build_draft(slug="altro-piano")
+    method, url, data = request_for(other, (page, kind))
+    # the same item, asked for under this programme's URL
+    url = url.replace(f"/{other.programme.slug}/", f"/{mine.programme.slug}/")
+    response = getattr(staff_client, method)(url, data or {})
+    assert response.status_code == 404
+    item = MODELS[kind].objects.get(pk=item_of(other, kind).pk)
+    assert item.revision == 1  # untouched
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_item_that_does_not_exist_is_404(staff_client, kind):
+    d = build_draft()
+    url = reverse(f"redazione:matrice_{kind}", args=[d.programme.slug, 999999])
+    assert staff_client.get(url).status_code == 404
+    assert staff_client.post(url, {"revision": 1}).status_code == 404

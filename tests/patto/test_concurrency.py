@@ -1,0 +1,100 @@
+"""Decisions that arrive at the same instant, against the real PostgreSQL: each thread has its
+own connection and they are released together by a barrier."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from patto import services
+from patto.models import Decision, PlanVersion, Validation, VersionStatus
+from tests.factories import (
+    ActionFactory,
+    PlanVersionFactory,
+    ProgrammeFactory,
+    SpokespersonFactory,
+    StaffFactory,
+    ZoneFactory,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres")]
+
+
+def run_together(*calls):
+    """Run each callable in its own thread, all released at once; return results/exceptions."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def worker(i, call):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as exc:  # the refusal is a result too
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+@pytest.fixture
+def in_validation():
+    programme = ProgrammeFactory()
+    zones = [ZoneFactory() for _ in range(3)]
+    programme.validating_zones.set(zones)
+    spokespersons = [SpokespersonFactory(zone=z).user for z in zones]
+    version = PlanVersionFactory(programme=programme, number=1)
+    ActionFactory(area__policy__version=version)
+    services.submit_version(version=version, by=StaffFactory())
+    return version, zones, spokespersons
+
+
+def test_two_requests_deciding_for_the_same_zone_record_one_decision(in_validation):
+    version, zones, spokespersons = in_validation
+    results = run_together(
+        lambda: services.decide_validation(
+            version=version, zone=zones[0], by=spokespersons[0], decision=Decision.APPROVED
+        ),
+        lambda: services.decide_validation(
+            version=version, zone=zones[0], by=spokespersons[0], decision=Decision.APPROVED
+        ),
+    )
+    assert sum(isinstance(r, Validation) for r in results) == 1
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1 and "ha già deciso" in str(refused[0])
+    assert Validation.objects.filter(version=version, zone=zones[0]).count() == 1
+
+
+def test_the_last_two_zones_approving_at_once_validate_the_version_once(
+    in_validation, monkeypatch
+):
+    version, zones, spokespersons = in_validation
+    services.decide_validation(
+        version=version, zone=zones[0], by=spokespersons[0], decision=Decision.APPROVED
+    )
+    validated_events = []
+    original = services._mark_validated
+
+    def counting(v):
+        validated_events.append(v.pk)
+        return original(v)
+
+    monkeypatch.setattr(services, "_mark_validated", counting)
+    results = run_together(
+        *[
+            (lambda i=i: services.decide_validation(
+                version=version, zone=zones[i], by=spokespersons[i], decision=Decision.APPROVED
+            ))
+            for i in (1, 2)
+        ]
+    )
+    assert all(isinstance(r, Validation) for r in results), results
+    assert validated_events == [version.pk]
+    version = PlanVersion.objects.get(pk=version.pk)
+    assert version.status == VersionStatus.VALIDATED
+    assert version.validations.count() == 3

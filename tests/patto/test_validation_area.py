@@ -1,0 +1,272 @@
+"""The spokesperson area and the redazione's version pages: who may see and do what, as a
+table of roles × actions, and the e-mails each transition sends."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from matrice.models import Action
+from patto import services
+from patto.models import Decision, PlanVersion, VersionStatus
+from tests.factories import (
+    ActionFactory,
+    PlanVersionFactory,
+    ProgrammeFactory,
+    SpokespersonFactory,
+    StaffFactory,
+    ToolFactory,
+    UserFactory,
+    ZoneFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    """A programme validated by zones 1 and 2, a version in validation, and one person per
+    role."""
+    programme = ProgrammeFactory(slug="piano")
+    zone1, zone2 = ZoneFactory(number=1), ZoneFactory(number=2)
+    programme.validating_zones.set([zone1, zone2])
+    staff = StaffFactory(email="staff@example.org")
+    sp1 = SpokespersonFactory(zone=zone1, user__email="sp1@example.org").user
+    sp2 = SpokespersonFactory(zone=zone2, user__email="sp2@example.org").user
+    former = SpokespersonFactory(
+        zone=zone1, start_date=datetime.date(2010, 1, 1), end_date=datetime.date(2015, 1, 1),
+        user__email="former@example.org",
+    ).user
+    version = PlanVersionFactory(programme=programme, number=1)
+    action = ActionFactory(area__policy__version=version, title="Sportello unico")
+    action.tools.add(ToolFactory(version=version))
+    services.submit_version(version=version, by=staff)
+    mail.outbox.clear()
+    return {
+        "programme": programme, "zone1": zone1, "zone2": zone2, "version": version,
+        "anonymous": None, "registered": UserFactory(), "sp1": sp1, "sp2": sp2,
+        "former": former, "staff": staff,
+    }
+
+
+def as_(client, user):
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def review_url(world, zone="zone1"):
+    return reverse("portavoce:review", args=[world["version"].pk, world[zone].number])
+
+
+# role → expected status of GET /portavoce/ and of the review page of zone 1
+@pytest.mark.parametrize(
+    ("role", "home", "review"),
+    [
+        ("anonymous", 302, 302),
+        ("registered", 403, 403),
+        ("former", 403, 403),
+        ("staff", 403, 403),
+        ("sp2", 200, 403),
+        ("sp1", 200, 200),
+    ],
+)
+def test_who_may_enter_the_spokesperson_area(client, world, role, home, review):
+    as_(client, world[role])
+    response = client.get(reverse("portavoce:home"))
+    assert response.status_code == home
+    if home == 302:
+        assert response["Location"].startswith(reverse("account_login"))
+    assert client.get(review_url(world)).status_code == review
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "decided"),
+    [
+        ("anonymous", 302, False),
+        ("registered", 403, False),
+        ("former", 403, False),
+        ("staff", 403, False),
+        ("sp2", 403, False),
+        ("sp1", 302, True),
+    ],
+)
+def test_who_may_decide_for_zone_1(client, world, role, status, decided):
+    as_(client, world[role])
+    response = client.post(review_url(world), {"decision": Decision.APPROVED})
+    assert response.status_code == status
+    assert world["version"].validations.filter(zone=world["zone1"]).exists() == decided
+
+
+def test_a_spokesperson_decides_once(client, world):
+    as_(client, world["sp1"])
+    client.post(review_url(world), {"decision": Decision.APPROVED})
+    page = client.get(review_url(world)).content.decode()
+    assert "Registra la decisione" not in page and "Approvata" in page
+    response = client.post(
+        review_url(world), {"decision": Decision.CHANGES_REQUESTED, "reason": "Ci ripenso"}
+    )
+    assert response.status_code == 400
+    assert "ha già deciso" in response.content.decode()
+    assert world["version"].validations.get().decision == Decision.APPROVED
+
+
+def test_asking_for_changes_needs_a_reason_and_keeps_remarks(client, world):
+    as_(client, world["sp1"])
+    response = client.post(review_url(world), {"decision": Decision.CHANGES_REQUESTED})
+    assert response.status_code == 400
+    assert "scrivete il motivo" in response.content.decode()
+    assert not world["version"].validations.exists()
+
+    action = Action.objects.get(version=world["version"])
+    response = client.post(
+        review_url(world),
+        {
+            "decision": Decision.CHANGES_REQUESTED,
+            "reason": "Manca la zona 3",
+            f"remark-action-{action.key}": "Aggiungere i comuni montani",
+            "remark-action-00000000-0000-0000-0000-000000000000": "voce inesistente",
+        },
+    )
+    assert response.status_code == 302
+    validation = world["version"].validations.get()
+    assert [r.text for r in validation.remarks.all()] == ["Aggiungere i comuni montani"]
+    version = PlanVersion.objects.get(pk=world["version"].pk)
+    assert version.status == VersionStatus.CHANGES_REQUESTED
+    page = client.get(version.get_absolute_url()).content.decode()
+    assert "Manca la zona 3" in page and "Aggiungere i comuni montani" in page
+
+
+def test_no_decision_on_a_draft_or_after_validation(client, world):
+    draft = PlanVersionFactory(programme=world["programme"], number=2)
+    as_(client, world["sp1"])
+    url = reverse("portavoce:review", args=[draft.pk, 1])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"decision": Decision.APPROVED}).status_code == 404
+
+    services.decide_validation(
+        version=world["version"], zone=world["zone1"], by=world["sp1"], decision="approved"
+    )
+    services.decide_validation(
+        version=world["version"], zone=world["zone2"], by=world["sp2"], decision="approved"
+    )
+    as_(client, world["sp1"])
+    page = client.get(review_url(world)).content.decode()
+    assert "Registra la decisione" not in page
+
+
+def test_the_spokesperson_sees_what_changed_since_the_last_decision(client, world):
+    staff = world["staff"]
+    for zone, sp in (("zone1", "sp1"), ("zone2", "sp2")):
+        services.decide_validation(
+            version=world["version"], zone=world[zone], by=world[sp], decision="approved"
+        )
+    v1 = PlanVersion.objects.get(pk=world["version"].pk)
+    services.publish_version(version=v1, by=staff)
+    v2 = services.create_version(programme=world["programme"], by=staff)
+    Action.objects.filter(version=v2).update(title="Sportello unico rinnovato")
+    services.submit_version(version=v2, by=staff)
+    as_(client, world["sp1"])
+    page = client.get(reverse("portavoce:review", args=[v2.pk, 1])).content.decode()
+    assert "Rispetto alla versione 1" in page
+    home = client.get(reverse("portavoce:home")).content.decode()
+    assert "In attesa della vostra decisione" in home and "Approvata" in home
+
+
+# the redazione's version page and its transitions ----------------------------------------
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("anonymous", 302), ("registered", 403), ("sp1", 403), ("staff", 200)],
+)
+def test_who_may_see_the_staff_version_page(client, world, role, status):
+    as_(client, world[role])
+    url = reverse("redazione:programme", args=["piano"])
+    assert client.get(url).status_code == status
+
+
+@pytest.mark.parametrize("role", ["anonymous", "registered", "sp1"])
+@pytest.mark.parametrize("transition", ["invia", "valida", "pubblica"])
+def test_only_staff_may_change_a_version_state(client, world, role, transition):
+    as_(client, world[role])
+    before = PlanVersion.objects.get(pk=world["version"].pk).status
+    url = reverse("redazione:version_transition", args=["piano", 1, transition])
+    assert client.post(url).status_code in (302, 403)
+    assert PlanVersion.objects.get(pk=world["version"].pk).status == before
+    response = client.post(reverse("redazione:new_version", args=["piano"]))
+    assert response.status_code in (302, 403)
+    assert not PlanVersion.objects.filter(number=2).exists()
+
+
+def test_staff_publish_a_validated_version_and_illegal_steps_are_explained(client, world):
+    as_(client, world["staff"])
+    url = reverse("redazione:version_transition", args=["piano", 1, "pubblica"])
+    page = client.post(url, follow=True).content.decode()
+    assert "Non si può pubblicare" in page
+    for zone, sp in (("zone1", "sp1"), ("zone2", "sp2")):
+        services.decide_validation(
+            version=world["version"], zone=world[zone], by=world[sp], decision="approved"
+        )
+    page = client.post(url, follow=True).content.decode()
+    assert "Versione 1 pubblicata" in page
+    assert PlanVersion.objects.get(pk=world["version"].pk).status == VersionStatus.PUBLISHED
+    response = client.post(reverse("redazione:new_version", args=["piano"]), follow=True)
+    assert "Creata la versione 2" in response.content.decode()
+    response = client.post(reverse("redazione:new_version", args=["piano"]), follow=True)
+    assert "Esiste già una bozza" in response.content.decode()
+
+
+def test_staff_validate_a_programme_without_zones(client):
+    staff = StaffFactory()
+    programme = ProgrammeFactory(slug="patto")
+    version = PlanVersionFactory(programme=programme, number=1)
+    ActionFactory(area__policy__version=version)
+    client.force_login(staff)
+    for step in ("invia", "valida", "pubblica"):
+        client.post(reverse("redazione:version_transition", args=["patto", 1, step]))
+    assert PlanVersion.objects.get(pk=version.pk).status == VersionStatus.PUBLISHED
+
+
+# e-mails ---------------------------------------------------------------------------------
+
+def test_the_transitions_send_their_emails(world, django_capture_on_commit_callbacks):
+    staff = world["staff"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_validation(
+            version=world["version"], zone=world["zone1"], by=world["sp1"], decision="approved"
+        )
+    assert [m.to for m in mail.outbox] == [["staff@example.org"]]
+    assert "Zona 1" in mail.outbox[0].subject or "zona" in mail.outbox[0].subject.lower()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_validation(
+            version=world["version"], zone=world["zone2"], by=world["sp2"], decision="approved"
+        )
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert any("validata" in s for s in subjects)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_version(version=world["version"], by=staff)
+    assert sorted(m.to[0] for m in mail.outbox) == ["sp1@example.org", "sp2@example.org"]
+    assert all("pubblicata" in m.subject for m in mail.outbox)
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<strong>pubblicata</strong>" in html
+
+    mail.outbox.clear()
+    v2 = services.create_version(programme=world["programme"], by=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_version(version=v2, by=staff)
+    assert sorted(m.to[0] for m in mail.outbox) == ["sp1@example.org", "sp2@example.org"]
+    assert "former@example.org" not in [m.to[0] for m in mail.outbox]
+    assert "/portavoce/" in mail.outbox[0].body
+
+
+def test_no_email_when_the_transaction_rolls_back(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(Exception):  # noqa: B017, PT011 - any refusal
+            services.decide_validation(
+                version=world["version"], zone=world["zone1"], by=world["sp2"],
+                decision="approved",
+            )
+    assert mail.outbox == []

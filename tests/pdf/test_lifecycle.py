@@ -1,0 +1,265 @@
+"""The PDF's lifecycle through the services, in this process (tasks run eagerly, the renderer
+is a stand-in): queued after the validation commits, pending → rendering → ready / failed,
+idempotent, never a half or broken file behind the download link. The same with a real
+worker on Redis: test_worker."""
+
+import datetime
+import os
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from patto import pdf, services
+from patto.exceptions import TransitionError
+from patto.models import PdfStatus, PlanVersion, VersionStatus
+from tests.factories import UserFactory
+from tests.pdf import fakes
+from tests.pdf.builders import fill_draft, plan_programme, validate
+from tests.pdf.fakes import fake_pdf
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_renderer")]
+
+
+@pytest.fixture
+def plan():
+    return plan_programme()
+
+
+@pytest.fixture
+def validated(plan, django_capture_on_commit_callbacks):
+    """A validated version whose render has been queued but not run."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        version = validate(plan, fill_draft(plan, policies=1, areas=1, actions=1))
+    assert len(pdf_renders(callbacks)) == 1
+    return version
+
+
+def pdf_renders(callbacks):
+    """The on-commit callbacks that enqueue a PDF render (other services queue e-mails)."""
+    return [c for c in callbacks if "_queue_pdf_render" in c.__qualname__]
+
+
+def pdf_files():
+    directory = default_storage.path(pdf.PDF_DIRECTORY)
+    return sorted(os.listdir(directory)) if os.path.isdir(directory) else []
+
+
+def test_the_last_approval_queues_the_render_after_commit(plan, django_capture_on_commit_callbacks):
+    version = fill_draft(plan, policies=1, areas=1, actions=1)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        validate(plan, version)
+    assert len(pdf_renders(callbacks)) == 1
+    version.refresh_from_db()
+    assert version.status == VersionStatus.VALIDATED
+    assert version.pdf_status == PdfStatus.READY
+    assert version.pdf_fingerprint == version.fingerprint
+    assert version.pdf_file.name == pdf.pdf_name(version)
+    assert version.pdf_file.read() == fake_pdf(version)
+    assert version.pdf_error == ""
+
+
+def test_a_validation_that_rolls_back_queues_nothing(plan, django_capture_on_commit_callbacks):
+    version = fill_draft(plan, policies=1, areas=1, actions=1)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                validate(plan, version)
+                raise RuntimeError("rollback")
+        except RuntimeError:
+            pass
+    assert pdf_renders(callbacks) == []
+    assert PlanVersion.objects.get(pk=version.pk).pdf_status == PdfStatus.NONE
+
+
+def test_until_a_worker_takes_it_the_version_is_pending(validated):
+    assert validated.pdf_status == PdfStatus.PENDING
+    assert not validated.pdf_file
+
+
+def test_same_content_is_rendered_once(validated, plan, django_capture_on_commit_callbacks):
+    services.run_pdf_render(version_pk=validated.pk)
+    validated.refresh_from_db()
+    first = (validated.pdf_file.name, validated.pdf_rendered_at)
+    # asking again: nothing is queued, nothing is rendered
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.request_pdf_render(version=validated, by=plan.staff)
+    assert pdf_renders(callbacks) == []
+    assert services.run_pdf_render(version_pk=validated.pk) is None
+    validated.refresh_from_db()
+    assert (validated.pdf_file.name, validated.pdf_rendered_at) == first
+    assert pdf_files() == [first[0].removeprefix("pdf/")]
+
+
+def test_rendering_the_same_content_again_replaces_the_file_in_place(validated):
+    services.run_pdf_render(version_pk=validated.pk)
+    assert services.render_pdf_now(version=validated, force=True) is not None
+    validated.refresh_from_db()
+    assert validated.pdf_status == PdfStatus.READY
+    assert pdf_files() == [pdf.pdf_name(validated).removeprefix("pdf/")]
+
+
+def test_a_failed_render_is_recorded_with_its_message(validated, settings):
+    settings.PDF_RENDERER = "tests.pdf.fakes.render_broken"
+    with pytest.raises(RuntimeError):
+        services.run_pdf_render(version_pk=validated.pk, final_attempt=True)
+    validated.refresh_from_db()
+    assert validated.pdf_status == PdfStatus.FAILED
+    assert validated.pdf_error == "RuntimeError: Pango ha esaurito la memoria"
+    assert not validated.pdf_file
+    assert pdf_files() == []
+
+
+def test_a_failure_with_retries_left_goes_back_to_pending(validated, settings):
+    settings.PDF_RENDERER = "tests.pdf.fakes.render_broken"
+    with pytest.raises(RuntimeError):
+        services.run_pdf_render(version_pk=validated.pk, final_attempt=False)
+    validated.refresh_from_db()
+    assert validated.pdf_status == PdfStatus.PENDING
+    assert "verrà ripetuto" in validated.pdf_error
+    assert "Pango ha esaurito la memoria" in validated.pdf_error
+
+
+def test_run_eagerly_the_task_records_the_first_failure(validated, settings):
+    """Without a broker nobody would retry later: the first failure is final. (The automatic
+    retries with a real worker: test_worker.)"""
+    from patto.tasks import FinalAttemptFailed, render_version_pdf
+
+    fakes.broken_calls.clear()
+    settings.PDF_RENDERER = "tests.pdf.fakes.render_broken"
+    with pytest.raises(FinalAttemptFailed, match="Pango"):
+        render_version_pdf.delay(validated.pk)
+    assert fakes.broken_calls == [validated.pk]
+    validated.refresh_from_db()
+    assert validated.pdf_status == PdfStatus.FAILED
+    assert validated.pdf_error == "RuntimeError: Pango ha esaurito la memoria"
+
+
+def test_staff_retry_after_a_failure_succeeds(validated, plan, settings):
+    settings.PDF_RENDERER = "tests.pdf.fakes.render_broken"
+    with pytest.raises(RuntimeError):
+        services.run_pdf_render(version_pk=validated.pk)
+    settings.PDF_RENDERER = "tests.pdf.fakes.render_version"
+    version = services.retry_pdf_render(version=validated, by=plan.staff)
+    assert version.pdf_status == PdfStatus.PENDING
+    assert version.pdf_error == ""
+    services.run_pdf_render(version_pk=validated.pk)
+    validated.refresh_from_db()
+    assert validated.pdf_status == PdfStatus.READY
+
+
+def test_a_failed_forced_render_keeps_the_good_pdf(validated, settings):
+    services.run_pdf_render(version_pk=validated.pk)
+    validated.refresh_from_db()
+    good = validated.pdf_file.read()
+    settings.PDF_RENDERER = "tests.pdf.fakes.render_broken"
+    with pytest.raises(RuntimeError):
+        services.render_pdf_now(version=validated, force=True)
+    validated.refresh_from_db()
+    assert validated.pdf_status == PdfStatus.READY
+    assert validated.pdf_file.read() == good
+
+
+def test_a_broken_pdf_is_never_stored(validated):
+    services.run_pdf_render(version_pk=validated.pk)
+    validated.refresh_from_db()
+    good = validated.pdf_file.read()
+    with pytest.raises(pdf.PdfRenderError):
+        pdf.store_pdf(validated, b"%PDF-1.7\nhalf a docu")
+    assert default_storage.open(validated.pdf_file.name).read() == good
+    assert pdf_files() == [validated.pdf_file.name.removeprefix("pdf/")]
+
+
+def test_a_render_under_way_is_not_started_twice(validated):
+    PlanVersion.objects.filter(pk=validated.pk).update(
+        pdf_status=PdfStatus.RENDERING, pdf_rendered_at=timezone.now()
+    )
+    assert services.run_pdf_render(version_pk=validated.pk) is None
+    assert PlanVersion.objects.get(pk=validated.pk).pdf_status == PdfStatus.RENDERING
+
+
+def test_a_message_finding_a_render_under_way_looks_again_when_its_claim_expires(
+    validated, monkeypatch
+):
+    """A message handed back after its worker died finds the render still claimed: it comes
+    back once the claim has expired, and then takes the render over."""
+    from patto.tasks import render_version_pdf
+
+    PlanVersion.objects.filter(pk=validated.pk).update(
+        pdf_status=PdfStatus.RENDERING, pdf_rendered_at=timezone.now()
+    )
+    later = []
+    monkeypatch.setattr(
+        render_version_pdf, "apply_async", lambda args, countdown: later.append((args, countdown))
+    )
+    assert "later" in render_version_pdf(validated.pk)  # called as a worker would, not eagerly
+    assert later == [((validated.pk,), services.pdf_claim_seconds())]
+
+
+def test_a_render_whose_worker_died_is_taken_over(validated, settings):
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 61)
+    PlanVersion.objects.filter(pk=validated.pk).update(
+        pdf_status=PdfStatus.RENDERING, pdf_rendered_at=long_ago
+    )
+    assert services.run_pdf_render(version_pk=validated.pk) is not None
+    assert PlanVersion.objects.get(pk=validated.pk).pdf_status == PdfStatus.READY
+
+
+def test_a_stuck_render_can_be_retried_by_staff(validated, plan, settings):
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 61)
+    PlanVersion.objects.filter(pk=validated.pk).update(pdf_rendered_at=long_ago)
+    validated.refresh_from_db()
+    assert services.pdf_render_is_stuck(validated)
+    services.retry_pdf_render(version=validated, by=plan.staff)
+
+
+def test_only_a_failed_render_can_be_retried(validated, plan):
+    with pytest.raises(TransitionError, match="non è in errore"):
+        services.retry_pdf_render(version=validated, by=plan.staff)
+
+
+def test_a_version_in_validation_has_no_pdf(plan):
+    version = fill_draft(plan, policies=1, areas=1, actions=1)
+    services.submit_version(version=version, by=plan.staff)
+    with pytest.raises(TransitionError, match="in validazione"):
+        services.request_pdf_render(version=version, by=plan.staff)
+    PlanVersion.objects.filter(pk=version.pk).update(pdf_status=PdfStatus.PENDING)
+    assert services.run_pdf_render(version_pk=version.pk) is None
+
+
+def test_only_staff_ask_for_a_pdf(validated, plan):
+    for user in [UserFactory(), plan.spokespersons[0]]:
+        with pytest.raises(PermissionDenied):
+            services.request_pdf_render(version=validated, by=user)
+        with pytest.raises(PermissionDenied):
+            services.retry_pdf_render(version=validated, by=user)
+
+
+def test_publishing_keeps_the_pdf(validated, plan):
+    services.run_pdf_render(version_pk=validated.pk)
+    services.publish_version(version=validated, by=plan.staff)
+    validated.refresh_from_db()
+    assert validated.status == VersionStatus.PUBLISHED
+    assert validated.pdf_status == PdfStatus.READY
+
+
+def test_the_file_is_written_under_a_temporary_name_then_moved(validated, monkeypatch):
+    """A crash while writing leaves no file under the final name."""
+    real_replace = os.replace
+    seen = []
+
+    def crash_on_replace(src, dst):
+        seen.append((src, dst))
+        raise OSError("disco pieno")
+
+    monkeypatch.setattr(os, "replace", crash_on_replace)
+    with pytest.raises(OSError):
+        pdf.store_pdf(validated, fake_pdf(validated))
+    monkeypatch.setattr(os, "replace", real_replace)
+    ((src, dst),) = seen
+    assert os.path.dirname(src) == os.path.dirname(dst)
+    assert src.endswith(".part")
+    assert str(dst).endswith(pdf.pdf_name(validated))
+    assert pdf_files() == []  # neither the final name nor the temporary file is left

@@ -1,0 +1,8 @@
+"""Settings of the Celery worker started by test_worker: the portal's own, plus a renderer
+that can be told to fail (through a file the test writes) and short retry delays."""
+
+from patto.settings import *  # noqa: F403
+
+PDF_RENDERER = "tests.pdf.faults.render_version"
+PDF_RETRY_BACKOFF = 1  # seconds, doubled at each attempt
+PDF_MAX_RETRIES = 1
