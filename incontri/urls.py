@@ -8,6 +8,7 @@ urlpatterns = [
     path("incontri/", views.MeetingListView.as_view(), name="list"),
     path("incontri/<int:pk>/", views.MeetingDetailView.as_view(), name="detail"),
     path("incontri/<int:pk>.ics", views.MeetingCalendarView.as_view(), name="ics"),
+    path("incontri/<int:pk>/verbale.pdf", views.MinutesFileView.as_view(), name="minutes"),
     path(
         "programmi/<slug:slug>/incontri.ics",
         views.ProgrammeCalendarView.as_view(),

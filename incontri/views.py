@@ -1,4 +1,4 @@
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 from incontri import ical, opendata, queries
 from incontri.filters import MeetingFilterSet
 from incontri.models import Meeting
+from incontri.services import minutes_file_name
 from patto.mixins import ProgrammeMixin
 from patto.models import Programme
 
@@ -119,4 +120,18 @@ class OpenDataView(View):
             opendata.to_csv(rows),
             content_type="text/csv; charset=utf-8",
             filename=f"{filename}.csv",
+        )
+
+
+class MinutesFileView(View):
+    """The minutes of a meeting as PDF, served by the portal (media need not be public)."""
+
+    def get(self, request, pk):
+        meeting = get_object_or_404(Meeting, pk=pk)
+        if not meeting.minutes_file:
+            raise Http404(_("Questo incontro non ha un verbale in PDF."))
+        return FileResponse(
+            meeting.minutes_file.open("rb"),
+            content_type="application/pdf",
+            filename=minutes_file_name(meeting),
         )

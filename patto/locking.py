@@ -66,7 +66,12 @@ def _changes_since(current, revision) -> list[FieldChange]:
         old = getattr(before, field.attname, None)
         new = getattr(current, field.attname)
         if old != new:
-            shown = getattr(current, field.name) if field.is_relation else new
+            if field.choices:
+                shown = getattr(current, f"get_{field.name}_display")()
+            elif field.is_relation:
+                shown = getattr(current, field.name)
+            else:
+                shown = new
             changes.append(FieldChange(field.name, str(field.verbose_name), shown))
     return changes
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -50,9 +51,10 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email or self.username
 
-    @property
+    @cached_property
     def is_redazione(self):
-        """Regional staff: members of the Redazione group (or superusers). Runs a query."""
+        """Regional staff: members of the Redazione group (or superusers). Runs a query, once
+        per user object (so once per request)."""
         if not self.is_authenticated or not self.is_active:
             return False
         if self.is_superuser:

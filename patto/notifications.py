@@ -74,9 +74,9 @@ def version_submitted(version_id: int) -> int:
 
 @shared_task(**RETRY)
 def zone_decided(validation_id: int) -> int:
-    validation = Validation.objects.select_related(
-        "version__programme", "zone", "decided_by"
-    ).get(pk=validation_id)
+    validation = Validation.objects.select_related("version__programme", "zone", "decided_by").get(
+        pk=validation_id
+    )
     context = {**_version_context(validation.version), "validation": validation}
     return _send("zone_decided", context, _staff_emails())
 

@@ -35,7 +35,8 @@ def last_decided_version(zone, version) -> PlanVersion | None:
     """The latest earlier version of the programme on which ``zone`` decided."""
     validation = (
         Validation.objects.filter(
-            zone=zone, version__programme_id=version.programme_id,
+            zone=zone,
+            version__programme_id=version.programme_id,
             version__number__lt=version.number,
         )
         .select_related("version__programme")
@@ -57,7 +58,9 @@ def item_labels(version) -> dict:
     """(kind, key) → label for every policy, area and action of ``version``."""
     labels = {}
     for kind, model in (
-        (ItemKind.POLICY, Policy), (ItemKind.ACTION_AREA, ActionArea), (ItemKind.ACTION, Action)
+        (ItemKind.POLICY, Policy),
+        (ItemKind.ACTION_AREA, ActionArea),
+        (ItemKind.ACTION, Action),
     ):
         for key, code, title in model.objects.filter(version=version).values_list(
             "key", "code", "title"

@@ -46,9 +46,10 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
             .filter(pk=self.kwargs["pk"])
             .first()
         )
-        if version is None or not version.programme.validating_zones.filter(
-            pk=self.zone.pk
-        ).exists():
+        if (
+            version is None
+            or not version.programme.validating_zones.filter(pk=self.zone.pk).exists()
+        ):
             raise Http404(_("Versione non trovata."))
         return version
 
@@ -77,9 +78,12 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
         remarks = self._remarks(request.POST)
         try:
             services.decide_validation(
-                version=self.version, zone=self.zone, by=request.user,
+                version=self.version,
+                zone=self.zone,
+                by=request.user,
                 decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"], remarks=remarks,
+                reason=form.cleaned_data["reason"],
+                remarks=remarks,
             )
         except ValidationError as exc:
             for message in exc.messages:

@@ -33,12 +33,11 @@ class ProgrammeVersionsView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView
 
     def get_context_data(self, **kwargs):
         versions = list(
-            self.programme.versions.select_related("submitted_by", "published_by")
-            .order_by("-number")
+            self.programme.versions.select_related("submitted_by", "published_by").order_by(
+                "-number"
+            )
         )
-        in_validation = next(
-            (v for v in versions if v.status == VersionStatus.IN_VALIDATION), None
-        )
+        in_validation = next((v for v in versions if v.status == VersionStatus.IN_VALIDATION), None)
         return super().get_context_data(
             **kwargs,
             versions=versions,
@@ -53,7 +52,8 @@ class NewVersionView(RedazioneRequiredMixin, ProgrammeMixin, View):
     def post(self, request, *args, **kwargs):
         try:
             version = services.create_version(
-                programme=self.programme, by=request.user,
+                programme=self.programme,
+                by=request.user,
                 change_note=request.POST.get("change_note", "").strip(),
             )
         except (ValidationError, PermissionDenied) as exc:
@@ -61,8 +61,11 @@ class NewVersionView(RedazioneRequiredMixin, ProgrammeMixin, View):
         else:
             messages.success(
                 request,
-                _("Creata la versione %(number)s, copia della precedente: ora è la bozza da "
-                  "modificare.") % {"number": version.number},
+                _(
+                    "Creata la versione %(number)s, copia della precedente: ora è la bozza da "
+                    "modificare."
+                )
+                % {"number": version.number},
             )
         return redirect("redazione:programme", slug=self.programme.slug)
 

@@ -26,18 +26,21 @@ WIDTHS = {"desktop": (1280, 900), "mobile": (390, 844)}
 def main():
     out = ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp, running_portal(Path(tmp)) as base_url:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for size, (width, height) in WIDTHS.items():
-                page = browser.new_page(viewport={"width": width, "height": height})
-                for name, path in PAGES.items():
-                    page.goto(base_url + path)
-                    target = out / f"{name}-{size}.png"
-                    page.screenshot(path=str(target), full_page=False)
-                    print(target.relative_to(ROOT))
-                page.close()
-            browser.close()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running_portal(Path(tmp)) as base_url,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for size, (width, height) in WIDTHS.items():
+            page = browser.new_page(viewport={"width": width, "height": height})
+            for name, path in PAGES.items():
+                page.goto(base_url + path)
+                target = out / f"{name}-{size}.png"
+                page.screenshot(path=str(target), full_page=False)
+                print(target.relative_to(ROOT))
+            page.close()
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -113,8 +113,12 @@ def test_held_meeting_shows_minutes_file_and_attendance(client):
     assert "Partecipanti" in html
     assert "120" in html
     assert "Hanno partecipato <strong>molti</strong> enti." in html
-    assert f'href="{meeting.minutes_file.url}"' in html
+    minutes_url = reverse("incontri:minutes", args=[meeting.pk])
+    assert f'href="{minutes_url}"' in html
     assert "Scarica il verbale" in html
+    response = client.get(minutes_url)
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
 def test_attendance_only_once_held(client):

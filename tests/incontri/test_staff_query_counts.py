@@ -49,12 +49,12 @@ def populate(size):
 
 # page: (queries, address)
 PAGES = {
-    "meetings": (8, lambda m: reverse("redazione:incontri_meetings")),
+    "meetings": (7, lambda m: reverse("redazione:incontri_meetings")),
     "meetings filtered": (
-        9,
+        8,
         lambda m: reverse("redazione:incontri_meetings") + "?programma=patto&quando=prossimi",
     ),
-    "meeting": (16, lambda m: reverse("redazione:incontri_meeting", args=[m.pk])),
+    "meeting": (15, lambda m: reverse("redazione:incontri_meeting", args=[m.pk])),
 }
 
 

@@ -168,6 +168,6 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
         build_programme(
             f"p{i}", zones=2 * size, decided=size, meetings=2 * size, contributions=size
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = staff_client.get(DASHBOARD)
     assert response.status_code == 200

@@ -70,9 +70,7 @@ def test_two_requests_deciding_for_the_same_zone_record_one_decision(in_validati
     assert Validation.objects.filter(version=version, zone=zones[0]).count() == 1
 
 
-def test_the_last_two_zones_approving_at_once_validate_the_version_once(
-    in_validation, monkeypatch
-):
+def test_the_last_two_zones_approving_at_once_validate_the_version_once(in_validation, monkeypatch):
     version, zones, spokespersons = in_validation
     services.decide_validation(
         version=version, zone=zones[0], by=spokespersons[0], decision=Decision.APPROVED
@@ -87,9 +85,11 @@ def test_the_last_two_zones_approving_at_once_validate_the_version_once(
     monkeypatch.setattr(services, "_mark_validated", counting)
     results = run_together(
         *[
-            (lambda i=i: services.decide_validation(
-                version=version, zone=zones[i], by=spokespersons[i], decision=Decision.APPROVED
-            ))
+            (
+                lambda i=i: services.decide_validation(
+                    version=version, zone=zones[i], by=spokespersons[i], decision=Decision.APPROVED
+                )
+            )
             for i in (1, 2)
         ]
     )

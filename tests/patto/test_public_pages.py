@@ -25,7 +25,9 @@ def build(size):
         programme = ProgrammeFactory(slug=f"programma-{i}", title=f"Programma {i}")
         for p in range(3):
             PhaseFactory(
-                programme=programme, position=p, title=f"Fase {p}",
+                programme=programme,
+                position=p,
+                title=f"Fase {p}",
                 start_date=datetime.date(2015 + p, 1, 1),
             )
         for t in range(3):

@@ -35,7 +35,9 @@ def world():
     sp1 = SpokespersonFactory(zone=zone1, user__email="sp1@example.org").user
     sp2 = SpokespersonFactory(zone=zone2, user__email="sp2@example.org").user
     former = SpokespersonFactory(
-        zone=zone1, start_date=datetime.date(2010, 1, 1), end_date=datetime.date(2015, 1, 1),
+        zone=zone1,
+        start_date=datetime.date(2010, 1, 1),
+        end_date=datetime.date(2015, 1, 1),
         user__email="former@example.org",
     ).user
     version = PlanVersionFactory(programme=programme, number=1)
@@ -44,9 +46,16 @@ def world():
     services.submit_version(version=version, by=staff)
     mail.outbox.clear()
     return {
-        "programme": programme, "zone1": zone1, "zone2": zone2, "version": version,
-        "anonymous": None, "registered": UserFactory(), "sp1": sp1, "sp2": sp2,
-        "former": former, "staff": staff,
+        "programme": programme,
+        "zone1": zone1,
+        "zone2": zone2,
+        "version": version,
+        "anonymous": None,
+        "registered": UserFactory(),
+        "sp1": sp1,
+        "sp2": sp2,
+        "former": former,
+        "staff": staff,
     }
 
 
@@ -176,6 +185,7 @@ def test_the_spokesperson_sees_what_changed_since_the_last_decision(client, worl
 
 # the redazione's version page and its transitions ----------------------------------------
 
+
 @pytest.mark.parametrize(
     ("role", "status"),
     [("anonymous", 302), ("registered", 403), ("sp1", 403), ("staff", 200)],
@@ -230,6 +240,7 @@ def test_staff_validate_a_programme_without_zones(client):
 
 # e-mails ---------------------------------------------------------------------------------
 
+
 def test_the_transitions_send_their_emails(world, django_capture_on_commit_callbacks):
     staff = world["staff"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -263,10 +274,14 @@ def test_the_transitions_send_their_emails(world, django_capture_on_commit_callb
 
 
 def test_no_email_when_the_transaction_rolls_back(world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(Exception):  # noqa: B017, PT011 - any refusal
-            services.decide_validation(
-                version=world["version"], zone=world["zone1"], by=world["sp2"],
-                decision="approved",
-            )
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(Exception),  # noqa: B017 - any refusal
+    ):
+        services.decide_validation(
+            version=world["version"],
+            zone=world["zone1"],
+            by=world["sp2"],
+            decision="approved",
+        )
     assert mail.outbox == []

@@ -68,24 +68,24 @@ def populate(size):
 
 # page: (queries, address)
 PAGES = {
-    "tables": (8, lambda t, b, c: reverse("redazione:tavoli_tables")),
+    "tables": (7, lambda t, b, c: reverse("redazione:tavoli_tables")),
     "tables of a programme": (
-        9,
+        8,
         lambda t, b, c: reverse("redazione:tavoli_tables") + "?programma=patto",
     ),
-    "bodies": (8, lambda t, b, c: reverse("redazione:tavoli_bodies")),
-    "bodies searched": (8, lambda t, b, c: reverse("redazione:tavoli_bodies") + "?q=Ente"),
-    "contributions": (10, lambda t, b, c: reverse("redazione:tavoli_contributions")),
+    "bodies": (7, lambda t, b, c: reverse("redazione:tavoli_bodies")),
+    "bodies searched": (7, lambda t, b, c: reverse("redazione:tavoli_bodies") + "?q=Ente"),
+    "contributions": (9, lambda t, b, c: reverse("redazione:tavoli_contributions")),
     "contributions filtered": (
-        12,
+        11,
         lambda t, b, c: (
             reverse("redazione:tavoli_contributions")
             + f"?programma=patto&tavolo={t.pk}&esito=in_attesa"
         ),
     ),
-    "table": (14, lambda t, b, c: reverse("redazione:tavoli_table", args=[t.pk])),
-    "body": (9, lambda t, b, c: reverse("redazione:tavoli_body", args=[b.pk])),
-    "contribution": (15, lambda t, b, c: reverse("redazione:tavoli_contribution", args=[c.pk])),
+    "table": (13, lambda t, b, c: reverse("redazione:tavoli_table", args=[t.pk])),
+    "body": (8, lambda t, b, c: reverse("redazione:tavoli_body", args=[b.pk])),
+    "contribution": (14, lambda t, b, c: reverse("redazione:tavoli_contribution", args=[c.pk])),
 }
 
 
