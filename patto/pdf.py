@@ -30,7 +30,6 @@ from tavoli.models import ANSWERED_STATUSES, Contribution, ThematicTable
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every layout step at INFO: keep its warnings, not its progress report.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 PDF_VARIANT = "pdf/ua-1"
 # Resources of the document are named ``static:<path>`` and served from the staticfiles

@@ -161,6 +161,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Rome"
 
+# The PDF of a version (patto/pdf.py, patto/tasks.py): how a failed render is retried.
+PDF_MAX_RETRIES = env.int("PDF_MAX_RETRIES", default=3)
+PDF_RETRY_BACKOFF = env.int("PDF_RETRY_BACKOFF", default=5)
+
 # Accounts ---------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "patto.User"
@@ -249,5 +253,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every step of a render at INFO
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

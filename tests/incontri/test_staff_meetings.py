@@ -249,7 +249,7 @@ def test_edit_then_see_the_history(client, staff, meeting):
     history = client.get(meeting_url(meeting)).text.split("Storia delle modifiche")[1]
     assert "Anna Bianchi" in history
     assert "Luogo" in history and "Sala Einaudi" in history
-    assert "Data" in history and "19 Ottobre 2017" in history and "20 Ottobre 2017" in history
+    assert "Data" in history and "19 ottobre 2017" in history and "20 ottobre 2017" in history
     assert "Tavoli coinvolti" in history and "aggiunti: Abitare" in history
 
 
