@@ -386,7 +386,7 @@ def _display(name: str, value: str) -> str:
     if not value:
         return value
     if name in ("start_date", "end_date"):
-        return date_format(datetime.date.fromisoformat(value), "j F Y")
+        return date_format(datetime.date.fromisoformat(value), "j E Y")
     if name == "budget":
         return f"{number_format(Decimal(value), 2, force_grouping=True)} €"
     return value

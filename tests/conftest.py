@@ -62,3 +62,15 @@ def staff_user(db):
     from tests.factories import StaffFactory
 
     return StaffFactory()
+
+
+@pytest.fixture
+def eager_celery():
+    """Run Celery tasks in the test's own process, whatever REDIS_URL says: for tests about
+    what a task does, not about the queue (those start a real worker)."""
+    from patto.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -273,7 +273,7 @@ def test_relations_and_values_of_an_action():
     assert fields["tables"].added == ["Tavolo casa"] and fields["tables"].removed == []
     # dates read as on the rest of the site
     assert fields["start_date"].old == ""
-    assert fields["start_date"].new == date_format(datetime.date(2018, 1, 1), "j F Y")
+    assert fields["start_date"].new == date_format(datetime.date(2018, 1, 1), "j E Y")
     assert fields["budget"].new == "250.000,50 €"
 
 

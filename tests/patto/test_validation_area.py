@@ -241,6 +241,7 @@ def test_staff_validate_a_programme_without_zones(client):
 # e-mails ---------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("eager_celery")
 def test_the_transitions_send_their_emails(world, django_capture_on_commit_callbacks):
     staff = world["staff"]
     with django_capture_on_commit_callbacks(execute=True):
