@@ -27,7 +27,7 @@ from incontri.models import Meeting, MeetingStatus
 from patto.permissions import RedazioneRequiredMixin
 from tavoli.staff_views import (
     Outcome,
-    ProgrammeFromQueryMixin,
+    ProgrammeItemCreateView,
     history_of,
     list_context,
     safe_next,
@@ -53,42 +53,19 @@ class MeetingListView(RedazioneRequiredMixin, FilterView):
         return list_context(self, super().get_context_data(**kwargs))
 
 
-class MeetingCreateView(RedazioneRequiredMixin, ProgrammeFromQueryMixin, View):
+class MeetingCreateView(ProgrammeItemCreateView):
     chooser_title = gettext_lazy("Nuovo incontro")
+    form_class = MeetingForm
+    service = staticmethod(services.schedule_meeting)
+    template_name = "redazione/incontri/meeting_form.html"
+    success_message = gettext_lazy("Incontro messo in calendario.")
+    success_url_name = "redazione:incontri_meeting"
 
-    def get(self, request):
-        if self.programme is None:
-            return self.choose_programme(request)
-        return self.render(MeetingForm(programme=self.programme))
+    def service_data(self, form) -> dict:
+        return {"tables": form.cleaned_data["tables"], **form.service_data()}
 
-    def post(self, request):
-        if self.programme is None:
-            raise Http404
-        form = MeetingForm(request.POST, programme=self.programme)
-        if form.is_valid():
-            outcome = save_through(
-                form,
-                services.schedule_meeting,
-                programme=self.programme,
-                by=request.user,
-                tables=form.cleaned_data["tables"],
-                **form.service_data(),
-            )
-            if outcome.ok:
-                messages.success(request, _("Incontro messo in calendario."))
-                return redirect("redazione:incontri_meeting", pk=outcome.result.pk)
-        return self.render(form)
-
-    def render(self, form):
-        return render(
-            self.request,
-            "redazione/incontri/meeting_form.html",
-            {
-                "form": form,
-                "programme": self.programme,
-                "municipality_suggestions": MeetingForm.municipality_suggestions(),
-            },
-        )
+    def get_context(self) -> dict:
+        return {"municipality_suggestions": MeetingForm.municipality_suggestions()}
 
 
 class MeetingPageView(RedazioneRequiredMixin, View):

@@ -264,6 +264,52 @@ class ProgrammeFromQueryMixin:
         )
 
 
+class ProgrammeItemCreateView(RedazioneRequiredMixin, ProgrammeFromQueryMixin, View):
+    """A "new" page for an item of a programme: asks the programme first, then a form whose
+    valid data goes to ``service``; on success, a message and the new item's page."""
+
+    form_class = None
+    service = None  # a staticmethod: service(*, programme, by, **data)
+    template_name = ""
+    success_message = ""
+    success_url_name = ""
+
+    def get_initial(self) -> dict:
+        return {}
+
+    def service_data(self, form) -> dict:
+        return form.service_data()
+
+    def get_context(self) -> dict:
+        return {}
+
+    def get(self, request):
+        if self.programme is None:
+            return self.choose_programme(request)
+        return self.render(self.form_class(programme=self.programme, initial=self.get_initial()))
+
+    def post(self, request):
+        if self.programme is None:
+            raise Http404
+        form = self.form_class(request.POST, programme=self.programme)
+        if form.is_valid():
+            outcome = save_through(
+                form,
+                self.service,
+                programme=self.programme,
+                by=request.user,
+                **self.service_data(form),
+            )
+            if outcome.ok:
+                messages.success(request, self.success_message)
+                return redirect(self.success_url_name, pk=outcome.result.pk)
+        return self.render(form)
+
+    def render(self, form):
+        context = {"form": form, "programme": self.programme, **self.get_context()}
+        return render(self.request, self.template_name, context)
+
+
 # Tables --------------------------------------------------------------------------------------
 
 
@@ -293,37 +339,13 @@ class TableListView(RedazioneRequiredMixin, FilterView):
         return list_context(self, super().get_context_data(**kwargs))
 
 
-class TableCreateView(RedazioneRequiredMixin, ProgrammeFromQueryMixin, View):
+class TableCreateView(ProgrammeItemCreateView):
     chooser_title = gettext_lazy("Nuovo tavolo")
-
-    def get(self, request):
-        if self.programme is None:
-            return self.choose_programme(request)
-        return self.render(TableForm(programme=self.programme))
-
-    def post(self, request):
-        if self.programme is None:
-            raise Http404
-        form = TableForm(request.POST, programme=self.programme)
-        if form.is_valid():
-            outcome = save_through(
-                form,
-                services.create_table,
-                programme=self.programme,
-                by=request.user,
-                **form.service_data(),
-            )
-            if outcome.ok:
-                messages.success(request, _("Tavolo creato."))
-                return redirect("redazione:tavoli_table", pk=outcome.result.pk)
-        return self.render(form)
-
-    def render(self, form):
-        return render(
-            self.request,
-            "redazione/tavoli/table_form.html",
-            {"form": form, "programme": self.programme},
-        )
+    form_class = TableForm
+    service = staticmethod(services.create_table)
+    template_name = "redazione/tavoli/table_form.html"
+    success_message = gettext_lazy("Tavolo creato.")
+    success_url_name = "redazione:tavoli_table"
 
 
 class TablePageView(RedazioneRequiredMixin, View):
@@ -551,47 +573,27 @@ class ContributionListView(RedazioneRequiredMixin, FilterView):
         return context
 
 
-class ContributionCreateView(RedazioneRequiredMixin, ProgrammeFromQueryMixin, View):
+class ContributionCreateView(ProgrammeItemCreateView):
     chooser_title = gettext_lazy("Nuovo contributo")
+    form_class = ContributionForm
+    service = staticmethod(services.record_contribution)
+    template_name = "redazione/tavoli/contribution_form.html"
+    success_message = gettext_lazy("Contributo registrato.")
+    success_url_name = "redazione:tavoli_contribution"
 
-    def get(self, request):
-        if self.programme is None:
-            return self.choose_programme(request)
+    def get_initial(self) -> dict:
+        """``?tavolo=`` / ``?incontro=`` preselect where the contribution was made."""
         initial = {}
-        table = request.GET.get("tavolo")
+        table = self.request.GET.get("tavolo")
         if table and table.isdigit():
             initial["table"] = self.programme.tables.filter(pk=table).first()
-        meeting = request.GET.get("incontro")
+        meeting = self.request.GET.get("incontro")
         if meeting and meeting.isdigit():
             found = self.programme.meetings.filter(pk=meeting).first()
             initial["meeting"] = found
             if found and found.date:
                 initial["submitted_on"] = found.date
-        return self.render(ContributionForm(programme=self.programme, initial=initial))
-
-    def post(self, request):
-        if self.programme is None:
-            raise Http404
-        form = ContributionForm(request.POST, programme=self.programme)
-        if form.is_valid():
-            outcome = save_through(
-                form,
-                services.record_contribution,
-                programme=self.programme,
-                by=request.user,
-                **form.service_data(),
-            )
-            if outcome.ok:
-                messages.success(request, _("Contributo registrato."))
-                return redirect("redazione:tavoli_contribution", pk=outcome.result.pk)
-        return self.render(form)
-
-    def render(self, form):
-        return render(
-            self.request,
-            "redazione/tavoli/contribution_form.html",
-            {"form": form, "programme": self.programme},
-        )
+        return initial
 
 
 class ContributionPageView(RedazioneRequiredMixin, View):
