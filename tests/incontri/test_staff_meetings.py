@@ -5,7 +5,6 @@ editing at once never overwrite each other; every change is in the meeting's his
 
 import datetime
 import io
-from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,46 +22,9 @@ from tests.factories import (
     ThematicTableFactory,
     ZoneFactory,
 )
+from tests.xss import XSS, active_content
 
 pytestmark = pytest.mark.django_db
-
-XSS = [
-    '<script>alert("xss")</script>',
-    "<img src=x onerror=alert(1)>",
-    '<a href="javascript:alert(1)">clic</a>',
-    "[clic](javascript:alert(1))",
-    '<p onmouseover="alert(1)">passa</p>',
-]
-
-
-class ActiveContent(HTMLParser):
-    """Collects what a browser would run: inline scripts, event handlers, javascript: URLs."""
-
-    def __init__(self):
-        super().__init__()
-        self.found = []
-        self._in_script = False
-
-    def handle_starttag(self, tag, attrs):
-        self._in_script = tag == "script"
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found.append(f"<{tag} {name}>")
-            if value and value.strip().lower().startswith("javascript:"):
-                self.found.append(f"<{tag} {name}={value}>")
-
-    def handle_endtag(self, tag):
-        self._in_script = False
-
-    def handle_data(self, data):
-        if self._in_script and "alert" in data:
-            self.found.append(f"<script>{data}")
-
-
-def active_content(html: str) -> list[str]:
-    parser = ActiveContent()
-    parser.feed(html)
-    return parser.found
 
 
 def small_pdf() -> bytes:
