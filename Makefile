@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint format messages worker screenshots clean
+.PHONY: install run test lint format messages worker screenshots bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ worker: install
 # Screenshots of the demo for the README (needs Debian's chromium).
 screenshots: install
 	$(BIN)/python scripts/screenshots.py
+
+# The performance benchmark (needs PostgreSQL and Redis on localhost, and Debian's wrk):
+# `make bench SCALE=10`. See "Performance" in the README.
+SCALE ?= 1
+bench: install
+	$(BIN)/python bench/run.py --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache

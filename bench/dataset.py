@@ -1,0 +1,326 @@
+"""Build the benchmark's dataset with bulk inserts, on an already migrated database that holds the
+reference data (provinces, zones, all comuni).
+
+At scale N: N programmes, each with two versions (1 archived, 2 published) of 100×N actions
+(so 1,000 actions per version at scale 10), 30 meetings and 500 contributions per programme.
+
+A version's content can only be written while the version is a draft (the database's triggers
+refuse anything else), so each version is filled as a draft and only then given its status and
+fingerprint with a queryset update — the same order the real lifecycle follows.
+
+Run by ``bench/run.py`` with the benchmark's environment: ``python bench/dataset.py --scale N``.
+"""
+
+import argparse
+import datetime
+import hashlib
+import os
+import random
+import sys
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "patto.settings")
+
+import django
+
+django.setup()
+
+from django.db import transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from incontri.models import Meeting, MeetingKind, MeetingStatus  # noqa: E402
+from matrice.models import Action, ActionArea, Policy, Target, Tool  # noqa: E402
+from patto.models import (  # noqa: E402
+    ActorCategory,
+    Phase,
+    PlanVersion,
+    Programme,
+    ProgrammeKind,
+    VersionStatus,
+)
+from tavoli.models import Body, Contribution, ContributionStatus, ThematicTable  # noqa: E402
+from zone.models import Municipality, Province, Zone  # noqa: E402
+
+LOREM = (
+    "Rafforzare la rete dei servizi socio-assistenziali del territorio, in collaborazione con gli "
+    "enti gestori, le ASL e il terzo settore, per garantire a ogni persona un accesso equo e "
+    "tempestivo agli interventi di sostegno, con attenzione alle famiglie fragili, ai giovani e "
+    "alle persone anziane sole. "
+)
+POLICIES_PER_VERSION = 5
+AREAS_PER_POLICY = 4
+TOOLS = 12
+TARGETS = 10
+TABLES = 4
+MEETINGS_PER_PROGRAMME = 30
+CONTRIBUTIONS_PER_PROGRAMME = 500
+
+
+def text(rng, sentences):
+    return " ".join(LOREM.strip() for _ in range(rng.randint(1, sentences)))
+
+
+def fingerprint(version):
+    return hashlib.sha256(f"bench:{version.programme_id}:{version.number}".encode()).hexdigest()
+
+
+def fill_version(*, version, rng, scale, keys, zones, tables):
+    """Insert the content of a draft ``version``. ``keys`` carries the stable keys from the
+    previous version so the two can be compared item by item (about 5% of the actions change)."""
+    n_actions = 100 * scale
+    tools = Tool.objects.bulk_create(
+        Tool(
+            version=version,
+            key=keys.setdefault(("tool", i), uuid.uuid4()),
+            code=f"S{i + 1}",
+            position=i,
+            name=f"Strumento {i + 1}",
+            description=text(rng, 2),
+        )
+        for i in range(TOOLS)
+    )
+    targets = Target.objects.bulk_create(
+        Target(
+            version=version,
+            key=keys.setdefault(("target", i), uuid.uuid4()),
+            code=f"D{i + 1}",
+            position=i,
+            name=f"Destinatari {i + 1}",
+            description=text(rng, 2),
+        )
+        for i in range(TARGETS)
+    )
+    policies = Policy.objects.bulk_create(
+        Policy(
+            version=version,
+            key=keys.setdefault(("policy", p), uuid.uuid4()),
+            code=f"{p + 1}",
+            position=p,
+            title=f"Politica {p + 1}: inclusione e coesione sociale",
+            description=text(rng, 4),
+        )
+        for p in range(POLICIES_PER_VERSION)
+    )
+    areas = ActionArea.objects.bulk_create(
+        ActionArea(
+            version=version,
+            policy=policy,
+            key=keys.setdefault(("area", p, a), uuid.uuid4()),
+            code=f"{p + 1}.{a + 1}",
+            position=p * AREAS_PER_POLICY + a,
+            title=f"Ambito {p + 1}.{a + 1}: servizi di prossimità",
+            description=text(rng, 3),
+        )
+        for p, policy in enumerate(policies)
+        for a in range(AREAS_PER_POLICY)
+    )
+    actions = []
+    for i in range(n_actions):
+        area = areas[i % len(areas)]
+        start = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 365))
+        changed = version.number > 1 and rng.random() < 0.05
+        actions.append(
+            Action(
+                version=version,
+                area=area,
+                key=keys.setdefault(("action", i), uuid.uuid4()),
+                code=f"{area.code}.{i // len(areas) + 1}",
+                position=i,
+                title=f"Azione {i + 1}{' (rivista)' if changed else ''}: sportello territoriale",
+                description=text(rng, 5),
+                lead_body=f"Ente capofila {i % 40 + 1}",
+                partners="ASL, Comuni, terzo settore",
+                start_date=start,
+                end_date=start + datetime.timedelta(days=rng.randint(30, 700)),
+                budget=Decimal(rng.randint(10, 5000) * 1000),
+                indicators="Numero di persone raggiunte; tempi di risposta.",
+            )
+        )
+    actions = Action.objects.bulk_create(actions, batch_size=1000)
+    through = Action.tools.through
+    through.objects.bulk_create(
+        through(action=a, tool=t) for a in actions for t in rng.sample(tools, 2)
+    )
+    through = Action.targets.through
+    through.objects.bulk_create(
+        through(action=a, target=t) for a in actions for t in rng.sample(targets, 2)
+    )
+    through = Action.zones.through
+    # one action in four applies to the whole territory (no zone)
+    through.objects.bulk_create(
+        through(action=a, zone=z)
+        for a in actions
+        if rng.random() > 0.25
+        for z in rng.sample(zones, rng.randint(1, 3))
+    )
+    through = Action.tables.through
+    through.objects.bulk_create(
+        through(action=a, thematictable=rng.choice(tables)) for a in actions
+    )
+    return actions
+
+
+@transaction.atomic
+def build(scale, seed=7):
+    rng = random.Random(seed)
+    zones = list(Zone.objects.all())
+    municipalities = list(Municipality.objects.all())
+    provinces = list(Province.objects.all())
+    bodies = Body.objects.bulk_create(
+        Body(
+            name=f"Ente partecipante {i + 1}",
+            category=rng.choice(ActorCategory.values),
+            province=rng.choice(provinces),
+        )
+        for i in range(60)
+    )
+    now = timezone.now()
+    programmes = []
+    for p in range(scale):
+        programme = Programme.objects.create(
+            slug=f"bench-{p + 1}",
+            kind=ProgrammeKind.PATTO if p % 2 == 0 else ProgrammeKind.PIANO,
+            title=f"Programma di prova {p + 1}",
+            promoter="Regione Piemonte",
+            summary=text(rng, 2),
+            description=text(rng, 6),
+            start_date=datetime.date(2024, 1, 1),
+            end_date=datetime.date(2027, 12, 31),
+            position=p,
+        )
+        programme.validating_zones.set(zones)
+        programmes.append(programme)
+        phases = Phase.objects.bulk_create(
+            Phase(
+                programme=programme,
+                position=i,
+                title=f"Fase {i + 1}",
+                description=text(rng, 2),
+                start_date=datetime.date(2024 + i, 1, 1),
+            )
+            for i in range(2)
+        )
+        tables = ThematicTable.objects.bulk_create(
+            ThematicTable(
+                programme=programme,
+                phase=phases[0],
+                slug=f"tavolo-{i + 1}",
+                title=f"Tavolo {i + 1}",
+                description=text(rng, 2),
+                position=i,
+            )
+            for i in range(TABLES)
+        )
+        keys = {}
+        previous = None
+        last_actions = []
+        for number, status in ((1, VersionStatus.ARCHIVED), (2, VersionStatus.PUBLISHED)):
+            version = PlanVersion.objects.create(
+                programme=programme,
+                number=number,
+                based_on=previous,
+                change_note=f"Versione {number} del programma.",
+            )
+            last_actions = fill_version(
+                version=version, rng=rng, scale=scale, keys=keys, zones=zones, tables=tables
+            )
+            stamps = {"submitted_at": now, "validated_at": now}
+            if status == VersionStatus.PUBLISHED:
+                stamps["published_at"] = now
+            else:
+                stamps["published_at"] = now - datetime.timedelta(days=200)
+                stamps["archived_at"] = now
+            PlanVersion.objects.filter(pk=version.pk).update(
+                status=status, fingerprint=fingerprint(version), **stamps
+            )
+            previous = version
+        today = timezone.localdate()
+        meetings = []
+        for i in range(MEETINGS_PER_PROGRAMME):
+            date = today + datetime.timedelta(days=rng.randint(-300, 300))
+            held = date < today
+            municipality = rng.choice(municipalities)
+            meetings.append(
+                Meeting(
+                    programme=programme,
+                    phase=phases[0],
+                    kind=rng.choice(MeetingKind.values),
+                    title=f"Incontro {i + 1} sul programma {p + 1}",
+                    date=date,
+                    start_time=datetime.time(9, 30),
+                    end_time=datetime.time(12, 30),
+                    venue="Sala consiliare",
+                    address="Piazza del Municipio 1",
+                    municipality=municipality,
+                    province_id=municipality.province_id,
+                    zone_id=municipality.zone_id,
+                    audiences=rng.sample(ActorCategory.values, 3),
+                    agenda=text(rng, 3),
+                    status=MeetingStatus.HELD if held else MeetingStatus.SCHEDULED,
+                    minutes=text(rng, 4) if held else "",
+                    attendance=rng.randint(10, 120) if held else None,
+                )
+            )
+        meetings = Meeting.objects.bulk_create(meetings)
+        through = Meeting.tables.through
+        through.objects.bulk_create(
+            through(meeting=m, thematictable=rng.choice(tables)) for m in meetings
+        )
+        contributions = []
+        for i in range(CONTRIBUTIONS_PER_PROGRAMME):
+            status = rng.choice(ContributionStatus.values)
+            answered = status in ("accepted", "partly_accepted", "not_accepted")
+            contributions.append(
+                Contribution(
+                    programme=programme,
+                    table=rng.choice(tables),
+                    meeting=rng.choice(meetings),
+                    kind=rng.choice(("proposal", "critical_issue", "request")),
+                    title=f"Contributo {i + 1}",
+                    text=text(rng, 3),
+                    author_name=f"Persona {i + 1}",
+                    body=rng.choice(bodies),
+                    actor_category=rng.choice(ActorCategory.values),
+                    submitted_on=today - datetime.timedelta(days=rng.randint(0, 400)),
+                    status=status,
+                    response=text(rng, 1) if answered else "",
+                    answered_at=now if answered else None,
+                )
+            )
+        contributions = Contribution.objects.bulk_create(contributions, batch_size=1000)
+        through = Contribution.led_to.through
+        through.objects.bulk_create(
+            through(contribution=c, action=rng.choice(last_actions))
+            for c in contributions
+            if c.status in ("accepted", "partly_accepted")
+        )
+    return programmes
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    build(args.scale)
+    counts = {
+        "programmes": Programme.objects.count(),
+        "versions": PlanVersion.objects.count(),
+        "actions": Action.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "contributions": Contribution.objects.count(),
+        "comuni": Municipality.objects.count(),
+    }
+    print(
+        "dataset: "
+        + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+        + f" ({time.perf_counter() - started:.1f} s)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""SQL queries per request, measured in-process with Django's test client against the benchmark's
+database and settings: for each path, once with an empty cache (cold) and once right after (warm,
+what most visitors of a published version get). Prints a JSON object path → figures.
+
+Run by ``bench/run.py`` with the benchmark's environment: ``python bench/queries.py PATH...``.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "patto.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    override_settings,
+    setup_test_environment,
+)
+
+
+def count(client, path):
+    # the floor lives in bench/floor.py's URLs, as gunicorn serves it
+    urlconf = "bench.floor" if path == "/__floor__" else settings.ROOT_URLCONF
+    with override_settings(ROOT_URLCONF=urlconf), CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    return response.status_code, len(captured), len(response.content)
+
+
+def main(paths):
+    setup_test_environment()
+    client = Client(HTTP_HOST="127.0.0.1")
+    results = {}
+    for path in paths:
+        cache.clear()
+        status, cold, size = count(client, path)
+        _, warm, _ = count(client, path)
+        results[path] = {
+            "status": status,
+            "queries_cold": cold,
+            "queries_warm": warm,
+            "bytes": size,
+        }
+    cache.clear()
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

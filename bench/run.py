@@ -1,0 +1,297 @@
+"""``make bench`` (``python bench/run.py --scale N``): the portal's performance as users meet it.
+
+1. drops and creates ``patto_bench_<N>`` in PostgreSQL, migrates, loads the reference data
+   (all 1,181 comuni) and builds the dataset (``bench/dataset.py``);
+2. collects the static files and serves the portal with gunicorn, production settings, 2 workers
+   (``bench/floor.py``: the project's application plus the floor, ``/__floor__``);
+3. drives every page from wrk at 20 connections (after a short warm-up), and counts the SQL
+   queries per request in-process (``bench/queries.py``);
+4. renders the PDF of the largest version in a subprocess, timing it and reading its peak memory;
+5. prints one table, writes the same figures to ``bench-results/bench-<N>.json``, stops gunicorn
+   and drops the database.
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+PG = "postgres://postgres@127.0.0.1:5432"
+CONNECTIONS = 20
+
+
+def pages(slug):
+    """(label, path) of every page measured; the floor first."""
+    version = f"/programmi/{slug}/versioni/2"
+    return [
+        ("floor (trivial Django view)", "/__floor__"),
+        ("home", "/"),
+        ("programme", f"/programmi/{slug}/"),
+        ("published plan (version 2)", f"{version}/"),
+        ("matrix", f"{version}/matrice/"),
+        ("filtered action list", f"{version}/azioni/?politica=1&zona=1"),
+        ("action detail", f"{version}/azioni/1.1.1/"),
+        ("meetings list", "/incontri/"),
+        ("zone page", "/zone/1/"),
+        ("comune search", "/zone/cerca-comune/?q=torino"),
+        (".ics feed", f"/programmi/{slug}/incontri.ics"),
+        ("version comparison 1→2", f"/programmi/{slug}/confronta/?da=1&a=2"),
+    ]
+
+
+def step(message):
+    print(f"== {message}", flush=True)
+
+
+def run(*args, env, quiet=True):
+    result = subprocess.run(
+        [str(a) for a in args], env=env, cwd=ROOT, text=True, capture_output=quiet
+    )
+    if result.returncode:
+        if quiet:
+            sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"failed: {' '.join(map(str, args))}")
+    return result.stdout
+
+
+def psql(sql):
+    subprocess.run(
+        ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", sql],
+        check=True,
+        stderr=subprocess.DEVNULL if "IF EXISTS" in sql else None,
+    )
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return shutil.which("wrk")
+    if os.geteuid() != 0:
+        raise SystemExit("wrk is missing: install Debian's wrk (sudo apt-get install -y wrk)")
+    step("wrk is missing: apt-get install -y wrk (Debian's package)")
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
+    return shutil.which("wrk")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wrk(wrk_bin, url, seconds):
+    out = subprocess.run(
+        [
+            wrk_bin,
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(BENCH / "report.lua"),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    match = re.search(r"^BENCH (.+)$", out, re.M)
+    p50, p90, p95, p99, requests, duration, errors, non2xx = map(int, match.group(1).split())
+    return {
+        "p50_ms": p50 / 1000,
+        "p90_ms": p90 / 1000,
+        "p95_ms": p95 / 1000,
+        "p99_ms": p99 / 1000,
+        "requests": requests,
+        "rps": requests / (duration / 1e6),
+        "socket_errors": errors,
+        "non_2xx_3xx": non2xx,
+    }
+
+
+def render_pdf(env, slug, number):
+    """Render the PDF in a subprocess: wall time, and peak RSS from that child's own rusage."""
+    with tempfile.TemporaryFile("w+") as out:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            [PYTHON, "manage.py", "render_pdf", slug, str(number), "--force"],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read()
+    pages_match = re.search(r"(\d+) pagine", text)
+    return {
+        "version": f"{slug} v{number}",
+        "ok": child.returncode == 0,
+        "pages": int(pages_match.group(1)) if pages_match else None,
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: kilobytes
+        "output": text.strip()[-500:],
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Patto's performance benchmark.")
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    scale = args.scale
+    wrk_bin = ensure_wrk()
+    db = f"patto_bench_{scale}"
+    tmp = Path(tempfile.mkdtemp(prefix="patto-bench-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "patto.settings",
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"{PG}/{db}",
+        "REDIS_URL": "redis://127.0.0.1:6379/9",
+        "STATIC_ROOT": str(tmp / "static"),
+        "MEDIA_ROOT": str(tmp / "media"),
+    }
+    gunicorn = None
+    try:
+        step(f"database {db}: drop, create, migrate, reference data, dataset at scale {scale}")
+        psql(f"DROP DATABASE IF EXISTS {db}")
+        psql(f"CREATE DATABASE {db}")
+        started = time.perf_counter()
+        run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
+        run(PYTHON, "manage.py", "load_reference_data", env=env)
+        print(run(PYTHON, BENCH / "dataset.py", "--scale", scale, env=env).strip())
+        print(f"   built in {time.perf_counter() - started:.1f} s")
+
+        step("collectstatic")
+        run(PYTHON, "manage.py", "collectstatic", "--noinput", env=env)
+
+        slug = "bench-1"
+        measured = pages(slug)
+        step("SQL queries per request (in-process, test client, same database and settings)")
+        queries = json.loads(
+            run(PYTHON, BENCH / "queries.py", *(path for _, path in measured), env=env)
+        )
+
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        step(f"gunicorn, 2 workers, on {base}")
+        gunicorn = subprocess.Popen(
+            [
+                BIN / "gunicorn",
+                "bench.floor:application",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--chdir",
+                ROOT,
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/__floor__", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not answer")
+
+        step(f"wrk -t2 -c{CONNECTIONS} -d{args.duration}s per page (after a 2 s warm-up)")
+        rows = []
+        for label, path in measured:
+            wrk(wrk_bin, base + path, 2)
+            figures = wrk(wrk_bin, base + path, args.duration)
+            counted = queries.get(path, {})
+            rows.append({"page": label, "path": path, **figures, **counted})
+            print(
+                f"   {label}: p95 {figures['p95_ms']:.1f} ms, {figures['rps']:.0f} req/s",
+                flush=True,
+            )
+        floor_rps = rows[0]["rps"]
+        for row in rows:
+            row["ratio_to_floor"] = row["rps"] / floor_rps
+
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
+        gunicorn = None
+
+        step("PDF of the largest version")
+        pdf = render_pdf(env, slug, 2)
+
+        print()
+        header = (
+            f"{'page':<30} {'p50':>7} {'p95':>7} {'p99':>7} {'req/s':>7} {'floor':>6} {'SQL':>7}"
+        )
+        print(header + "\n" + "-" * len(header))
+        for row in rows:
+            sql = f"{row.get('queries_cold', '?')}/{row.get('queries_warm', '?')}"
+            print(
+                f"{row['page']:<30} {row['p50_ms']:>7.1f} {row['p95_ms']:>7.1f} "
+                f"{row['p99_ms']:>7.1f} {row['rps']:>7.0f} {row['ratio_to_floor']:>5.0%} "
+                f"{sql:>7}" + (f"  ({row['non_2xx_3xx']} non-2xx)" if row["non_2xx_3xx"] else "")
+            )
+        print(
+            "latency in ms; floor = req/s relative to the trivial view; SQL = queries per "
+            "request with an empty cache / right after."
+        )
+        print(
+            f"PDF {pdf['version']}: {'ok' if pdf['ok'] else 'FAILED'}, {pdf['pages']} pages, "
+            f"{pdf['seconds']:.1f} s, peak memory {pdf['peak_rss_mb']:.0f} MB"
+        )
+        if not pdf["ok"]:
+            print(pdf["output"])
+
+        results = ROOT / "bench-results"
+        results.mkdir(exist_ok=True)
+        out = results / f"bench-{scale}.json"
+        out.write_text(
+            json.dumps(
+                {
+                    "scale": scale,
+                    "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    "connections": CONNECTIONS,
+                    "duration_s": args.duration,
+                    "cpus": os.cpu_count(),
+                    "pages": rows,
+                    "pdf": pdf,
+                },
+                indent=2,
+            )
+        )
+        print(f"written {out.relative_to(ROOT)}")
+    finally:
+        if gunicorn is not None:
+            gunicorn.terminate()
+            gunicorn.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not args.keep:
+            step(f"drop {db}")
+            psql(f"DROP DATABASE IF EXISTS {db}")
+
+
+if __name__ == "__main__":
+    main()
