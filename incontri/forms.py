@@ -14,15 +14,15 @@ from incontri import queries
 from incontri.models import Meeting, MeetingKind, MeetingStatus
 from incontri.services import check_minutes_pdf
 from patto.models import ActorCategory, Programme
-from tavoli.forms import (
+from patto.staff_forms import (
     DateInput,
     ProgrammeFilter,
     RevisionForm,
     StaffModelForm,
     TimeInput,
     select,
-    table_label,
 )
+from tavoli.forms import table_label
 from tavoli.models import ThematicTable
 from zone.models import Municipality, Province, Zone, search_key
 

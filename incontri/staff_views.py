@@ -24,11 +24,11 @@ from incontri.forms import (
     StaffMeetingFilterSet,
 )
 from incontri.models import Meeting, MeetingStatus
+from patto.history import history_of
 from patto.permissions import RedazioneRequiredMixin
-from tavoli.staff_views import (
+from patto.staff_mixins import (
     Outcome,
     ProgrammeItemCreateView,
-    history_of,
     list_context,
     safe_next,
     save_through,

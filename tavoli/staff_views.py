@@ -1,173 +1,42 @@
 """Staff pages for the thematic tables, their member bodies and the contributions ("you said,
 we did"). Every view is behind ``RedazioneRequiredMixin`` and every write goes through
-``tavoli.services``. Also the pieces the meetings' staff pages share: the history of an item,
-saving a form through a service with optimistic locking, the "which programme?" first step."""
-
-from dataclasses import dataclass, field
+``tavoli.services``; the pieces all staff pages share are in ``patto.staff_mixins`` and
+``patto.history``."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Prefetch
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django_filters.views import FilterView
-from simple_history.utils import get_m2m_reverse_field_name
 
 from matrice.models import Action
-from patto.locking import ConflictError
-from patto.models import Programme
+from patto.history import HISTORY_LIMIT, HistoryEntry, history_of
 from patto.permissions import RedazioneRequiredMixin
+from patto.staff_mixins import (
+    Outcome,
+    ProgrammeItemCreateView,
+    list_context,
+    safe_next,
+    save_through,
+)
 from tavoli import services
 from tavoli.forms import (
     AnswerForm,
     BodyForm,
     ContributionForm,
     MembershipForm,
-    ProgrammeChoiceForm,
     StaffBodyFilterSet,
     StaffContributionFilterSet,
     StaffTableFilterSet,
     StatusForm,
     TableForm,
-    conflict_rows,
-    display_value,
     waiting_first,
 )
 from tavoli.models import Body, Contribution, TableMembership, ThematicTable
-
-# History -------------------------------------------------------------------------------------
-
-HISTORY_LIMIT = 50
-NOT_SHOWN = {"revision", "updated_at", "created_at", "uid", "id", "key", "search_name"}
-LONG_TEXT = 120
-
-
-@dataclass
-class Change:
-    label: str
-    old: str
-    new: str
-    long: bool = False
-
-
-@dataclass
-class HistoryEntry:
-    when: object
-    who: object
-    kind: str  # "+" created, "~" changed, "-" deleted
-    summary: str
-    changes: list[Change] = field(default_factory=list)
-
-
-def _m2m_rows(history_model, m2m_fields, records) -> dict:
-    """The many-to-many rows of each historical record, by (field name, history id) → set of
-    related ids. One query per many-to-many field."""
-    ids = [r.history_id for r in records]
-    rows = {}
-    for m2m_field in m2m_fields:
-        row_model = history_model.__dict__[m2m_field.name].model
-        target = f"{get_m2m_reverse_field_name(m2m_field)}_id"
-        for history_id, related_id in row_model.objects.filter(history_id__in=ids).values_list(
-            "history_id", target
-        ):
-            rows.setdefault((m2m_field.name, history_id), set()).add(related_id)
-    return rows
-
-
-def history_of(instance) -> list[HistoryEntry]:
-    """Who changed what and when in ``instance``, newest first: one entry per historical
-    record, each with the fields that differ from the record before (``diff_against``),
-    related items named. A fixed number of queries whatever the length of the history."""
-    model = type(instance)
-    history_model = instance.history.model
-    tracked = {f.name for f in getattr(history_model, "_history_m2m_fields", [])}
-    m2m_fields = [f for f in model._meta.many_to_many if f.name in tracked]
-    records = list(
-        instance.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : HISTORY_LIMIT + 1
-        ]
-    )
-    # the record before the oldest shown is fetched too, so that every entry shown has a diff
-    shown, before = records[:HISTORY_LIMIT], records[HISTORY_LIMIT:]
-    pairs = list(zip(shown, [*shown[1:], *before, None][: len(shown)], strict=True))
-    m2m_rows = _m2m_rows(history_model, m2m_fields, records)
-
-    # name the related items in one query per related model
-    wanted: dict = {}
-    deltas = []
-    for new, old in pairs:
-        delta = None
-        m2m = []
-        if old is not None and new.history_type == "~":
-            delta = new.diff_against(
-                old, excluded_fields=[*NOT_SHOWN, *(f.name for f in m2m_fields)]
-            )
-            for change in delta.changes:
-                rel = model._meta.get_field(change.field)
-                if rel.is_relation:
-                    wanted.setdefault(rel.related_model, set()).update(
-                        v for v in (change.old, change.new) if v is not None
-                    )
-            for m2m_field in m2m_fields:
-                old_ids = m2m_rows.get((m2m_field.name, old.history_id), set())
-                new_ids = m2m_rows.get((m2m_field.name, new.history_id), set())
-                if old_ids != new_ids:
-                    m2m.append((m2m_field, old_ids, new_ids))
-                    wanted.setdefault(m2m_field.related_model, set()).update(old_ids | new_ids)
-        deltas.append((new, delta, m2m))
-    names = {
-        related: {
-            pk: str(obj) for pk, obj in related._base_manager.select_related().in_bulk(ids).items()
-        }
-        for related, ids in wanted.items()
-    }
-
-    def name_of(related, pk):
-        return names.get(related, {}).get(pk) or _("#%(pk)s (eliminato)") % {"pk": pk}
-
-    entries = []
-    for record, delta, m2m in deltas:
-        changes = []
-        for change in delta.changes if delta else []:
-            rel = model._meta.get_field(change.field)
-            label = str(rel.verbose_name)
-            if rel.is_relation:
-                old = name_of(rel.related_model, change.old) if change.old else "—"
-                new = name_of(rel.related_model, change.new) if change.new else "—"
-            else:
-                old = display_value(model, change.field, change.old)
-                new = display_value(model, change.field, change.new)
-            changes.append(Change(label, old, new, long=len(old) + len(new) > LONG_TEXT))
-        for m2m_field, old_ids, new_ids in m2m:
-            added = sorted(name_of(m2m_field.related_model, pk) for pk in new_ids - old_ids)
-            removed = sorted(name_of(m2m_field.related_model, pk) for pk in old_ids - new_ids)
-            changes.append(
-                Change(
-                    str(m2m_field.verbose_name),
-                    _("tolti: %(list)s") % {"list": "; ".join(removed)} if removed else "—",
-                    _("aggiunti: %(list)s") % {"list": "; ".join(added)} if added else "—",
-                )
-            )
-        if record.history_type == "+":
-            summary = _("Creato")
-        elif record.history_type == "-":
-            summary = _("Eliminato")
-        elif changes:
-            summary = _("Modificato")
-        else:
-            summary = _("Salvato senza modifiche visibili")
-        entries.append(
-            HistoryEntry(
-                record.history_date, record.history_user, record.history_type, summary, changes
-            )
-        )
-    return entries
 
 
 def membership_history(table: ThematicTable) -> list[HistoryEntry]:
@@ -191,123 +60,6 @@ def membership_history(table: ThematicTable) -> list[HistoryEntry]:
             HistoryEntry(record.history_date, record.history_user, record.history_type, summary)
         )
     return entries
-
-
-# Saving through a service --------------------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    """The result of a form saved through a service: the saved item, or the form (now
-    carrying the errors) and, after a conflict, what the other person changed."""
-
-    result: object = None
-    conflict: list | None = None
-
-    @property
-    def ok(self):
-        return self.result is not None
-
-
-def save_through(form, service, **kwargs) -> Outcome:
-    """Call ``service(**kwargs)``; a refusal goes onto ``form``. On a conflict the form keeps
-    what was typed, shows the current values next to it and moves to the current revision."""
-    try:
-        return Outcome(result=service(**kwargs))
-    except ConflictError as exc:
-        rows = conflict_rows(exc, form)
-        form.add_error(None, exc)
-        form.show_current_revision(exc.current.revision)
-        return Outcome(conflict=rows)
-    except ValidationError as exc:
-        form.add_service_error(exc)
-        return Outcome()
-
-
-def safe_next(request, default: str) -> str:
-    """The ``next`` address of a POST if it is one of ours, else ``default``."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
-def list_context(view, context):
-    """The query string without the page, for the pagination links and the ``next`` field."""
-    query = view.request.GET.copy()
-    query.pop("page", None)
-    context["query_without_page"] = query.urlencode()
-    context["is_filtered"] = any(v for k, v in view.request.GET.items() if k != "page")
-    return context
-
-
-class ProgrammeFromQueryMixin:
-    """For "new" pages: the programme comes from ``?programma=<slug>``; without it the page
-    asks for it first (a plain GET form, no script needed)."""
-
-    chooser_title = gettext_lazy("Nuovo elemento")
-
-    @cached_property
-    def programme(self) -> Programme | None:
-        slug = self.request.GET.get("programma")
-        if not slug:
-            return None
-        return get_object_or_404(Programme, slug=slug)
-
-    def choose_programme(self, request):
-        return render(
-            request,
-            "redazione/tavoli/choose_programme.html",
-            {"form": ProgrammeChoiceForm(), "page_title": self.chooser_title},
-        )
-
-
-class ProgrammeItemCreateView(RedazioneRequiredMixin, ProgrammeFromQueryMixin, View):
-    """A "new" page for an item of a programme: asks the programme first, then a form whose
-    valid data goes to ``service``; on success, a message and the new item's page."""
-
-    form_class = None
-    service = None  # a staticmethod: service(*, programme, by, **data)
-    template_name = ""
-    success_message = ""
-    success_url_name = ""
-
-    def get_initial(self) -> dict:
-        return {}
-
-    def service_data(self, form) -> dict:
-        return form.service_data()
-
-    def get_context(self) -> dict:
-        return {}
-
-    def get(self, request):
-        if self.programme is None:
-            return self.choose_programme(request)
-        return self.render(self.form_class(programme=self.programme, initial=self.get_initial()))
-
-    def post(self, request):
-        if self.programme is None:
-            raise Http404
-        form = self.form_class(request.POST, programme=self.programme)
-        if form.is_valid():
-            outcome = save_through(
-                form,
-                self.service,
-                programme=self.programme,
-                by=request.user,
-                **self.service_data(form),
-            )
-            if outcome.ok:
-                messages.success(request, self.success_message)
-                return redirect(self.success_url_name, pk=outcome.result.pk)
-        return self.render(form)
-
-    def render(self, form):
-        context = {"form": form, "programme": self.programme, **self.get_context()}
-        return render(self.request, self.template_name, context)
 
 
 # Tables --------------------------------------------------------------------------------------
