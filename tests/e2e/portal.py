@@ -119,8 +119,9 @@ def running_portal(workdir: Path, extra_env: dict | None = None):
             **(extra_env or {}),
         )
         if env.get("REDIS_URL"):
-            base, _, _db = env["REDIS_URL"].rstrip("/").rpartition("/")
-            env["REDIS_URL"] = f"{base}/7"
+            # a Redis database of its own, 8 above the caller's, so runs side by side don't mix
+            base, _, db = env["REDIS_URL"].rstrip("/").rpartition("/")
+            env["REDIS_URL"] = f"{base}/{(int(db or 0) + 8) % 16}"
             env["CELERY_TASK_ALWAYS_EAGER"] = "false"
             import redis
 

@@ -32,15 +32,15 @@ from tests.pdf.poppler import page_count, page_texts, run, toc_pages_match_headi
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis, pytest.mark.postgres]
 
-# A Redis database of these tests' own, so a run never shares a queue with another
-# developer's tests on the default database.
-REDIS_DB = 7
+# A Redis database of these tests' own, 8 above the caller's (like the browser tests' portal),
+# so a run never shares a queue with another developer's tests on the default database.
 TIMEOUT = 240  # seconds; a loaded CI machine renders slowly
 
 
 def own_redis_url(url: str) -> str:
     parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{REDIS_DB}"))
+    db = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(db + 8) % 16}"))
 
 
 def database_url() -> str:
