@@ -118,9 +118,11 @@ def versions_of_item(action) -> list[PlanVersion]:
 
 
 def contributions_behind(action):
-    """Contributions that led to this action, in this or any version (matched by key)."""
+    """Approved contributions that led to this action, in this or any version (matched by
+    key)."""
     return list(
-        Contribution.objects.filter(
+        Contribution.objects.approved()
+        .filter(
             led_to__key=action.key, programme_id=action.version.programme_id
         )
         .select_related("table", "meeting", "body")

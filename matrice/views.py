@@ -8,6 +8,7 @@ from matrice import opendata, queries
 from matrice.filters import ActionFilterSet
 from matrice.models import Policy
 from patto.mixins import VersionMixin
+from tavoli.views import consultation_context
 
 
 class MatrixView(VersionMixin, TemplateView):
@@ -67,6 +68,7 @@ class ActionDetailView(VersionMixin, TemplateView):
             action=action,
             versions=queries.versions_of_item(action),
             contributions=queries.contributions_behind(action),
+            **consultation_context(self.version, self.request.user, action=action),
         )
 
 

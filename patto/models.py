@@ -97,6 +97,14 @@ class Programme(Revisioned):
         help_text=_("Se vuoto, la versione è validata dalla redazione."),
     )
     position = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    contributions_need_approval = models.BooleanField(
+        _("i contributi online richiedono l'approvazione"),
+        default=True,
+        help_text=_(
+            "Se attivo, un contributo o un commento lasciato online compare sul sito solo dopo "
+            "l'approvazione della redazione; altrimenti compare subito."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -140,6 +148,19 @@ class Phase(Revisioned):
     description = models.TextField(_("descrizione"), blank=True, help_text=_("Markdown."))
     start_date = models.DateField(_("inizio"), null=True, blank=True)
     end_date = models.DateField(_("fine"), null=True, blank=True)
+    is_consultation = models.BooleanField(
+        _("consultazione"),
+        default=False,
+        help_text=_(
+            "In questa fase chi è registrato può lasciare contributi online sulla proposta."
+        ),
+    )
+    consultation_opens_at = models.DateTimeField(
+        _("la consultazione si apre il"), null=True, blank=True
+    )
+    consultation_closes_at = models.DateTimeField(
+        _("la consultazione si chiude il"), null=True, blank=True
+    )
 
     history = HistoricalRecords()
 
@@ -155,10 +176,39 @@ class Phase(Revisioned):
                 name="phase_end_not_before_start",
             ),
             models.UniqueConstraint(fields=["programme", "position"], name="phase_unique_position"),
+            models.CheckConstraint(
+                condition=Q(is_consultation=False)
+                | Q(consultation_opens_at__isnull=False, consultation_closes_at__isnull=False),
+                name="phase_consultation_has_window",
+                violation_error_message=_(
+                    "Una consultazione ha bisogno della data di apertura e di quella di chiusura."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(consultation_opens_at__isnull=True)
+                | Q(consultation_closes_at__isnull=True)
+                | Q(consultation_closes_at__gte=models.F("consultation_opens_at")),
+                name="phase_consultation_closes_after_opening",
+                violation_error_message=_(
+                    "La consultazione non può chiudersi prima di essersi aperta."
+                ),
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    def consultation_state(self, now=None) -> str:
+        """``"none"`` (not a consultation), ``"upcoming"``, ``"open"`` or ``"closed"`` at
+        ``now``. The window includes its opening instant and excludes its closing one."""
+        if not self.is_consultation or not self.consultation_opens_at:
+            return "none"
+        now = now or timezone.now()
+        if now < self.consultation_opens_at:
+            return "upcoming"
+        if self.consultation_closes_at and now >= self.consultation_closes_at:
+            return "closed"
+        return "open"
 
 
 class VersionStatus(models.TextChoices):

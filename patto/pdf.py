@@ -89,7 +89,8 @@ def answered_contributions(version: PlanVersion, actions: list[Action]) -> list[
     codes_by_key = {action.key: action.code for action in actions}
     keys_here = Action.objects.filter(version=version).values("key")
     contributions = list(
-        Contribution.objects.filter(programme_id=version.programme_id)
+        Contribution.objects.approved()
+        .filter(programme_id=version.programme_id)
         .filter(Q(led_to__key__in=keys_here) | Q(status__in=ANSWERED_STATUSES))
         .distinct()
         .select_related("table", "meeting", "body")

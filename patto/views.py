@@ -8,6 +8,7 @@ from django.views.generic import DetailView, TemplateView
 from matrice.queries import plan_tree
 from patto import queries
 from patto.mixins import ProgrammeMixin, VersionMixin
+from tavoli.views import consultation_context
 
 
 class HomeView(TemplateView):
@@ -51,11 +52,13 @@ class VersionDetailView(VersionMixin, TemplateView):
     template_name = "patto/version_detail.html"
 
     def get_context_data(self, **kwargs):
+        policies = plan_tree(self.version)
         return super().get_context_data(
             **kwargs,
-            policies=plan_tree(self.version),
+            policies=policies,
             validation_record=queries.validation_record(self.version),
             other_versions=queries.public_versions(self.programme),
+            **consultation_context(self.version, self.request.user, policies=policies),
         )
 
 

@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
 from patto.models import ActorCategory
-from tavoli.models import Contribution, ContributionKind, ContributionStatus, ThematicTable
+from tavoli.models import (
+    Contribution,
+    ContributionChannel,
+    ContributionKind,
+    ContributionStatus,
+    ThematicTable,
+)
 from tavoli.queries import contribution_search
 
 
@@ -54,6 +60,13 @@ class ContributionFilterSet(django_filters.FilterSet):
         field_name="status",
         choices=ContributionStatus.choices,
         empty_label=_("Tutti gli esiti"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    canale = django_filters.ChoiceFilter(
+        label=_("Dove è stato presentato"),
+        field_name="channel",
+        choices=ContributionChannel.choices,
+        empty_label=_("Ai tavoli, agli incontri e online"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     categoria = django_filters.ChoiceFilter(

@@ -271,6 +271,146 @@ class StatusForm(RevisionForm):
             self.initial.setdefault("status", self.instance.status)
 
 
+# The consultation: public forms ----------------------------------------------------------
+
+
+class OnlineContributionForm(ServiceErrorsMixin, forms.Form):
+    """A registered user's contribution during a consultation. ``policy`` / ``action`` (hidden)
+    name the item by its code in the version under consultation."""
+
+    kind = forms.ChoiceField(
+        label=_("Tipo"),
+        choices=[("", _("— scegliete il tipo —")), *ContributionKind.choices],
+    )
+    title = forms.CharField(label=_("Titolo"), max_length=300)
+    text = forms.CharField(
+        label=_("Il vostro contributo"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Potete usare Markdown: **grassetto**, *corsivo*, elenchi con «-»."),
+    )
+    author_name = forms.CharField(
+        label=_("Firma"),
+        max_length=150,
+        required=False,
+        help_text=_("Come volete comparire sul sito. Vuoto: il contributo resta anonimo."),
+    )
+    body_name = forms.CharField(
+        label=_("Ente o organizzazione per cui parlate"), max_length=200, required=False
+    )
+    actor_category = forms.ChoiceField(
+        label=_("Categoria"),
+        choices=[("", _("Non indicata")), *ActorCategory.choices],
+        required=False,
+    )
+    policy = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    action = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.is_authenticated and not self.is_bound:
+            self.initial.setdefault("author_name", user.get_full_name())
+            self.initial.setdefault("body_name", getattr(user, "body_name", ""))
+            self.initial.setdefault("actor_category", getattr(user, "actor_category", ""))
+        style_widgets(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("policy") and data.get("action"):
+            raise ValidationError(_("Scegliete una politica oppure un'azione."))
+        for name in ("title", "text"):
+            if name in data and not data[name].strip():
+                self.add_error(name, _("Questo campo è obbligatorio."))
+        return data
+
+
+class CommentForm(ServiceErrorsMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Il vostro commento"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    author_name = forms.CharField(
+        label=_("Firma"),
+        max_length=150,
+        required=False,
+        help_text=_("Vuoto: il commento resta anonimo."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.is_authenticated and not self.is_bound:
+            self.initial.setdefault("author_name", user.get_full_name())
+        style_widgets(self)
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError(_("Questo campo è obbligatorio."))
+        return text
+
+
+# Moderation (staff) ---------------------------------------------------------------------------
+
+APPROVE = "approve"
+HIDE = "hide"
+
+
+class ModerationForm(RevisionForm):
+    """Approve (or show again) an online contribution or comment, or hide it with a public
+    reason."""
+
+    decision = forms.ChoiceField(
+        label=_("Decisione"),
+        choices=[(APPROVE, _("Pubblica")), (HIDE, _("Nascondi"))],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label=_("Motivo (pubblico)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Obbligatorio per nascondere: compare sul sito al posto del testo."),
+    )
+
+
+class ModerationSettingForm(RevisionForm):
+    contributions_need_approval = forms.BooleanField(
+        label=_("I contributi e i commenti online compaiono solo dopo l'approvazione"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None and not self.is_bound:
+            self.initial.setdefault(
+                "contributions_need_approval", self.instance.contributions_need_approval
+            )
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class PhaseConsultationForm(RevisionForm):
+    is_consultation = forms.BooleanField(label=_("È una consultazione"), required=False)
+    consultation_opens_at = forms.DateTimeField(
+        label=_("Si apre il"), required=False, widget=DateTimeInput
+    )
+    consultation_closes_at = forms.DateTimeField(
+        label=_("Si chiude il"), required=False, widget=DateTimeInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None and not self.is_bound:
+            for name in ("is_consultation", "consultation_opens_at", "consultation_closes_at"):
+                self.initial.setdefault(name, getattr(self.instance, name))
+
+
 # Filters of the staff lists ------------------------------------------------------------------
 
 WAITING = "in_attesa"

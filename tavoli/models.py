@@ -130,7 +130,40 @@ ANSWERED_STATUSES = (
 )
 
 
-class ContributionQuerySet(models.QuerySet):
+class ContributionChannel(models.TextChoices):
+    """Where a contribution was made: at a table or meeting (recorded by staff) or online,
+    during a consultation, by a registered user."""
+
+    TABLE = "table", _("Tavolo o incontro")
+    ONLINE = "online", _("Online")
+
+
+class Moderation(models.TextChoices):
+    """Whether an online contribution or comment is shown. Staff-recorded contributions are
+    approved from the start."""
+
+    PENDING = "pending", _("In attesa di moderazione")
+    APPROVED = "approved", _("Approvato")
+    HIDDEN = "hidden", _("Nascosto")
+
+
+class ModerationQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(moderation=Moderation.APPROVED)
+
+    def pending(self):
+        return self.filter(moderation=Moderation.PENDING)
+
+    def visible_to(self, user):
+        """What a page may list for ``user``: approved and hidden items (a hidden one shows only
+        its public reason), plus the user's own items waiting for moderation."""
+        q = Q(moderation__in=(Moderation.APPROVED, Moderation.HIDDEN))
+        if user is not None and user.is_authenticated:
+            q |= Q(moderation=Moderation.PENDING, author=user)
+        return self.filter(q)
+
+
+class ContributionQuerySet(ModerationQuerySet):
     def answered(self):
         return self.filter(status__in=ANSWERED_STATUSES)
 
@@ -138,9 +171,63 @@ class ContributionQuerySet(models.QuerySet):
         return self.exclude(status__in=ANSWERED_STATUSES)
 
 
-class Contribution(Revisioned):
+class Moderated(models.Model):
+    """The moderation fields shared by online contributions and comments."""
+
+    moderation = models.CharField(
+        _("moderazione"),
+        max_length=10,
+        choices=Moderation.choices,
+        default=Moderation.APPROVED,
+    )
+    hidden_reason = models.TextField(
+        _("motivo per cui è nascosto"),
+        blank=True,
+        help_text=_("Pubblico: compare al posto del testo."),
+    )
+    moderated_at = models.DateTimeField(_("moderato il"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderato da"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_pending(self):
+        return self.moderation == Moderation.PENDING
+
+    @property
+    def is_hidden(self):
+        return self.moderation == Moderation.HIDDEN
+
+    @property
+    def is_approved(self):
+        return self.moderation == Moderation.APPROVED
+
+
+def _hidden_needs_reason(prefix):
+    return models.CheckConstraint(
+        condition=~Q(moderation=Moderation.HIDDEN) | ~Q(hidden_reason=""),
+        name=f"{prefix}_hidden_needs_reason",
+        violation_error_message=_("Per nascondere serve un motivo, che sarà pubblico."),
+    )
+
+
+class Contribution(Moderated, Revisioned):
     """A proposal, critical issue or request ("spunti e sollecitazioni") made at a table or a
-    meeting, and what became of it."""
+    meeting, or online during a consultation, and what became of it.
+
+    An online contribution is about a plan version (``version``): the proposal as a whole, one
+    of its policies (``policy_key``) or one of its actions (``action_key``). Items are named by
+    their stable key, not by a foreign key to the row of that version, so the contribution is
+    found again on the same policy or action in every later version that keeps the item (and
+    the frozen row it was about stays readable in ``version``)."""
 
     programme = models.ForeignKey(
         "patto.Programme",
@@ -212,6 +299,22 @@ class Contribution(Revisioned):
         related_name="contributions",
         verbose_name=_("azioni che ne sono nate"),
     )
+    channel = models.CharField(
+        _("canale"),
+        max_length=10,
+        choices=ContributionChannel.choices,
+        default=ContributionChannel.TABLE,
+    )
+    version = models.ForeignKey(
+        "patto.PlanVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="online_contributions",
+        verbose_name=_("versione commentata"),
+    )
+    policy_key = models.UUIDField(_("chiave della politica"), null=True, blank=True)
+    action_key = models.UUIDField(_("chiave dell'azione"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -228,10 +331,30 @@ class Contribution(Revisioned):
                 name="contribution_outcome_needs_response",
                 violation_error_message=_("Un esito va sempre motivato nella risposta."),
             ),
+            models.CheckConstraint(
+                # not the author: a deleted account leaves its contributions, anonymised
+                condition=~Q(channel=ContributionChannel.ONLINE) | Q(version__isnull=False),
+                name="contribution_online_has_version",
+                violation_error_message=_("Un contributo online riguarda una versione."),
+            ),
+            models.CheckConstraint(
+                condition=Q(policy_key__isnull=True) | Q(action_key__isnull=True),
+                name="contribution_one_target",
+                violation_error_message=_(
+                    "Un contributo riguarda una politica oppure un'azione, non entrambe."
+                ),
+            ),
+            _hidden_needs_reason("contribution"),
         ]
         indexes = [
             # the public list of a programme's contributions, filtered by outcome
             models.Index(fields=["programme", "status"], name="contribution_prog_status"),
+            # the contributions shown on an action's page, in any version (by key)
+            models.Index(fields=["action_key"], name="contribution_action_key"),
+            # the contributions shown on a policy's section, in any version (by key)
+            models.Index(fields=["policy_key"], name="contribution_policy_key"),
+            # the moderation queue: pending items per programme
+            models.Index(fields=["programme", "moderation"], name="contribution_prog_moderation"),
         ]
 
     def __str__(self):
@@ -240,3 +363,46 @@ class Contribution(Revisioned):
     @property
     def is_answered(self):
         return self.status in ANSWERED_STATUSES
+
+    @property
+    def is_online(self):
+        return self.channel == ContributionChannel.ONLINE
+
+
+class Comment(Moderated, Revisioned):
+    """A registered user's comment on a contribution, moderated like online contributions."""
+
+    contribution = models.ForeignKey(
+        Contribution,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("contributo"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contribution_comments",
+        verbose_name=_("autore"),
+    )
+    author_name = models.CharField(_("firma"), max_length=200, blank=True)
+    text = models.TextField(_("testo"))
+    created_at = models.DateTimeField(_("scritto il"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ModerationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("commento")
+        verbose_name_plural = _("commenti")
+        constraints = [_hidden_needs_reason("comment")]
+        indexes = [
+            # the moderation queue: pending comments
+            models.Index(fields=["moderation", "created_at"], name="comment_moderation"),
+        ]
+
+    def __str__(self):
+        return self.text[:60]

@@ -2,7 +2,9 @@
 
 No personal data: the registered user behind a contribution (``author``) and the staff member who
 answered it (``answered_by``) are never written; ``author_name`` is what the contributor chose to
-show publicly. Actions are listed only for public versions (``queries.public_actions_prefetch``).
+show publicly. Online contributions are included once approved by moderation; ``channel`` says
+where a contribution was made (``table`` or ``online``) and, for an online one, ``version``,
+``about`` (``version``, ``policy`` or ``action``) and ``about_code`` say what it is about. Actions are listed only for public versions (``queries.public_actions_prefetch``).
 """
 
 import csv
@@ -31,6 +33,10 @@ FIELDS = (
     "response",
     "answered_at",
     "led_to",
+    "channel",
+    "version",
+    "about",
+    "about_code",
     "url",
 )
 
@@ -42,6 +48,17 @@ def _iso(value):
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
     return value.isoformat()
+
+
+def _about(contribution) -> tuple[str | None, str | None]:
+    if not contribution.version_id:
+        return None, None
+    target = getattr(contribution, "target", None)
+    if contribution.policy_key:
+        return "policy", target.code if target else None
+    if contribution.action_key:
+        return "action", target.code if target else None
+    return "version", None
 
 
 def record(contribution, *, programme, absolute_url) -> dict:
@@ -71,6 +88,10 @@ def record(contribution, *, programme, absolute_url) -> dict:
             }
             for action in contribution.public_actions
         ],
+        "channel": contribution.channel,
+        "version": contribution.version.number if contribution.version_id else None,
+        "about": _about(contribution)[0],
+        "about_code": _about(contribution)[1],
         "url": absolute_url(
             reverse("tavoli:contribution", kwargs={"slug": programme.slug, "pk": contribution.pk})
         ),

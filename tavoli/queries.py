@@ -11,10 +11,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from incontri.models import Meeting
-from matrice.models import Action
+from matrice.models import Action, Policy
 from patto.models import PlanVersion, Programme
 from tavoli.models import (
     ANSWERED_STATUSES,
+    Comment,
     Contribution,
     ContributionStatus,
     TableMembership,
@@ -86,7 +87,9 @@ def public_actions_prefetch() -> Prefetch:
 
 
 def contributions_of(programme: Programme) -> QuerySet:
-    return Contribution.objects.filter(programme=programme)
+    """The programme's contributions the public lists, counts and open data include: those
+    recorded by staff and the online ones approved by moderation."""
+    return Contribution.objects.approved().filter(programme=programme)
 
 
 def contributions_for_display(programme: Programme) -> QuerySet:
@@ -94,7 +97,7 @@ def contributions_for_display(programme: Programme) -> QuerySet:
     and the actions (of public versions) they led to. Newest first; undated ones last."""
     return (
         contributions_of(programme)
-        .select_related("table__phase", "meeting", "body")
+        .select_related("table__phase", "meeting", "body", "version")
         .prefetch_related(public_actions_prefetch())
         .order_by(F("submitted_on").desc(nulls_last=True), "-id")
     )
@@ -110,7 +113,8 @@ def tables_overview(programme: Programme) -> list[ThematicTable]:
         .order_by(F("phase__position").asc(nulls_last=True), "position", "title")
     )
     pairs = (
-        Contribution.objects.filter(programme=programme, table__isnull=False)
+        contributions_of(programme)
+        .filter(table__isnull=False)
         .order_by()
         .values_list("table_id", "status")
         .annotate(n=Count("pk"))
@@ -152,13 +156,92 @@ def table_detail(programme: Programme, slug: str) -> ThematicTable:
     return table
 
 
-def contribution_detail(programme: Programme, pk: int) -> Contribution:
-    """One contribution of the programme, with its table, meeting, body and public actions.
-    Two queries. 404 if the programme has no such contribution."""
-    contribution = contributions_for_display(programme).filter(pk=pk).first()
+def contribution_detail(programme: Programme, pk: int, user) -> Contribution:
+    """One contribution of the programme as ``user`` may see it (approved; hidden, shown by
+    its reason only; or their own waiting for moderation), with its table, meeting, body,
+    public actions, comments and what it is about. Three queries, plus one or two for an
+    online contribution's target. 404 if there is no such contribution for ``user``."""
+    contribution = (
+        Contribution.objects.visible_to(user)
+        .filter(programme=programme, pk=pk)
+        .select_related("table__phase", "meeting", "body", "version")
+        .prefetch_related(public_actions_prefetch(), comments_prefetch(user))
+        .first()
+    )
     if contribution is None:
         raise Http404(_("Contributo non trovato."))
+    with_targets([contribution], programme)
     return contribution
+
+
+# Online contributions on the pages of what they are about -----------------------------------
+
+
+def comments_prefetch(user) -> Prefetch:
+    """A contribution's comments ``user`` may see, oldest first, as ``visible_comments``."""
+    return Prefetch(
+        "comments",
+        queryset=Comment.objects.visible_to(user).order_by("created_at", "id"),
+        to_attr="visible_comments",
+    )
+
+
+def consultation_contributions(programme: Programme, user) -> QuerySet:
+    """Contributions of ``programme`` for the pages of what they are about, as ``user`` may
+    see them, with body, public actions and visible comments. Oldest first, like a
+    discussion."""
+    return (
+        Contribution.objects.visible_to(user)
+        .filter(programme=programme)
+        .select_related("body")
+        .prefetch_related(public_actions_prefetch(), comments_prefetch(user))
+        .order_by("created_at", "id")
+    )
+
+
+def contributions_on_version(version: PlanVersion, policies, user) -> dict:
+    """For a version's page: ``"whole"`` (about the version as a whole) and, for each policy
+    key, the contributions about that policy in this or any version. Three queries."""
+    keys = [p.key for p in policies]
+    rows = consultation_contributions(version.programme, user).filter(
+        Q(version=version, policy_key__isnull=True, action_key__isnull=True)
+        | Q(policy_key__in=keys)
+    )
+    found = {"whole": [], "by_policy": {}}
+    for contribution in rows:
+        if contribution.policy_key is None:
+            found["whole"].append(contribution)
+        else:
+            found["by_policy"].setdefault(contribution.policy_key, []).append(contribution)
+    return found
+
+
+def contributions_on_action(action: Action, user) -> list[Contribution]:
+    """Contributions about ``action`` (by its stable key, so made on any version). Three
+    queries."""
+    return list(
+        consultation_contributions(action.version.programme, user).filter(action_key=action.key)
+    )
+
+
+def with_targets(contributions, programme: Programme) -> None:
+    """Set ``target`` on each online contribution: the policy or action (of the version it was
+    about) it names, or None for the version as a whole. One query per kind of target present,
+    none when there is no online contribution."""
+    online = [c for c in contributions if c.version_id]
+    policy_keys = {c.policy_key for c in online if c.policy_key}
+    action_keys = {c.action_key for c in online if c.action_key}
+    version_ids = {c.version_id for c in online}
+    items = {}
+    if policy_keys:
+        for policy in Policy.objects.filter(version_id__in=version_ids, key__in=policy_keys):
+            items[(policy.version_id, policy.key)] = policy
+    if action_keys:
+        for action in Action.objects.filter(version_id__in=version_ids, key__in=action_keys):
+            items[(action.version_id, action.key)] = action
+    for contribution in contributions:
+        key = contribution.policy_key or contribution.action_key
+        contribution.target = items.get((contribution.version_id, key)) if key else None
 
 
 def contribution_search(text: str) -> Q:

@@ -6,22 +6,31 @@ Every edit of an existing item takes the revision the form was opened at and is 
 ``by`` as the author of each change.
 """
 
+import datetime
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matrice.models import Action
+from matrice.models import Action, Policy
 from patto.locking import save_with_revision
-from patto.models import PlanVersion, Programme, VersionStatus
+from patto.models import Phase, PlanVersion, Programme, VersionStatus
+from patto.notifications import after_commit
+from tavoli import tasks
+from tavoli.consultation import consultation_of
 from tavoli.models import (
     ANSWERED_STATUSES,
     Body,
+    Comment,
     Contribution,
+    ContributionChannel,
+    ContributionKind,
     ContributionStatus,
+    Moderation,
     TableMembership,
     ThematicTable,
 )
@@ -207,7 +216,9 @@ def _check_contribution(contribution: Contribution) -> None:
         errors["table"] = _("Il tavolo è di un altro programma.")
     if contribution.meeting_id and contribution.meeting.programme_id != contribution.programme_id:
         errors["meeting"] = _("L'incontro è di un altro programma.")
-    if not contribution.table_id and not contribution.meeting_id:
+    if contribution.is_online:
+        pass  # made online, about a version: no table or meeting
+    elif not contribution.table_id and not contribution.meeting_id:
         errors["table"] = _("Indicate il tavolo o l'incontro in cui è stato presentato.")
     if errors:
         raise ValidationError(errors)
@@ -302,6 +313,7 @@ def answer_contribution(
                 code="foreign_action",
             )
     changed = status != contribution.status or response != contribution.response
+    newly_answered = status in ANSWERED_STATUSES and changed
     contribution.status = status
     contribution.response = response
     if status in ANSWERED_STATUSES:
@@ -315,4 +327,235 @@ def answer_contribution(
     if led_to is not None:
         contribution._history_user = by
         contribution.led_to.set(led_to)
+    if newly_answered and contribution.author_id:
+        after_commit(tasks.contribution_answered, contribution.pk)
     return contribution
+
+
+# Consultation: settings ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_moderation_setting(
+    *, programme: Programme, by, expected_revision: int, contributions_need_approval: bool
+) -> Programme:
+    """Whether online contributions and comments of ``programme`` wait for approval."""
+    require_redazione(by)
+    programme.contributions_need_approval = contributions_need_approval
+    save_checked(programme, by=by, expected_revision=expected_revision)
+    return programme
+
+
+@transaction.atomic
+def update_phase_consultation(
+    *,
+    phase: Phase,
+    by,
+    expected_revision: int,
+    is_consultation: bool,
+    consultation_opens_at: datetime.datetime | None,
+    consultation_closes_at: datetime.datetime | None,
+) -> Phase:
+    """Mark ``phase`` as a consultation (or not) with its window."""
+    require_redazione(by)
+    errors = {}
+    if is_consultation and consultation_opens_at is None:
+        errors["consultation_opens_at"] = _("Indicate quando si apre la consultazione.")
+    if is_consultation and consultation_closes_at is None:
+        errors["consultation_closes_at"] = _("Indicate quando si chiude la consultazione.")
+    if (
+        consultation_opens_at
+        and consultation_closes_at
+        and consultation_closes_at <= consultation_opens_at
+    ):
+        errors["consultation_closes_at"] = _(
+            "La consultazione deve chiudersi dopo essersi aperta."
+        )
+    if errors:
+        raise ValidationError(errors)
+    phase.is_consultation = is_consultation
+    phase.consultation_opens_at = consultation_opens_at
+    phase.consultation_closes_at = consultation_closes_at
+    save_checked(phase, by=by, expected_revision=expected_revision)
+    return phase
+
+
+# Consultation: contributions and comments online --------------------------------------------
+
+DUPLICATE_WINDOW = datetime.timedelta(minutes=1)
+RATE_WINDOW = datetime.timedelta(hours=1)
+RATE_LIMIT = 10  # contributions, and separately comments, per person per RATE_WINDOW
+
+
+def require_participant(user) -> None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise PermissionDenied(_("Accedete per partecipare."))
+
+
+def _guard_repeats(model, *, by, text: str, now) -> None:
+    """Refuse the same text twice within a minute, and more than RATE_LIMIT items an hour.
+    The person's row is locked first, so two simultaneous submissions are checked one after
+    the other (a double click sends one contribution)."""
+    get_user_model().objects.select_for_update().filter(pk=by.pk).first()
+    mine = model.objects.filter(author=by)
+    if mine.filter(text=text, created_at__gte=now - DUPLICATE_WINDOW).exists():
+        raise ValidationError(
+            _("Avete appena inviato lo stesso testo: non serve inviarlo di nuovo."),
+            code="duplicate",
+        )
+    if mine.filter(created_at__gte=now - RATE_WINDOW).count() >= RATE_LIMIT:
+        raise ValidationError(
+            _("Avete inviato molti testi nell'ultima ora: riprovate più tardi."),
+            code="rate_limited",
+        )
+
+
+def _initial_moderation(programme: Programme, now) -> dict:
+    if programme.contributions_need_approval:
+        return {"moderation": Moderation.PENDING}
+    return {"moderation": Moderation.APPROVED, "moderated_at": now}
+
+
+@transaction.atomic
+def submit_online_contribution(
+    *,
+    version: PlanVersion,
+    by,
+    kind: str,
+    title: str,
+    text: str,
+    author_name: str = "",
+    body_name: str = "",
+    actor_category: str = "",
+    policy: Policy | None = None,
+    action: Action | None = None,
+    now: datetime.datetime | None = None,
+) -> Contribution:
+    """A registered user's contribution on ``version`` (the proposal under consultation) as a
+    whole, on one of its policies or on one of its actions, while the consultation is open.
+    Published at once or after approval, as the programme says. ``body_name`` names a body
+    already registered (the contribution is linked to it) or one that is not (it is then
+    shown with the signature)."""
+    require_participant(by)
+    now = now or timezone.now()
+    programme = version.programme
+    consultation = consultation_of(programme, now)
+    if not consultation.is_open:
+        raise ValidationError(consultation.refusal, code="closed")
+    if not consultation.is_about(version):
+        raise ValidationError(
+            _("La consultazione riguarda la versione %(number)s del piano.")
+            % {"number": consultation.version.number},
+            code="wrong_version",
+        )
+    if policy is not None and action is not None:
+        raise TypeError("a contribution is about a policy or an action, not both")
+    for item in (policy, action):
+        if item is not None and item.version_id != version.pk:
+            raise ValidationError(_("La voce non è di questa versione."), code="foreign_item")
+    if kind not in ContributionKind.values:
+        raise ValidationError({"kind": _("Tipo sconosciuto.")}, code="unknown_kind")
+    title, text = title.strip(), text.strip()
+    author_name, body_name = author_name.strip(), body_name.strip()
+    _guard_repeats(Contribution, by=by, text=text, now=now)
+    body = Body.objects.filter(name__iexact=body_name).first() if body_name else None
+    if body_name and body is None:
+        author_name = f"{author_name} ({body_name})" if author_name else body_name
+    contribution = Contribution(
+        programme=programme,
+        channel=ContributionChannel.ONLINE,
+        version=version,
+        policy_key=policy.key if policy else None,
+        action_key=action.key if action else None,
+        kind=kind,
+        title=title,
+        text=text,
+        author=by,
+        author_name=author_name[:200],
+        body=body,
+        actor_category=actor_category,
+        submitted_on=timezone.localdate(now),
+        **_initial_moderation(programme, now),
+    )
+    save_checked(contribution, by=by)
+    return contribution
+
+
+@transaction.atomic
+def add_comment(
+    *,
+    contribution: Contribution,
+    by,
+    text: str,
+    author_name: str = "",
+    now: datetime.datetime | None = None,
+) -> Comment:
+    """A registered user's comment on an approved contribution, while the programme's
+    consultation is open. Published at once or after approval, as the programme says."""
+    require_participant(by)
+    now = now or timezone.now()
+    programme = contribution.programme
+    consultation = consultation_of(programme, now)
+    if not consultation.is_open:
+        raise ValidationError(consultation.refusal, code="closed")
+    if not contribution.is_approved:
+        raise ValidationError(
+            _("Si possono commentare solo i contributi pubblicati."), code="not_approved"
+        )
+    text = text.strip()
+    _guard_repeats(Comment, by=by, text=text, now=now)
+    comment = Comment(
+        contribution=contribution,
+        author=by,
+        author_name=author_name.strip()[:200],
+        text=text,
+        **_initial_moderation(programme, now),
+    )
+    save_checked(comment, by=by)
+    if comment.is_approved:
+        _tell_author_of_comment(comment)
+    return comment
+
+
+def _tell_author_of_comment(comment: Comment) -> None:
+    author_id = comment.contribution.author_id
+    if author_id and author_id != comment.author_id:
+        after_commit(tasks.comment_published, comment.pk)
+
+
+# Consultation: moderation -------------------------------------------------------------------
+
+
+@transaction.atomic
+def approve(*, item: Contribution | Comment, by, expected_revision: int):
+    """Publish an online contribution or comment waiting for moderation, or show again one
+    that was hidden."""
+    require_redazione(by)
+    was_approved = item.is_approved
+    item.moderation = Moderation.APPROVED
+    item.hidden_reason = ""
+    item.moderated_at = timezone.now()
+    item.moderated_by = by
+    save_checked(item, by=by, expected_revision=expected_revision)
+    if isinstance(item, Comment) and not was_approved:
+        _tell_author_of_comment(item)
+    return item
+
+
+@transaction.atomic
+def hide(*, item: Contribution | Comment, by, expected_revision: int, reason: str):
+    """Hide a contribution or comment: its text disappears from the site, the public
+    ``reason`` is shown instead."""
+    require_redazione(by)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Scrivete il motivo: sarà pubblico, al posto del testo.")},
+            code="reason_required",
+        )
+    item.moderation = Moderation.HIDDEN
+    item.hidden_reason = reason
+    item.moderated_at = timezone.now()
+    item.moderated_by = by
+    save_checked(item, by=by, expected_revision=expected_revision)
+    return item

@@ -22,6 +22,16 @@ urlpatterns = [
         name="contribution",
     ),
     path(
+        "programmi/<slug:slug>/contributi/<int:pk>/commenta/",
+        views.CommentView.as_view(),
+        name="comment",
+    ),
+    path(
+        "programmi/<slug:slug>/versioni/<int:number>/contribuisci/",
+        views.ContributeView.as_view(),
+        name="contribute",
+    ),
+    path(
         "programmi/<slug:slug>/contributi.csv",
         views.OpenDataCsvView.as_view(),
         name="opendata_csv",

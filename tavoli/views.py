@@ -1,11 +1,23 @@
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
-from patto.mixins import ProgrammeMixin
-from tavoli import opendata, queries
+from matrice.models import Action, Policy
+from patto.mixins import ProgrammeMixin, VersionMixin
+from patto.staff_mixins import safe_next
+from tavoli import opendata, queries, services
+from tavoli.consultation import consultation_of
 from tavoli.filters import ContributionFilterSet
+from tavoli.forms import CommentForm, OnlineContributionForm
+from tavoli.models import Contribution
 
 
 class TableListView(ProgrammeMixin, TemplateView):
@@ -53,6 +65,7 @@ class ContributionListView(ProgrammeMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        queries.with_targets(context["contributions"], self.programme)
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
@@ -87,8 +100,10 @@ class OpenDataView(ProgrammeMixin, View):
             return HttpResponseBadRequest(
                 filterset.errors.as_text(), content_type="text/plain; charset=utf-8"
             )
+        contributions = list(filterset.qs)
+        queries.with_targets(contributions, self.programme)
         rows = opendata.records(
-            filterset.qs, programme=self.programme, absolute_url=request.build_absolute_uri
+            contributions, programme=self.programme, absolute_url=request.build_absolute_uri
         )
         return self.render(rows)
 
@@ -116,9 +131,207 @@ class OpenDataJsonView(OpenDataView):
 
 
 class ContributionDetailView(ProgrammeMixin, TemplateView):
+    """A contribution, what became of it and its comments. An online contribution waiting for
+    moderation exists only for its author; a hidden one shows its public reason only."""
+
     template_name = "tavoli/contribution_detail.html"
 
     def get_context_data(self, **kwargs):
+        contribution = queries.contribution_detail(
+            self.programme, self.kwargs["pk"], self.request.user
+        )
         return super().get_context_data(
-            **kwargs, contribution=queries.contribution_detail(self.programme, self.kwargs["pk"])
+            **kwargs,
+            contribution=contribution,
+            consultation=consultation_of(self.programme),
+            comment_form=CommentForm(user=self.request.user),
+        )
+
+
+# The consultation: contributions and comments online ------------------------------------------
+
+
+def consultation_context(version, user, *, policies=None, action=None) -> dict:
+    """What a version's page (with its ``policies``) or an action's page shows of the
+    consultation: the contributions about it and, on the version under consultation, the form
+    or the message saying when the consultation opened or will open. On a version's page each
+    policy gets ``consultation_contributions``. Three to five queries."""
+    consultation = consultation_of(version.programme)
+    context = {
+        "consultation": consultation,
+        "consultation_here": consultation.is_about(version),
+        "contribution_form": OnlineContributionForm(user=user),
+        "comment_form": CommentForm(user=user),
+    }
+    if action is not None:
+        context["action_contributions"] = queries.contributions_on_action(action, user)
+    else:
+        found = queries.contributions_on_version(version, policies, user)
+        context["whole_contributions"] = found["whole"]
+        for policy in policies:
+            policy.consultation_contributions = found["by_policy"].get(policy.key, [])
+    return context
+
+
+class ContributeView(LoginRequiredMixin, VersionMixin, View):
+    """A contribution on the version under consultation: on the whole, on a policy
+    (``politica``) or on an action (``azione``), named by code. The form lives on those pages;
+    this page shows it alone (GET) and again with its errors after a refused POST."""
+
+    template_name = "tavoli/contribute.html"
+
+    @cached_property
+    def consultation(self):
+        return consultation_of(self.programme)
+
+    def target(self, data) -> tuple[Policy | None, Action | None]:
+        policy_code, action_code = data.get("policy") or "", data.get("action") or ""
+        policy = action = None
+        if policy_code:
+            policy = Policy.objects.filter(version=self.version, code=policy_code).first()
+            if policy is None:
+                raise Http404(_("Politica non trovata."))
+        if action_code:
+            action = (
+                Action.objects.filter(version=self.version, code=action_code)
+                .select_related("area__policy")
+                .first()
+            )
+            if action is None:
+                raise Http404(_("Azione non trovata."))
+        return policy, action
+
+    def target_url(self, policy, action, anchor="") -> str:
+        """The page of what the contribution is about (at ``anchor``, else at the policy's
+        section)."""
+        if action is not None:
+            url = reverse(
+                "matrice:action", args=[self.programme.slug, self.version.number, action.code]
+            )
+        else:
+            url = self.version.get_absolute_url()
+            if policy is not None and not anchor:
+                anchor = f"politica-{policy.code}"
+        return f"{url}#{anchor}" if anchor else url
+
+    def get(self, request, *args, **kwargs):
+        initial = {"policy": request.GET.get("politica", ""), "action": request.GET.get("azione", "")}
+        policy, action = self.target(initial)
+        form = OnlineContributionForm(user=request.user, initial=initial)
+        return self.render(form, policy, action)
+
+    def post(self, request, *args, **kwargs):
+        form = OnlineContributionForm(request.POST, user=request.user)
+        policy, action = self.target(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                contribution = services.submit_online_contribution(
+                    version=self.version,
+                    by=request.user,
+                    kind=data["kind"],
+                    title=data["title"],
+                    text=data["text"],
+                    author_name=data["author_name"],
+                    body_name=data["body_name"],
+                    actor_category=data["actor_category"],
+                    policy=policy,
+                    action=action,
+                )
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                if contribution.is_pending:
+                    messages.success(
+                        request,
+                        _(
+                            "Grazie: il contributo è stato inviato. Comparirà sul sito dopo "
+                            "l'approvazione della redazione; intanto lo vedete solo voi."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Grazie: il contributo è pubblicato."))
+                return redirect(
+                    self.target_url(policy, action, anchor=f"contributo-{contribution.pk}")
+                )
+        return self.render(form, policy, action)
+
+    def render(self, form, policy, action):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "programme": self.programme,
+                "version": self.version,
+                "consultation": self.consultation,
+                "consultation_here": self.consultation.is_about(self.version),
+                "form": form,
+                "policy": policy,
+                "action": action,
+                "back_url": self.target_url(policy, action),
+            },
+        )
+
+
+class CommentView(LoginRequiredMixin, ProgrammeMixin, View):
+    """A comment on a published contribution, while the consultation is open. The form lives
+    under each contribution; this page shows it alone (GET) and with its errors."""
+
+    template_name = "tavoli/comment.html"
+
+    @cached_property
+    def contribution(self) -> Contribution:
+        contribution = (
+            Contribution.objects.visible_to(self.request.user)
+            .filter(programme=self.programme, pk=self.kwargs["pk"])
+            .first()
+        )
+        if contribution is None:
+            raise Http404(_("Contributo non trovato."))
+        return contribution
+
+    def contribution_url(self) -> str:
+        return reverse("tavoli:contribution", args=[self.programme.slug, self.contribution.pk])
+
+    def get(self, request, *args, **kwargs):
+        return self.render(CommentForm(user=request.user))
+
+    def post(self, request, *args, **kwargs):
+        form = CommentForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                comment = services.add_comment(
+                    contribution=self.contribution,
+                    by=request.user,
+                    text=form.cleaned_data["text"],
+                    author_name=form.cleaned_data["author_name"],
+                )
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                if comment.is_pending:
+                    messages.success(
+                        request,
+                        _(
+                            "Grazie: il commento comparirà dopo l'approvazione della "
+                            "redazione; intanto lo vedete solo voi."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Grazie: il commento è pubblicato."))
+                default = self.contribution_url()
+                return redirect(safe_next(request, default))
+        return self.render(form)
+
+    def render(self, form):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "programme": self.programme,
+                "contribution": self.contribution,
+                "consultation": consultation_of(self.programme),
+                "form": form,
+                "back_url": safe_next(self.request, self.contribution_url()),
+            },
         )

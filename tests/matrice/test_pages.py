@@ -167,12 +167,12 @@ def test_open_data_of_a_version(client):
 @pytest.mark.parametrize(
     ("name", "args", "queries"),
     [
-        ("patto:version", (), 12),
+        ("patto:version", (), 14),  # + consultation phases, contributions on the version
         ("patto:versions", (), 3),
         ("matrice:matrix", (), 9),
         ("matrice:actions", (), 16),
         ("matrice:actions_csv", (), 7),
-        ("matrice:action", ("first",), 10),
+        ("matrice:action", ("first",), 12),  # + consultation phases, contributions on it
     ],
 )
 @pytest.mark.parametrize("size", [3, 30])

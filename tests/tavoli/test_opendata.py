@@ -27,6 +27,10 @@ FIELDS = [
     "response",
     "answered_at",
     "led_to",
+    "channel",
+    "version",
+    "about",
+    "about_code",
     "url",
 ]
 
@@ -73,6 +77,10 @@ def test_csv_row_of_an_answered_contribution(client, world):
         "response": "Accolto: ne è nato il fondo per le locazioni.",
         "answered_at": "2017-12-15T11:00:00+01:00",  # Europe/Rome
         "led_to": "1:2.2.2; 1:2.2.5",  # version:code, the draft's action left out
+        "channel": "table",
+        "version": "",
+        "about": "",
+        "about_code": "",
         "url": f"http://testserver/programmi/patto/contributi/{contribution.pk}/",
     }
 

@@ -121,12 +121,12 @@ def test_contribution_list(client, django_assert_num_queries, size, params):
 @pytest.mark.parametrize("size", SIZES)
 def test_contribution_detail(client, django_assert_num_queries, size):
     programme, _tables, contributions = populate(size)
-    # menu, programme, contribution, its public actions
+    # menu, programme, contribution, its public actions, its comments, consultation phases
     assert_queries(
         client,
         django_assert_num_queries,
         reverse("tavoli:contribution", args=[programme.slug, contributions[-1].pk]),
-        4,
+        6,
     )
 
 

@@ -1,0 +1,113 @@
+"""The consultation of a programme: which of its phases is the consultation that matters now,
+whether it is open, and which plan version it is about.
+
+The version under consultation is the programme's newest public version: the proposal under
+validation while there is one (a version sent to the zones is always the newest public one),
+otherwise the plan as last validated or published. Drafts are never consulted on, since nobody
+outside the redazione may read them. Contributions name that version, and the policy or action
+they are about by its stable key, so they keep appearing on that item in later versions.
+
+The window is a pair of datetimes on the phase (``consultation_opens_at`` ≤ instant <
+``consultation_closes_at``), so a consultation opens and closes at a precise hour, not at
+midnight of a start or end date chosen for the timeline."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from patto.models import Phase, PlanVersion, Programme
+
+
+def when(value) -> str:
+    """A consultation instant as people read it: «3 marzo 2026 alle 9:00»."""
+    value = timezone.localtime(value)
+    return _("%(date)s alle %(time)s") % {
+        "date": date_format(value, "j E Y"),
+        "time": date_format(value, "G:i"),
+    }
+
+
+@dataclass
+class Consultation:
+    programme: Programme
+    phase: Phase | None
+    version: PlanVersion | None
+    state: str  # "none", "upcoming", "open", "closed": see Phase.consultation_state
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open" and self.version is not None
+
+    @property
+    def exists(self) -> bool:
+        return self.phase is not None and self.version is not None
+
+    def is_about(self, version) -> bool:
+        """Whether ``version`` is the one under consultation (forms go on its pages only)."""
+        return self.version is not None and version is not None and self.version.pk == version.pk
+
+    @property
+    def message(self) -> str:
+        """What the page says instead of (or above) the form: when the consultation opened
+        and closed, or when it will open."""
+        if self.phase is None:
+            return _("Non c'è una consultazione in corso su questo programma.")
+        opens = when(self.phase.consultation_opens_at)
+        closes = when(self.phase.consultation_closes_at)
+        if self.state == "upcoming":
+            return _("La consultazione si aprirà il %(opens)s e si chiuderà il %(closes)s.") % {
+                "opens": opens,
+                "closes": closes,
+            }
+        if self.state == "closed":
+            return _("La consultazione si è aperta il %(opens)s e si è chiusa il %(closes)s.") % {
+                "opens": opens,
+                "closes": closes,
+            }
+        return _("La consultazione è aperta fino al %(closes)s.") % {"closes": closes}
+
+    @property
+    def refusal(self) -> str:
+        """Why a contribution or comment cannot be sent now (empty when it can)."""
+        if self.is_open:
+            return ""
+        if self.version is None and self.phase is not None:
+            return _("Non c'è una versione pubblica del piano su cui contribuire.")
+        return self.message
+
+
+def consultation_phase(phases, now) -> Phase | None:
+    """Among a programme's consultation phases: the open one, else the next to open, else the
+    last that closed."""
+    phases = [p for p in phases if p.consultation_state(now) != "none"]
+    open_ = [p for p in phases if p.consultation_state(now) == "open"]
+    if open_:
+        return max(open_, key=lambda p: p.consultation_opens_at)
+    upcoming = [p for p in phases if p.consultation_state(now) == "upcoming"]
+    if upcoming:
+        return min(upcoming, key=lambda p: p.consultation_opens_at)
+    return max(phases, key=lambda p: p.consultation_closes_at, default=None)
+
+
+def consultation_version(programme: Programme) -> PlanVersion | None:
+    """The newest public version of ``programme``. One query."""
+    version = PlanVersion.objects.public().filter(programme=programme).order_by("-number").first()
+    if version is not None:
+        version.programme = programme
+    return version
+
+
+def consultation_of(programme: Programme, now=None) -> Consultation:
+    """The consultation of ``programme`` at ``now``. Two queries (one if there is no
+    consultation phase)."""
+    now = now or timezone.now()
+    phase = consultation_phase(
+        Phase.objects.filter(programme=programme, is_consultation=True), now
+    )
+    if phase is None:
+        return Consultation(programme, None, None, "none")
+    return Consultation(
+        programme, phase, consultation_version(programme), phase.consultation_state(now)
+    )
