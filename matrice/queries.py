@@ -122,9 +122,7 @@ def contributions_behind(action):
     key)."""
     return list(
         Contribution.objects.approved()
-        .filter(
-            led_to__key=action.key, programme_id=action.version.programme_id
-        )
+        .filter(led_to__key=action.key, programme_id=action.version.programme_id)
         .select_related("table", "meeting", "body")
         .distinct()
         .order_by("-submitted_on", "-id")

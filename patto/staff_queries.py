@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from incontri.models import Meeting
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.models import Decision, PlanVersion, Programme, Validation, VersionStatus
-from tavoli.models import ANSWERED_STATUSES
+from tavoli.models import ANSWERED_STATUSES, Comment, Moderation
 from zone.models import Zone
 
 NEXT_MEETINGS = 3
@@ -18,6 +18,20 @@ def _content_count(model):
         model.objects.filter(version=OuterRef("pk"))
         .order_by()
         .values("version")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def _pending_comments():
+    """How many comments on a programme's contributions wait for moderation, as a subquery."""
+    rows = (
+        Comment.objects.filter(
+            contribution__programme=OuterRef("pk"), moderation=Moderation.PENDING
+        )
+        .order_by()
+        .values("contribution__programme")
         .annotate(n=Count("pk"))
         .values("n")[:1]
     )
@@ -62,7 +76,11 @@ def dashboard() -> dict:
         .annotate(
             waiting_contributions=Count(
                 "contributions", filter=~Q(contributions__status__in=ANSWERED_STATUSES)
-            )
+            ),
+            pending_contributions=Count(
+                "contributions", filter=Q(contributions__moderation=Moderation.PENDING)
+            ),
+            pending_comments=_pending_comments(),
         )
         .order_by("position", "title")
     )

@@ -103,9 +103,7 @@ def consultation_of(programme: Programme, now=None) -> Consultation:
     """The consultation of ``programme`` at ``now``. Two queries (one if there is no
     consultation phase)."""
     now = now or timezone.now()
-    phase = consultation_phase(
-        Phase.objects.filter(programme=programme, is_consultation=True), now
-    )
+    phase = consultation_phase(Phase.objects.filter(programme=programme, is_consultation=True), now)
     if phase is None:
         return Consultation(programme, None, None, "none")
     return Consultation(

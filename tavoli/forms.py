@@ -374,6 +374,22 @@ class ModerationForm(RevisionForm):
     )
 
 
+class ProgrammeFilterForm(forms.Form):
+    """The moderation queue's programme (``?programma=<slug>``; empty: every programme)."""
+
+    programma = forms.ModelChoiceField(
+        label=_("Programma"),
+        queryset=Programme.objects.order_by("position", "title"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Tutti i programmi"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
 class ModerationSettingForm(RevisionForm):
     contributions_need_approval = forms.BooleanField(
         label=_("I contributi e i commenti online compaiono solo dopo l'approvazione"),

@@ -4,7 +4,8 @@ No personal data: the registered user behind a contribution (``author``) and the
 answered it (``answered_by``) are never written; ``author_name`` is what the contributor chose to
 show publicly. Online contributions are included once approved by moderation; ``channel`` says
 where a contribution was made (``table`` or ``online``) and, for an online one, ``version``,
-``about`` (``version``, ``policy`` or ``action``) and ``about_code`` say what it is about. Actions are listed only for public versions (``queries.public_actions_prefetch``).
+``about`` (``version``, ``policy`` or ``action``) and ``about_code`` say what it is about.
+Actions are listed only for public versions (``queries.public_actions_prefetch``).
 """
 
 import csv

@@ -170,7 +170,7 @@ def contribution_detail(programme: Programme, pk: int, user) -> Contribution:
     )
     if contribution is None:
         raise Http404(_("Contributo non trovato."))
-    with_targets([contribution], programme)
+    with_targets([contribution])
     return contribution
 
 
@@ -224,7 +224,7 @@ def contributions_on_action(action: Action, user) -> list[Contribution]:
     )
 
 
-def with_targets(contributions, programme: Programme) -> None:
+def with_targets(contributions) -> None:
     """Set ``target`` on each online contribution: the policy or action (of the version it was
     about) it names, or None for the version as a whole. One query per kind of target present,
     none when there is no online contribution."""

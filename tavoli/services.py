@@ -368,9 +368,7 @@ def update_phase_consultation(
         and consultation_closes_at
         and consultation_closes_at <= consultation_opens_at
     ):
-        errors["consultation_closes_at"] = _(
-            "La consultazione deve chiudersi dopo essersi aperta."
-        )
+        errors["consultation_closes_at"] = _("La consultazione deve chiudersi dopo essersi aperta.")
     if errors:
         raise ValidationError(errors)
     phase.is_consultation = is_consultation

@@ -43,4 +43,25 @@ urlpatterns = [
         staff_views.ContributionStatusView.as_view(),
         name="tavoli_contribution_status",
     ),
+    path("moderazione/", staff_views.ModerationQueueView.as_view(), name="tavoli_moderation"),
+    path(
+        "contributi/<int:pk>/moderazione/",
+        staff_views.ContributionModerateView.as_view(),
+        name="tavoli_contribution_moderate",
+    ),
+    path(
+        "commenti/<int:pk>/moderazione/",
+        staff_views.CommentModerateView.as_view(),
+        name="tavoli_comment_moderate",
+    ),
+    path(
+        "programmi/<slug:slug>/consultazione/",
+        staff_views.ConsultationSettingsView.as_view(),
+        name="tavoli_consultation",
+    ),
+    path(
+        "programmi/<slug:slug>/consultazione/fasi/<int:pk>/",
+        staff_views.PhaseConsultationView.as_view(),
+        name="tavoli_phase_consultation",
+    ),
 ]

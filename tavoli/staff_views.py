@@ -4,6 +4,7 @@ we did"). Every view is behind ``RedazioneRequiredMixin`` and every write goes t
 ``patto.history``."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from django_filters.views import FilterView
 
 from matrice.models import Action
 from patto.history import HISTORY_LIMIT, HistoryEntry, history_of
+from patto.models import Phase, Programme
 from patto.permissions import RedazioneRequiredMixin
 from patto.staff_mixins import (
     Outcome,
@@ -23,12 +25,18 @@ from patto.staff_mixins import (
     safe_next,
     save_through,
 )
-from tavoli import services
+from tavoli import queries, services
+from tavoli.consultation import consultation_of
 from tavoli.forms import (
+    HIDE,
     AnswerForm,
     BodyForm,
     ContributionForm,
     MembershipForm,
+    ModerationForm,
+    ModerationSettingForm,
+    PhaseConsultationForm,
+    ProgrammeFilterForm,
     StaffBodyFilterSet,
     StaffContributionFilterSet,
     StaffTableFilterSet,
@@ -36,7 +44,7 @@ from tavoli.forms import (
     TableForm,
     waiting_first,
 )
-from tavoli.models import Body, Contribution, TableMembership, ThematicTable
+from tavoli.models import Body, Comment, Contribution, Moderation, TableMembership, ThematicTable
 
 
 def membership_history(table: ThematicTable) -> list[HistoryEntry]:
@@ -354,14 +362,23 @@ class ContributionPageView(RedazioneRequiredMixin, View):
     template_name = "redazione/tavoli/contribution_detail.html"
 
     def get_contribution(self) -> Contribution:
-        return get_object_or_404(
+        contribution = get_object_or_404(
             Contribution.objects.select_related(
-                "programme", "table__phase", "meeting", "body", "answered_by", "author"
+                "programme",
+                "table__phase",
+                "meeting",
+                "body",
+                "answered_by",
+                "author",
+                "version",
+                "moderated_by",
             ).prefetch_related(
                 Prefetch("led_to", queryset=Action.objects.select_related("version"))
             ),
             pk=self.kwargs["pk"],
         )
+        queries.with_targets([contribution])
+        return contribution
 
     def answer_actions(self, contribution):
         return services.answerable_actions(
@@ -490,3 +507,162 @@ class ContributionStatusView(RedazioneRequiredMixin, View):
 
 def _form_messages(form) -> list[str]:
     return [str(message) for errors in form.errors.values() for message in errors]
+
+
+# The consultation: moderation and settings ---------------------------------------------------
+
+
+def moderation_queue(programme=None) -> dict:
+    """Online contributions and comments waiting for moderation (oldest first, so the queue is
+    worked in order), and the hidden ones (newest first, to show them again). Five queries."""
+    contributions = Contribution.objects.select_related("programme", "version", "author")
+    comments = Comment.objects.select_related("contribution__programme", "author")
+    if programme is not None:
+        contributions = contributions.filter(programme=programme)
+        comments = comments.filter(contribution__programme=programme)
+    pending = list(contributions.pending().order_by("created_at", "pk"))
+    hidden = list(contributions.filter(moderation=Moderation.HIDDEN).order_by("-moderated_at"))
+    queries.with_targets([*pending, *hidden])
+    return {
+        "pending_contributions": pending,
+        "hidden_contributions": hidden,
+        "pending_comments": list(comments.pending().order_by("created_at", "pk")),
+        "hidden_comments": list(
+            comments.filter(moderation=Moderation.HIDDEN).order_by("-moderated_at")
+        ),
+    }
+
+
+class ModerationQueueView(RedazioneRequiredMixin, View):
+    """What waits for moderation, for every programme or one (``?programma=<slug>``): approve,
+    or hide with a public reason; hidden items can be shown again."""
+
+    template_name = "redazione/tavoli/moderation.html"
+
+    def get(self, request):
+        form = ProgrammeFilterForm(request.GET or None)
+        programme = form.cleaned_data["programma"] if form.is_valid() else None
+        return render(
+            request,
+            self.template_name,
+            {"filter_form": form, "programme": programme, **moderation_queue(programme)},
+        )
+
+
+class ModerateView(RedazioneRequiredMixin, View):
+    """Approve (or show again) or hide one item, then back to where the form was (``next``);
+    a refusal (no reason, a conflict) comes back as an error message and changes nothing."""
+
+    model = None
+
+    def post(self, request, pk):
+        item = get_object_or_404(self.model, pk=pk)
+        form = ModerationForm(request.POST, instance=item)
+        back = safe_next(request, reverse("redazione:tavoli_moderation"))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["decision"] == HIDE:
+                    services.hide(
+                        item=item,
+                        by=request.user,
+                        expected_revision=data["revision"],
+                        reason=data["reason"],
+                    )
+                    messages.success(request, _("Nascosto: al suo posto compare il motivo."))
+                else:
+                    services.approve(item=item, by=request.user, expected_revision=data["revision"])
+                    messages.success(request, _("Pubblicato."))
+                return HttpResponseRedirect(back)
+            except ValidationError as exc:
+                form.add_service_error(exc)
+        messages.error(
+            request,
+            _("Moderazione non salvata. %(errors)s") % {"errors": " ".join(_form_messages(form))},
+        )
+        return HttpResponseRedirect(back)
+
+
+class ContributionModerateView(ModerateView):
+    model = Contribution
+
+
+class CommentModerateView(ModerateView):
+    model = Comment
+
+
+class ConsultationSettingsView(RedazioneRequiredMixin, View):
+    """A programme's consultation: whether online contributions wait for approval, and which
+    phases are consultations, with their window."""
+
+    template_name = "redazione/tavoli/consultation_settings.html"
+
+    def get_programme(self) -> Programme:
+        return get_object_or_404(Programme, slug=self.kwargs["slug"])
+
+    def get(self, request, slug):
+        return self.render(self.get_programme())
+
+    def post(self, request, slug):
+        programme = self.get_programme()
+        form = ModerationSettingForm(request.POST, instance=programme)
+        outcome = Outcome()
+        if form.is_valid():
+            outcome = save_through(
+                form,
+                services.update_moderation_setting,
+                programme=programme,
+                by=request.user,
+                expected_revision=form.cleaned_data["revision"],
+                contributions_need_approval=form.cleaned_data["contributions_need_approval"],
+            )
+            if outcome.ok:
+                messages.success(request, _("Impostazione salvata."))
+                return redirect("redazione:tavoli_consultation", slug=programme.slug)
+        programme.refresh_from_db()
+        return self.render(programme, form=form, conflict=outcome.conflict)
+
+    def render(self, programme, *, form=None, conflict=None, phase_form=None, phase_conflict=None):
+        phases = list(programme.phases.order_by("position"))
+        for phase in phases:
+            if phase_form is not None and phase_form.instance.pk == phase.pk:
+                phase.form, phase.conflict = phase_form, phase_conflict
+            else:
+                phase.form = PhaseConsultationForm(instance=phase, prefix=f"fase{phase.pk}")
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "programme": programme,
+                "form": form or ModerationSettingForm(instance=programme),
+                "conflict": conflict,
+                "phases": phases,
+                "consultation": consultation_of(programme),
+            },
+        )
+
+
+class PhaseConsultationView(ConsultationSettingsView):
+    http_method_names = ["post"]
+
+    def post(self, request, slug, pk):
+        programme = self.get_programme()
+        phase = get_object_or_404(Phase, pk=pk, programme=programme)
+        form = PhaseConsultationForm(request.POST, instance=phase, prefix=f"fase{phase.pk}")
+        outcome = Outcome()
+        if form.is_valid():
+            data = form.cleaned_data
+            outcome = save_through(
+                form,
+                services.update_phase_consultation,
+                phase=phase,
+                by=request.user,
+                expected_revision=data["revision"],
+                is_consultation=data["is_consultation"],
+                consultation_opens_at=data["consultation_opens_at"],
+                consultation_closes_at=data["consultation_closes_at"],
+            )
+            if outcome.ok:
+                messages.success(request, _("Fase «%(title)s» salvata.") % {"title": phase.title})
+                return redirect("redazione:tavoli_consultation", slug=programme.slug)
+        return self.render(programme, phase_form=form, phase_conflict=outcome.conflict)

@@ -65,7 +65,7 @@ class ContributionListView(ProgrammeMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        queries.with_targets(context["contributions"], self.programme)
+        queries.with_targets(context["contributions"])
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
@@ -101,7 +101,7 @@ class OpenDataView(ProgrammeMixin, View):
                 filterset.errors.as_text(), content_type="text/plain; charset=utf-8"
             )
         contributions = list(filterset.qs)
-        queries.with_targets(contributions, self.programme)
+        queries.with_targets(contributions)
         rows = opendata.records(
             contributions, programme=self.programme, absolute_url=request.build_absolute_uri
         )
@@ -215,7 +215,10 @@ class ContributeView(LoginRequiredMixin, VersionMixin, View):
         return f"{url}#{anchor}" if anchor else url
 
     def get(self, request, *args, **kwargs):
-        initial = {"policy": request.GET.get("politica", ""), "action": request.GET.get("azione", "")}
+        initial = {
+            "policy": request.GET.get("politica", ""),
+            "action": request.GET.get("azione", ""),
+        }
         policy, action = self.target(initial)
         form = OnlineContributionForm(user=request.user, initial=initial)
         return self.render(form, policy, action)

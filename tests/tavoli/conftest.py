@@ -158,3 +158,10 @@ def world(db):
     # Another programme's contribution, never shown with this one's.
     w.contributions["altro"] = ContributionFactory(title="Contributo del Piano metropolitano")
     return w
+
+
+@pytest.fixture
+def consultation(db):
+    from tests.tavoli.consultation import make_consultation
+
+    return make_consultation()
