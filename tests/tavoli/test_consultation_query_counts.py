@@ -1,0 +1,76 @@
+"""SQL query counts of the pages that show online contributions, pinned at two sizes: the
+number of contributions and comments on a version, a policy or an action does not change the
+number of queries."""
+
+import pytest
+from django.urls import reverse
+
+from tavoli.models import Moderation
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [3, 30]  # every kind of target and moderation state at both sizes
+
+
+def populate(c, size):
+    for i in range(size):
+        about = ("action", "policy", "version")[i % 3]
+        moderation = (Moderation.APPROVED, Moderation.PENDING, Moderation.HIDDEN)[i % 3]
+        contribution = c.online(about=about, moderation=moderation, text=f"Testo {i}")
+        c.comment(contribution, text=f"Commento {i}")
+        c.comment(contribution, moderation=Moderation.PENDING, author=c.author)
+
+
+def count(client, django_assert_num_queries, url, n):
+    with django_assert_num_queries(n):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_action_page(client, django_assert_num_queries, consultation, size):
+    c = consultation
+    populate(c, size)
+    url = reverse("matrice:action", args=[c.programme.slug, 2, c.action.code])
+    # the action page's 10, + consultation phases and version, contributions on the action,
+    # their public actions and their comments
+    count(client, django_assert_num_queries, url, 15)
+    client.force_login(c.author)
+    # + session and user, + the user's roles
+    count(client, django_assert_num_queries, url, 18)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_version_page(client, django_assert_num_queries, consultation, size):
+    c = consultation
+    populate(c, size)
+    url = reverse("patto:version", args=[c.programme.slug, 2])
+    # the version page's 14, + the version under consultation, the contributions' public
+    # actions and their comments
+    count(client, django_assert_num_queries, url, 17)
+    client.force_login(c.author)
+    count(client, django_assert_num_queries, url, 20)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_contribution_page(client, django_assert_num_queries, consultation, size):
+    c = consultation
+    populate(c, size)
+    contribution = c.online(text="Con i commenti")
+    for i in range(size):
+        c.comment(contribution, text=f"Ancora {i}")
+    url = reverse("tavoli:contribution", args=[c.programme.slug, contribution.pk])
+    # menu, programme, contribution, its public actions, its comments, the action it is about,
+    # consultation phases and version
+    count(client, django_assert_num_queries, url, 8)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_moderation_queue(client, django_assert_num_queries, consultation, size):
+    c = consultation
+    populate(c, size)
+    client.force_login(c.staff)
+    # session, user, roles, menu; pending and hidden contributions, the policies and actions
+    # they are about; pending and hidden comments
+    count(client, django_assert_num_queries, reverse("redazione:tavoli_moderation"), 10)

@@ -1,0 +1,127 @@
+"""The redazione's side of the consultation: the moderation queue and the dashboard's counts,
+hiding with a required public reason, optimistic locking, the consultation settings of a
+programme and of its phases."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tavoli.models import Moderation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_queue_lists_what_waits_and_the_dashboard_counts_it(client, consultation):
+    c = consultation
+    pending = c.online(moderation=Moderation.PENDING, title="Da moderare")
+    c.online(title="Già pubblicato", text="Altro")
+    c.comment(pending.__class__.objects.get(title="Già pubblicato"), moderation="pending")
+    client.force_login(c.staff)
+    page = client.get(reverse("redazione:tavoli_moderation")).content.decode()
+    assert "1 contributo in attesa" in page and "Da moderare" in page
+    assert "1 commento in attesa" in page and "Già pubblicato" in page
+    dashboard = client.get(reverse("redazione:dashboard")).content.decode()
+    assert "1 contributo online da moderare, 1 commento" in dashboard
+    filtered = client.get(reverse("redazione:tavoli_moderation"), {"programma": "altro"})
+    assert filtered.status_code == 200  # an unknown programme is a form error, not a crash
+
+
+def test_hiding_needs_a_reason(client, consultation):
+    c = consultation
+    contribution = c.online()
+    client.force_login(c.staff)
+    url = reverse("redazione:tavoli_contribution_moderate", args=[contribution.pk])
+    response = client.post(
+        url, {"revision": contribution.revision, "decision": "hide", "reason": ""}, follow=True
+    )
+    assert "Scrivete il motivo" in response.content.decode()
+    contribution.refresh_from_db()
+    assert contribution.is_approved
+    client.post(url, {"revision": contribution.revision, "decision": "hide", "reason": "Spam."})
+    contribution.refresh_from_db()
+    assert contribution.is_hidden and contribution.hidden_reason == "Spam."
+    assert contribution.moderated_by == c.staff
+
+
+def test_a_stale_moderation_is_refused(client, consultation):
+    c = consultation
+    contribution = c.online(moderation=Moderation.PENDING)
+    stale = contribution.revision
+    client.force_login(c.staff)
+    url = reverse("redazione:tavoli_contribution_moderate", args=[contribution.pk])
+    client.post(url, {"revision": stale, "decision": "approve"})
+    response = client.post(
+        url, {"revision": stale, "decision": "hide", "reason": "Doppio."}, follow=True
+    )
+    assert "Nel frattempo" in response.content.decode()
+    contribution.refresh_from_db()
+    assert contribution.is_approved
+
+
+def test_the_staff_page_of_an_online_contribution_shows_its_moderation(client, consultation):
+    c = consultation
+    contribution = c.online(moderation=Moderation.PENDING)
+    client.force_login(c.staff)
+    page = client.get(
+        reverse("redazione:tavoli_contribution", args=[contribution.pk])
+    ).content.decode()
+    assert "In attesa di moderazione" in page and "Approva" in page
+    assert "Sull&#x27;azione" in page or "Sull'azione" in page
+
+
+def test_staff_set_the_window_and_the_approval_setting(client, consultation):
+    c = consultation
+    client.force_login(c.staff)
+    prefix = f"fase{c.phase.pk}"
+    url = reverse("redazione:tavoli_phase_consultation", args=[c.programme.slug, c.phase.pk])
+    response = client.post(
+        url,
+        {
+            f"{prefix}-revision": c.phase.revision,
+            f"{prefix}-is_consultation": "on",
+            f"{prefix}-consultation_opens_at": "2030-05-10T09:00",
+            f"{prefix}-consultation_closes_at": "2030-05-01T18:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "La consultazione deve chiudersi dopo essersi aperta." in response.content.decode()
+    response = client.post(
+        url,
+        {
+            f"{prefix}-revision": c.phase.revision,
+            f"{prefix}-is_consultation": "on",
+            f"{prefix}-consultation_opens_at": "",
+            f"{prefix}-consultation_closes_at": "",
+        },
+    )
+    assert "Indicate quando si apre la consultazione." in response.content.decode()
+    response = client.post(
+        url,
+        {
+            f"{prefix}-revision": c.phase.revision,
+            f"{prefix}-is_consultation": "on",
+            f"{prefix}-consultation_opens_at": "2030-05-01T09:00",
+            f"{prefix}-consultation_closes_at": "2030-05-31T18:00",
+        },
+    )
+    assert response.status_code == 302
+    c.phase.refresh_from_db()
+    assert timezone.localtime(c.phase.consultation_opens_at).replace(tzinfo=None) == (
+        datetime.datetime(2030, 5, 1, 9, 0)
+    )
+    page = client.get(reverse("patto:version", args=[c.programme.slug, 2])).content.decode()
+    assert "La consultazione si aprirà il 1 maggio 2030 alle 9:00" in page
+    settings_url = reverse("redazione:tavoli_consultation", args=[c.programme.slug])
+    client.post(settings_url, {"revision": c.programme.revision})
+    c.programme.refresh_from_db()
+    assert not c.programme.contributions_need_approval
+    # a stale form is refused
+    response = client.post(
+        settings_url,
+        {"revision": c.programme.revision - 1, "contributions_need_approval": "on"},
+    )
+    assert "Nel frattempo" in response.content.decode()
+    c.programme.refresh_from_db()
+    assert not c.programme.contributions_need_approval
