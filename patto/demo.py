@@ -52,9 +52,12 @@ from patto.services import (
 from tavoli.models import (
     ANSWERED_STATUSES,
     Body,
+    Comment,
     Contribution,
+    ContributionChannel,
     ContributionKind,
     ContributionStatus,
+    Moderation,
     TableMembership,
     ThematicTable,
 )
@@ -1361,6 +1364,7 @@ class _Builder:
         self._version_1()
         self._version_2()
         self._contributions()
+        self._consultation()
 
     # Accounts.
 
@@ -1678,3 +1682,122 @@ class _Builder:
                     )
                 ]
                 contribution.led_to.set(actions)
+
+    # The consultation (issue 9): an illustrative phase of the Piano, open around the day the
+    # demo is loaded, on the proposal in validation (version 2), with three online
+    # contributions of the demo citizen: one answered, one waiting for moderation, one hidden.
+
+    def _consultation(self) -> None:
+        proposal = self.piano.versions.filter(status=VersionStatus.IN_VALIDATION).first()
+        if proposal is None:
+            return
+        today = timezone.localdate()
+        Phase.objects.get_or_create(
+            programme=self.piano,
+            position=CONSULTATION_PHASE["position"],
+            defaults={
+                **{k: v for k, v in CONSULTATION_PHASE.items() if k != "position"},
+                "start_date": today - datetime.timedelta(days=7),
+                "is_consultation": True,
+                "consultation_opens_at": _at(today - datetime.timedelta(days=7), hour=9),
+                "consultation_closes_at": _at(today + datetime.timedelta(days=90), hour=18),
+            },
+        )
+        citizen = self.users["cittadino@demo.patto.localhost"]
+        for spec in ONLINE_CONTRIBUTIONS:
+            policy_key = action_key = None
+            if spec["about"] == "action":
+                action_key = Action.objects.get(version=proposal, code=spec["code"]).key
+            elif spec["about"] == "policy":
+                policy_key = Policy.objects.get(version=proposal, code=spec["code"]).key
+            answered = spec["status"] in ANSWERED_STATUSES
+            contribution, created = Contribution.objects.get_or_create(
+                programme=self.piano,
+                title=spec["title"],
+                defaults={
+                    "channel": ContributionChannel.ONLINE,
+                    "version": proposal,
+                    "policy_key": policy_key,
+                    "action_key": action_key,
+                    "kind": spec["kind"],
+                    "text": f"{spec['text']}\n\n{ILLUSTRATIVE_CONTRIBUTION}",
+                    "author": citizen,
+                    "author_name": "Cittadina del Pinerolese (esempio)",
+                    "actor_category": ActorCategory.CITIZEN,
+                    "submitted_on": today - datetime.timedelta(days=spec["days_ago"]),
+                    "moderation": spec["moderation"],
+                    "hidden_reason": spec.get("hidden_reason", ""),
+                    "moderated_at": (
+                        None
+                        if spec["moderation"] == Moderation.PENDING
+                        else _at(today - datetime.timedelta(days=spec["days_ago"] - 1))
+                    ),
+                    "moderated_by": (
+                        None if spec["moderation"] == Moderation.PENDING else self.staff
+                    ),
+                    "status": spec["status"],
+                    "response": (
+                        f"{spec['response']}\n\n{ILLUSTRATIVE_RESPONSE}" if answered else ""
+                    ),
+                    "answered_at": _at(today - datetime.timedelta(days=1)) if answered else None,
+                    "answered_by": self.staff if answered else None,
+                },
+            )
+            if created and spec.get("comment"):
+                Comment.objects.create(
+                    contribution=contribution,
+                    author=self.spokespersons[5],
+                    author_name="Portavoce della zona 5 (esempio)",
+                    text=f"{spec['comment']} (Commento illustrativo.)",
+                    moderation=Moderation.APPROVED,
+                )
+
+
+CONSULTATION_PHASE = {
+    "position": 5,
+    "title": "Consultazione online sulla proposta (illustrativa)",
+    "description": (
+        "Fase illustrativa: il documento del Piano dice che la proposta è consultabile sul sito; "
+        "qui chi è registrato può lasciare un contributo sulla versione 2, su una politica o su "
+        "un'azione, e commentare quelli degli altri."
+    ),
+}
+
+ONLINE_CONTRIBUTIONS = (
+    {
+        "about": "action",
+        "code": "2.2.1",
+        "kind": ContributionKind.PROPOSAL,
+        "title": "Sportelli per l'abitare aperti anche il sabato",
+        "text": "Chi lavora non riesce ad andare agli sportelli nei giorni feriali.",
+        "days_ago": 5,
+        "moderation": Moderation.APPROVED,
+        "status": ContributionStatus.PARTLY_ACCEPTED,
+        "response": (
+            "Accolto in parte: nella prossima versione gli sportelli delle zone 1 e 5 aprono "
+            "un sabato al mese."
+        ),
+        "comment": "Nel Pinerolese servirebbe anche un recapito telefonico serale.",
+    },
+    {
+        "about": "policy",
+        "code": "1",
+        "kind": ContributionKind.REQUEST,
+        "title": "Più spazio ai centri per le famiglie nelle valli",
+        "text": "Nelle valli i centri per le famiglie sono lontani: servono sedi decentrate.",
+        "days_ago": 2,
+        "moderation": Moderation.PENDING,
+        "status": ContributionStatus.RECEIVED,
+    },
+    {
+        "about": "version",
+        "code": "",
+        "kind": ContributionKind.CRITICAL_ISSUE,
+        "title": "Messaggio promozionale",
+        "text": "Testo pubblicitario che non riguarda il Piano.",
+        "days_ago": 3,
+        "moderation": Moderation.HIDDEN,
+        "hidden_reason": "Pubblicità, non riguarda il Piano (esempio di contributo nascosto).",
+        "status": ContributionStatus.RECEIVED,
+    },
+)

@@ -183,7 +183,7 @@ def test_illustrative_content_says_so(demo):
 
 
 def test_contributions_with_every_outcome(demo):
-    contributions = Contribution.objects.all()
+    contributions = Contribution.objects.filter(channel="table")
     assert 12 <= contributions.count() <= 20
     assert set(contributions.values_list("status", flat=True)) == set(ContributionStatus.values)
     for contribution in contributions.filter(status__in=ANSWERED_STATUSES):
@@ -250,3 +250,20 @@ def test_runs_in_production_only_when_allowed(settings):
     settings.PRODUCTION = True
     run_load_demo("--allow-production")
     assert Programme.objects.count() == 2
+
+
+def test_an_open_consultation_on_the_proposal(demo):
+    from tavoli.consultation import consultation_of
+    from tavoli.models import Moderation
+
+    piano = Programme.objects.get(slug=PIANO)
+    consultation = consultation_of(piano)
+    assert consultation.is_open
+    assert consultation.version.status == "in_validation"
+    online = Contribution.objects.filter(programme=piano, channel="online")
+    assert sorted(online.values_list("moderation", flat=True)) == sorted(
+        [Moderation.APPROVED, Moderation.PENDING, Moderation.HIDDEN]
+    )
+    answered = online.get(moderation=Moderation.APPROVED)
+    assert answered.is_answered and answered.author.email == "cittadino@demo.patto.localhost"
+    assert "illustrativ" in consultation.phase.title
