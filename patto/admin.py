@@ -159,13 +159,21 @@ class ProgrammeAdmin(admin.ModelAdmin):
         (_("Contenuto"), {"fields": ("summary", "description", "audience")}),
         (_("Periodo"), {"fields": (("start_date", "end_date"),)}),
         (_("Validazione"), {"fields": ("validating_zones",)}),
+        (_("Consultazione"), {"fields": ("contributions_need_approval",)}),
     )
 
 
 @admin.register(Phase)
 class PhaseAdmin(admin.ModelAdmin):
-    list_display = ("title", "programme", "position", "start_date", "end_date")
-    list_filter = ("programme",)
+    list_display = (
+        "title",
+        "programme",
+        "position",
+        "start_date",
+        "end_date",
+        "is_consultation",
+    )
+    list_filter = ("programme", "is_consultation")
     list_select_related = ("programme",)
     search_fields = ("title", "description", "programme__title")
 

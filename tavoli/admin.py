@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from matrice.models import Action
 from patto.admin import URL_FIELDS, delete_selected_unless
 from patto.models import PlanVersion
-from tavoli.models import Body, Contribution, TableMembership, ThematicTable
+from tavoli.models import Body, Comment, Contribution, TableMembership, ThematicTable
 
 
 @admin.register(Body)
@@ -97,11 +97,29 @@ class ContributionForm(forms.ModelForm):
 @admin.register(Contribution)
 class ContributionAdmin(admin.ModelAdmin):
     form = ContributionForm
-    list_display = ("title", "kind", "status", "programme", "table", "body", "submitted_on")
-    list_filter = ("programme", "status", "kind", "table", "actor_category")
+    list_display = (
+        "title",
+        "kind",
+        "status",
+        "channel",
+        "moderation",
+        "programme",
+        "table",
+        "body",
+        "submitted_on",
+    )
+    list_filter = (
+        "programme",
+        "status",
+        "channel",
+        "moderation",
+        "kind",
+        "table",
+        "actor_category",
+    )
     list_select_related = ("programme", "table", "body")
     search_fields = ("title", "text", "author_name", "body__name")
-    autocomplete_fields = ("author", "answered_by", "body", "meeting")
+    autocomplete_fields = ("author", "answered_by", "moderated_by", "body", "meeting")
     filter_horizontal = ("led_to",)
     date_hierarchy = "submitted_on"
     readonly_fields = ("created", "updated")
@@ -122,6 +140,21 @@ class ContributionAdmin(admin.ModelAdmin):
             },
         ),
         (
+            _("Consultazione online"),
+            {
+                "fields": (
+                    "channel",
+                    "version",
+                    "policy_key",
+                    "action_key",
+                    "moderation",
+                    "hidden_reason",
+                    "moderated_at",
+                    "moderated_by",
+                )
+            },
+        ),
+        (
             _("Esito"),
             {"fields": ("status", "response", "answered_at", "answered_by", "led_to")},
         ),
@@ -136,3 +169,24 @@ class ContributionAdmin(admin.ModelAdmin):
     @admin.display(description=_("modificato il"))
     def updated(self, obj):
         return obj.updated_at
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "contribution", "author_name", "moderation", "created_at")
+    list_filter = ("moderation", "contribution__programme")
+    list_select_related = ("contribution",)
+    search_fields = ("text", "author_name", "contribution__title")
+    autocomplete_fields = ("contribution", "author", "moderated_by")
+    readonly_fields = ("created_at",)
+    fields = (
+        "contribution",
+        "author",
+        "author_name",
+        "text",
+        "moderation",
+        "hidden_reason",
+        "moderated_at",
+        "moderated_by",
+        "created_at",
+    )

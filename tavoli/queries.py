@@ -201,11 +201,12 @@ def consultation_contributions(programme: Programme, user) -> QuerySet:
 
 def contributions_on_version(version: PlanVersion, policies, user) -> dict:
     """For a version's page: ``"whole"`` (about the version as a whole) and, for each policy
-    key, the contributions about that policy in this or any version. Three queries."""
+    key, the contributions about that policy made on this version or an earlier one (so they
+    follow the policy into later versions, never back into earlier ones). Three queries."""
     keys = [p.key for p in policies]
     rows = consultation_contributions(version.programme, user).filter(
         Q(version=version, policy_key__isnull=True, action_key__isnull=True)
-        | Q(policy_key__in=keys)
+        | Q(policy_key__in=keys, version__number__lte=version.number)
     )
     found = {"whole": [], "by_policy": {}}
     for contribution in rows:
@@ -217,10 +218,12 @@ def contributions_on_version(version: PlanVersion, policies, user) -> dict:
 
 
 def contributions_on_action(action: Action, user) -> list[Contribution]:
-    """Contributions about ``action`` (by its stable key, so made on any version). Three
-    queries."""
+    """Contributions about ``action`` (by its stable key) made on its version or an earlier
+    one. Three queries."""
     return list(
-        consultation_contributions(action.version.programme, user).filter(action_key=action.key)
+        consultation_contributions(action.version.programme, user).filter(
+            action_key=action.key, version__number__lte=action.version.number
+        )
     )
 
 

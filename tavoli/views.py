@@ -260,14 +260,22 @@ class ContributeView(LoginRequiredMixin, VersionMixin, View):
         return self.render(form, policy, action)
 
     def render(self, form, policy, action):
+        consultation = self.consultation
+        here = consultation.is_about(self.version)
+        notice = consultation.refusal
+        if consultation.is_open and not here:
+            notice = _("La consultazione riguarda la versione %(number)s del piano.") % {
+                "number": consultation.version.number
+            }
         return render(
             self.request,
             self.template_name,
             {
                 "programme": self.programme,
                 "version": self.version,
-                "consultation": self.consultation,
-                "consultation_here": self.consultation.is_about(self.version),
+                "consultation": consultation,
+                "consultation_here": here,
+                "notice": notice,
                 "form": form,
                 "policy": policy,
                 "action": action,

@@ -69,6 +69,10 @@ def test_the_form_is_only_on_the_version_under_consultation(client, consultation
     client.force_login(c.author)
     page = client.get(action_url(c, c.published)).content.decode()
     assert 'name="action"' not in page
+    old_form = client.get(
+        reverse("tavoli:contribute", args=[c.programme.slug, c.published.number])
+    ).content.decode()
+    assert "La consultazione riguarda la versione 2 del piano." in old_form
     response = client.post(
         reverse("tavoli:contribute", args=[c.programme.slug, c.published.number]),
         {"kind": "proposal", "title": "T", "text": "Testo", "action": c.action.code},
@@ -246,6 +250,8 @@ def test_the_contribution_follows_its_action_into_later_versions(client, consult
     c.online(title="Sportelli nelle valli")
     later, _, _ = version_with_items(c.programme, number=3, status="validated")
     assert "Sportelli nelle valli" in client.get(action_url(c, later)).content.decode()
+    # not back into the version before the one it was about
+    assert "Sportelli nelle valli" not in client.get(action_url(c, c.published)).content.decode()
     # an action with another key does not get it
     other, _, _ = version_with_items(
         c.programme,
