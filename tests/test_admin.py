@@ -19,7 +19,7 @@ from patto.models import (
     ValidationRemark,
     VersionStatus,
 )
-from tavoli.models import Body, Contribution, TableMembership, ThematicTable
+from tavoli.models import Body, Comment, Contribution, TableMembership, ThematicTable
 from zone.models import Municipality, Province, SpokespersonAssignment, Zone
 
 PROJECT_APPS = {"patto", "zone", "matrice", "tavoli", "incontri"}
@@ -136,6 +136,9 @@ def world(db):
         response="Vedi azione 1.1.1.",
     )
     contribution.led_to.add(draft_action)
+    comment = Comment.objects.create(
+        contribution=contribution, author=spokesperson, text="D'accordo.", moderation="pending"
+    )
     return SimpleNamespace(**locals())
 
 
@@ -180,8 +183,14 @@ def _filters(w):
                 "status__exact": "accepted",
                 "kind__exact": "proposal",
                 "table__id__exact": w.table.pk,
+                "channel__exact": "table",
+                "moderation__exact": "approved",
             },
             w.contribution,
+        ),
+        "tavoli.comment": (
+            {"moderation__exact": "pending", "contribution__programme__id__exact": w.programme.pk},
+            w.comment,
         ),
         "incontri.meeting": (
             {
