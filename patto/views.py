@@ -8,6 +8,7 @@ from django.views.generic import DetailView, TemplateView
 from matrice.queries import plan_tree
 from patto import queries
 from patto.mixins import ProgrammeMixin, VersionMixin
+from tavoli.consultation import consultation_from
 from tavoli.views import consultation_context
 
 
@@ -26,7 +27,11 @@ class ProgrammeDetailView(DetailView):
         return queries.programmes_with_timeline()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, **queries.programme_context(self.object))
+        context = queries.programme_context(self.object)
+        context["consultation"] = consultation_from(
+            self.object, self.object.phases.all(), context["public_versions"]
+        )
+        return super().get_context_data(**kwargs, **context)
 
 
 class PublishedPlanView(ProgrammeMixin, View):

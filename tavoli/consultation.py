@@ -109,3 +109,14 @@ def consultation_of(programme: Programme, now=None) -> Consultation:
     return Consultation(
         programme, phase, consultation_version(programme), phase.consultation_state(now)
     )
+
+
+def consultation_from(programme: Programme, phases, public_versions, now=None) -> Consultation:
+    """The same as ``consultation_of`` from phases and public versions (newest first) already
+    read, for pages that have them. No query."""
+    now = now or timezone.now()
+    phase = consultation_phase(phases, now)
+    if phase is None:
+        return Consultation(programme, None, None, "none")
+    version = public_versions[0] if public_versions else None
+    return Consultation(programme, phase, version, phase.consultation_state(now))

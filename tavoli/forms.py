@@ -23,8 +23,10 @@ from tavoli.models import (
     ANSWERED_STATUSES,
     Body,
     Contribution,
+    ContributionChannel,
     ContributionKind,
     ContributionStatus,
+    Moderation,
     ThematicTable,
 )
 from tavoli.queries import contribution_search
@@ -502,6 +504,20 @@ class StaffContributionFilterSet(django_filters.FilterSet):
         method="filter_status",
         choices=[(WAITING, _("In attesa di risposta")), *ContributionStatus.choices],
         empty_label=_("Tutti gli esiti"),
+        widget=select(),
+    )
+    canale = django_filters.ChoiceFilter(
+        label=_("Canale"),
+        field_name="channel",
+        choices=ContributionChannel.choices,
+        empty_label=_("Tutti i canali"),
+        widget=select(),
+    )
+    moderazione = django_filters.ChoiceFilter(
+        label=_("Moderazione"),
+        field_name="moderation",
+        choices=Moderation.choices,
+        empty_label=_("Tutti"),
         widget=select(),
     )
     q = django_filters.CharFilter(

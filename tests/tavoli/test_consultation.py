@@ -464,3 +464,10 @@ def test_no_email_to_who_unsubscribed_from_answers(
             response="Accolto.",
         )
     assert mail.outbox == []
+
+
+def test_the_programme_page_announces_an_open_consultation(client, consultation):
+    c = consultation
+    page = client.get(c.programme.get_absolute_url()).content.decode()
+    assert "Consultazione sulla versione 2" in page
+    assert f"{version_url(c)}#consultazione" in page

@@ -125,3 +125,14 @@ def test_staff_set_the_window_and_the_approval_setting(client, consultation):
     assert "Nel frattempo" in response.content.decode()
     c.programme.refresh_from_db()
     assert not c.programme.contributions_need_approval
+
+
+def test_the_staff_list_filters_by_channel_and_moderation(client, consultation):
+    c = consultation
+    c.online(moderation=Moderation.PENDING, title="Online in attesa")
+    c.online(title="Online pubblicato", text="Altro testo")
+    client.force_login(c.staff)
+    url = reverse("redazione:tavoli_contributions")
+    page = client.get(url, {"canale": "online", "moderazione": "pending"}).content.decode()
+    assert "Online in attesa" in page and "Online pubblicato" not in page
+    assert "In attesa di moderazione" in page
