@@ -8,6 +8,7 @@ from django.views.generic import DetailView, TemplateView
 from matrice.queries import plan_tree
 from patto import queries
 from patto.mixins import ProgrammeMixin, VersionMixin
+from patto.models import Follow
 
 
 class HomeView(TemplateView):
@@ -25,7 +26,14 @@ class ProgrammeDetailView(DetailView):
         return queries.programmes_with_timeline()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, **queries.programme_context(self.object))
+        user = self.request.user
+        following = (
+            user.is_authenticated
+            and Follow.objects.filter(user=user, programme=self.object).exists()
+        )
+        return super().get_context_data(
+            **kwargs, **queries.programme_context(self.object), following=following
+        )
 
 
 class PublishedPlanView(ProgrammeMixin, View):
