@@ -89,11 +89,19 @@ class ProfileForm(AboutMeFields):
     with: a save made on an outdated page is refused rather than overwriting the newer values
     (see ``account_services.update_profile``)."""
 
-    loaded = forms.CharField(widget=forms.HiddenInput)
+    loaded = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("loaded"):
+            raise forms.ValidationError(
+                _("Il modulo è incompleto: ricarica la pagina e riprova."), code="no_fingerprint"
+            )
+        return cleaned
 
 
 class EmailPreferencesForm(forms.Form):
