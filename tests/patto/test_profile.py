@@ -125,7 +125,7 @@ def test_email_preferences(client, person):
 
 
 def build(person, size):
-    for n in range(size):
+    for _ in range(size):
         programme = ProgrammeFactory()
         Follow.objects.create(user=person, programme=programme)
         Registration.objects.create(meeting=MeetingFactory(programme=programme), user=person)
