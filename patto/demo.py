@@ -33,6 +33,7 @@ from patto.models import (
     REDAZIONE_GROUP,
     ActorCategory,
     Decision,
+    Follow,
     ItemKind,
     Phase,
     PlanVersion,
@@ -115,6 +116,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "Cittadino demo",
     ),
 )
+# What the demo citizen says they speak for (illustrative).
+CITIZEN_BODY = "Comitato di quartiere Borgo San Paolo (illustrativo)"
 SPOKESPERSON_EMAIL = "portavoce.zona{number}@demo.patto.localhost"
 SPOKESPERSON_NAME = "Portavoce demo della Zona {number}"
 SPOKESPERSON_ROLE = "Portavoce (account dimostrativo)"
@@ -1361,8 +1364,19 @@ class _Builder:
         self._version_1()
         self._version_2()
         self._contributions()
+        self._citizen_follows()
 
     # Accounts.
+
+    def _citizen_follows(self) -> None:
+        """The demo citizen states a body (illustrative) and follows the Piano, so their profile
+        shows a programme they follow and the Piano's page shows «Non seguire più»."""
+        citizen = self.users["cittadino@demo.patto.localhost"]
+        if not citizen.body_name:
+            citizen.body_name = CITIZEN_BODY
+            citizen.actor_category = ActorCategory.CITIZEN
+            citizen.save(update_fields=["body_name", "actor_category"])
+        Follow.objects.get_or_create(user=citizen, programme=self.piano)
 
     def _user(self, *, email, name, password=None, superuser=False, category=""):
         user = User.objects.filter(email__iexact=email).first()

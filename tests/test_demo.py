@@ -20,6 +20,7 @@ from patto.models import (
     REDAZIONE_GROUP,
     ActorCategory,
     Decision,
+    Follow,
     ItemKind,
     Programme,
     User,
@@ -228,6 +229,13 @@ def test_roles_of_the_demo_accounts(demo):
     other = User.objects.get(email="portavoce.zona3@demo.patto.localhost")
     assert not other.has_usable_password()
     assert all(zone.current_spokespersons() for zone in Zone.objects.all())
+
+
+def test_the_demo_citizen_follows_the_piano(demo):
+    citizen = User.objects.get(email="cittadino@demo.patto.localhost")
+    assert citizen.actor_category == ActorCategory.CITIZEN
+    assert "illustrativo" in citizen.body_name
+    assert Follow.objects.filter(user=citizen, programme__slug=PIANO).exists()
 
 
 def test_second_run_changes_nothing(demo):
