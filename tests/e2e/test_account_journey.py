@@ -39,6 +39,7 @@ def test_the_citizen_logs_in_follows_a_programme_and_logs_out(page, portal_url):
     assert page.url == portal_url + "/"
 
     page.get_by_role("button", name="Cittadino demo").click()
+    accessible(page, "menu")  # open: its links must be readable too
     page.get_by_role("link", name="Il mio profilo").click()
     page.wait_for_load_state()
     accessible(page, "profile")
@@ -69,7 +70,14 @@ def test_the_citizen_logs_in_follows_a_programme_and_logs_out(page, portal_url):
     page.get_by_role("button", name="Non seguire più").click()
     page.get_by_role("button", name="Segui questo programma").wait_for()
 
+    # at phone width the person's menu still fits in the header and opens
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(portal_url + "/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_role("button", name="Cittadino demo").click()
+    page.get_by_role("link", name="Il mio profilo").wait_for(state="visible")
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/menu-mobile.png")
     page.get_by_role("button", name="Esci").click()
     page.wait_for_load_state()
     page.get_by_role("link", name="Accedi", exact=True).wait_for()
