@@ -411,3 +411,52 @@ class ValidationRemark(models.Model):
 
     def __str__(self):
         return f"{self.item_label}: {self.text[:60]}"
+
+
+class Follow(models.Model):
+    """A person following a programme: they hear by e-mail when a version is submitted to the
+    zones or published."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="follows",
+        verbose_name=_("utente"),
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="followers", verbose_name=_("programma")
+    )
+    created_at = models.DateTimeField(_("dal"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("programma seguito")
+        verbose_name_plural = _("programmi seguiti")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "programme"], name="follow_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.programme}"
+
+
+class EmailOptOut(models.Model):
+    """A kind of e-mail a person asked not to receive any more (see ``patto.participant_mail``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="email_opt_outs",
+        verbose_name=_("utente"),
+    )
+    topic = models.CharField(_("argomento"), max_length=20)
+    created_at = models.DateTimeField(_("dal"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rinuncia alle email")
+        verbose_name_plural = _("rinunce alle email")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="email_opt_out_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.topic}"

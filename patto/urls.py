@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from patto import views
 from patto.health import healthz
+from patto.unsubscribe_views import UnsubscribeView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -17,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("account/", include("allauth.urls")),
     path("redazione/", include("patto.staff_urls")),
     path("portavoce/", include("patto.spokesperson_urls")),
+    path("disiscrizione/<str:token>/", UnsubscribeView.as_view(), name="unsubscribe"),
     path("", include("patto.public_urls")),
     path("programmi/<slug:slug>/versioni/<int:number>/", include("matrice.urls")),
     path("", include("tavoli.urls")),

@@ -3,6 +3,8 @@ a new PostgreSQL database when DATABASE_URL points at PostgreSQL), migrated and 
 demo content, served by Django's server on a free port of the loopback interface."""
 
 import contextlib
+import email
+import email.message
 import os
 import socket
 import subprocess
@@ -52,9 +54,23 @@ def _database(workdir: Path):
 
 class Portal(str):
     """The portal's base URL (a ``str``), with ``manage(*args)`` to run a management command
-    against the portal's own database."""
+    against the portal's own database and ``mails()`` to read the e-mails it has sent."""
 
     env: dict
+    mail_dir: Path
+
+    def mails(self, to: str | None = None) -> list[email.message.Message]:
+        """The e-mails sent so far (by the portal or its worker), oldest first; only those to
+        ``to`` when given. Django's file backend writes one file per connection, messages
+        separated by a line of dashes."""
+        messages = []
+        for log in sorted(self.mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime):
+            for chunk in log.read_text().split("\n" + "-" * 79 + "\n"):
+                if chunk.strip():
+                    messages.append(email.message_from_string(chunk.strip("\n")))
+        if to is not None:
+            messages = [m for m in messages if to in m["To"]]
+        return messages
 
     def manage(self, *args, timeout=300) -> str:
         result = subprocess.run(
@@ -115,6 +131,7 @@ def running_portal(workdir: Path, extra_env: dict | None = None):
         env.update(
             DATABASE_URL=database_url,
             MEDIA_ROOT=str(workdir / "media"),
+            EMAIL_URL=f"filemail:///{workdir / 'mail'}",  # absolute: four slashes
             PYTHONUNBUFFERED="1",
             **(extra_env or {}),
         )
@@ -154,6 +171,7 @@ def running_portal(workdir: Path, extra_env: dict | None = None):
                     time.sleep(0.3)
             portal = Portal(base_url)
             portal.env = env
+            portal.mail_dir = workdir / "mail"
             yield portal
         finally:
             stack.close()
