@@ -364,7 +364,9 @@ def _promote(meeting: Meeting) -> list[Registration]:
 
 
 @transaction.atomic
-def register(*, meeting: Meeting, user, body_name: str = "", actor_category: str = "") -> Registration:
+def register(
+    *, meeting: Meeting, user, body_name: str = "", actor_category: str = ""
+) -> Registration:
     """Register ``user`` for ``meeting`` with the body they come for and their category:
     confirmed while there are places, on the waiting list when it is full. Someone who
     cancelled registers again on the same row, at the end of the queue. An e-mail tells the
