@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -160,6 +161,9 @@ class Meeting(Revisioned):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("incontri:detail", args=[self.pk])
 
     @property
     def is_date_to_be_confirmed(self):
