@@ -133,7 +133,13 @@ class MeetingForm(StaffModelForm):
             "end_time": TimeInput,
             "agenda": forms.Textarea(attrs={"rows": 8}),
         }
-        help_texts = {"agenda": _("Markdown: **grassetto**, *corsivo*, elenchi con «-».")}
+        help_texts = {
+            "agenda": _("Markdown: **grassetto**, *corsivo*, elenchi con «-»."),
+            "capacity": _(
+                "Vuoto: senza limite. Non può scendere sotto le iscrizioni già confermate; se "
+                "lo alzate, chi è in lista d'attesa passa tra gli iscritti, in ordine."
+            ),
+        }
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
