@@ -98,6 +98,9 @@ class RegisterView(LoginRequiredMixin, MeetingDetailView):
                     meeting=self.object, user=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):  # closed, or already registered: say why
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect(registration_anchor(self.object))
                 form.add_service_error(exc)
             else:
                 if registration.status == RegistrationStatus.CONFIRMED:
