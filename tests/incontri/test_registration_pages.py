@@ -14,6 +14,7 @@ from django.utils.html import strip_tags
 from incontri import services
 from incontri.models import MeetingStatus, Registration, RegistrationStatus
 from tests.factories import MeetingFactory, StaffFactory, UserFactory
+from tests.xss import XSS, active_content
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +286,14 @@ def test_raising_the_capacity_on_the_staff_page_promotes(client, meeting, regist
         },
     )
     assert Registration.objects.get(user=registered[2]).status == RegistrationStatus.CONFIRMED
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_hostile_body_names_are_shown_as_text(client, meeting, payload):
+    user = UserFactory(first_name=payload)
+    services.register(meeting=meeting, user=user, body_name=payload)
+    client.force_login(user)
+    assert active_content(client.get(page(meeting)).content.decode()) == []
+    client.force_login(StaffFactory())
+    staff_page = client.get(reverse("redazione:incontri_meeting_registrations", args=[meeting.pk]))
+    assert active_content(staff_page.content.decode()) == []
