@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from incontri.models import Registration, RegistrationStatus
+from incontri.services import cancel_future_registrations
 from patto.models import EmailOptOut, Follow, PlanVersion, Programme, Validation
 from patto.participant_mail import EmailTopic
 from tavoli.models import Contribution
@@ -137,14 +137,6 @@ class AccountDeletionRefused(ValidationError):
     pass
 
 
-def _cancel_registrations(user) -> None:
-    """The person's registrations are cancelled, then removed with the account
-    (``Registration.user`` cascades)."""
-    Registration.objects.filter(user=user).exclude(status=RegistrationStatus.CANCELLED).update(
-        status=RegistrationStatus.CANCELLED
-    )
-
-
 @transaction.atomic
 def delete_account(*, user) -> None:
     """Delete ``user``: contributions stay, without the author's name; registrations are
@@ -161,7 +153,9 @@ def delete_account(*, user) -> None:
     )
     Contribution.history.filter(author_id=user.pk).update(author=None, author_name="")
 
-    _cancel_registrations(user)
+    # Registrations to meetings still ahead are cancelled, so their places go to the waiting
+    # lists; then every registration goes with the account (Registration.user cascades).
+    cancel_future_registrations(user=user)
 
     Follow.objects.filter(user=user).delete()
     EmailOptOut.objects.filter(user=user).delete()

@@ -27,7 +27,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from incontri.models import Meeting, MeetingKind, MeetingStatus
+from incontri.models import Meeting, MeetingKind, MeetingStatus, Registration, RegistrationStatus
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.models import (
     REDAZIONE_GROUP,
@@ -138,6 +138,10 @@ ILLUSTRATIVE_CATALOGUE = (
     "come «da completare»._"
 )
 ILLUSTRATIVE_CONTRIBUTION = "_Contributo illustrativo._"
+ILLUSTRATIVE_MEETING = (
+    "_Incontro illustrativo: i documenti non fissano incontri futuri; data, luogo e posti sono "
+    "inventati per provare le iscrizioni._"
+)
 ILLUSTRATIVE_RESPONSE = "_Risposta illustrativa._"
 ILLUSTRATIVE_REMARK = "_Osservazione illustrativa._"
 
@@ -1302,6 +1306,32 @@ CONTRIBUTIONS = (
     ),
 )
 
+# Upcoming meetings to try registrations: none is in the seeds (illustrative). The second has
+# few places, all taken, so its page shows the waiting list.
+UPCOMING_MEETINGS = (
+    {
+        "title": "Zona 1 – Presentazione della proposta di Piano (illustrativo)",
+        "zone": 1,
+        "in_days": 21,
+        "venue": "Sala riunioni della Città Metropolitana, Torino (illustrativo)",
+        "capacity": 40,
+        "agenda": "- Presentazione della proposta di Piano sociale metropolitano\n"
+        "- Domande e contributi dei partecipanti",
+        "citizen": True,
+        "spokespersons": (1,),
+    },
+    {
+        "title": "Zona 5 – Laboratorio sugli strumenti del Piano (illustrativo)",
+        "zone": 5,
+        "in_days": 35,
+        "venue": "Sala consiliare, Pinerolo (illustrativo)",
+        "capacity": 2,
+        "agenda": "- Gli strumenti del Piano nella zona\n- Lavoro in piccoli gruppi",
+        "citizen": False,
+        "spokespersons": (5, 1),
+    },
+)
+
 # The builder ------------------------------------------------------------------------------
 
 
@@ -1364,6 +1394,7 @@ class _Builder:
         self._version_1()
         self._version_2()
         self._contributions()
+        self._upcoming_meetings()
         self._citizen_follows()
 
     # Accounts.
@@ -1692,3 +1723,51 @@ class _Builder:
                     )
                 ]
                 contribution.led_to.set(actions)
+
+    # Upcoming meetings with registrations (illustrative).
+
+    def _upcoming_meetings(self) -> None:
+        """Two meetings of the Piano a few weeks after the demo is loaded, so that registering
+        can be tried: the seeds' meetings are all in 2017. Dates, places, capacities and
+        registrations are illustrative. The registrations are written directly (a loader, not a
+        person: no e-mails) and stay within the capacity."""
+        today = timezone.localdate()
+        phase = self.piano.phases.filter(position=1).first()
+        citizen = self.users["cittadino@demo.patto.localhost"]
+        for spec in UPCOMING_MEETINGS:
+            zone = self.zones[spec["zone"]]
+            meeting, created = Meeting.objects.get_or_create(
+                programme=self.piano,
+                title=spec["title"],
+                defaults={
+                    "phase": phase,
+                    "kind": MeetingKind.ZONE,
+                    "date": today + datetime.timedelta(days=spec["in_days"]),
+                    "start_time": datetime.time(17, 30),
+                    "end_time": datetime.time(19, 30),
+                    "venue": spec["venue"],
+                    "zone": zone,
+                    "province": zone.province,
+                    "audiences": MEETING_AUDIENCES,
+                    "agenda": f"{spec['agenda']}\n\n{ILLUSTRATIVE_MEETING}",
+                    "capacity": spec["capacity"],
+                    "status": MeetingStatus.SCHEDULED,
+                },
+            )
+            if not created:
+                continue
+            people = [self.spokespersons[number] for number in spec["spokespersons"]]
+            if spec["citizen"]:
+                people.insert(0, citizen)
+            for person in people[: spec["capacity"]]:
+                Registration.objects.get_or_create(
+                    meeting=meeting,
+                    user=person,
+                    defaults={
+                        "body_name": (
+                            "" if person == citizen else f"Zona {zone.number} (illustrativo)"
+                        ),
+                        "actor_category": person.actor_category,
+                        "status": RegistrationStatus.CONFIRMED,
+                    },
+                )

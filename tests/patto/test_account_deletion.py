@@ -2,11 +2,13 @@
 cancelled, follows and preferences go, the account goes; staff and spokespersons cannot delete
 themselves (their signatures are part of the public validation record)."""
 
+import datetime
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
-from incontri.models import Registration
+from incontri.models import Registration, RegistrationStatus
 from patto.models import EmailOptOut, Follow, User
 from patto.participant_mail import EmailTopic
 from tests.factories import (
@@ -81,6 +83,21 @@ def test_deleting_anonymises_contributions_and_removes_the_rest(client, person):
     html = page.content.decode()
     assert "Più educativa di strada" in html
     assert "Anna" not in html and "Rossi" not in html
+
+
+def test_a_place_freed_by_a_deleted_account_goes_to_the_waiting_list(
+    client, person, eager_celery, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory(date=datetime.date.today() + datetime.timedelta(days=30), capacity=1)
+    Registration.objects.create(meeting=meeting, user=person, status=RegistrationStatus.CONFIRMED)
+    waiting = Registration.objects.create(
+        meeting=meeting, user=UserFactory(), status=RegistrationStatus.WAITING
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("profile:delete"), {"password": PASSWORD})
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    assert list(Registration.objects.filter(meeting=meeting)) == [waiting]
 
 
 @pytest.mark.parametrize(
