@@ -23,11 +23,16 @@ class MeetingForm(forms.ModelForm):
 
 
 class RegistrationInline(admin.TabularInline):
+    """Registrations are made and cancelled on the site (``incontri.services``), which keeps
+    the capacity and the waiting list: here the status is read-only and none can be added."""
+
     model = Registration
     fields = ("user", "body_name", "actor_category", "status", "attended", "created_at")
-    readonly_fields = ("created_at",)
-    autocomplete_fields = ("user",)
+    readonly_fields = ("user", "status", "created_at")
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Meeting)
@@ -127,6 +132,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         "body_name",
         "meeting__title",
     )
-    autocomplete_fields = ("user", "meeting")
-    readonly_fields = ("created_at",)
+    readonly_fields = ("meeting", "user", "status", "created_at")
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        # made on the site, where the capacity and the waiting list are kept
+        return False

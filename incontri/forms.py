@@ -18,9 +18,11 @@ from patto.staff_forms import (
     DateInput,
     ProgrammeFilter,
     RevisionForm,
+    ServiceErrorsMixin,
     StaffModelForm,
     TimeInput,
     select,
+    style_widgets,
 )
 from tavoli.forms import table_label
 from tavoli.models import ThematicTable
@@ -131,7 +133,13 @@ class MeetingForm(StaffModelForm):
             "end_time": TimeInput,
             "agenda": forms.Textarea(attrs={"rows": 8}),
         }
-        help_texts = {"agenda": _("Markdown: **grassetto**, *corsivo*, elenchi con «-».")}
+        help_texts = {
+            "agenda": _("Markdown: **grassetto**, *corsivo*, elenchi con «-»."),
+            "capacity": _(
+                "Vuoto: senza limite. Non può scendere sotto le iscrizioni già confermate; se "
+                "lo alzate, chi è in lista d'attesa passa tra gli iscritti, in ordine."
+            ),
+        }
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -240,6 +248,66 @@ class CancelForm(RevisionForm):
 
 class RestoreForm(RevisionForm):
     """Back in the calendar."""
+
+
+class RegistrationForm(ServiceErrorsMixin, forms.Form):
+    """Registering for a meeting: who one comes for. Pre-filled from the profile."""
+
+    body_name = forms.CharField(
+        label=_("Ente o organizzazione"),
+        max_length=200,
+        required=False,
+        help_text=_("Per chi partecipi; lascia vuoto se vieni a titolo personale."),
+    )
+    actor_category = forms.ChoiceField(
+        label=_("Categoria"),
+        choices=[("", _("— scegli la categoria —")), *ActorCategory.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+    @classmethod
+    def for_user(cls, user, registration=None):
+        """Unbound, with what the person gave last time for this meeting, else their profile."""
+        source = registration or user
+        return cls(
+            initial={
+                "body_name": getattr(source, "body_name", ""),
+                "actor_category": getattr(source, "actor_category", ""),
+            }
+        )
+
+
+class PresencesForm(RevisionForm):
+    """After the meeting: one check box per person registered (confirmed or waiting)."""
+
+    present = forms.MultipleChoiceField(
+        label=_("Presenti"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    update_attendance = forms.BooleanField(required=False)
+
+    def __init__(self, *args, registrations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.registrations = list(registrations)
+        self.fields["present"].choices = [(str(r.pk), str(r.user)) for r in self.registrations]
+        if not self.is_bound:
+            self.initial["present"] = [str(r.pk) for r in self.registrations if r.attended]
+        if self.instance is not None:
+            self.fields["update_attendance"].label = _(
+                "Metti il numero dei presenti come numero di partecipanti dell'incontro "
+                "(ora: %(count)s)"
+            ) % {"count": self.instance.attendance}
+
+    def rows(self):
+        """(registration, checked, checkbox id) for the table, in the registrations' order."""
+        checked = {str(v) for v in (self["present"].value() or [])}
+        return [
+            (r, str(r.pk) in checked, f"{self['present'].auto_id}_{r.pk}")
+            for r in self.registrations
+        ]
 
 
 # The staff list's filter ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -161,9 +162,29 @@ class Meeting(Revisioned):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("incontri:detail", args=[self.pk])
+
     @property
     def is_date_to_be_confirmed(self):
         return self.date is None
+
+    def registration_closed_reason(self, today=None) -> str:
+        """Why the meeting does not take registrations now, or "" when it does. Only a
+        scheduled meeting with a date from today on takes them."""
+        today = today or timezone.localdate()
+        if self.status == MeetingStatus.CANCELLED:
+            return _("L'incontro è annullato: le iscrizioni sono chiuse.")
+        if self.status == MeetingStatus.HELD:
+            return _("L'incontro si è già svolto: le iscrizioni sono chiuse.")
+        if self.date is None:
+            return _("Le iscrizioni si apriranno quando la data dell'incontro sarà confermata.")
+        if self.date < today:
+            return _("La data dell'incontro è passata: le iscrizioni sono chiuse.")
+        return ""
+
+    def accepts_registrations(self, today=None) -> bool:
+        return not self.registration_closed_reason(today)
 
     def get_audiences_display(self):
         labels = dict(ActorCategory.choices)
@@ -209,10 +230,12 @@ class Registration(models.Model):
         default=RegistrationStatus.CONFIRMED,
     )
     attended = models.BooleanField(_("presente"), null=True, blank=True)
-    created_at = models.DateTimeField(_("iscritta il"), auto_now_add=True)
+    # When the person (last) registered: the waiting list's order. Re-registering after a
+    # cancellation moves it to now, at the end of the list.
+    created_at = models.DateTimeField(_("iscritta il"), default=timezone.now)
 
     class Meta:
-        ordering = ["meeting", "created_at"]
+        ordering = ["meeting", "created_at", "pk"]
         verbose_name = _("iscrizione")
         verbose_name_plural = _("iscrizioni")
         constraints = [
@@ -222,6 +245,17 @@ class Registration(models.Model):
                 violation_error_message=_("Sei già iscritto a questo incontro."),
             ),
         ]
+        indexes = [
+            # the confirmed count of a meeting, and its waiting list in order (promotion)
+            models.Index(
+                fields=["meeting", "status", "created_at"], name="registration_meeting_status"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user} – {self.meeting}"
+
+    @property
+    def is_active(self) -> bool:
+        """Confirmed or on the waiting list: the person still means to come."""
+        return self.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)

@@ -2,11 +2,12 @@
 fixed number of queries whatever the number of meetings."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from incontri.models import Meeting
+from incontri.models import Meeting, MeetingStatus, Registration, RegistrationStatus
 from patto.models import Programme
 from tavoli.models import ThematicTable
 
@@ -75,3 +76,72 @@ def opendata_meetings(programme: Programme | None = None) -> list[Meeting]:
 
 def programmes() -> list[Programme]:
     return list(Programme.objects.only("slug", "title").order_by("position", "title"))
+
+
+@dataclass
+class RegistrationBox:
+    """What the meeting's page says about registering: open or why not, the places, and the
+    visitor's own registration with their place in the waiting list."""
+
+    closed_reason: str
+    capacity: int | None = None
+    confirmed: int = 0
+    waiting: int = 0
+    mine: Registration | None = None
+    position: int | None = None
+    opens_later: bool = False  # scheduled, the date still to be confirmed
+
+    @property
+    def is_open(self) -> bool:
+        return not self.closed_reason
+
+    @property
+    def places_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.confirmed >= self.capacity
+
+    @property
+    def is_shown(self) -> bool:
+        """Open, opening once the date is confirmed, or the visitor is (or was) registered."""
+        return self.is_open or self.opens_later or self.mine is not None
+
+
+def registration_box(meeting: Meeting, user) -> RegistrationBox:
+    """At most three queries: the counts (only while registrations are open), the visitor's
+    registration (when logged in) and their place in the waiting list (when waiting)."""
+    from incontri.services import waiting_position
+
+    box = RegistrationBox(
+        closed_reason=meeting.registration_closed_reason(),
+        opens_later=meeting.status == MeetingStatus.SCHEDULED and meeting.date is None,
+    )
+    if box.is_open:
+        counts = Registration.objects.filter(meeting=meeting).aggregate(
+            confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
+        )
+        box.capacity = meeting.capacity
+        box.confirmed, box.waiting = counts["confirmed"], counts["waiting"]
+    if user.is_authenticated:
+        box.mine = Registration.objects.filter(meeting=meeting, user=user).first()
+        if box.mine is not None:
+            box.position = waiting_position(box.mine)
+    return box
+
+
+def staff_registrations(meeting: Meeting) -> list[Registration]:
+    """Every registration of ``meeting`` with its person: confirmed, then waiting (in the
+    list's order), then cancelled. One query."""
+    order = Case(
+        When(status=RegistrationStatus.CONFIRMED, then=Value(0)),
+        When(status=RegistrationStatus.WAITING, then=Value(1)),
+        default=Value(2),
+    )
+    return list(
+        Registration.objects.filter(meeting=meeting)
+        .select_related("user")
+        .order_by(order, "created_at", "pk")
+    )

@@ -1,5 +1,6 @@
-"""Writes of meetings: schedule, edit, cancel, mark as held, minutes and attendance. The staff
-pages, the admin and the tests all go through these functions.
+"""Writes of meetings: schedule, edit, cancel, mark as held, minutes and attendance, and the
+registrations of the people who mean to come. The staff pages, the public pages, the admin and
+the tests all go through these functions.
 
     scheduled ──mark held (needs a date, not in the future)──▶ held
         │                                                        │
@@ -8,21 +9,39 @@ pages, the admin and the tests all go through these functions.
 Minutes may be written (Markdown) or uploaded as a PDF. An upload is checked by its content,
 not its name: it must start like a PDF, parse as one and stay within
 ``settings.MINUTES_MAX_UPLOAD_MB``; anything else is refused before a byte is stored.
+
+Registrations (``register``, ``cancel_registration``, ``record_presences``)::
+
+    (none) ──register──▶ confirmed  (a place is free, or the meeting has no capacity)
+                    └──▶ waiting    (full)  ──a confirmed one cancels / capacity raised──▶ confirmed
+    confirmed / waiting ──cancel──▶ cancelled ──register again (same row)──▶ confirmed / waiting
+
+The capacity is never exceeded, also under concurrent requests: every change of a registration's
+status runs in one transaction that first locks the meeting's row (``SELECT ... FOR UPDATE``), so
+the changes of one meeting's registrations happen one after the other, and the count of confirmed
+registrations read under the lock is the true one. The database cannot hold "at most capacity
+confirmed rows" as a constraint (it spans rows; a trigger would be PostgreSQL-only, and the
+embedded default runs on SQLite), so the rule has one path instead: these functions. The admin
+shows a registration's status read-only and cannot add registrations, and the capacity is edited
+through ``update_meeting``, which takes the same lock and refuses a capacity below the confirmed
+count. ``tests/incontri/test_registration_concurrency.py`` checks it against PostgreSQL.
 """
 
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from incontri.models import Meeting, MeetingStatus
+from incontri import tasks
+from incontri.models import Meeting, MeetingStatus, Registration, RegistrationStatus
 from patto.exceptions import TransitionError
-from patto.models import Programme
+from patto.models import ActorCategory, Programme
+from patto.notifications import after_commit
 from tavoli.models import ThematicTable
 from tavoli.services import apply_changes, require_redazione, save_checked
 
@@ -102,13 +121,39 @@ def update_meeting(
     changes only through cancel / mark held / restore."""
     require_redazione(by)
     tables = None if tables is None else list(tables)
+    capacity_changes = "capacity" in changes and changes["capacity"] != meeting.capacity
+    if capacity_changes:
+        _lock(meeting)  # registrations wait until the new capacity is saved
     apply_changes(meeting, changes, MEETING_FIELDS)
     _check_meeting(meeting, tables)
+    if capacity_changes:
+        _check_capacity(meeting)
     save_checked(meeting, by=by, expected_revision=expected_revision)
     if tables is not None:
         meeting._history_user = by
         meeting.tables.set(tables)
+    if capacity_changes:
+        _promote(meeting)
     return meeting
+
+
+def _check_capacity(meeting: Meeting) -> None:
+    """A capacity below the places already confirmed is refused: nobody loses a confirmed place
+    because the number changed (whoever must be turned away is told by the redazione)."""
+    if meeting.capacity is None:
+        return
+    confirmed = _confirmed_count(meeting)
+    if meeting.capacity < confirmed:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "Ci sono già %(confirmed)s iscrizioni confermate: i posti non possono essere "
+                    "meno di %(confirmed)s. Per ridurli, annullate prima qualche iscrizione."
+                )
+                % {"confirmed": confirmed}
+            },
+            code="capacity_below_confirmed",
+        )
 
 
 def _require_status(meeting: Meeting, *statuses: str, action: str) -> None:
@@ -276,3 +321,201 @@ def record_minutes(
             meeting.minutes_file.storage.delete(stored)
         raise
     return meeting
+
+
+# Registrations ------------------------------------------------------------------------------
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    """Lock the meeting's row until the end of the transaction and return it as it is now.
+    Every change of a registration's status takes this lock first."""
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _confirmed_count(meeting: Meeting) -> int:
+    return meeting.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+
+
+def _check_open(meeting: Meeting) -> None:
+    reason = meeting.registration_closed_reason()
+    if reason:
+        raise ValidationError(reason, code="registrations_closed")
+
+
+def _promote(meeting: Meeting) -> list[Registration]:
+    """Give the free places to the waiting list, first come first served. Runs under the
+    meeting's lock; each promoted person gets an e-mail after the commit."""
+    if meeting.status != MeetingStatus.SCHEDULED:
+        return []
+    waiting = meeting.registrations.filter(status=RegistrationStatus.WAITING).order_by(
+        "created_at", "pk"
+    )
+    if meeting.capacity is not None:
+        free = meeting.capacity - _confirmed_count(meeting)
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    promoted = list(waiting)
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.save(update_fields=["status"])
+        after_commit(tasks.registration_promoted, registration.pk)
+    return promoted
+
+
+@transaction.atomic
+def register(
+    *, meeting: Meeting, user, body_name: str = "", actor_category: str = ""
+) -> Registration:
+    """Register ``user`` for ``meeting`` with the body they come for and their category:
+    confirmed while there are places, on the waiting list when it is full. Someone who
+    cancelled registers again on the same row, at the end of the queue. An e-mail tells the
+    person which of the two it is."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise PermissionDenied(_("Per iscriversi serve un account attivo."))
+    body_name = (body_name or "").strip()
+    errors = {}
+    if len(body_name) > Registration._meta.get_field("body_name").max_length:
+        errors["body_name"] = _("Il nome dell'ente è troppo lungo (al massimo 200 caratteri).")
+    if actor_category and actor_category not in ActorCategory.values:
+        errors["actor_category"] = _("Scegliete una categoria dall'elenco.")
+    if errors:
+        raise ValidationError(errors)
+    meeting = _lock(meeting)
+    _check_open(meeting)
+    registration = (
+        Registration.objects.select_for_update().filter(meeting=meeting, user=user).first()
+    )
+    if registration is not None and registration.is_active:
+        raise ValidationError(
+            _("Sei già iscritto/a a questo incontro.")
+            if registration.status == RegistrationStatus.CONFIRMED
+            else _("Sei già in lista d'attesa per questo incontro."),
+            code="already_registered",
+        )
+    full = meeting.capacity is not None and _confirmed_count(meeting) >= meeting.capacity
+    status = RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED
+    if registration is None:
+        registration = Registration(meeting=meeting, user=user)
+    registration.body_name = body_name
+    registration.actor_category = actor_category or ""
+    registration.status = status
+    registration.attended = None
+    registration.created_at = timezone.now()
+    registration.save()
+    task = tasks.registration_waiting if full else tasks.registration_confirmed
+    after_commit(task, registration.pk)
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(*, registration: Registration, by) -> Registration:
+    """Cancel a registration: by the person, or by the redazione. A confirmed place that frees
+    up goes to the first person on the waiting list. Not once the meeting has taken place."""
+    if by is None or not by.is_authenticated:
+        raise PermissionDenied(_("Per annullare un'iscrizione serve l'accesso."))
+    if by.pk != registration.user_id and not by.is_redazione:
+        raise PermissionDenied(_("Si può annullare solo la propria iscrizione."))
+    meeting = _lock(registration.meeting)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not registration.is_active:
+        raise ValidationError(_("L'iscrizione è già annullata."), code="already_cancelled")
+    if meeting.status == MeetingStatus.HELD or (
+        meeting.date is not None and meeting.date < timezone.localdate()
+    ):
+        raise ValidationError(
+            _("L'incontro si è già svolto: l'iscrizione non si può più annullare."),
+            code="meeting_past",
+        )
+    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.save(update_fields=["status"])
+    after_commit(tasks.registration_cancelled, registration.pk)
+    if was_confirmed:
+        _promote(meeting)
+    return registration
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first on the waiting list; None when not waiting. Runs a query."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = (
+        Registration.objects.filter(
+            meeting_id=registration.meeting_id, status=RegistrationStatus.WAITING
+        )
+        .filter(
+            models.Q(created_at__lt=registration.created_at)
+            | models.Q(created_at=registration.created_at, pk__lt=registration.pk)
+        )
+        .count()
+    )
+    return ahead + 1
+
+
+@transaction.atomic
+def record_presences(
+    *,
+    meeting: Meeting,
+    by,
+    expected_revision: int,
+    present: Iterable[int],
+    update_attendance: bool = False,
+) -> Meeting:
+    """After the meeting: who of those registered (confirmed or on the waiting list) came.
+    ``present``: the ids of their registrations; everyone else registered is marked absent.
+    The meeting's number of participants is set to the count of those present when it is
+    still empty, or when ``update_attendance`` asks to replace it (it may include people who
+    came without registering, so it is not overwritten silently)."""
+    require_redazione(by)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise TransitionError(
+            _("L'incontro è annullato: non ci sono presenze da registrare."),
+            code="illegal_transition",
+        )
+    if meeting.date is None or meeting.date > timezone.localdate():
+        raise ValidationError(
+            _("Le presenze si registrano dal giorno dell'incontro."), code="presences_too_early"
+        )
+    present = set(present)
+    registrations = list(
+        Registration.objects.select_for_update()
+        .filter(meeting=meeting)
+        .exclude(status=RegistrationStatus.CANCELLED)
+    )
+    unknown = present - {r.pk for r in registrations}
+    if unknown:
+        raise ValidationError(
+            _("Alcune persone spuntate non sono iscritte a questo incontro: ricaricate la pagina."),
+            code="unknown_registration",
+        )
+    for registration in registrations:
+        attended = registration.pk in present
+        if registration.attended is not attended:
+            registration.attended = attended
+            registration.save(update_fields=["attended"])
+    if meeting.attendance is None or update_attendance:
+        meeting.attendance = len(present)
+        save_checked(meeting, by=by, expected_revision=expected_revision)
+    return meeting
+
+
+@transaction.atomic
+def cancel_future_registrations(*, user) -> int:
+    """Cancel ``user``'s registrations to meetings still ahead (e.g. before the account is
+    deleted), so that their places go to the waiting lists. Returns how many."""
+    today = timezone.localdate()
+    registrations = (
+        Registration.objects.filter(
+            user=user,
+            status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING],
+            meeting__status=MeetingStatus.SCHEDULED,
+        )
+        .filter(models.Q(meeting__date__gte=today) | models.Q(meeting__date__isnull=True))
+        .select_related("meeting")
+    )
+    count = 0
+    for registration in registrations:
+        cancel_registration(registration=registration, by=user)
+        count += 1
+    return count

@@ -43,4 +43,19 @@ urlpatterns = [
         staff_views.MeetingAttendanceView.as_view(),
         name="incontri_meeting_attendance",
     ),
+    path(
+        "incontri/<int:pk>/iscrizioni/",
+        staff_views.MeetingRegistrationsView.as_view(),
+        name="incontri_meeting_registrations",
+    ),
+    path(
+        "incontri/<int:pk>/iscrizioni/presenze/",
+        staff_views.MeetingPresencesView.as_view(),
+        name="incontri_meeting_presences",
+    ),
+    path(
+        "incontri/<int:pk>/iscrizioni.csv",
+        staff_views.MeetingRegistrationsCSVView.as_view(),
+        name="incontri_meeting_registrations_csv",
+    ),
 ]

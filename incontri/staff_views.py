@@ -4,26 +4,29 @@ every write goes through ``incontri.services``. The state changes answer htmx wi
 row (so the list updates in place) and a plain POST with a redirect."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django_filters.views import FilterView
 
-from incontri import queries, services
+from incontri import queries, registration_export, services
 from incontri.forms import (
     AttendanceForm,
     CancelForm,
     HeldForm,
     MeetingForm,
     MinutesForm,
+    PresencesForm,
     RestoreForm,
     StaffMeetingFilterSet,
 )
-from incontri.models import Meeting, MeetingStatus
+from incontri.models import Meeting, MeetingStatus, RegistrationStatus
 from patto.history import history_of
 from patto.permissions import RedazioneRequiredMixin
 from patto.staff_mixins import (
@@ -116,6 +119,7 @@ class MeetingPageView(RedazioneRequiredMixin, View):
             "attendance_form": AttendanceForm(instance=meeting),
             "conflict": conflict,
             "contribution_count": meeting.contributions.count(),
+            "registration_counts": registration_counts(meeting),
             "history": history_of(meeting),
             "municipality_suggestions": MeetingForm.municipality_suggestions(),
             "today": timezone.localdate(),
@@ -172,6 +176,14 @@ class MeetingActionView(MeetingPageView):
             # the form's section is not on the page in the meeting's state: say why at the top
             action_hidden=self.form_name not in visible_forms(meeting),
         )
+
+
+def registration_counts(meeting: Meeting) -> dict:
+    """Confirmed and waiting registrations of ``meeting``. One query."""
+    return meeting.registrations.aggregate(
+        confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
+    )
 
 
 def visible_forms(meeting: Meeting, today=None) -> set[str]:
@@ -289,3 +301,91 @@ class MinutesFileView(RedazioneRequiredMixin, View):
             as_attachment=True,
             filename=services.minutes_file_name(meeting),
         )
+
+
+# Registrations --------------------------------------------------------------------------------
+
+
+def presences_open(meeting: Meeting, today=None) -> bool:
+    """Presences are recorded from the meeting's day on, unless it was cancelled."""
+    today = today or timezone.localdate()
+    return (
+        meeting.status != MeetingStatus.CANCELLED
+        and meeting.date is not None
+        and meeting.date <= today
+    )
+
+
+class MeetingRegistrationsView(RedazioneRequiredMixin, View):
+    """Who registered for a meeting (confirmed, waiting, cancelled, with counts) and, from the
+    meeting's day on, one form to tick who came."""
+
+    template_name = "redazione/incontri/meeting_registrations.html"
+
+    def get_meeting(self) -> Meeting:
+        return get_object_or_404(Meeting.objects.select_related("programme"), pk=self.kwargs["pk"])
+
+    def get(self, request, pk):
+        return self.render(self.get_meeting())
+
+    def render(self, meeting, form=None, conflict=None):
+        registrations = queries.staff_registrations(meeting)
+        groups = {status: [] for status in RegistrationStatus.values}
+        for registration in registrations:
+            groups[registration.status].append(registration)
+        active = groups[RegistrationStatus.CONFIRMED] + groups[RegistrationStatus.WAITING]
+        if form is None:
+            form = PresencesForm(instance=meeting, registrations=active)
+        context = {
+            "meeting": meeting,
+            "programme": meeting.programme,
+            "confirmed": groups[RegistrationStatus.CONFIRMED],
+            "waiting": groups[RegistrationStatus.WAITING],
+            "cancelled": groups[RegistrationStatus.CANCELLED],
+            "presences_open": presences_open(meeting),
+            "form": form,
+            "conflict": conflict,
+            "present_count": sum(1 for r in active if r.attended),
+        }
+        return render(self.request, self.template_name, context)
+
+
+class MeetingPresencesView(MeetingRegistrationsView):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        meeting = self.get_meeting()
+        active = [
+            r
+            for r in queries.staff_registrations(meeting)
+            if r.status != RegistrationStatus.CANCELLED
+        ]
+        form = PresencesForm(request.POST, instance=meeting, registrations=active)
+        outcome = Outcome()
+        if form.is_valid():
+            outcome = save_through(
+                form,
+                services.record_presences,
+                meeting=meeting,
+                by=request.user,
+                expected_revision=form.cleaned_data["revision"],
+                present=[int(pk) for pk in form.cleaned_data["present"]],
+                update_attendance=form.cleaned_data["update_attendance"],
+            )
+            if outcome.ok:
+                messages.success(request, _("Presenze registrate."))
+                return redirect("redazione:incontri_meeting_registrations", pk=meeting.pk)
+        return self.render(self.get_meeting(), form=form, conflict=outcome.conflict)
+
+
+class MeetingRegistrationsCSVView(RedazioneRequiredMixin, View):
+    """The registrations as a spreadsheet (see ``incontri.registration_export``)."""
+
+    def get(self, request, pk):
+        meeting = get_object_or_404(Meeting, pk=pk)
+        content = registration_export.to_csv(queries.staff_registrations(meeting))
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"iscrizioni-incontro-{meeting.pk}.csv"
+        )
+        return response

@@ -1,5 +1,8 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -8,9 +11,10 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from incontri import ical, opendata, queries
+from incontri import ical, opendata, queries, services
 from incontri.filters import MeetingFilterSet
-from incontri.models import Meeting
+from incontri.forms import RegistrationForm
+from incontri.models import Meeting, Registration, RegistrationStatus
 from incontri.services import minutes_file_name
 from patto.mixins import ProgrammeMixin
 from patto.models import Programme
@@ -56,11 +60,97 @@ class MeetingListView(FilterView):
 
 
 class MeetingDetailView(DetailView):
+    """A meeting, with the box to register for it (or the visitor's registration)."""
+
     template_name = "incontri/meeting_detail.html"
     context_object_name = "meeting"
 
     def get_queryset(self):
         return queries.meeting_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        box = queries.registration_box(self.object, user)
+        context["registration"] = box
+        if "registration_form" not in context and user.is_authenticated and box.is_open:
+            context["registration_form"] = RegistrationForm.for_user(user, box.mine)
+        return context
+
+
+def registration_anchor(meeting: Meeting) -> str:
+    return reverse("incontri:detail", args=[meeting.pk]) + "#iscrizione"
+
+
+class RegisterView(LoginRequiredMixin, MeetingDetailView):
+    """POST: register the visitor (confirmed or on the waiting list). A GET, e.g. coming back
+    from the login page, leads to the meeting's page."""
+
+    def get(self, request, pk):
+        return redirect(registration_anchor(get_object_or_404(Meeting, pk=pk)))
+
+    def post(self, request, pk):
+        self.object = self.get_object()
+        form = RegistrationForm(request.POST)
+        if form.is_valid():
+            try:
+                registration = services.register(
+                    meeting=self.object, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):  # closed, or already registered: say why
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect(registration_anchor(self.object))
+                form.add_service_error(exc)
+            else:
+                if registration.status == RegistrationStatus.CONFIRMED:
+                    messages.success(
+                        request,
+                        _("Sei iscritto/a all'incontro. Ti abbiamo mandato un'email di conferma."),
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _(
+                            "I posti sono esauriti: sei in lista d'attesa. Se si libera un posto "
+                            "passerai automaticamente tra gli iscritti e ti scriveremo."
+                        ),
+                    )
+                return redirect(registration_anchor(self.object))
+        context = self.get_context_data(object=self.object, registration_form=form)
+        return self.render_to_response(context)
+
+
+class CancelRegistrationView(LoginRequiredMixin, View):
+    """GET: "do you really want to cancel?"; POST: cancel. Only one's own registration: any
+    other is 404, whoever asks."""
+
+    def get_registration(self) -> Registration:
+        return get_object_or_404(
+            Registration.objects.select_related("meeting__programme"),
+            pk=self.kwargs["pk"],
+            user=self.request.user,
+        )
+
+    def get(self, request, pk):
+        registration = self.get_registration()
+        if not registration.is_active:
+            return redirect(registration_anchor(registration.meeting))
+        return render(
+            request,
+            "incontri/registration_cancel.html",
+            {"registration": registration, "meeting": registration.meeting},
+        )
+
+    def post(self, request, pk):
+        registration = self.get_registration()
+        try:
+            services.cancel_registration(registration=registration, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("La tua iscrizione è annullata."))
+        return redirect(registration_anchor(registration.meeting))
 
 
 class MeetingCalendarView(View):

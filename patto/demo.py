@@ -27,12 +27,13 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from incontri.models import Meeting, MeetingKind, MeetingStatus
+from incontri.models import Meeting, MeetingKind, MeetingStatus, Registration, RegistrationStatus
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.models import (
     REDAZIONE_GROUP,
     ActorCategory,
     Decision,
+    Follow,
     ItemKind,
     Phase,
     PlanVersion,
@@ -118,6 +119,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "Cittadino demo",
     ),
 )
+# What the demo citizen says they speak for (illustrative).
+CITIZEN_BODY = "Comitato di quartiere Borgo San Paolo (illustrativo)"
 SPOKESPERSON_EMAIL = "portavoce.zona{number}@demo.patto.localhost"
 SPOKESPERSON_NAME = "Portavoce demo della Zona {number}"
 SPOKESPERSON_ROLE = "Portavoce (account dimostrativo)"
@@ -138,6 +141,10 @@ ILLUSTRATIVE_CATALOGUE = (
     "come «da completare»._"
 )
 ILLUSTRATIVE_CONTRIBUTION = "_Contributo illustrativo._"
+ILLUSTRATIVE_MEETING = (
+    "_Incontro illustrativo: i documenti non fissano incontri futuri; data, luogo e posti sono "
+    "inventati per provare le iscrizioni._"
+)
 ILLUSTRATIVE_RESPONSE = "_Risposta illustrativa._"
 ILLUSTRATIVE_REMARK = "_Osservazione illustrativa._"
 
@@ -1302,6 +1309,32 @@ CONTRIBUTIONS = (
     ),
 )
 
+# Upcoming meetings to try registrations: none is in the seeds (illustrative). The second has
+# few places, all taken, so its page shows the waiting list.
+UPCOMING_MEETINGS = (
+    {
+        "title": "Zona 1 – Presentazione della proposta di Piano (illustrativo)",
+        "zone": 1,
+        "in_days": 21,
+        "venue": "Sala riunioni della Città Metropolitana, Torino (illustrativo)",
+        "capacity": 40,
+        "agenda": "- Presentazione della proposta di Piano sociale metropolitano\n"
+        "- Domande e contributi dei partecipanti",
+        "citizen": True,
+        "spokespersons": (1,),
+    },
+    {
+        "title": "Zona 5 – Laboratorio sugli strumenti del Piano (illustrativo)",
+        "zone": 5,
+        "in_days": 35,
+        "venue": "Sala consiliare, Pinerolo (illustrativo)",
+        "capacity": 2,
+        "agenda": "- Gli strumenti del Piano nella zona\n- Lavoro in piccoli gruppi",
+        "citizen": False,
+        "spokespersons": (5, 1),
+    },
+)
+
 # The builder ------------------------------------------------------------------------------
 
 
@@ -1365,8 +1398,20 @@ class _Builder:
         self._version_2()
         self._contributions()
         self._consultation()
+        self._upcoming_meetings()
+        self._citizen_follows()
 
     # Accounts.
+
+    def _citizen_follows(self) -> None:
+        """The demo citizen states a body (illustrative) and follows the Piano, so their profile
+        shows a programme they follow and the Piano's page shows «Non seguire più»."""
+        citizen = self.users["cittadino@demo.patto.localhost"]
+        if not citizen.body_name:
+            citizen.body_name = CITIZEN_BODY
+            citizen.actor_category = ActorCategory.CITIZEN
+            citizen.save(update_fields=["body_name", "actor_category"])
+        Follow.objects.get_or_create(user=citizen, programme=self.piano)
 
     def _user(self, *, email, name, password=None, superuser=False, category=""):
         user = User.objects.filter(email__iexact=email).first()
@@ -1752,6 +1797,52 @@ class _Builder:
                     moderation=Moderation.APPROVED,
                 )
 
+    def _upcoming_meetings(self) -> None:
+        """Two meetings of the Piano a few weeks after the demo is loaded, so that registering
+        can be tried: the seeds' meetings are all in 2017. Dates, places, capacities and
+        registrations are illustrative. The registrations are written directly (a loader, not a
+        person: no e-mails) and stay within the capacity."""
+        today = timezone.localdate()
+        phase = self.piano.phases.filter(position=1).first()
+        citizen = self.users["cittadino@demo.patto.localhost"]
+        for spec in UPCOMING_MEETINGS:
+            zone = self.zones[spec["zone"]]
+            meeting, created = Meeting.objects.get_or_create(
+                programme=self.piano,
+                title=spec["title"],
+                defaults={
+                    "phase": phase,
+                    "kind": MeetingKind.ZONE,
+                    "date": today + datetime.timedelta(days=spec["in_days"]),
+                    "start_time": datetime.time(17, 30),
+                    "end_time": datetime.time(19, 30),
+                    "venue": spec["venue"],
+                    "zone": zone,
+                    "province": zone.province,
+                    "audiences": MEETING_AUDIENCES,
+                    "agenda": f"{spec['agenda']}\n\n{ILLUSTRATIVE_MEETING}",
+                    "capacity": spec["capacity"],
+                    "status": MeetingStatus.SCHEDULED,
+                },
+            )
+            if not created:
+                continue
+            people = [self.spokespersons[number] for number in spec["spokespersons"]]
+            if spec["citizen"]:
+                people.insert(0, citizen)
+            for person in people[: spec["capacity"]]:
+                Registration.objects.get_or_create(
+                    meeting=meeting,
+                    user=person,
+                    defaults={
+                        "body_name": (
+                            "" if person == citizen else f"Zona {zone.number} (illustrativo)"
+                        ),
+                        "actor_category": person.actor_category,
+                        "status": RegistrationStatus.CONFIRMED,
+                    },
+                )
+
 
 CONSULTATION_PHASE = {
     "position": 5,
@@ -1801,3 +1892,4 @@ ONLINE_CONTRIBUTIONS = (
         "status": ContributionStatus.RECEIVED,
     },
 )
+# Upcoming meetings with registrations (illustrative).

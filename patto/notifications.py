@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from patto.models import REDAZIONE_GROUP, PlanVersion, Validation
+from patto.models import REDAZIONE_GROUP, Follow, PlanVersion, Validation
+from patto.participant_mail import EmailTopic, send_participant_mail
 from zone.models import SpokespersonAssignment
 
 RETRY = {
@@ -91,6 +92,45 @@ def version_validated(version_id: int) -> int:
 def version_published(version_id: int) -> int:
     version = PlanVersion.objects.select_related("programme").get(pk=version_id)
     return _send("version_published", _version_context(version), _spokesperson_emails(version))
+
+
+# Followers of a programme ---------------------------------------------------------------
+#
+# One task per version event fans out one task per follower, so a failure retries only that
+# person's message and nobody receives the same news twice.
+
+FOLLOWER_TEMPLATES = {
+    "submitted": "patto/email/follower_version_submitted",
+    "published": "patto/email/follower_version_published",
+}
+
+
+@shared_task(**RETRY)
+def notify_followers(version_id: int, event: str) -> int:
+    """Enqueue the e-mail of ``event`` (submitted, published) to each follower."""
+    if event not in FOLLOWER_TEMPLATES:
+        raise ValueError(f"unknown event {event!r}")
+    version = PlanVersion.objects.only("programme_id").get(pk=version_id)
+    followers = Follow.objects.filter(programme_id=version.programme_id, user__is_active=True)
+    user_ids = list(followers.values_list("user_id", flat=True))
+    for user_id in user_ids:
+        follower_mail.delay(version_id, user_id, event)
+    return len(user_ids)
+
+
+@shared_task(**RETRY)
+def follower_mail(version_id: int, user_id: int, event: str) -> int:
+    version = PlanVersion.objects.select_related("programme").get(pk=version_id)
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:  # the account was deleted meanwhile
+        return 0
+    return send_participant_mail(
+        user,
+        EmailTopic.FOLLOWING,
+        FOLLOWER_TEMPLATES[event],
+        _version_context(version),
+        programme=version.programme,
+    )
 
 
 def after_commit(task, *args) -> None:

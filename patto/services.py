@@ -122,6 +122,7 @@ def submit_version(*, version: PlanVersion, by) -> PlanVersion:
     version.save(update_fields=["fingerprint", "status", "submitted_at", "submitted_by"])
     if version.programme.validating_zones.exists():
         notifications.after_commit(notifications.version_submitted, version.pk)
+    notifications.after_commit(notifications.notify_followers, version.pk, "submitted")
     return version
 
 
@@ -253,6 +254,7 @@ def publish_version(*, version: PlanVersion, by) -> PlanVersion:
     version.save(update_fields=["status", "published_at", "published_by"])
     if version.programme.validating_zones.exists():
         notifications.after_commit(notifications.version_published, version.pk)
+    notifications.after_commit(notifications.notify_followers, version.pk, "published")
     return version
 
 

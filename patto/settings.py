@@ -184,6 +184,22 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per person; changing it keeps the old one until the new one is confirmed.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Patto] "
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Bootstrap Italia widgets everywhere, and the sign-up asks for name, body and category too.
+ACCOUNT_FORMS = {
+    "login": "patto.account_forms.LoginForm",
+    "signup": "patto.account_forms.SignupForm",
+    "add_email": "patto.account_forms.AddEmailForm",
+    "change_password": "patto.account_forms.ChangePasswordForm",
+    "set_password": "patto.account_forms.SetPasswordForm",
+    "reset_password": "patto.account_forms.ResetPasswordForm",
+    "reset_password_from_key": "patto.account_forms.ResetPasswordKeyForm",
+    "reauthenticate": "patto.account_forms.ReauthenticateForm",
+}
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",

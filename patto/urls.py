@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("redazione/", include("patto.staff_urls")),
     path("portavoce/", include("patto.spokesperson_urls")),
     path("disiscrizione/<str:token>/", UnsubscribeView.as_view(), name="unsubscribe"),
+    path("", include("patto.account_urls")),
     path("", include("patto.public_urls")),
     path("programmi/<slug:slug>/versioni/<int:number>/", include("matrice.urls")),
     path("", include("tavoli.urls")),

@@ -8,6 +8,7 @@ from django.views.generic import DetailView, TemplateView
 from matrice.queries import plan_tree
 from patto import queries
 from patto.mixins import ProgrammeMixin, VersionMixin
+from patto.models import Follow
 from tavoli.consultation import consultation_from
 from tavoli.views import consultation_context
 
@@ -27,7 +28,12 @@ class ProgrammeDetailView(DetailView):
         return queries.programmes_with_timeline()
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         context = queries.programme_context(self.object)
+        context["following"] = (
+            user.is_authenticated
+            and Follow.objects.filter(user=user, programme=self.object).exists()
+        )
         context["consultation"] = consultation_from(
             self.object, self.object.phases.all(), context["public_versions"]
         )

@@ -25,7 +25,9 @@ from zone.models import Municipality, Province, SpokespersonAssignment, Zone
 PROJECT_APPS = {"patto", "zone", "matrice", "tavoli", "incontri"}
 ALL_MODELS = sorted(model._meta.label_lower for model in admin.site._registry)
 PROJECT_MODELS = [label for label in ALL_MODELS if label.split(".")[0] in PROJECT_APPS]
-READ_ONLY_MODELS = {"patto.validation", "patto.validationremark"}
+# no "add" in the admin: validations are decided by spokespersons, registrations made on the
+# site (where the capacity and the waiting list are kept)
+READ_ONLY_MODELS = {"patto.validation", "patto.validationremark", "incontri.registration"}
 
 
 def _url(label, view, *args):

@@ -20,6 +20,7 @@ from patto.models import (
     REDAZIONE_GROUP,
     ActorCategory,
     Decision,
+    Follow,
     ItemKind,
     Programme,
     User,
@@ -127,6 +128,20 @@ def test_meetings_come_from_the_csv(demo):
         assert ActorCategory.HOUSING in meeting.audiences
 
 
+def test_upcoming_illustrative_meetings_take_registrations(demo):
+    from incontri.models import Registration
+
+    upcoming = list(Meeting.objects.filter(programme__slug=PIANO).upcoming().order_by("date"))
+    assert len(upcoming) == 2
+    assert all("illustrativ" in m.agenda and m.accepts_registrations() for m in upcoming)
+    open_one, full_one = upcoming
+    citizen = Registration.objects.get(user__email="cittadino@demo.patto.localhost")
+    assert citizen.meeting == open_one and citizen.status == "confirmed"
+    assert full_one.registrations.filter(status="confirmed").count() == full_one.capacity
+    for meeting in upcoming:
+        assert meeting.registrations.filter(status="confirmed").count() <= meeting.capacity
+
+
 def test_piano_versions_and_validations(demo):
     piano = Programme.objects.get(slug=PIANO)
     v1 = piano.versions.get(number=1)
@@ -228,6 +243,13 @@ def test_roles_of_the_demo_accounts(demo):
     other = User.objects.get(email="portavoce.zona3@demo.patto.localhost")
     assert not other.has_usable_password()
     assert all(zone.current_spokespersons() for zone in Zone.objects.all())
+
+
+def test_the_demo_citizen_follows_the_piano(demo):
+    citizen = User.objects.get(email="cittadino@demo.patto.localhost")
+    assert citizen.actor_category == ActorCategory.CITIZEN
+    assert "illustrativo" in citizen.body_name
+    assert Follow.objects.filter(user=citizen, programme__slug=PIANO).exists()
 
 
 def test_second_run_changes_nothing(demo):

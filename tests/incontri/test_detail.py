@@ -146,7 +146,8 @@ def test_unknown_meeting_is_404(client):
 @pytest.mark.parametrize("tables", [1, 10])
 def test_query_count(client, django_assert_num_queries, meeting, tables):
     meeting.tables.add(*ThematicTableFactory.create_batch(tables, programme=meeting.programme))
-    # menu, the meeting with its places, programme and phase, its tables
-    with django_assert_num_queries(3):
+    # menu, the meeting with its places, programme and phase, its tables, the registrations'
+    # counts (the meeting is ahead: registrations are open)
+    with django_assert_num_queries(4):
         response = client.get(url(meeting))
     assert response.status_code == 200

@@ -54,7 +54,8 @@ PAGES = {
         8,
         lambda m: reverse("redazione:incontri_meetings") + "?programma=patto&quando=prossimi",
     ),
-    "meeting": (15, lambda m: reverse("redazione:incontri_meeting", args=[m.pk])),
+    # the meeting page counts its registrations (confirmed, waiting) too
+    "meeting": (16, lambda m: reverse("redazione:incontri_meeting", args=[m.pk])),
 }
 
 

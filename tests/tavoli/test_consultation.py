@@ -471,3 +471,21 @@ def test_the_programme_page_announces_an_open_consultation(client, consultation)
     page = client.get(c.programme.get_absolute_url()).content.decode()
     assert "Consultazione sulla versione 2" in page
     assert f"{version_url(c)}#consultazione" in page
+
+
+def test_a_deleted_account_leaves_its_online_contributions_and_comments_anonymised(
+    client, consultation
+):
+    from patto.account_services import delete_account
+
+    c = consultation
+    contribution = c.online(author_name="Maria Bianchi")
+    comment = c.comment(contribution, author=c.author)
+    delete_account(user=c.author)
+    contribution.refresh_from_db()
+    comment.refresh_from_db()
+    assert contribution.author is None and contribution.author_name == ""
+    assert comment.author is None and comment.author_name == ""
+    page = client.get(action_url(c)).content.decode()
+    assert "Sportelli aperti il sabato" in page and "Maria Bianchi" not in page
+    assert "Luca Verdi" not in page  # the comment's signature went with the account
