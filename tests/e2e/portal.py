@@ -65,9 +65,9 @@ class Portal(str):
         separated by a line of dashes."""
         messages = []
         for log in sorted(self.mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime):
-            for chunk in log.read_text().split("\n" + "-" * 79 + "\n"):
+            for chunk in log.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
                 if chunk.strip():
-                    messages.append(email.message_from_string(chunk.strip("\n")))
+                    messages.append(email.message_from_bytes(chunk.strip(b"\n")))
         if to is not None:
             messages = [m for m in messages if to in m["To"]]
         return messages
@@ -146,9 +146,10 @@ def running_portal(workdir: Path, extra_env: dict | None = None):
         manage = [sys.executable, str(ROOT / "manage.py")]
         for args in (["migrate", "--noinput", "-v", "0"], ["load_demo"]):
             subprocess.run(manage + args, env=env, check=True, capture_output=True, timeout=600)
+        port = _free_port()
+        env["SITE_URL"] = f"http://127.0.0.1:{port}"  # the links in the e-mails
         stack = contextlib.ExitStack()
         stack.enter_context(_celery_worker(env, workdir))
-        port = _free_port()
         log = open(workdir / "server.log", "w")  # noqa: SIM115 - closed below
         server = subprocess.Popen(
             [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
