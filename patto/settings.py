@@ -134,7 +134,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "patto.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "patto",
         }
@@ -164,6 +164,18 @@ CELERY_TIMEZONE = "Europe/Rome"
 # The PDF of a version (patto/pdf.py, patto/tasks.py): how a failed render is retried.
 PDF_MAX_RETRIES = env.int("PDF_MAX_RETRIES", default=3)
 PDF_RETRY_BACKOFF = env.int("PDF_RETRY_BACKOFF", default=5)
+# The sweep (patto.tasks.resume_pdf_renders) that enqueues again renders whose message was lost:
+# run by Celery beat every PDF_SWEEP_INTERVAL seconds for renders pending for longer than
+# PDF_SWEEP_GRACE seconds, and by every worker when it starts.
+PDF_SWEEP_INTERVAL = env.int("PDF_SWEEP_INTERVAL", default=60)
+PDF_SWEEP_GRACE = env.int("PDF_SWEEP_GRACE", default=60)
+CELERY_BEAT_SCHEDULE = {
+    "resume-pdf-renders": {
+        "task": "patto.resume_pdf_renders",
+        "schedule": float(PDF_SWEEP_INTERVAL),
+        "options": {"expires": float(PDF_SWEEP_INTERVAL)},
+    },
+}
 
 # Accounts ---------------------------------------------------------------------------------
 
