@@ -277,7 +277,7 @@ def _pdf_is_current(version: PlanVersion) -> bool:
 def pdf_claim_seconds() -> int:
     """How long a render may hold its claim: past this, the hard time limit would have stopped
     it, so its worker is gone."""
-    return settings.CELERY_TASK_TIME_LIMIT + 60
+    return settings.CELERY_TASK_TIME_LIMIT + settings.PDF_CLAIM_MARGIN
 
 
 def _abandoned_before():

@@ -159,10 +159,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message taken by a worker that dies (SIGKILL, lost machine) goes back to the queue after
+# this many seconds. It must exceed the longest task, countdown included, or a running task
+# is delivered twice (harmless for the PDF, which is claimed in the database, but wasted).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
 CELERY_TIMEZONE = "Europe/Rome"
 
 # The PDF of a version (patto/pdf.py, patto/tasks.py): how a failed render is retried.
 PDF_MAX_RETRIES = env.int("PDF_MAX_RETRIES", default=3)
+# A render's claim expires this many seconds after the task's hard time limit: by then its
+# worker is gone, and another may take the render over.
+PDF_CLAIM_MARGIN = env.int("PDF_CLAIM_MARGIN", default=60)
 PDF_RETRY_BACKOFF = env.int("PDF_RETRY_BACKOFF", default=5)
 # The sweep (patto.tasks.resume_pdf_renders) that enqueues again renders whose message was lost:
 # run by Celery beat every PDF_SWEEP_INTERVAL seconds for renders pending for longer than
