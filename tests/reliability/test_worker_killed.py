@@ -71,5 +71,5 @@ def test_a_render_killed_midway_runs_again_and_gives_one_good_pdf(postgres, redi
     assert [p.name for p in directory.iterdir()] == [Path(version.pdf_file.name).name]
     log = heir.log.read_text()
     assert "patto.render_version_pdf" in log and "received" in log
-    rendered = [line for line in log.splitlines() if "PDF of version" in line and "pages in" in line]
+    rendered = [line for line in log.splitlines() if "PDF of version" in line and "pages" in line]
     assert len(rendered) == 1, log  # rendered exactly once
