@@ -210,6 +210,9 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# The rate limits count per client address: behind N reverse proxies that append to
+# X-Forwarded-For, set TRUSTED_PROXY_COUNT=N, or every client shares the proxy's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Email ------------------------------------------------------------------------------------
 
