@@ -12,6 +12,7 @@ container secrets.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sites",
+    "csp",
     "allauth",
     "allauth.account",
     "django_filters",
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -257,9 +260,31 @@ STORAGES = {
 # Security ---------------------------------------------------------------------------------
 
 X_FRAME_OPTIONS = "DENY"
+# Only the portal's own files: no inline script, style element or style attribute anywhere
+# (tests/e2e/test_csp.py crawls the site, the staff and spokesperson areas, the account pages
+# and the admin in Chromium and fails on any violation). Bootstrap Italia's CSS embeds an icon
+# font and images as data: URIs (data: fonts and images cannot run code); its JavaScript sets
+# styles through the CSSOM, which the policy allows, and its bundled video.js is told not to add
+# <style> elements (static/js/public-path.js).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: forms and htmx requests carry the token from the page.
+CSRF_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
