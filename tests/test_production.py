@@ -34,8 +34,8 @@ login = c.post("/account/login/", {"login": "u@example.org", "password": "una-pa
                secure=True)
 cookies = {name: {"secure": bool(m["secure"]), "httponly": bool(m["httponly"]),
                   "samesite": m["samesite"]} for name, m in c.cookies.items()}
-print(json.dumps({"headers": dict(page.headers), "plain": [plain.status_code, plain.get("Location")],
-                  "login": login.status_code, "cookies": cookies}))
+print(json.dumps({"headers": dict(page.headers), "login": login.status_code, "cookies": cookies,
+                  "plain": [plain.status_code, plain.get("Location")]}))
 """
 
 

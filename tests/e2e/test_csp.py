@@ -83,12 +83,9 @@ class Checker:
             for href in self.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
                 href, _ = urldefrag(href)
                 path = urlsplit(href).path
-                if (
-                    href.startswith(self.base_url + within)
-                    or (within == "/" and href.startswith(self.base_url))
-                ) and not path.endswith(DOWNLOADS):
-                    if not any(s in href for s in SKIP):
-                        queue.append(href)
+                inside = href.startswith(self.base_url + within)
+                if inside and not path.endswith(DOWNLOADS) and not any(s in href for s in SKIP):
+                    queue.append(href)
 
     def report(self) -> str:
         return "\n\n".join(f"{url}\n  " + "\n  ".join(p) for url, p in self.failures.items())
