@@ -96,3 +96,31 @@ def test_hostile_input_to_a_staff_form_is_refused_with_a_message(
             assert response.status_code == 302, response.status_code
 
     check()
+
+
+def test_a_minutes_upload_that_is_not_a_pdf_is_refused_whatever_its_name(
+    client,
+    world,  # noqa: F811 - the fixture imported above
+):
+    client.force_login(StaffFactory())
+    meeting = world["meeting"]
+    url = reverse("redazione:incontri_meeting_minutes", args=[meeting.pk])
+    stored = meeting.minutes_file.read()
+
+    @given(
+        name=strategies.file_name,
+        content=strategies.file_content.filter(lambda c: not c.startswith(b"%PDF-")),
+    )
+    def check(name, content):
+        meeting.refresh_from_db()
+        upload = SimpleUploadedFile(name, content, "application/pdf")
+        data = {"revision": meeting.revision, "minutes": "", "minutes_file": upload}
+        response = client.post(url, data)
+        assert response.status_code in (200, 400), response.status_code
+        assert "invalid-feedback" in response.content.decode() or any(
+            f.errors for f in forms_in(response)
+        )
+        meeting.refresh_from_db()
+        assert meeting.minutes_file.read() == stored
+
+    check()
