@@ -21,6 +21,7 @@ a message that says where; it runs in one transaction, so a refused import store
 
 import datetime
 import decimal
+import json
 import uuid
 from typing import Any
 
@@ -234,6 +235,11 @@ def _export_version(version: PlanVersion, refs: dict) -> dict:
         ]
         data["validations"].append(row)
     return data
+
+
+def dumps(doc: dict) -> str:
+    """The document as text: sorted keys, indented, UTF-8 as is (a stable, diffable file)."""
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 # Import -----------------------------------------------------------------------------------

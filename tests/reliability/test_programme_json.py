@@ -135,3 +135,24 @@ def _with(doc, row, **changes):
         return value
 
     return copy(doc)
+
+
+@pytest.mark.django_db
+def test_the_redazione_downloads_the_programme_as_json(client):
+    from django.urls import reverse
+
+    from tests.factories import StaffFactory, UserFactory
+
+    load_demo()
+    programme = Programme.objects.get(slug="piano-sociale-metropolitano")
+    url = reverse("redazione:programme_export", args=[programme.slug])
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+    client.force_login(StaffFactory())
+    page = client.get(reverse("redazione:programme", args=[programme.slug]))
+    assert url in page.content.decode()
+    response = client.get(url)
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="piano-sociale-metropolitano.json"'
+    )
+    assert json.loads(response.content) == export_programme(programme)

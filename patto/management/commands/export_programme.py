@@ -1,11 +1,9 @@
 """``manage.py export_programme <programma> [-o file.json]``: a whole programme as JSON."""
 
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
 from patto.models import Programme
-from patto.programme_json import export_programme
+from patto.programme_json import dumps, export_programme
 
 
 class Command(BaseCommand):
@@ -28,7 +26,3 @@ class Command(BaseCommand):
                 f.write(text)
         else:
             self.stdout.write(text, ending="")
-
-
-def dumps(doc) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
