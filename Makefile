@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint format messages worker screenshots bench clean
+.PHONY: install run test lint format messages worker beat screenshots bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ messages: install
 # A real Celery worker on Redis (needs REDIS_URL).
 worker: install
 	$(BIN)/celery -A patto worker --loglevel=info
+
+# Celery beat (needs REDIS_URL): the periodic sweep of lost PDF renders. Run exactly one.
+beat: install
+	$(BIN)/celery -A patto beat --loglevel=info --schedule $(VENV)/celerybeat-schedule
 
 # Screenshots of the demo for the README (needs Debian's chromium).
 screenshots: install

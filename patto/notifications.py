@@ -134,5 +134,7 @@ def follower_mail(version_id: int, user_id: int, event: str) -> int:
 
 
 def after_commit(task, *args) -> None:
-    """Enqueue ``task`` once the current transaction has committed (never for a rollback)."""
-    transaction.on_commit(lambda: task.delay(*args))
+    """Enqueue ``task`` once the current transaction has committed (never for a rollback).
+    robust: when the broker is down the change stays committed and the page answers; the
+    e-mail is not sent (logged), unlike a PDF render, which the sweep enqueues again."""
+    transaction.on_commit(lambda: task.delay(*args), robust=True)

@@ -279,7 +279,7 @@ def _pdf_is_current(version: PlanVersion) -> bool:
 def pdf_claim_seconds() -> int:
     """How long a render may hold its claim: past this, the hard time limit would have stopped
     it, so its worker is gone."""
-    return settings.CELERY_TASK_TIME_LIMIT + 60
+    return settings.CELERY_TASK_TIME_LIMIT + settings.PDF_CLAIM_MARGIN
 
 
 def _abandoned_before():
@@ -319,8 +319,28 @@ def _queue_pdf_render(version: PlanVersion) -> None:
     version.save(update_fields=["pdf_status", "pdf_error", "pdf_rendered_at"])
     version_pk = version.pk
     # robust: a broker that is down must not turn a committed validation into an error page;
-    # the version stays pending and staff can ask again.
+    # the version stays pending, and the sweep (tasks.resume_pdf_renders: on every worker's
+    # start and periodically from Celery beat) enqueues it again once the broker is back.
     transaction.on_commit(lambda: render_version_pdf.delay(version_pk), robust=True)
+
+
+def pdf_renders_to_resume(*, queued_before=None) -> list[int]:
+    """The versions whose render may have no message in the queue: pending since before
+    ``queued_before`` (default: now — every pending render), or rendering under a claim that
+    has expired (its worker died). Their message may have been lost between the commit and
+    the broker (Redis was down) or with the broker itself; enqueueing one again is harmless,
+    since a render is claimed with a conditional UPDATE and a ready PDF is not rendered twice.
+    """
+    queued_before = queued_before or timezone.now()
+    due = Q(pdf_status=PdfStatus.PENDING, pdf_rendered_at__lte=queued_before) | Q(
+        pdf_status=PdfStatus.PENDING, pdf_rendered_at__isnull=True
+    )
+    abandoned = Q(pdf_status=PdfStatus.RENDERING, pdf_rendered_at__lt=_abandoned_before())
+    return list(
+        PlanVersion.objects.filter(due | abandoned, status__in=PDF_VERSION_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic

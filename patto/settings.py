@@ -12,6 +12,7 @@ container secrets.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sites",
+    "csp",
     "allauth",
     "allauth.account",
     "django_filters",
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -134,7 +137,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "patto.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "patto",
         }
@@ -159,11 +162,32 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message taken by a worker that dies (SIGKILL, lost machine) goes back to the queue after
+# this many seconds. It must exceed the longest task, countdown included, or a running task
+# is delivered twice (harmless for the PDF, which is claimed in the database, but wasted).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
 CELERY_TIMEZONE = "Europe/Rome"
 
 # The PDF of a version (patto/pdf.py, patto/tasks.py): how a failed render is retried.
 PDF_MAX_RETRIES = env.int("PDF_MAX_RETRIES", default=3)
+# A render's claim expires this many seconds after the task's hard time limit: by then its
+# worker is gone, and another may take the render over.
+PDF_CLAIM_MARGIN = env.int("PDF_CLAIM_MARGIN", default=60)
 PDF_RETRY_BACKOFF = env.int("PDF_RETRY_BACKOFF", default=5)
+# The sweep (patto.tasks.resume_pdf_renders) that enqueues again renders whose message was lost:
+# run by Celery beat every PDF_SWEEP_INTERVAL seconds for renders pending for longer than
+# PDF_SWEEP_GRACE seconds, and by every worker when it starts.
+PDF_SWEEP_INTERVAL = env.int("PDF_SWEEP_INTERVAL", default=60)
+PDF_SWEEP_GRACE = env.int("PDF_SWEEP_GRACE", default=60)
+CELERY_BEAT_SCHEDULE = {
+    "resume-pdf-renders": {
+        "task": "patto.resume_pdf_renders",
+        "schedule": float(PDF_SWEEP_INTERVAL),
+        "options": {"expires": float(PDF_SWEEP_INTERVAL)},
+    },
+}
 
 # Accounts ---------------------------------------------------------------------------------
 
@@ -205,6 +229,9 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# The rate limits count per client address: behind N reverse proxies that append to
+# X-Forwarded-For, set TRUSTED_PROXY_COUNT=N, or every client shares the proxy's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Email ------------------------------------------------------------------------------------
 
@@ -249,9 +276,31 @@ STORAGES = {
 # Security ---------------------------------------------------------------------------------
 
 X_FRAME_OPTIONS = "DENY"
+# Only the portal's own files: no inline script, style element or style attribute anywhere
+# (tests/e2e/test_csp.py crawls the site, the staff and spokesperson areas, the account pages
+# and the admin in Chromium and fails on any violation). Bootstrap Italia's CSS embeds an icon
+# font and images as data: URIs (data: fonts and images cannot run code); its JavaScript sets
+# styles through the CSSOM, which the policy allows, and its bundled video.js is told not to add
+# <style> elements (static/js/public-path.js).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: forms and htmx requests carry the token from the page.
+CSRF_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -102,7 +102,7 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
         for name, text in data.items():
             if not name.startswith("remark-") or not text.strip():
                 continue
-            _prefix, kind, key = name.split("-", 2)
+            _prefix, kind, key = [*name.split("-", 2), "", ""][:3]
             if kind not in ItemKind.values or (kind, key) not in labels:
                 continue  # an item not in this version: ignore rather than store nonsense
             remarks.append(

@@ -23,6 +23,11 @@ urlpatterns = [
         name="version_transition",
     ),
     path(
+        "programmi/<slug:slug>/esporta.json",
+        version_staff_views.ProgrammeExportView.as_view(),
+        name="programme_export",
+    ),
+    path(
         "programmi/<slug:slug>/nuova-versione/",
         version_staff_views.NewVersionView.as_view(),
         name="new_version",

@@ -1,9 +1,17 @@
-"""Background work of the programme: rendering a validated version's PDF."""
+"""Background work of the programme: rendering a validated version's PDF, and the sweep that
+re-enqueues renders whose message was lost (on every worker's start and from Celery beat)."""
+
+import logging
+from datetime import timedelta
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
+from django.utils import timezone
 
 from patto import services
+
+logger = logging.getLogger(__name__)
 
 # Exponential backoff between attempts: about 5 s, 10 s, 20 s (with full jitter), capped.
 PDF_RETRY_BACKOFF = getattr(settings, "PDF_RETRY_BACKOFF", 5)
@@ -52,3 +60,30 @@ def render_version_pdf(self, version_pk: int) -> str:
             return "in progress elsewhere: checking again later"
         return "skipped"
     return f"{rendered.pages} pages in {rendered.seconds:.1f} s"
+
+
+@shared_task(name="patto.resume_pdf_renders", ignore_result=True, acks_late=False)
+def resume_pdf_renders(grace_seconds: int | None = None) -> list[int]:
+    """Enqueue again every render that may have lost its message: pending for longer than
+    ``grace_seconds`` (default ``PDF_SWEEP_GRACE``: a render queued a moment ago still has its
+    message on its way), or claimed by a worker that died. Run by Celery beat every
+    ``PDF_SWEEP_INTERVAL`` seconds and, with no grace, when a worker starts."""
+    if grace_seconds is None:
+        grace_seconds = settings.PDF_SWEEP_GRACE
+    queued_before = timezone.now() - timedelta(seconds=grace_seconds)
+    resumed = services.pdf_renders_to_resume(queued_before=queued_before)
+    for version_pk in resumed:
+        render_version_pdf.delay(version_pk)
+    if resumed:
+        logger.info("PDF renders enqueued again: versions %s", resumed)
+    return resumed
+
+
+@worker_ready.connect
+def resume_pdf_renders_on_start(sender=None, **kwargs):
+    """A worker that starts (after a crash, a deploy, Redis coming back) first enqueues the
+    renders still waiting, so none waits for the next beat."""
+    try:
+        resume_pdf_renders(grace_seconds=0)
+    except Exception:  # a failing sweep must not stop the worker; beat tries again
+        logger.exception("Could not resume the pending PDF renders")

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -6,6 +7,10 @@ from django.urls import include, path
 from patto import views
 from patto.health import healthz
 from patto.unsubscribe_views import UnsubscribeView
+
+# The admin has no login form of its own: /admin/login/ sends people to the portal's login,
+# with allauth's rate limits on failed attempts (and anyone logged in who is not staff gets 403).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

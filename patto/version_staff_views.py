@@ -3,7 +3,7 @@ the transitions allowed from its state. Each button is a POST to one service."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from patto import queries, services
 from patto.mixins import ProgrammeMixin
 from patto.models import PlanVersion, VersionStatus
 from patto.permissions import RedazioneRequiredMixin
+from patto.programme_json import dumps, export_programme
 
 TRANSITIONS = {
     "invia": (services.submit_version, _("Versione %(number)s inviata alla validazione.")),
@@ -83,3 +84,14 @@ class VersionTransitionView(RedazioneRequiredMixin, ProgrammeMixin, View):
         else:
             messages.success(request, success % {"number": version.number})
         return redirect(reverse("redazione:programme", args=[self.programme.slug]))
+
+
+class ProgrammeExportView(RedazioneRequiredMixin, ProgrammeMixin, View):
+    """The whole programme as JSON (``patto.programme_json``), to keep or to import elsewhere
+    with ``manage.py import_programme``."""
+
+    def get(self, request, *args, **kwargs):
+        text = dumps(export_programme(self.programme))
+        response = HttpResponse(text, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.programme.slug}.json"'
+        return response

@@ -1,11 +1,15 @@
 """The portal as it runs in production: collected, hashed static files (whitenoise's manifest
-storage), DEBUG off, HTTPS only. Every kind of page must render there, not only in development."""
+storage), DEBUG off, HTTPS only. Every kind of page must render there, not only in development,
+with the security headers and cookie flags of production."""
 
+import json
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,8 +20,28 @@ for path in ["/", "/zone/", "/incontri/", "/dati-aperti/", "/account/login/", "/
     print(path, c.get(path, secure=True).status_code)
 """
 
+HEADERS = """
+import json
+from django.contrib.auth import get_user_model
+from django.test import Client
+from allauth.account.models import EmailAddress
+user = get_user_model().objects.create_user("u", "u@example.org", "una-password-lunga-2018")
+EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+c = Client()
+page = c.get("/account/login/", secure=True)
+plain = c.get("/account/login/")
+login = c.post("/account/login/", {"login": "u@example.org", "password": "una-password-lunga-2018"},
+               secure=True)
+cookies = {name: {"secure": bool(m["secure"]), "httponly": bool(m["httponly"]),
+                  "samesite": m["samesite"]} for name, m in c.cookies.items()}
+print(json.dumps({"headers": dict(page.headers), "login": login.status_code, "cookies": cookies,
+                  "plain": [plain.status_code, plain.get("Location")]}))
+"""
 
-def test_pages_render_with_production_static_files(tmp_path):
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("production")
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "CI"}}
     env.update(
         DJANGO_ENV="production",
@@ -41,8 +65,12 @@ def test_pages_render_with_production_static_files(tmp_path):
 
     manage("collectstatic", "--noinput", "-v", "0")
     manage("migrate", "--noinput", "-v", "0")
+    return manage
+
+
+def test_pages_render_with_production_static_files(production):
     statuses = dict(
-        line.split() for line in manage("shell", "-v", "0", "-c", PAGES).split("\n") if line
+        line.split() for line in production("shell", "-v", "0", "-c", PAGES).split("\n") if line
     )
     assert statuses == {
         "/": "200",
@@ -52,3 +80,21 @@ def test_pages_render_with_production_static_files(tmp_path):
         "/account/login/": "200",
         "/non-esiste/": "404",
     }
+
+
+def test_security_headers_and_cookies(production):
+    result = json.loads(production("shell", "-v", "0", "-c", HEADERS).strip().splitlines()[-1])
+    headers = {k.lower(): v for k, v in result["headers"].items()}
+    assert headers["strict-transport-security"] == "max-age=31536000; includeSubDomains; preload"
+    policy = headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["x-frame-options"] == "DENY"
+    assert result["plain"] == [301, "https://testserver/account/login/"]  # HTTPS only
+    assert result["login"] == 302
+    assert set(result["cookies"]) >= {"sessionid", "csrftoken"}
+    for name, flags in result["cookies"].items():
+        assert flags["secure"] and flags["httponly"], (name, flags)
+        assert flags["samesite"] == "Lax", (name, flags)

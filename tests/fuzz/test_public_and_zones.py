@@ -1,0 +1,127 @@
+"""Property-based tests (hypothesis) of the public inputs, the spokesperson's decision and the
+zone membership import: hostile query strings, form values and files never give a 500; a refused
+decision or import stores nothing."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from patto.models import Validation
+from tests.fuzz.strategies import an_id, file_content, text
+from tests.security.test_idor import snapshot, world  # noqa: F401
+from zone.models import Municipality
+from zone.services import MembershipImportError, import_zone_membership, load_reference_data
+
+pytestmark = pytest.mark.django_db
+
+NOT_READ = "Il portale non ha potuto leggere"  # templates/400.html: a body Django cannot parse
+
+FILTERS = ["q", "politica", "ambito", "strumento", "destinatari", "zona", "tavolo", "page", "o"]
+query = st.dictionaries(
+    st.one_of(st.sampled_from(FILTERS), text),
+    st.one_of(text, an_id, st.lists(text, max_size=3)),
+    max_size=6,
+)
+
+
+def test_the_comune_search_answers_any_query(client):
+    url = reverse("zone:municipality_search")
+
+    @given(q=text, htmx=st.booleans())
+    def check(q, htmx):
+        headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+        response = client.get(url, {"q": q}, **headers)
+        assert response.status_code in (200, 400), response.status_code
+
+    check()
+
+
+def test_the_action_list_answers_any_filters(client, world):  # noqa: F811
+    version = world["submitted"].version
+    url = reverse("matrice:actions", args=[version.programme.slug, version.number])
+    assert client.get(url).status_code == 200
+
+    @given(params=query)
+    def check(params):
+        response = client.get(url, params)
+        assert response.status_code in (200, 400, 404), response.status_code
+
+    check()
+
+
+def test_a_spokespersons_hostile_decision_is_refused_or_stored_as_written(client, world):  # noqa: F811
+    version = world["submitted"].version
+    zone = world["zones"][0]
+    url = reverse("portavoce:review", args=[version.pk, zone.number])
+    client.force_login(world["spokesperson_a"])
+    policy_key = world["submitted"].policy.key
+
+    @given(
+        decision=st.one_of(st.sampled_from(["approved", "changes_requested"]), text),
+        reason=text,
+        remarks=st.dictionaries(
+            st.one_of(st.just(f"remark-policy-{policy_key}"), text.map(lambda t: f"remark-{t}")),
+            text,
+            max_size=3,
+        ),
+    )
+    @example(decision="approved", reason="", remarks={"remark-x": "a key without its item"})
+    def check(decision, reason, remarks):
+        decided = Validation.objects.filter(version=version, zone=zone).exists()
+        before = snapshot()
+        response = client.post(url, {"decision": decision, "reason": reason, **remarks})
+        assert response.status_code in (302, 400), response.status_code
+        if response.status_code == 400:
+            assert snapshot() == before
+            page = response.content.decode()
+            assert any(m in page for m in ("text-danger", "alert-danger", NOT_READ))
+        else:
+            assert not decided  # a zone decides once
+            validation = Validation.objects.get(version=version, zone=zone)
+            assert validation.decision == decision
+            assert validation.reason == reason.strip()
+
+    check()
+
+
+@pytest.fixture
+def reference(db):
+    load_reference_data(data_dir=settings.REFERENCE_DATA_DIR)
+
+
+HEADERS = ["", "zona;comune\n", "zona,codice istat\n", "Zona omogenea;Denominazione;Fonte\n"]
+csv_text = st.tuples(
+    st.sampled_from(HEADERS),
+    st.lists(st.lists(st.one_of(text, an_id), max_size=4).map(";".join), max_size=6),
+).map(lambda t: t[0] + "\n".join(t[1]))
+
+
+def test_a_malformed_membership_file_is_refused_with_a_message(reference, tmp_path):
+    @given(
+        suffix=st.sampled_from([".csv", ".ods", ".xlsx", ".CSV", ""]),
+        content=st.one_of(file_content, csv_text.map(lambda t: t.encode("utf-8", "replace"))),
+        encoding=st.sampled_from(["utf-8", "latin-1", "utf-16"]),
+    )
+    def check(suffix, content, encoding):
+        path = Path(tmp_path) / f"elenco{suffix}"
+        path.write_bytes(
+            content
+            if encoding == "utf-8"
+            else content.decode(errors="replace").encode(encoding, "replace")
+        )
+        before = list(Municipality.objects.order_by("pk").values_list("zone", "zone_source"))
+        try:
+            import_zone_membership(path=path)
+        except MembershipImportError as exc:
+            assert exc.messages and all(m.strip() for m in exc.messages)
+            after = list(Municipality.objects.order_by("pk").values_list("zone", "zone_source"))
+            assert after == before
+            with pytest.raises(CommandError):  # the command refuses it too, with a message
+                call_command("import_zone_membership", str(path), "--dry-run")
+
+    check()

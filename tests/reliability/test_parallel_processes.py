@@ -1,0 +1,146 @@
+"""Concurrency against PostgreSQL with parallel processes (issue 8): several processes edit the
+same matrix item, or decide on the same version, at the same instant. Afterwards the invariants
+hold exactly: one edit wins and the others get the conflict; with retries on conflict no edit is
+lost; one decision per zone; the version validated once."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+
+from matrice.models import Policy
+from patto import pdf, services
+from patto.models import PdfStatus, PlanVersion, Validation, VersionStatus
+from tests.factories import (
+    PlanVersionFactory,
+    PolicyFactory,
+    ProgrammeFactory,
+    SpokespersonFactory,
+    StaffFactory,
+    ZoneFactory,
+)
+from tests.reliability.parallel import run_processes
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+
+EDIT = """
+from django.contrib.auth import get_user_model
+from matrice import services
+from matrice.models import Policy
+from patto.locking import ConflictError
+staff = get_user_model().objects.get(pk=args["staff"])
+outcomes = []
+for n in range(args["edits"]):
+    while True:
+        policy = Policy.objects.get(pk=args["policy"])
+        try:
+            services.update_policy(
+                policy=policy, by=staff, revision=args.get("revision", policy.revision),
+                code=policy.code, title=f"Titolo scritto da {args['name']}",
+                description=(policy.description + f"\\n[{args['name']}-{n}]").strip(),
+            )
+            outcomes.append("saved")
+            break
+        except ConflictError:
+            outcomes.append("conflict")
+            if not args["retry"]:
+                break
+print(json.dumps(outcomes))
+"""
+
+
+@pytest.fixture
+def policy():
+    version = PlanVersionFactory(number=1)
+    return PolicyFactory(version=version, code="1", title="Titolo iniziale", description="")
+
+
+def test_simultaneous_edits_of_one_item_one_wins_the_others_get_the_conflict(postgres, policy):
+    staff = StaffFactory()
+    names = [f"p{i}" for i in range(6)]
+    results = run_processes(
+        EDIT,
+        [
+            {
+                "staff": staff.pk,
+                "policy": policy.pk,
+                "name": name,
+                "edits": 1,
+                "retry": False,
+                "revision": policy.revision,
+            }
+            for name in names
+        ],
+    )
+    assert sorted(r[0] for r in results) == ["conflict"] * 5 + ["saved"]
+    winner = names[[r[0] for r in results].index("saved")]
+    policy = Policy.objects.get(pk=policy.pk)
+    assert policy.title == f"Titolo scritto da {winner}"
+    assert policy.description == f"[{winner}-0]"
+    assert policy.revision == 2
+    assert policy.history.count() == 2  # created, then the one saved edit
+
+
+def test_with_retries_on_conflict_no_edit_is_lost(postgres, policy):
+    staff = StaffFactory()
+    processes, edits = 4, 5
+    results = run_processes(
+        EDIT,
+        [
+            {"staff": staff.pk, "policy": policy.pk, "name": f"p{i}", "edits": edits, "retry": True}
+            for i in range(processes)
+        ],
+    )
+    assert all(r.count("saved") == edits for r in results)
+    policy = Policy.objects.get(pk=policy.pk)
+    lines = policy.description.splitlines()
+    expected = {f"[p{i}-{n}]" for i in range(processes) for n in range(edits)}
+    assert sorted(lines) == sorted(expected)  # every edit is there, once
+    assert policy.revision == 1 + processes * edits
+    conflicts = sum(r.count("conflict") for r in results)
+    assert conflicts > 0  # they did collide
+
+
+DECIDE = """
+from django.contrib.auth import get_user_model
+from patto import pdf, services
+from patto.models import PlanVersion
+from zone.models import Zone
+try:
+    services.decide_validation(
+        version=PlanVersion.objects.get(pk=args["version"]),
+        zone=Zone.objects.get(pk=args["zone"]),
+        by=get_user_model().objects.get(pk=args["user"]),
+        decision="approved",
+    )
+    print(json.dumps("decided"))
+except Exception as exc:
+    print(json.dumps(type(exc).__name__))
+"""
+
+
+def test_simultaneous_decisions_one_per_zone_validated_once(postgres):
+    programme = ProgrammeFactory()
+    zones = [ZoneFactory() for _ in range(5)]
+    programme.validating_zones.set(zones)
+    people = [SpokespersonFactory(zone=z).user for z in zones]
+    version = PlanVersionFactory(programme=programme, number=1)
+    PolicyFactory(version=version)
+    services.submit_version(version=version, by=StaffFactory())
+    # every zone decides twice at the same instant (a double click, two tabs)
+    jobs = [
+        {"version": version.pk, "zone": z.pk, "user": p.pk}
+        for z, p in zip(zones, people, strict=True)
+        for _twice in range(2)
+    ]
+    results = run_processes(DECIDE, jobs)
+    assert results.count("decided") == len(zones)
+    assert Validation.objects.filter(version=version).count() == len(zones)
+    for zone in zones:
+        assert Validation.objects.filter(version=version, zone=zone).count() == 1
+    version = PlanVersion.objects.get(pk=version.pk)
+    assert version.status == VersionStatus.VALIDATED
+    # validated once: one render, by the process whose approval was the last (eager there)
+    assert version.pdf_status == PdfStatus.READY, version.pdf_error
+    directory = Path(default_storage.path(pdf.PDF_DIRECTORY))
+    assert [p.name for p in directory.iterdir()] == [Path(version.pdf_file.name).name]

@@ -1,0 +1,297 @@
+"""No object of the staff or spokesperson area is reachable by guessing its id (IDOR).
+
+The URLs are enumerated from the URL configuration, so a view added later is covered without
+anyone listing it here; a URL whose parameters this module cannot fill fails the test (nothing
+is skipped silently): add its objects to ``OBJECTS`` / ``NESTED`` below.
+
+- every /redazione/ URL, GET and POST: anonymous → login page; a registered user and a
+  spokesperson → 403/404;
+- /portavoce/: a registered user → 403; the spokesperson of one zone on another zone's review
+  → 403; on a draft, or on a programme their zone does not validate → 404;
+- nested URLs with an object of another programme (an action of programme A under programme
+  B's draft, a membership of another table, a version number of another programme) → 404, even
+  for the redazione; an item of a submitted version under the draft's URL changes nothing;
+and in every refused case nothing is stored (every row of every table of the portal's apps is
+compared before and after)."""
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import URLResolver, get_resolver, reverse
+
+from patto import services
+from patto.models import VersionStatus
+from tests.factories import (
+    BodyFactory,
+    ContributionFactory,
+    MeetingFactory,
+    ProgrammeFactory,
+    SpokespersonFactory,
+    StaffFactory,
+    UserFactory,
+    ZoneFactory,
+)
+from tests.matrice.factories import Draft, build_draft
+from tests.tavoli.factories import TableMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+AREAS = {"redazione", "portavoce"}
+APPS = {"patto", "matrice", "tavoli", "incontri", "zone"}
+REFUSED = {403, 404}
+
+
+def area_patterns():
+    """(namespace, URL name, parameter names, view initkwargs) of every staff and spokesperson
+    URL, from the URL configuration."""
+
+    def walk(patterns, namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, p.namespace or namespace)
+            elif namespace in AREAS:
+                params = tuple(p.pattern.converters) if hasattr(p.pattern, "converters") else ()
+                yield namespace, p.name, params, getattr(p.callback, "view_initkwargs", {})
+
+    found = sorted({_key(x) for x in walk(get_resolver().url_patterns)})
+    assert len(found) > 40, found  # the enumeration did find the areas
+    return found
+
+
+def _key(entry):
+    namespace, name, params, initkwargs = entry
+    kind = initkwargs.get("kind")
+    return namespace, name, params, kind.name if kind else None
+
+
+def snapshot() -> dict[str, str]:
+    """A digest of every row of every table (history and many-to-many included) of the
+    portal's apps, computed by the database in one query; users without their ``last_login``,
+    which logging in the test's roles updates."""
+    tables = sorted(
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in APPS
+    )
+    if connection.vendor != "postgresql":
+        pytest.skip("the snapshot of every table needs PostgreSQL")
+    parts = [
+        f"SELECT '{table}', md5(coalesce(string_agg("
+        f"(to_jsonb(t) - 'last_login')::text, ',' ORDER BY (to_jsonb(t) - 'last_login')::text"
+        f"), '')) FROM \"{table}\" t"
+        for table in tables
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts))
+        return dict(cursor.fetchall())
+
+
+@pytest.fixture
+def world():
+    """Programme A (validated by two zones; version 1 in validation, version 2 a draft) and
+    programme B (a draft), each with its own tables, memberships, contributions, meetings."""
+    a = ProgrammeFactory(slug="programma-a", title="Programma A")
+    zone_a, zone_b = ZoneFactory(), ZoneFactory()
+    a.validating_zones.set([zone_a, zone_b])
+    staff = StaffFactory()
+    submitted = build_draft(programme=a, number=1)
+    services.submit_version(version=submitted.version, by=staff)
+    draft = copy_of(submitted, services.create_version(programme=a, by=staff))
+    b = build_draft(programme=ProgrammeFactory(slug="programma-b", title="Programma B"), number=1)
+    other = ProgrammeFactory(slug="programma-c")  # validated by a zone of its own
+    other_zone = ZoneFactory()
+    other.validating_zones.set([other_zone])
+    other_version = build_draft(programme=other, number=1).version
+    services.submit_version(version=other_version, by=StaffFactory())
+    w = {
+        "a": a,
+        "draft": draft,
+        "submitted": submitted,
+        "b": b,
+        "zones": (zone_a, zone_b),
+        "other_version": other_version,
+        "other_zone": other_zone,
+        "table": draft.table,
+        "membership": TableMembershipFactory(table=draft.table, body=BodyFactory()),
+        "b_membership": TableMembershipFactory(table=b.table, body=BodyFactory()),
+        "body": BodyFactory(),
+        "contribution": ContributionFactory(programme=a),
+        "meeting": MeetingFactory(
+            programme=a, minutes_file=SimpleUploadedFile("verbale.pdf", b"%PDF-1.4\n%%EOF\n")
+        ),
+    }
+    w["spokesperson_a"] = SpokespersonFactory(zone=zone_a).user
+    w["spokesperson_b"] = SpokespersonFactory(zone=zone_b).user
+    return w
+
+
+def copy_of(d: Draft, version) -> Draft:
+    """``d``'s items as copied into the new draft ``version`` (same keys, new rows)."""
+
+    def same(obj):
+        return type(obj).objects.get(version=version, key=obj.key)
+
+    return Draft(
+        d.programme,
+        version,
+        same(d.policy),
+        same(d.area),
+        same(d.action),
+        [same(t) for t in d.tools],
+        [same(t) for t in d.targets],
+        d.zones,
+        d.table,
+    )
+
+
+def item(d, kind):
+    return {
+        "policy": d.policy,
+        "area": d.area,
+        "action": d.action,
+        "tool": d.tools[1],
+        "target": d.targets[1],
+    }[kind]
+
+
+# The object behind ``pk`` for URL names that start with these words (matrice's item pages
+# say their kind in their initkwargs).
+OBJECTS = {
+    "tavoli_table": "table",
+    "tavoli_membership": "table",
+    "tavoli_body": "body",
+    "tavoli_contribution": "contribution",
+    "incontri_meeting": "meeting",
+}
+
+
+def kwargs_for(w, name, params, kind) -> dict:
+    """Parameters that reach an existing object of programme A's draft (or its version in
+    validation for the spokesperson area)."""
+    values = {}
+    for param in params:
+        if param == "slug":
+            values[param] = w["a"].slug
+        elif param == "number":
+            values[param] = w["draft"].version.number
+        elif param == "transition":
+            values[param] = "invia"
+        elif param == "membership":
+            values[param] = w["membership"].pk
+        elif param == "zone_number":
+            values[param] = w["zones"][0].number
+        elif param == "pk" and name == "review":
+            values[param] = w["submitted"].version.pk
+        elif param == "pk" and kind:
+            values[param] = item(w["draft"], kind).pk
+        elif param == "pk" and any(name.startswith(p) for p in OBJECTS):
+            prefix = next(p for p in OBJECTS if name.startswith(p))
+            values[param] = w[OBJECTS[prefix]].pk
+        else:
+            pytest.fail(f"test_idor cannot fill <{param}> of URL '{name}': add it to kwargs_for")
+    return values
+
+
+def nested_cases(w, name, params, kind):
+    """Parameter sets that mix objects of different programmes (each must 404), and items of
+    A's submitted version under A's draft URL (``frozen``: the item pages show any version of
+    the programme read-only by design, so those must change nothing)."""
+    own = kwargs_for(w, name, params, kind)
+    cases = []
+    if "slug" in params and len(params) > 1:
+        cases.append(("other programme", {**own, "slug": w["b"].programme.slug}))
+    if "membership" in params:
+        cases.append(("other table", {**own, "membership": w["b_membership"].pk}))
+    if "number" in params:  # B has no version 2
+        cases.append(("other programme", {**own, "slug": w["b"].programme.slug, "number": 2}))
+    if kind and "pk" in params:
+        cases.append(("frozen", {**own, "pk": item(w["submitted"], kind).pk}))
+    if len(params) > 1 and not cases:
+        pytest.fail(f"test_idor has no cross-object case for URL '{name}' {params}")
+    return cases
+
+
+@pytest.fixture
+def roles(world):
+    spokesperson = world["spokesperson_a"]
+    return {"registered": UserFactory(), "spokesperson": spokesperson}
+
+
+def test_every_staff_url_refuses_anyone_but_the_redazione(client, world, roles):
+    before = snapshot()
+    staff_urls = [p for p in area_patterns() if p[0] == "redazione"]
+    for _ns, name, params, kind in staff_urls:
+        url = reverse(f"redazione:{name}", kwargs=kwargs_for(world, name, params, kind))
+        client.logout()
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code == 302, (url, method, response.status_code)
+            assert response["Location"].startswith(reverse("account_login")), url
+        for role, user in roles.items():
+            client.force_login(user)
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                assert response.status_code in REFUSED, (role, method, url, response.status_code)
+    assert snapshot() == before
+
+
+def test_nested_urls_with_objects_of_another_programme_or_version_are_404(client, world):
+    client.force_login(StaffFactory())
+    checked = 0
+    for _ns, name, params, kind in area_patterns():
+        if _ns != "redazione":
+            continue
+        url = reverse(f"redazione:{name}", kwargs=kwargs_for(world, name, params, kind))
+        own = client.get(url)
+        assert own.status_code in {200, 405}, (url, own.status_code)  # the own object is there
+        for what, case in nested_cases(world, name, params, kind):
+            before = snapshot()
+            crossed = reverse(f"redazione:{name}", kwargs=case)
+            for method in ("get", "post"):
+                response = getattr(client, method)(crossed, {"revision": 1, "direction": "up"})
+                if what == "frozen":
+                    assert response.status_code in {200, 302, 404, 405}, (method, crossed)
+                elif method == "get" and own.status_code == 405:
+                    assert response.status_code == 405, crossed  # POST-only: nothing to see
+                else:
+                    assert response.status_code == 404, (method, crossed, response.status_code)
+            assert snapshot() == before, crossed
+            checked += 1
+    assert checked > 25
+
+
+def review_url(version, zone):
+    return reverse("portavoce:review", args=[version.pk, zone.number])
+
+
+def test_the_spokesperson_area_shows_each_zone_only_its_own_versions(client, world, roles):
+    before = snapshot()
+    zone_a, zone_b = world["zones"]
+    submitted, draft = world["submitted"].version, world["draft"].version
+    decide = {"decision": "approved"}
+
+    client.logout()
+    for url in (reverse("portavoce:home"), review_url(submitted, zone_a)):
+        assert client.get(url)["Location"].startswith(reverse("account_login"))
+        assert client.post(url, decide)["Location"].startswith(reverse("account_login"))
+
+    client.force_login(roles["registered"])
+    assert client.get(reverse("portavoce:home")).status_code == 403
+    assert client.post(review_url(submitted, zone_a), decide).status_code == 403
+
+    client.force_login(world["spokesperson_a"])
+    assert client.get(review_url(submitted, zone_a)).status_code == 200  # the own zone
+    refused = [
+        (review_url(submitted, zone_b), 403),  # another zone of the same programme
+        (review_url(draft, zone_a), 404),  # a version not in validation
+        (review_url(world["other_version"], zone_a), 404),  # a programme the zone doesn't validate
+        (review_url(world["other_version"], world["other_zone"]), 403),  # nor its zone
+        (reverse("portavoce:review", args=[999_999, zone_a.number]), 404),
+    ]
+    for url, status in refused:
+        assert client.get(url).status_code == status, url
+        assert client.post(url, {**decide, "remark-policy-x": "Nota"}).status_code == status, url
+    assert snapshot() == before
+    assert submitted.validations.count() == 0
+    assert draft.status == VersionStatus.DRAFT
