@@ -22,10 +22,12 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from patto import services
 from patto.models import VersionStatus
+from tavoli.models import Comment
 from tests.factories import (
     BodyFactory,
     ContributionFactory,
     MeetingFactory,
+    PhaseFactory,
     ProgrammeFactory,
     SpokespersonFactory,
     StaffFactory,
@@ -120,7 +122,11 @@ def world():
         "meeting": MeetingFactory(
             programme=a, minutes_file=SimpleUploadedFile("verbale.pdf", b"%PDF-1.4\n%%EOF\n")
         ),
+        "phase": PhaseFactory(programme=a, position=9),
     }
+    w["comment"] = Comment.objects.create(
+        contribution=w["contribution"], author=UserFactory(), text="Un commento."
+    )
     w["spokesperson_a"] = SpokespersonFactory(zone=zone_a).user
     w["spokesperson_b"] = SpokespersonFactory(zone=zone_b).user
     return w
@@ -163,6 +169,8 @@ OBJECTS = {
     "tavoli_body": "body",
     "tavoli_contribution": "contribution",
     "incontri_meeting": "meeting",
+    "tavoli_comment": "comment",
+    "tavoli_phase": "phase",
 }
 
 
