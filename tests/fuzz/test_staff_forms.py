@@ -84,7 +84,12 @@ def test_hostile_input_to_a_staff_form_is_refused_with_a_message(
         before = snapshot()
         response = client.post(url, values)
         assert response.status_code < 500
-        if response.status_code in (200, 400, 409):
+        if response.status_code == 405:  # a page whose only form filters it (GET)
+            values = {k: v for k, v in values.items() if not hasattr(v, "read")}
+            response = client.get(url, values)
+            assert response.status_code in (200, 400), response.status_code
+            assert snapshot() == before
+        elif response.status_code in (200, 400, 409):
             page = response.content.decode()
             assert any(mark in page for mark in ERROR_MARKS) or any(
                 f.errors for f in forms_in(response)
