@@ -1,6 +1,7 @@
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from incontri.models import Meeting
 from incontri.services import minutes_file_name
 from patto.mixins import ProgrammeMixin
 from patto.models import Programme
+from patto.public_cache import public_page
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
@@ -31,6 +33,7 @@ def download(content, *, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+@method_decorator(public_page, name="dispatch")
 class MeetingListView(FilterView):
     """Every meeting: those still ahead first, then the past ones; filterable."""
 
@@ -55,6 +58,7 @@ class MeetingListView(FilterView):
         return context
 
 
+@method_decorator(public_page, name="dispatch")
 class MeetingDetailView(DetailView):
     template_name = "incontri/meeting_detail.html"
     context_object_name = "meeting"
@@ -63,6 +67,7 @@ class MeetingDetailView(DetailView):
         return queries.meeting_detail()
 
 
+@method_decorator(public_page, name="dispatch")
 class MeetingCalendarView(View):
     """One meeting as an .ics file. A meeting whose date is to be confirmed has none."""
 
@@ -84,6 +89,7 @@ class MeetingCalendarView(View):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class ProgrammeCalendarView(ProgrammeMixin, View):
     """The feed of a programme's meetings, to import or subscribe to."""
 
@@ -98,6 +104,7 @@ class ProgrammeCalendarView(ProgrammeMixin, View):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class OpenDataView(View):
     """The meetings as open data, all or of one programme (``?programma=<slug>``)."""
 

@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -8,8 +9,10 @@ from matrice import opendata, queries
 from matrice.filters import ActionFilterSet
 from matrice.models import Policy
 from patto.mixins import VersionMixin
+from patto.public_cache import public_page
 
 
+@method_decorator(public_page, name="dispatch")
 class MatrixView(VersionMixin, TemplateView):
     """Tools × targets, for the whole plan or for one policy (``?politica=<code>``)."""
 
@@ -31,6 +34,7 @@ class MatrixView(VersionMixin, TemplateView):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class ActionListView(VersionMixin, FilterView):
     template_name = "matrice/action_list.html"
     filterset_class = ActionFilterSet
@@ -54,6 +58,7 @@ class ActionListView(VersionMixin, FilterView):
         return context
 
 
+@method_decorator(public_page, name="dispatch")
 class ActionDetailView(VersionMixin, TemplateView):
     template_name = "matrice/action_detail.html"
 
@@ -70,6 +75,7 @@ class ActionDetailView(VersionMixin, TemplateView):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class ActionsOpenDataView(VersionMixin, View):
     """``azioni.csv`` / ``azioni.json``: every action of a public version."""
 

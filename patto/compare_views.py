@@ -2,6 +2,7 @@
 
 from django import forms
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -9,6 +10,7 @@ from django.views.generic import TemplateView
 from patto import queries
 from patto.compare import compare_versions
 from patto.mixins import ProgrammeMixin
+from patto.public_cache import public_page
 
 
 class CompareForm(forms.Form):
@@ -32,6 +34,7 @@ class CompareForm(forms.Form):
             self.fields[name].widget = forms.Select(choices=choices, attrs={"class": "form-select"})
 
 
+@method_decorator(public_page, name="dispatch")
 class CompareView(ProgrammeMixin, TemplateView):
     """``?da=<n>&a=<m>``: what changes from version n to version m, item by item. Both must be
     public versions of the programme."""

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
@@ -8,8 +9,10 @@ from django.views.generic import DetailView, TemplateView
 from matrice.queries import plan_tree
 from patto import queries
 from patto.mixins import ProgrammeMixin, VersionMixin
+from patto.public_cache import public_page
 
 
+@method_decorator(public_page, name="dispatch")
 class HomeView(TemplateView):
     template_name = "patto/home.html"
 
@@ -17,6 +20,7 @@ class HomeView(TemplateView):
         return super().get_context_data(**kwargs, **queries.home_context())
 
 
+@method_decorator(public_page, name="dispatch")
 class ProgrammeDetailView(DetailView):
     template_name = "patto/programme_detail.html"
     context_object_name = "programme"
@@ -38,6 +42,7 @@ class PublishedPlanView(ProgrammeMixin, View):
         return redirect(version.get_absolute_url())
 
 
+@method_decorator(public_page, name="dispatch")
 class VersionListView(ProgrammeMixin, TemplateView):
     template_name = "patto/version_list.html"
 
@@ -45,6 +50,7 @@ class VersionListView(ProgrammeMixin, TemplateView):
         return super().get_context_data(**kwargs, versions=queries.public_versions(self.programme))
 
 
+@method_decorator(public_page, name="dispatch")
 class VersionDetailView(VersionMixin, TemplateView):
     """A public version read policy by policy, with the zones' decisions."""
 
@@ -59,6 +65,7 @@ class VersionDetailView(VersionMixin, TemplateView):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class OpenDataView(TemplateView):
     """What can be downloaded, in which format, under which licence."""
 
@@ -68,6 +75,7 @@ class OpenDataView(TemplateView):
         return super().get_context_data(**kwargs, programmes=queries.programmes_with_versions())
 
 
+@method_decorator(public_page, name="dispatch")
 class AccessibilityView(TemplateView):
     template_name = "patto/accessibility.html"
 

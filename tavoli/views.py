@@ -1,13 +1,16 @@
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from patto.mixins import ProgrammeMixin
+from patto.public_cache import public_page
 from tavoli import opendata, queries
 from tavoli.filters import ContributionFilterSet
 
 
+@method_decorator(public_page, name="dispatch")
 class TableListView(ProgrammeMixin, TemplateView):
     """The programme's thematic tables, grouped by phase, with their outcome counts."""
 
@@ -21,6 +24,7 @@ class TableListView(ProgrammeMixin, TemplateView):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class TableDetailView(ProgrammeMixin, TemplateView):
     """A table: its member bodies, the meetings that involved it, its contributions and what
     became of each."""
@@ -35,6 +39,7 @@ class TableDetailView(ProgrammeMixin, TemplateView):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class ContributionListView(ProgrammeMixin, FilterView):
     """ "Hai detto, abbiamo fatto": every contribution of the programme and what became of it."""
 
@@ -73,6 +78,7 @@ class ContributionListView(ProgrammeMixin, FilterView):
         return context
 
 
+@method_decorator(public_page, name="dispatch")
 class OpenDataView(ProgrammeMixin, View):
     """The programme's contributions as open data. The list's filters apply here too, so the
     page's "download" links give the rows the visitor is looking at."""
@@ -115,6 +121,7 @@ class OpenDataJsonView(OpenDataView):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class ContributionDetailView(ProgrammeMixin, TemplateView):
     template_name = "tavoli/contribution_detail.html"
 
