@@ -4,6 +4,7 @@ queries whatever the size of the version."""
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
+from django.utils.text import Truncator
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.models import PUBLIC_STATUSES, PlanVersion
@@ -44,6 +45,56 @@ def plan_tree(version) -> list[Policy]:
     )
 
 
+def plan_outline(version) -> list[dict]:
+    """What the version page shows of ``version``: policies → action areas → actions, as plain
+    dictionaries, each action with the names of its tools, targets and zones already joined.
+    Six queries of plain rows (no model instances, no prefetch machinery), so a 1,000-action
+    version is read in a few tens of milliseconds."""
+    policies = list(
+        Policy.objects.filter(version=version)
+        .order_by("position", "code")
+        .values("pk", "code", "title", "description")
+    )
+    areas_of = {policy["pk"]: [] for policy in policies}
+    actions_of = {}
+    for area in (
+        ActionArea.objects.filter(policy__version=version)
+        .order_by("position", "code")
+        .values("pk", "policy_id", "code", "title", "description")
+    ):
+        area["actions"] = actions_of.setdefault(area["pk"], [])
+        areas_of[area["policy_id"]].append(area)
+    actions = {}
+    for action in (
+        Action.objects.filter(version=version)
+        .order_by("position", "code")
+        .values("pk", "area_id", "code", "title")
+    ):
+        action.update(tools=[], targets=[], zones=[])
+        actions[action["pk"]] = action
+        actions_of.setdefault(action["area_id"], []).append(action)
+    links = (
+        ("tools", Action.tools.through, "tool"),
+        ("targets", Action.targets.through, "target"),
+    )
+    for name, through, column in links:
+        for action_id, *item in through.objects.filter(action__version=version).values_list(
+            "action_id", f"{column}__position", f"{column}__code", f"{column}__name"
+        ):
+            actions[action_id][name].append(item)
+    for action_id, number, zone_name in Action.zones.through.objects.filter(
+        action__version=version
+    ).values_list("action_id", "zone__number", "zone__name"):
+        actions[action_id]["zones"].append((number, f"{number} {zone_name}"))
+    for action in actions.values():
+        action["tools"] = ", ".join(label for *_, label in sorted(action["tools"]))
+        action["targets"] = ", ".join(label for *_, label in sorted(action["targets"]))
+        action["zones"] = ", ".join(label for _, label in sorted(action["zones"]))
+    for policy in policies:
+        policy["areas"] = areas_of[policy["pk"]]
+    return policies
+
+
 @dataclass
 class Matrix:
     """Tools (rows) × targets (columns); each cell holds the actions that use that tool for that
@@ -77,6 +128,8 @@ def build_matrix(version, policy: Policy | None = None) -> Matrix:
     if policy is not None:
         actions = actions.filter(area__policy=policy)
     actions = {a.pk: a for a in actions.only("pk", "code", "title", "version_id")}
+    for action in actions.values():  # once per action, not once per cell it appears in
+        action.short_title = Truncator(action.title).words(8)
     tool_links = Action.tools.through.objects.filter(action_id__in=actions.keys()).values_list(
         "action_id", "tool_id"
     )

@@ -1,5 +1,8 @@
 from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -9,7 +12,7 @@ from matrice import opendata, queries
 from matrice.filters import ActionFilterSet
 from matrice.models import Policy
 from patto.mixins import VersionMixin
-from patto.public_cache import public_page
+from patto.public_cache import frozen_fragment, public_page
 
 
 @method_decorator(public_page, name="dispatch")
@@ -26,11 +29,22 @@ class MatrixView(VersionMixin, TemplateView):
             policy = next((p for p in policies if p.code == code), None)
             if policy is None:
                 raise Http404(_("Politica non trovata."))
+        version = self.version
+
+        def render():
+            args = (self.programme.slug, version.number)
+            context = {
+                "matrix": queries.build_matrix(version, policy),
+                "programme": self.programme,
+                "version": version,
+                "policy": policy,
+                "action_url": reverse("matrice:action", args=(*args, "_")).removesuffix("_/"),
+            }
+            return render_to_string("matrice/includes/matrix_body.html", context)
+
+        body = frozen_fragment(version, f"matrix:{policy.code if policy else ''}", render)
         return super().get_context_data(
-            **kwargs,
-            policies=policies,
-            policy=policy,
-            matrix=queries.build_matrix(self.version, policy),
+            **kwargs, policies=policies, policy=policy, matrix_body=mark_safe(body)
         )
 
 

@@ -1,15 +1,18 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
-from matrice.queries import plan_tree
+from matrice.queries import plan_outline
 from patto import queries
 from patto.mixins import ProgrammeMixin, VersionMixin
-from patto.public_cache import public_page
+from patto.public_cache import frozen_fragment, public_page
 
 
 @method_decorator(public_page, name="dispatch")
@@ -50,6 +53,26 @@ class VersionListView(ProgrammeMixin, TemplateView):
         return super().get_context_data(**kwargs, versions=queries.public_versions(self.programme))
 
 
+def version_plan(version) -> dict:
+    """The policies' index and the content of ``version``, rendered; for a frozen version once
+    for good (per fingerprint and language)."""
+
+    def render():
+        args = (version.programme.slug, version.number)
+        context = {
+            "policies": plan_outline(version),
+            "action_url": reverse("matrice:action", args=(*args, "_")).removesuffix("_/"),
+            "matrix_url": reverse("matrice:matrix", args=args),
+        }
+        return {
+            "index": render_to_string("patto/includes/plan_index.html", context),
+            "body": render_to_string("patto/includes/plan_body.html", context),
+        }
+
+    plan = frozen_fragment(version, "plan", render)
+    return {name: mark_safe(html) for name, html in plan.items()}  # rendered by our templates
+
+
 @method_decorator(public_page, name="dispatch")
 class VersionDetailView(VersionMixin, TemplateView):
     """A public version read policy by policy, with the zones' decisions."""
@@ -59,7 +82,7 @@ class VersionDetailView(VersionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             **kwargs,
-            policies=plan_tree(self.version),
+            plan=version_plan(self.version),
             validation_record=queries.validation_record(self.version),
             other_versions=queries.public_versions(self.programme),
         )
