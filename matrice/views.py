@@ -42,7 +42,7 @@ class MatrixView(VersionMixin, TemplateView):
             }
             return render_to_string("matrice/includes/matrix_body.html", context)
 
-        body = frozen_fragment(version, f"matrix:{policy.code if policy else ''}", render)
+        body = frozen_fragment(f"matrix:{policy.code if policy else ''}", render, version)
         return super().get_context_data(
             **kwargs, policies=policies, policy=policy, matrix_body=mark_safe(body)
         )

@@ -84,13 +84,21 @@ def connect_signals():
     m2m_changed.connect(_on_m2m, dispatch_uid="public_cache_m2m")
 
 
-def frozen_fragment(version, name: str, render):
-    """``render()``'s result for a frozen version, cached for good under the version's pk, its
-    fingerprint and the language: a frozen version's content never changes. Drafts (never
-    public) are rendered every time."""
-    if not version.is_frozen or not version.fingerprint:
+def frozen_key(name: str, *versions) -> str | None:
+    """The cache key of something derived from frozen ``versions`` only: their pks, their
+    fingerprints and the language. None when one of them is a draft (never cached)."""
+    if not all(version.is_frozen and version.fingerprint for version in versions):
+        return None
+    stamp = ":".join(f"{version.pk}-{version.fingerprint}" for version in versions)
+    return f"frozen:{name}:{stamp}:{get_language()}"
+
+
+def frozen_fragment(name: str, render, *versions):
+    """``render()``'s result for frozen ``versions``, cached for good (``frozen_key``): a frozen
+    version's content never changes. With a draft among them it is rendered every time."""
+    key = frozen_key(name, *versions)
+    if key is None:
         return render()
-    key = f"frozen:{name}:{version.pk}:{version.fingerprint}:{get_language()}"
     value = cache.get(key)
     if value is None:
         value = render()

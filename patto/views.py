@@ -69,7 +69,7 @@ def version_plan(version) -> dict:
             "body": render_to_string("patto/includes/plan_body.html", context),
         }
 
-    plan = frozen_fragment(version, "plan", render)
+    plan = frozen_fragment("plan", render, version)
     return {name: mark_safe(html) for name, html in plan.items()}  # rendered by our templates
 
 
