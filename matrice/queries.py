@@ -3,12 +3,13 @@ queries whatever the size of the version."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Value
 from django.utils.text import Truncator
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.models import PUBLIC_STATUSES, PlanVersion
 from tavoli.models import Contribution
+from zone.models import Zone
 
 
 def actions_with_relations(version):
@@ -23,6 +24,49 @@ def actions_with_relations(version):
         )
         .order_by("area__policy__position", "area__position", "position", "code")
     )
+
+
+def action_list(version):
+    """The actions of ``version`` in reading order, with their action area and policy: the
+    action list's queryset, before its filters. Their tools, targets and zones are added to a
+    page of them by ``label_actions``."""
+    return (
+        Action.objects.filter(version=version)
+        .select_related("area", "area__policy")
+        .order_by("area__policy__position", "area__position", "position", "code")
+    )
+
+
+def label_actions(actions, *, tools, targets, zones) -> None:
+    """Give each of ``actions`` the names of its tools, targets and zones as ``tool_names``,
+    ``target_names`` and ``zone_names`` (joined strings), naming them from the given items
+    (already read, for the filters): one query for the three relations."""
+    ids = [action.pk for action in actions]
+    relations = (
+        ("tool_names", Action.tools.through, "tool_id", tools),
+        ("target_names", Action.targets.through, "target_id", targets),
+        ("zone_names", Action.zones.through, "zone_id", zones),
+    )
+    queries = [
+        through.objects.filter(action_id__in=ids)
+        .annotate(kind=Value(kind))
+        .values_list("action_id", column, "kind")
+        for kind, (_, through, column, _) in enumerate(relations)
+    ]
+    linked = {}
+    for action_id, item_id, kind in queries[0].union(*queries[1:], all=True):
+        linked.setdefault((action_id, kind), set()).add(item_id)
+    for kind, (attribute, _, _, items) in enumerate(relations):
+        for action in actions:
+            chosen = linked.get((action.pk, kind), ())
+            names = (_item_label(item) for item in items if item.pk in chosen)
+            setattr(action, attribute, ", ".join(names))
+
+
+def _item_label(item) -> str:
+    if isinstance(item, Zone):
+        return f"{item.number} {item.name}"
+    return str(item)
 
 
 def plan_tree(version) -> list[Policy]:

@@ -56,7 +56,7 @@ class ActionListView(VersionMixin, FilterView):
     context_object_name = "actions"
 
     def get_queryset(self):
-        return queries.actions_with_relations(self.version)
+        return queries.action_list(self.version)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -69,6 +69,12 @@ class ActionListView(VersionMixin, FilterView):
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
         context["is_filtered"] = any(v for k, v in self.request.GET.items() if k != "page")
+        queries.label_actions(
+            context["actions"],
+            tools=self.filterset.items("strumento"),
+            targets=self.filterset.items("destinatari"),
+            zones=self.filterset.items("zona"),
+        )
         return context
 
 
