@@ -176,6 +176,14 @@ def main():
         step(f"database {db}: drop, create, migrate, reference data, dataset at scale {scale}")
         psql(f"DROP DATABASE IF EXISTS {db}")
         psql(f"CREATE DATABASE {db}")
+        # the dataset is bulk-inserted (no model signals): no page of an earlier run may remain
+        run(
+            PYTHON,
+            "-c",
+            "import redis, sys; redis.Redis.from_url(sys.argv[1]).flushdb()",
+            env["REDIS_URL"],
+            env=env,
+        )
         started = time.perf_counter()
         run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
         run(PYTHON, "manage.py", "load_reference_data", env=env)

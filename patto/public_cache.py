@@ -89,7 +89,11 @@ def frozen_key(name: str, *versions) -> str | None:
     fingerprints and the language. None when one of them is a draft (never cached)."""
     if not all(version.is_frozen and version.fingerprint for version in versions):
         return None
-    stamp = ":".join(f"{version.pk}-{version.fingerprint}" for version in versions)
+    # the fingerprint names the content; the programme's address and the number are in links
+    stamp = ":".join(
+        f"{version.pk}-{version.programme.slug}-{version.number}-{version.fingerprint}"
+        for version in versions
+    )
     return f"frozen:{name}:{stamp}:{get_language()}"
 
 
