@@ -129,33 +129,33 @@ def _storable(request, response) -> bool:
 
 
 def public_page(view):
-    """Serve ``view`` to anonymous visitors from the cache, with an ETag and 304 on repeat."""
+    """Serve ``view`` to anonymous visitors from the cache, with an ETag and 304 on repeat.
+
+    A page is stored under its address (language, path and query, htmx or not) together with
+    the generation it was rendered in, and served only while that is still the current one:
+    one cache round trip reads both."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _shared(request):
             return view(request, *args, **kwargs)
-        identity = "\n".join(
-            (
-                generation(),
-                get_language(),
-                request.get_full_path(),
-                request.headers.get("HX-Request", ""),
-            )
+        address = "\n".join(
+            (get_language(), request.get_full_path(), request.headers.get("HX-Request", ""))
         )
-        digest = hashlib.sha256(identity.encode()).hexdigest()
-        etag = quote_etag(digest[:32])
+        key = "page:" + hashlib.sha256(address.encode()).hexdigest()
+        found = cache.get_many([GENERATION_KEY, key])
+        current = found.get(GENERATION_KEY) or generation()
+        etag = quote_etag(hashlib.sha256(f"{current}\n{address}".encode()).hexdigest()[:32])
         response = get_conditional_response(request, etag=etag)
         if response is None:
-            key = f"page:{digest}"
-            response = cache.get(key)
-            if response is None:
+            stored_in, response = found.get(key, (None, None))
+            if stored_in != current:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render") and callable(response.render):
                     response = response.render()
                 if not _storable(request, response):
                     return response
-                cache.set(key, response, PAGE_TIMEOUT)
+                cache.set(key, (current, response), PAGE_TIMEOUT)
         response["ETag"] = etag
         # kept by browsers, but checked with the ETag before each use
         patch_cache_control(response, no_cache=True)
