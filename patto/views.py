@@ -53,24 +53,62 @@ class VersionListView(ProgrammeMixin, TemplateView):
         return super().get_context_data(**kwargs, versions=queries.public_versions(self.programme))
 
 
-def version_plan(version) -> dict:
+# Above this many actions the version page shows one policy at a time (a 1,000-action version
+# on one page is some 600 KB of HTML); the index then links to each policy's page.
+ONE_POLICY_ABOVE = 300
+
+
+def version_plan(version, policy_code: str = "") -> dict:
     """The policies' index and the content of ``version``, rendered; for a frozen version once
-    for good (per fingerprint and language)."""
+    for good per fingerprint, language and policy shown. A large version is shown one policy
+    at a time (``policy_code``, the first by default; an unknown one is a 404); a smaller one
+    whole, whatever ``policy_code`` says."""
+    outline = []  # read once, and only if a fragment must be rendered
 
-    def render():
-        args = (version.programme.slug, version.number)
-        context = {
-            "policies": plan_outline(version),
-            "action_url": reverse("matrice:action", args=(*args, "_")).removesuffix("_/"),
-            "matrix_url": reverse("matrice:matrix", args=args),
-        }
-        return {
-            "index": render_to_string("patto/includes/plan_index.html", context),
-            "body": render_to_string("patto/includes/plan_body.html", context),
-        }
+    def render(code):
+        if not outline:
+            outline.append(plan_outline(version))
+        return _render_plan(version, outline[0], code)
 
-    plan = frozen_fragment("plan", render, version)
-    return {name: mark_safe(html) for name, html in plan.items()}  # rendered by our templates
+    whole = frozen_fragment("plan", lambda: render(""), version)
+    if not whole["one_policy"] or not policy_code or policy_code == whole["codes"][0]:
+        plan = whole
+    elif policy_code in whole["codes"]:
+        plan = frozen_fragment(f"plan:{policy_code}", lambda: render(policy_code), version)
+    else:
+        raise Http404(_("Politica non trovata."))
+    return {
+        "index": mark_safe(plan["index"]),  # rendered by our templates
+        "body": mark_safe(plan["body"]),
+        "one_policy": plan["one_policy"],
+    }
+
+
+def _render_plan(version, policies: list[dict], policy_code: str) -> dict:
+    args = (version.programme.slug, version.number)
+    action_count = sum(len(area["actions"]) for policy in policies for area in policy["areas"])
+    one_policy = action_count > ONE_POLICY_ABOVE and len(policies) > 1
+    shown = policies
+    if one_policy:
+        shown = [next(p for p in policies if p["code"] == policy_code or not policy_code)]
+    context = {
+        "policies": policies,
+        "shown": shown,
+        "one_policy": one_policy,
+        "action_count": action_count,
+        "action_url": reverse("matrice:action", args=(*args, "_")).removesuffix("_/"),
+        "matrix_url": reverse("matrice:matrix", args=args),
+    }
+    if one_policy:
+        position = policies.index(shown[0])
+        context["previous"] = policies[position - 1] if position else None
+        context["next"] = policies[position + 1] if position + 1 < len(policies) else None
+    return {
+        "index": render_to_string("patto/includes/plan_index.html", context),
+        "body": render_to_string("patto/includes/plan_body.html", context),
+        "codes": [policy["code"] for policy in policies],
+        "one_policy": one_policy,
+    }
 
 
 @method_decorator(public_page, name="dispatch")
@@ -82,7 +120,7 @@ class VersionDetailView(VersionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             **kwargs,
-            plan=version_plan(self.version),
+            plan=version_plan(self.version, self.request.GET.get("politica", "")),
             validation_record=queries.validation_record(self.version),
             other_versions=queries.public_versions(self.programme),
         )

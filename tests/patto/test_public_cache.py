@@ -146,7 +146,7 @@ def test_each_language_has_its_own_cached_page(client):
 def test_pages_with_a_cache_in_redis(client, redis_url, settings, django_assert_num_queries):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "patto.redis_cache.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
@@ -161,3 +161,20 @@ def test_pages_with_a_cache_in_redis(client, redis_url, settings, django_assert_
         with django_assert_num_queries(0):
             again = client.get(address)
         assert again.content == first.content
+
+
+def test_a_large_version_is_read_one_policy_at_a_time(client, monkeypatch):
+    monkeypatch.setattr("patto.views.ONE_POLICY_ABOVE", 3)
+    version = build_version(actions=6)  # two policies, three actions each
+    address = version_url(version)
+    first = client.get(address).content.decode()
+    assert "Azione numero 0" in first and "Azione numero 1" not in first
+    assert 'href="?politica=2"' in first and "Politica successiva: 2. Politica 2" in first
+    second = client.get(address + "?politica=2").content.decode()
+    assert "Azione numero 1" in second and "Azione numero 0" not in second
+    assert client.get(address + "?politica=9").status_code == 404
+
+    monkeypatch.setattr("patto.views.ONE_POLICY_ABOVE", 300)
+    small = build_version(actions=4, programme=ProgrammeFactory(slug="altro"))
+    whole = client.get(version_url(small) + "?politica=2").content.decode()
+    assert "Azione numero 0" in whole and "Azione numero 1" in whole  # one page, whatever asked
