@@ -33,10 +33,17 @@ class ItemChoiceFilter(django_filters.ChoiceFilter):
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
-        item = self.items[value]
-        if self.method is not None:
-            return self.get_method(qs)(qs, self.field_name, item)
+        return self.filter_item(qs, self.items[value])
+
+    def filter_item(self, qs, item):
         return qs.filter(**{self.lookup: item.pk})
+
+
+class ZoneChoiceFilter(ItemChoiceFilter):
+    """Actions of that zone, and those that apply everywhere (no zone named)."""
+
+    def filter_item(self, qs, zone):
+        return qs.filter(Q(zones=zone) | Q(zones__isnull=True)).distinct()
 
 
 class ActionFilterSet(django_filters.FilterSet):
@@ -57,9 +64,7 @@ class ActionFilterSet(django_filters.FilterSet):
     destinatari = ItemChoiceFilter(
         label=_("Destinatari"), lookup="targets", empty_label=_("Tutti i destinatari")
     )
-    zona = ItemChoiceFilter(
-        label=_("Zona"), lookup="zones", method="filter_zone", empty_label=_("Tutte le zone")
-    )
+    zona = ZoneChoiceFilter(label=_("Zona"), lookup="zones", empty_label=_("Tutte le zone"))
     tavolo = ItemChoiceFilter(
         label=_("Tavolo di provenienza"), lookup="tables", empty_label=_("Tutti i tavoli")
     )
@@ -91,9 +96,3 @@ class ActionFilterSet(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(search_filter(value)) if value.strip() else queryset
-
-    def filter_zone(self, queryset, name, zone):
-        """Actions of that zone, and those that apply everywhere (no zone named)."""
-        if zone is None:
-            return queryset
-        return queryset.filter(Q(zones=zone) | Q(zones__isnull=True)).distinct()
