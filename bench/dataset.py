@@ -2,7 +2,8 @@
 reference data (provinces, zones, all comuni).
 
 At scale N: N programmes, each with two versions (1 archived, 2 published) of 100×N actions
-(so 1,000 actions per version at scale 10), 30 meetings and 500 contributions per programme.
+(so 1,000 actions per version at scale 10), 30 meetings and 500 contributions per programme;
+above scale 1, one more programme (``bench-pdf``) of the scale-1 size, whose PDF is measured.
 
 A version's content can only be written while the version is a draft (the database's triggers
 refuse anything else), so each version is filled as a draft and only then given its status and
@@ -57,6 +58,7 @@ TOOLS = 12
 TARGETS = 10
 TABLES = 4
 MEETINGS_PER_PROGRAMME = 30
+PDF_PROGRAMME = "bench-pdf"
 CONTRIBUTIONS_PER_PROGRAMME = 500
 
 
@@ -180,11 +182,17 @@ def build(scale, seed=7):
     )
     now = timezone.now()
     programmes = []
-    for p in range(scale):
+    # (slug, title, size): size × 100 actions per version. Above scale 1, one more programme of
+    # scale-1 size: the PDF target is about a document of about a hundred pages, and a 1,000-action
+    # version makes one of some 1,700 (bench/run.py renders this one's).
+    specs = [(f"bench-{p + 1}", f"Programma di prova {p + 1}", scale) for p in range(scale)]
+    if scale > 1:
+        specs.append((PDF_PROGRAMME, "Programma di prova per il PDF", 1))
+    for p, (slug, title, size) in enumerate(specs):
         programme = Programme.objects.create(
-            slug=f"bench-{p + 1}",
+            slug=slug,
             kind=ProgrammeKind.PATTO if p % 2 == 0 else ProgrammeKind.PIANO,
-            title=f"Programma di prova {p + 1}",
+            title=title,
             promoter="Regione Piemonte",
             summary=text(rng, 2),
             description=text(rng, 6),
@@ -226,7 +234,7 @@ def build(scale, seed=7):
                 change_note=f"Versione {number} del programma.",
             )
             last_actions = fill_version(
-                version=version, rng=rng, scale=scale, keys=keys, zones=zones, tables=tables
+                version=version, rng=rng, scale=size, keys=keys, zones=zones, tables=tables
             )
             stamps = {"submitted_at": now, "validated_at": now}
             if status == VersionStatus.PUBLISHED:

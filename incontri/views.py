@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from incontri.models import Meeting, Registration, RegistrationStatus
 from incontri.services import minutes_file_name
 from patto.mixins import ProgrammeMixin
 from patto.models import Programme
+from patto.public_cache import public_page
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
@@ -35,6 +37,7 @@ def download(content, *, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+@method_decorator(public_page, name="dispatch")
 class MeetingListView(FilterView):
     """Every meeting: those still ahead first, then the past ones; filterable."""
 
@@ -59,6 +62,7 @@ class MeetingListView(FilterView):
         return context
 
 
+@method_decorator(public_page, name="dispatch")
 class MeetingDetailView(DetailView):
     """A meeting, with the box to register for it (or the visitor's registration)."""
 
@@ -153,6 +157,7 @@ class CancelRegistrationView(LoginRequiredMixin, View):
         return redirect(registration_anchor(registration.meeting))
 
 
+@method_decorator(public_page, name="dispatch")
 class MeetingCalendarView(View):
     """One meeting as an .ics file. A meeting whose date is to be confirmed has none."""
 
@@ -174,6 +179,7 @@ class MeetingCalendarView(View):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class ProgrammeCalendarView(ProgrammeMixin, View):
     """The feed of a programme's meetings, to import or subscribe to."""
 
@@ -188,6 +194,7 @@ class ProgrammeCalendarView(ProgrammeMixin, View):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class OpenDataView(View):
     """The meetings as open data, all or of one programme (``?programma=<slug>``)."""
 

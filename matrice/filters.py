@@ -1,10 +1,13 @@
 """The action list's filters. The state lives in the query string, so a filtered view can be
 shared as a link."""
 
+from operator import attrgetter
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from matrice.queries import search_filter
@@ -12,13 +15,35 @@ from tavoli.models import ThematicTable
 from zone.models import Zone
 
 
-class CodeChoiceFilter(django_filters.ModelChoiceFilter):
-    """A choice among the version's items, named in the URL by code rather than database id."""
+class ItemChoiceFilter(django_filters.ChoiceFilter):
+    """A choice among the version's items (or the zones, or the programme's tables), named in the
+    URL by code. The items are read once by the filter set and serve both the choices shown and
+    the validation of the value asked for: no query per filter used."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("to_field_name", "code")
+    def __init__(self, *args, lookup, **kwargs):
         kwargs.setdefault("widget", forms.Select(attrs={"class": "form-select"}))
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, choices=(), **kwargs)
+        self.lookup = lookup
+        self.items = {}
+
+    def set_items(self, items, value_of):
+        self.items = {str(value_of(item)): item for item in items}
+        self.extra["choices"] = [(value, str(item)) for value, item in self.items.items()]
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return self.filter_item(qs, self.items[value])
+
+    def filter_item(self, qs, item):
+        return qs.filter(**{self.lookup: item.pk})
+
+
+class ZoneChoiceFilter(ItemChoiceFilter):
+    """Actions of that zone, and those that apply everywhere (no zone named)."""
+
+    def filter_item(self, qs, zone):
+        return qs.filter(Q(zones=zone) | Q(zones__isnull=True)).distinct()
 
 
 class ActionFilterSet(django_filters.FilterSet):
@@ -27,45 +52,21 @@ class ActionFilterSet(django_filters.FilterSet):
         method="filter_text",
         widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
     )
-    politica = CodeChoiceFilter(
-        label=_("Politica"),
-        field_name="area__policy",
-        queryset=Policy.objects.none(),
-        empty_label=_("Tutte le politiche"),
+    politica = ItemChoiceFilter(
+        label=_("Politica"), lookup="area__policy", empty_label=_("Tutte le politiche")
     )
-    ambito = CodeChoiceFilter(
-        label=_("Ambito d'azione"),
-        field_name="area",
-        queryset=ActionArea.objects.none(),
-        empty_label=_("Tutti gli ambiti"),
+    ambito = ItemChoiceFilter(
+        label=_("Ambito d'azione"), lookup="area", empty_label=_("Tutti gli ambiti")
     )
-    strumento = CodeChoiceFilter(
-        label=_("Strumento"),
-        field_name="tools",
-        queryset=Tool.objects.none(),
-        empty_label=_("Tutti gli strumenti"),
+    strumento = ItemChoiceFilter(
+        label=_("Strumento"), lookup="tools", empty_label=_("Tutti gli strumenti")
     )
-    destinatari = CodeChoiceFilter(
-        label=_("Destinatari"),
-        field_name="targets",
-        queryset=Target.objects.none(),
-        empty_label=_("Tutti i destinatari"),
+    destinatari = ItemChoiceFilter(
+        label=_("Destinatari"), lookup="targets", empty_label=_("Tutti i destinatari")
     )
-    zona = django_filters.ModelChoiceFilter(
-        label=_("Zona"),
-        queryset=Zone.objects.all(),
-        method="filter_zone",
-        to_field_name="number",
-        empty_label=_("Tutte le zone"),
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    tavolo = django_filters.ModelChoiceFilter(
-        label=_("Tavolo di provenienza"),
-        field_name="tables",
-        to_field_name="slug",
-        queryset=ThematicTable.objects.none(),
-        empty_label=_("Tutti i tavoli"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+    zona = ZoneChoiceFilter(label=_("Zona"), lookup="zones", empty_label=_("Tutte le zone"))
+    tavolo = ItemChoiceFilter(
+        label=_("Tavolo di provenienza"), lookup="tables", empty_label=_("Tutti i tavoli")
     )
 
     class Meta:
@@ -74,19 +75,24 @@ class ActionFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["politica"].queryset = Policy.objects.filter(version=version)
-        self.filters["ambito"].queryset = ActionArea.objects.filter(version=version)
-        self.filters["strumento"].queryset = Tool.objects.filter(version=version)
-        self.filters["destinatari"].queryset = Target.objects.filter(version=version)
-        self.filters["tavolo"].queryset = ThematicTable.objects.filter(
-            programme_id=version.programme_id
-        )
+        code = attrgetter("code")
+        catalogues = {
+            "politica": (Policy.objects.filter(version=version), code),
+            "ambito": (ActionArea.objects.filter(version=version), code),
+            "strumento": (Tool.objects.filter(version=version), code),
+            "destinatari": (Target.objects.filter(version=version), code),
+            "zona": (Zone.objects.all(), attrgetter("number")),
+            "tavolo": (
+                ThematicTable.objects.filter(programme_id=version.programme_id),
+                attrgetter("slug"),
+            ),
+        }
+        for name, (items, value_of) in catalogues.items():
+            self.filters[name].set_items(list(items), value_of)
+
+    def items(self, name) -> list:
+        """The items offered by filter ``name``, as read for its choices."""
+        return list(self.filters[name].items.values())
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(search_filter(value)) if value.strip() else queryset
-
-    def filter_zone(self, queryset, name, zone):
-        """Actions of that zone, and those that apply everywhere (no zone named)."""
-        if zone is None:
-            return queryset
-        return queryset.filter(Q(zones=zone) | Q(zones__isnull=True)).distinct()

@@ -33,35 +33,54 @@ def version_snapshot(version) -> dict:
     policies → action areas → actions. Items refer to each other by stable key. Runs a fixed
     number of queries (nine) whatever the size of the version; rows are read as tuples, not
     model instances, so a 1,000-action version reads in a fraction of the time."""
+    return version_snapshots([version])[0]
+
+
+def version_snapshots(versions, *, names: dict | None = None) -> list[dict]:
+    """``version_snapshot`` of each of ``versions``, read together: the same nine queries for
+    any number of versions. With ``names`` (a dict), also fills ``names["zones"]`` (number →
+    label) and ``names["tables"]`` (slug → title) for the zones and tables the actions name."""
     order = ("position", "code")
+    version_ids = [version.pk for version in versions]
 
     def catalogue(model):
-        rows = model.objects.filter(version=version).order_by(*order)
-        return [
-            {"key": str(key), "code": code, "name": name, "description": description}
-            for key, code, name, description in rows.values_list(
-                "key", "code", "name", "description"
+        by_version = defaultdict(list)
+        rows = model.objects.filter(version_id__in=version_ids).order_by("version_id", *order)
+        for version_id, key, code, name, description in rows.values_list(
+            "version_id", "key", "code", "name", "description"
+        ):
+            by_version[version_id].append(
+                {"key": str(key), "code": code, "name": name, "description": description}
             )
-        ]
+        return by_version
 
     tools, targets = catalogue(Tool), catalogue(Target)
 
-    def links(through, column):
+    def links(through, column, label=None):
         by_action = defaultdict(list)
-        for action_id, value in through.objects.filter(action__version=version).values_list(
-            "action_id", column
+        rows = through.objects.filter(action__version_id__in=version_ids)
+        for action_id, value, *text in rows.values_list(
+            "action_id", column, *([label] if label else [])
         ):
             by_action[action_id].append(str(value) if column.endswith("__key") else value)
+            if names is not None and label:
+                names.setdefault(column, {})[value] = text[0]
         return by_action
 
     tool_links = links(Action.tools.through, "tool__key")
     target_links = links(Action.targets.through, "target__key")
-    zone_links = links(Action.zones.through, "zone__number")
-    table_links = links(Action.tables.through, "thematictable__slug")
+    zone_links = links(Action.zones.through, "zone__number", "zone__name")
+    table_links = links(Action.tables.through, "thematictable__slug", "thematictable__title")
+    if names is not None:
+        from zone.models import Zone
+
+        zones = names.pop("zone__number", {})
+        names["zones"] = {n: str(Zone(number=n, name=name)) for n, name in zones.items()}
+        names["tables"] = names.pop("thematictable__slug", {})
 
     actions_by_area = defaultdict(list)
     for row in (
-        Action.objects.filter(version=version)
+        Action.objects.filter(version_id__in=version_ids)
         .order_by(*order)
         .values(
             "id",
@@ -99,7 +118,7 @@ def version_snapshot(version) -> dict:
         )
     areas_by_policy = defaultdict(list)
     for pk, policy_id, key, code, title, description in (
-        ActionArea.objects.filter(version=version)
+        ActionArea.objects.filter(version_id__in=version_ids)
         .order_by(*order)
         .values_list("id", "policy_id", "key", "code", "title", "description")
     ):
@@ -112,19 +131,24 @@ def version_snapshot(version) -> dict:
                 "actions": actions_by_area.get(pk, []),
             }
         )
-    policies = [
-        {
-            "key": str(key),
-            "code": code,
-            "title": title,
-            "description": description,
-            "action_areas": areas_by_policy.get(pk, []),
-        }
-        for pk, key, code, title, description in Policy.objects.filter(version=version)
+    policies = defaultdict(list)
+    for version_id, pk, key, code, title, description in (
+        Policy.objects.filter(version_id__in=version_ids)
         .order_by(*order)
-        .values_list("id", "key", "code", "title", "description")
+        .values_list("version_id", "id", "key", "code", "title", "description")
+    ):
+        policies[version_id].append(
+            {
+                "key": str(key),
+                "code": code,
+                "title": title,
+                "description": description,
+                "action_areas": areas_by_policy.get(pk, []),
+            }
+        )
+    return [
+        {"tools": tools[pk], "targets": targets[pk], "policies": policies[pk]} for pk in version_ids
     ]
-    return {"tools": tools, "targets": targets, "policies": policies}
 
 
 def compute_fingerprint(version) -> str:

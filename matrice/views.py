@@ -1,4 +1,8 @@
 from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -8,9 +12,11 @@ from matrice import opendata, queries
 from matrice.filters import ActionFilterSet
 from matrice.models import Policy
 from patto.mixins import VersionMixin
+from patto.public_cache import frozen_fragment, public_page
 from tavoli.views import consultation_context
 
 
+@method_decorator(public_page, name="dispatch")
 class MatrixView(VersionMixin, TemplateView):
     """Tools × targets, for the whole plan or for one policy (``?politica=<code>``)."""
 
@@ -24,14 +30,26 @@ class MatrixView(VersionMixin, TemplateView):
             policy = next((p for p in policies if p.code == code), None)
             if policy is None:
                 raise Http404(_("Politica non trovata."))
+        version = self.version
+
+        def render():
+            args = (self.programme.slug, version.number)
+            context = {
+                "matrix": queries.build_matrix(version, policy),
+                "programme": self.programme,
+                "version": version,
+                "policy": policy,
+                "action_url": reverse("matrice:action", args=(*args, "_")).removesuffix("_/"),
+            }
+            return render_to_string("matrice/includes/matrix_body.html", context)
+
+        body = frozen_fragment(f"matrix:{policy.code if policy else ''}", render, version)
         return super().get_context_data(
-            **kwargs,
-            policies=policies,
-            policy=policy,
-            matrix=queries.build_matrix(self.version, policy),
+            **kwargs, policies=policies, policy=policy, matrix_body=mark_safe(body)
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class ActionListView(VersionMixin, FilterView):
     template_name = "matrice/action_list.html"
     filterset_class = ActionFilterSet
@@ -39,7 +57,7 @@ class ActionListView(VersionMixin, FilterView):
     context_object_name = "actions"
 
     def get_queryset(self):
-        return queries.actions_with_relations(self.version)
+        return queries.action_list(self.version)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -52,9 +70,16 @@ class ActionListView(VersionMixin, FilterView):
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
         context["is_filtered"] = any(v for k, v in self.request.GET.items() if k != "page")
+        queries.label_actions(
+            context["actions"],
+            tools=self.filterset.items("strumento"),
+            targets=self.filterset.items("destinatari"),
+            zones=self.filterset.items("zona"),
+        )
         return context
 
 
+@method_decorator(public_page, name="dispatch")
 class ActionDetailView(VersionMixin, TemplateView):
     template_name = "matrice/action_detail.html"
 
@@ -72,6 +97,7 @@ class ActionDetailView(VersionMixin, TemplateView):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class ActionsOpenDataView(VersionMixin, View):
     """``azioni.csv`` / ``azioni.json``: every action of a public version."""
 

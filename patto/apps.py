@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PattoConfig(AppConfig):
     name = "patto"
     verbose_name = _("Programmi e versioni del piano")
+
+    def ready(self):
+        from patto import public_cache
+
+        public_cache.connect_signals()

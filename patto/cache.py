@@ -10,7 +10,8 @@ limits are not counted until Redis is back (they fail open, as a cache miss does
 import logging
 
 import redis
-from django.core.cache.backends.redis import RedisCache
+
+from patto.redis_cache import RedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,8 @@ def _degraded(fallback):
 
 
 class ResilientRedisCache(RedisCache):
-    """``django.core.cache.backends.redis.RedisCache`` that survives Redis being down."""
+    """The Redis cache (one client per pool, ``patto.redis_cache``) that survives Redis being
+    down."""
 
     def _default(key, default=None, *args, **kwargs):
         return default

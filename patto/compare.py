@@ -24,10 +24,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
-from matrice.services import version_snapshot
+from matrice.services import version_snapshots
 from patto.models import ItemKind, PlanVersion
-from tavoli.models import ThematicTable
-from zone.models import Zone
 
 TOOL = "tool"
 TARGET = "target"
@@ -253,6 +251,15 @@ class PolicyGroup:
     policy: Ref
     change: ItemChange | None
     areas: list[AreaGroup]
+
+    @property
+    def change_count(self) -> int:
+        """How many items of this policy changed: itself, its action areas and actions."""
+        return (
+            (self.change is not None)
+            + sum(area.change is not None for area in self.areas)
+            + sum(len(area.actions) for area in self.areas)
+        )
 
 
 @dataclass
@@ -554,16 +561,15 @@ def _by_policy(old_flat, new_flat, changes) -> list[PolicyGroup]:
 
 def compare_versions(old: PlanVersion, new: PlanVersion) -> Comparison:
     """What changes from ``old`` to ``new``. Runs a fixed number of queries whatever the size of
-    the versions: two snapshots, the zones and the programme's thematic tables."""
-    zone_names = {zone.number: str(zone) for zone in Zone.objects.all()}
-    table_names = dict(
-        ThematicTable.objects.filter(programme_id=new.programme_id).values_list("slug", "title")
-    )
+    the versions: the nine of ``version_snapshots``, which read both versions together and
+    name the zones and tables their actions refer to."""
+    names = {}
+    old_snapshot, new_snapshot = version_snapshots([old, new], names=names)
     return compare_snapshots(
-        version_snapshot(old),
-        version_snapshot(new),
-        zone_names=zone_names,
-        table_names=table_names,
+        old_snapshot,
+        new_snapshot,
+        zone_names=names["zones"],
+        table_names=names["tables"],
         old=old,
         new=new,
     )

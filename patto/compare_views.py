@@ -1,7 +1,11 @@
 """The public comparison of two versions of a programme's plan."""
 
 from django import forms
+from django.core.cache import cache
 from django.http import Http404
+from django.template.loader import render_to_string
+from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -9,6 +13,7 @@ from django.views.generic import TemplateView
 from patto import queries
 from patto.compare import compare_versions
 from patto.mixins import ProgrammeMixin
+from patto.public_cache import frozen_key, public_page
 
 
 class CompareForm(forms.Form):
@@ -32,6 +37,7 @@ class CompareForm(forms.Form):
             self.fields[name].widget = forms.Select(choices=choices, attrs={"class": "form-select"})
 
 
+@method_decorator(public_page, name="dispatch")
 class CompareView(ProgrammeMixin, TemplateView):
     """``?da=<n>&a=<m>``: what changes from version n to version m, item by item. Both must be
     public versions of the programme."""
@@ -54,5 +60,57 @@ class CompareView(ProgrammeMixin, TemplateView):
                 raise Http404(_("Versione non trovata."))
             context.update(old=old, new=new)
             if old != new:
-                context["comparison"] = compare_versions(old, new)
+                body = comparison_body(old, new, self.request.GET.get("politica", ""))
+                if body is None:
+                    raise Http404(_("Politica non trovata."))
+                context.update(compared=True, comparison_body=body)
         return super().get_context_data(**kwargs, **context)
+
+
+# Above this many changed items the comparison lists the policies, each with its own page.
+COLLAPSE_ABOVE = 150
+
+
+def comparison_body(old, new, policy_code: str):
+    """The comparison below the form, rendered, whole or for one policy. For two frozen versions
+    (public versions always are) the diff is computed once per pair of fingerprints and
+    language: every page of it (whole, and each policy) is rendered then and cached for good.
+    None when ``policy_code`` names no policy of either version."""
+    key = frozen_key(f"compare:{policy_code}", old, new)
+    body = cache.get(key) if key else None
+    if body is None:
+        if key and policy_code and cache.get(frozen_key("compare:", old, new)) is not None:
+            return None  # computed already: not a policy of these versions
+        bodies = render_comparison(old, new)
+        if key:
+            cache.set_many(
+                {frozen_key(f"compare:{code}", old, new): html for code, html in bodies.items()},
+                timeout=None,
+            )
+        body = bodies.get(policy_code)
+    return None if body is None else mark_safe(body)  # rendered by our template
+
+
+def render_comparison(old, new) -> dict[str, str]:
+    """Policy code ('' for the whole comparison) → the rendered comparison."""
+    comparison = compare_versions(old, new)
+    change_count = sum(group.change_count for group in comparison.policies)
+    context = {
+        "comparison": comparison,
+        "old": old,
+        "new": new,
+        "programme": new.programme,
+        "change_count": change_count,
+    }
+    bodies = {
+        "": render_to_string(
+            "patto/includes/compare_body.html",
+            {**context, "policy_code": "", "collapsed": change_count > COLLAPSE_ABOVE},
+        )
+    }
+    for group in comparison.policies:
+        bodies[group.policy.code] = render_to_string(
+            "patto/includes/compare_body.html",
+            {**context, "policy_code": group.policy.code, "collapsed": False},
+        )
+    return bodies

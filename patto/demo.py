@@ -43,6 +43,7 @@ from patto.models import (
     Validation,
     VersionStatus,
 )
+from patto.public_cache import content_changed
 from patto.services import (
     Remark,
     create_version,
@@ -1357,6 +1358,8 @@ def _row_counts() -> dict:
 @transaction.atomic
 def load_demo(*, data_dir: Path | str | None = None) -> DemoReport:
     """Build the demo content (reference data first). Idempotent; one transaction."""
+    # bulk writes send no model signals: the cached public pages go out of date here
+    content_changed()
     data_dir = Path(data_dir or settings.REFERENCE_DATA_DIR)
     before = _row_counts()
     load_reference_data(data_dir=data_dir)

@@ -250,6 +250,16 @@ class PlanVersionQuerySet(models.QuerySet):
     def frozen(self):
         return self.exclude(status=VersionStatus.DRAFT)
 
+    def update(self, **kwargs):
+        """As ``QuerySet.update``; the PDF state and status it changes show on public pages,
+        so cached pages go out of date (``patto.public_cache``)."""
+        from patto.public_cache import content_changed
+
+        changed = super().update(**kwargs)
+        if changed:
+            content_changed()
+        return changed
+
 
 class PlanVersion(models.Model):
     """One version of a programme's plan. Only a draft can be edited; from submission on its

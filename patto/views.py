@@ -1,18 +1,25 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
-from matrice.queries import plan_tree
+from matrice.models import Policy
+from matrice.queries import plan_outline
 from patto import queries
 from patto.mixins import ProgrammeMixin, VersionMixin
 from patto.models import Follow
+from patto.public_cache import frozen_fragment, public_page
 from tavoli.consultation import consultation_from
 from tavoli.views import consultation_context
 
 
+@method_decorator(public_page, name="dispatch")
 class HomeView(TemplateView):
     template_name = "patto/home.html"
 
@@ -20,6 +27,7 @@ class HomeView(TemplateView):
         return super().get_context_data(**kwargs, **queries.home_context())
 
 
+@method_decorator(public_page, name="dispatch")
 class ProgrammeDetailView(DetailView):
     template_name = "patto/programme_detail.html"
     context_object_name = "programme"
@@ -50,6 +58,7 @@ class PublishedPlanView(ProgrammeMixin, View):
         return redirect(version.get_absolute_url())
 
 
+@method_decorator(public_page, name="dispatch")
 class VersionListView(ProgrammeMixin, TemplateView):
     template_name = "patto/version_list.html"
 
@@ -57,22 +66,107 @@ class VersionListView(ProgrammeMixin, TemplateView):
         return super().get_context_data(**kwargs, versions=queries.public_versions(self.programme))
 
 
+# Above this many actions the version page shows one policy at a time (a 1,000-action version
+# on one page is some 600 KB of HTML); the index then links to each policy's page.
+ONE_POLICY_ABOVE = 300
+
+
+def version_plan(version, policy_code: str = "") -> dict:
+    """The policies' index and the content of ``version``, rendered; for a frozen version once
+    for good per fingerprint, language and policy shown. A large version is shown one policy
+    at a time (``policy_code``, the first by default; an unknown one is a 404); a smaller one
+    whole, whatever ``policy_code`` says."""
+    outline = []  # read once, and only if a fragment must be rendered
+
+    def render(code):
+        if not outline:
+            outline.append(plan_outline(version))
+        return _render_plan(version, outline[0], code)
+
+    whole = frozen_fragment("plan", lambda: render(""), version)
+    if not whole["one_policy"] or not policy_code or policy_code == whole["codes"][0]:
+        plan = whole
+    elif policy_code in whole["codes"]:
+        plan = frozen_fragment(f"plan:{policy_code}", lambda: render(policy_code), version)
+    else:
+        raise Http404(_("Politica non trovata."))
+    return {
+        "index": mark_safe(plan["index"]),  # rendered by our templates
+        "body": mark_safe(plan["body"]),
+        "one_policy": plan["one_policy"],
+    }
+
+
+def _render_plan(version, policies: list[dict], policy_code: str) -> dict:
+    args = (version.programme.slug, version.number)
+    action_count = sum(len(area["actions"]) for policy in policies for area in policy["areas"])
+    one_policy = action_count > ONE_POLICY_ABOVE and len(policies) > 1
+    shown = policies
+    if one_policy:
+        shown = [next(p for p in policies if p["code"] == policy_code or not policy_code)]
+    context = {
+        "policies": policies,
+        "shown": shown,
+        "one_policy": one_policy,
+        "action_count": action_count,
+        "action_url": reverse("matrice:action", args=(*args, "_")).removesuffix("_/"),
+        "matrix_url": reverse("matrice:matrix", args=args),
+    }
+    if one_policy:
+        position = policies.index(shown[0])
+        context["previous"] = policies[position - 1] if position else None
+        context["next"] = policies[position + 1] if position + 1 < len(policies) else None
+    return {
+        "index": render_to_string("patto/includes/plan_index.html", context),
+        "body": render_to_string("patto/includes/plan_body.html", context),
+        "codes": [policy["code"] for policy in policies],
+        "one_policy": one_policy,
+    }
+
+
+@method_decorator(public_page, name="dispatch")
 class VersionDetailView(VersionMixin, TemplateView):
     """A public version read policy by policy, with the zones' decisions."""
 
     template_name = "patto/version_detail.html"
 
     def get_context_data(self, **kwargs):
-        policies = plan_tree(self.version)
+        plan = version_plan(self.version, self.request.GET.get("politica", ""))
+        policies = list(
+            Policy.objects.filter(version=self.version)
+            .only("pk", "version_id", "key", "code", "title")
+            .order_by("position")
+        )
+        consultation = consultation_context(self.version, self.request.user, policies=policies)
+        plan["body"] = self.with_consultation(plan["body"], policies, consultation)
         return super().get_context_data(
             **kwargs,
-            policies=policies,
+            plan=plan,
             validation_record=queries.validation_record(self.version),
             other_versions=queries.public_versions(self.programme),
-            **consultation_context(self.version, self.request.user, policies=policies),
+            **consultation,
         )
 
+    def with_consultation(self, body: str, policies, consultation: dict) -> str:
+        """The plan's body (rendered once for a frozen version) with each shown policy's
+        contributions and form put in at its marker: they change, the plan does not."""
+        for policy in policies:
+            marker = f"<!--consultation:{policy.code}-->"
+            if marker in body:
+                context = {
+                    **consultation,
+                    "policy": policy,
+                    "programme": self.programme,
+                    "version": self.version,
+                }
+                block = render_to_string(
+                    "patto/includes/policy_consultation.html", context, request=self.request
+                )
+                body = body.replace(marker, block)
+        return mark_safe(body)  # our templates' output
 
+
+@method_decorator(public_page, name="dispatch")
 class OpenDataView(TemplateView):
     """What can be downloaded, in which format, under which licence."""
 
@@ -82,6 +176,7 @@ class OpenDataView(TemplateView):
         return super().get_context_data(**kwargs, programmes=queries.programmes_with_versions())
 
 
+@method_decorator(public_page, name="dispatch")
 class AccessibilityView(TemplateView):
     template_name = "patto/accessibility.html"
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
@@ -12,6 +13,7 @@ from django_filters.views import FilterView
 
 from matrice.models import Action, Policy
 from patto.mixins import ProgrammeMixin, VersionMixin
+from patto.public_cache import public_page
 from patto.staff_mixins import safe_next
 from tavoli import opendata, queries, services
 from tavoli.consultation import consultation_of
@@ -20,6 +22,7 @@ from tavoli.forms import CommentForm, OnlineContributionForm
 from tavoli.models import Contribution
 
 
+@method_decorator(public_page, name="dispatch")
 class TableListView(ProgrammeMixin, TemplateView):
     """The programme's thematic tables, grouped by phase, with their outcome counts."""
 
@@ -33,6 +36,7 @@ class TableListView(ProgrammeMixin, TemplateView):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class TableDetailView(ProgrammeMixin, TemplateView):
     """A table: its member bodies, the meetings that involved it, its contributions and what
     became of each."""
@@ -47,6 +51,7 @@ class TableDetailView(ProgrammeMixin, TemplateView):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class ContributionListView(ProgrammeMixin, FilterView):
     """ "Hai detto, abbiamo fatto": every contribution of the programme and what became of it."""
 
@@ -86,6 +91,7 @@ class ContributionListView(ProgrammeMixin, FilterView):
         return context
 
 
+@method_decorator(public_page, name="dispatch")
 class OpenDataView(ProgrammeMixin, View):
     """The programme's contributions as open data. The list's filters apply here too, so the
     page's "download" links give the rows the visitor is looking at."""
@@ -130,6 +136,7 @@ class OpenDataJsonView(OpenDataView):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class ContributionDetailView(ProgrammeMixin, TemplateView):
     """A contribution, what became of it and its comments. An online contribution waiting for
     moderation exists only for its author; a hidden one shows its public reason only."""

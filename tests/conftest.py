@@ -53,6 +53,13 @@ def _test_settings(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     # hashing strength is not under test; the slow default would dominate the suite's time
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # a cache of each test's own: pages cached by one test never answer another's requests
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
     # a request to an /en/ page leaves English active in this thread: start each test in Italian
     translation.activate(settings.LANGUAGE_CODE)
 

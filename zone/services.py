@@ -26,6 +26,7 @@ from odf.namespaces import OFFICENS, TABLENS
 from odf.opendocument import load as load_ods
 from odf.table import Table
 
+from patto.public_cache import content_changed
 from zone.models import Municipality, Province, Zone, search_key
 
 # Reference data ---------------------------------------------------------------------------
@@ -108,6 +109,8 @@ def load_reference_data(*, data_dir: Path) -> dict[str, dict[str, int]]:
     ``import_zone_membership`` keeps it (counted as ``kept``), so re-running this loader at
     deploy time never undoes the official spreadsheet.
     """
+    # bulk writes send no model signals: the cached public pages go out of date here
+    content_changed()
     data_dir = Path(data_dir)
     counts: dict[str, dict[str, int]] = {}
 
@@ -724,6 +727,8 @@ def import_zone_membership(
     all with their row numbers and nothing is written. With ``dry_run`` nothing is written
     either, and the result says what would change.
     """
+    # bulk writes send no model signals: the cached public pages go out of date here
+    content_changed()
     if (rows is None) == (path is None):
         raise ValueError("Pass exactly one of rows= and path=.")
     if source_url and not _is_valid_source(source_url):

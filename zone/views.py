@@ -1,11 +1,14 @@
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from patto.public_cache import public_page
 from zone import queries
 from zone.forms import MunicipalitySearchForm
 
 
+@method_decorator(public_page, name="dispatch")
 class ZoneListView(TemplateView):
     """The 11 zone omogenee, with how much of their membership the portal knows."""
 
@@ -20,6 +23,7 @@ class ZoneListView(TemplateView):
         )
 
 
+@method_decorator(public_page, name="dispatch")
 class ZoneDetailView(TemplateView):
     template_name = "zone/zone_detail.html"
 
@@ -30,6 +34,7 @@ class ZoneDetailView(TemplateView):
         return super().get_context_data(**kwargs, zone=zone)
 
 
+@method_decorator(public_page, name="dispatch")
 class MunicipalitySearchView(TemplateView):
     """ "In quale zona è il mio comune?", over every comune of Piemonte."""
 

@@ -170,7 +170,7 @@ def test_open_data_of_a_version(client):
         ("patto:version", (), 14),  # + consultation phases, contributions on the version
         ("patto:versions", (), 3),
         ("matrice:matrix", (), 9),
-        ("matrice:actions", (), 16),
+        ("matrice:actions", (), 12),
         ("matrice:actions_csv", (), 7),
         ("matrice:action", ("first",), 12),  # + consultation phases, contributions on it
     ],

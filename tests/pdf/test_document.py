@@ -69,7 +69,7 @@ def test_it_annexes_the_contributions_the_version_answers(document, pages):
     _rendered, facts = document
     annex = " ".join(pages[next(i for i, p in enumerate(pages) if "Allegato" in p[:200]) :])
     assert facts["contributions"]["led"] in annex
-    assert "Azioni che ne sono nate 1.1.1" in annex
+    assert "Azioni che ne sono nate: 1.1.1" in annex
     assert facts["contributions"]["answered"] in annex
     assert "Non accolto" in annex
     assert facts["contributions"]["waiting"] not in annex

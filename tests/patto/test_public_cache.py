@@ -1,0 +1,180 @@
+"""Public pages served from the cache: a repeat visit runs no query and a browser that has the
+page gets a 304, yet every edit shows at once, and nothing of one visitor (a CSRF token, a
+message, a logged-in header) ever reaches another."""
+
+import datetime
+import re
+import uuid
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.test import Client
+from django.urls import reverse
+
+from patto.models import Decision, PdfStatus, PlanVersion, Validation, VersionStatus
+from tests.factories import (
+    MeetingFactory,
+    ProgrammeFactory,
+    SpokespersonFactory,
+    UserFactory,
+    ZoneFactory,
+)
+from tests.matrice.test_pages import build_version
+
+pytestmark = pytest.mark.django_db
+
+
+def version_url(version):
+    return version.get_absolute_url()
+
+
+def test_a_repeat_visit_is_served_from_the_cache(client, django_assert_num_queries):
+    version = build_version(actions=4)
+    address = version_url(version)
+    first = client.get(address)
+    with django_assert_num_queries(0):
+        again = client.get(address)
+    assert again.status_code == 200
+    assert again.content == first.content
+
+
+def test_an_etag_gives_304_until_something_changes(client):
+    programme = ProgrammeFactory(slug="piano", title="Piano sociale")
+    address = reverse("patto:programme", args=["piano"])
+    first = client.get(address)
+    etag = first["ETag"]
+    assert "no-cache" in first["Cache-Control"]
+    assert client.get(address, headers={"if-none-match": etag}).status_code == 304
+
+    programme.title = "Piano sociale rivisto"
+    programme.save()
+    changed = client.get(address, headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert "Piano sociale rivisto" in changed.content.decode()
+
+
+def test_an_edit_shows_at_once_on_every_cached_page(client):
+    ProgrammeFactory(slug="piano", title="Piano sociale")
+    meeting = MeetingFactory(
+        title="Incontro di zona",
+        date=datetime.date.today() + datetime.timedelta(days=10),
+    )
+    pages = ["/", reverse("incontri:list"), reverse("patto:programme", args=["piano"])]
+    for page in pages:
+        assert client.get(page).status_code == 200
+
+    meeting.title = "Incontro di zona spostato"
+    meeting.save()
+    assert "Incontro di zona spostato" in client.get(reverse("incontri:list")).content.decode()
+
+    ProgrammeFactory(slug="nuovo", title="Programma appena creato")
+    for page in pages:  # the main menu lists the programmes on every page
+        assert "Programma appena creato" in client.get(page).content.decode()
+
+
+def test_a_frozen_version_page_follows_its_state_decisions_and_pdf(client):
+    version = build_version(actions=3, status=VersionStatus.IN_VALIDATION)
+    zone = ZoneFactory(name="Zona di prova")
+    version.programme.validating_zones.add(zone)
+    address = version_url(version)
+    before = client.get(address).content.decode()
+    assert "Proposta in validazione" in before and "In attesa" in before
+
+    spokesperson = SpokespersonFactory(zone=zone)
+    Validation.objects.create(
+        version=version, zone=zone, decision=Decision.APPROVED, decided_by=spokesperson.user
+    )
+    decided = client.get(address).content.decode()
+    assert "Approvata" in decided and "In attesa" not in decided
+    PlanVersion.objects.filter(pk=version.pk).update(
+        status=VersionStatus.PUBLISHED, pdf_status=PdfStatus.READY
+    )
+    after = client.get(address).content.decode()
+    assert "Proposta in validazione" not in after and "Pubblicata" in after
+    # the plan itself, cached by fingerprint, is still there
+    assert "Azione numero 0" in after
+
+
+def test_a_logged_in_header_or_token_never_reaches_an_anonymous_visitor(client):
+    ProgrammeFactory(slug="piano")
+    user = UserFactory(email="persona@example.org")
+    member = Client()
+    member.force_login(user)
+    own = member.get("/").content.decode()
+    assert "persona@example.org" in own and "csrfmiddlewaretoken" in own
+
+    anonymous = client.get("/").content.decode()
+    assert "persona@example.org" not in anonymous
+    assert "csrfmiddlewaretoken" not in anonymous
+    assert not client.get("/").cookies.get("csrftoken")
+
+    # and the other way round: a cached anonymous page is not what a member gets
+    assert "persona@example.org" in member.get("/").content.decode()
+
+
+def test_a_message_is_shown_to_its_visitor_only(client, rf):
+    ProgrammeFactory(slug="piano")
+    client.get("/")  # the anonymous page is cached
+
+    with_message = Client()
+    request = rf.get("/")
+    storage = CookieStorage(request)
+    storage.add(constants.SUCCESS, "Messaggio per questa persona")
+    response = with_message.get("/")  # prime the test client's cookie jar
+    storage.update(response)
+    with_message.cookies.update(response.cookies)
+    own = with_message.get("/").content.decode()
+    assert "Messaggio per questa persona" in own
+
+    assert "Messaggio per questa persona" not in client.get("/").content.decode()
+    assert "Messaggio per questa persona" not in Client().get("/").content.decode()
+
+
+def test_each_language_has_its_own_cached_page(client):
+    ProgrammeFactory(slug="piano")
+    italian = client.get("/").content.decode()
+    english = client.get("/en/").content.decode()
+    assert 'lang="it"' in italian and 'lang="en"' in english
+    assert client.get("/").content.decode() == italian
+    # the language links lead to the same page in the other language, without a form
+    assert re.search(r'href="/en/"[^>]*hreflang="en"', italian)
+    assert "set_language" not in italian and "/i18n/setlang/" not in italian
+
+
+def test_pages_with_a_cache_in_redis(client, redis_url, settings, django_assert_num_queries):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "patto.redis_cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    version = build_version(actions=3)
+    for address in (
+        version_url(version),
+        reverse("matrice:matrix", args=[version.programme.slug, version.number]),
+        reverse("matrice:actions", args=[version.programme.slug, version.number]),
+    ):
+        first = client.get(address)
+        with django_assert_num_queries(0):
+            again = client.get(address)
+        assert again.content == first.content
+
+
+def test_a_large_version_is_read_one_policy_at_a_time(client, monkeypatch):
+    monkeypatch.setattr("patto.views.ONE_POLICY_ABOVE", 3)
+    version = build_version(actions=6)  # two policies, three actions each
+    address = version_url(version)
+    first = client.get(address).content.decode()
+    assert "Azione numero 0" in first and "Azione numero 1" not in first
+    assert 'href="?politica=2"' in first and "Politica successiva: 2. Politica 2" in first
+    second = client.get(address + "?politica=2").content.decode()
+    assert "Azione numero 1" in second and "Azione numero 0" not in second
+    assert client.get(address + "?politica=9").status_code == 404
+
+    monkeypatch.setattr("patto.views.ONE_POLICY_ABOVE", 300)
+    small = build_version(actions=4, programme=ProgrammeFactory(slug="altro"))
+    whole = client.get(version_url(small) + "?politica=2").content.decode()
+    assert "Azione numero 0" in whole and "Azione numero 1" in whole  # one page, whatever asked
