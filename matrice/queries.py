@@ -97,7 +97,7 @@ def plan_outline(version) -> list[dict]:
     policies = list(
         Policy.objects.filter(version=version)
         .order_by("position", "code")
-        .values("pk", "code", "title", "description")
+        .values("pk", "key", "code", "title", "description")
     )
     areas_of = {policy["pk"]: [] for policy in policies}
     actions_of = {}

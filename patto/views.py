@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect
@@ -9,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
-from matrice.models import Policy
 from matrice.queries import plan_outline
 from patto import queries
 from patto.mixins import ProgrammeMixin, VersionMixin
@@ -94,6 +95,7 @@ def version_plan(version, policy_code: str = "") -> dict:
         "index": mark_safe(plan["index"]),  # rendered by our templates
         "body": mark_safe(plan["body"]),
         "one_policy": plan["one_policy"],
+        "policies": plan["policies"],
     }
 
 
@@ -120,6 +122,8 @@ def _render_plan(version, policies: list[dict], policy_code: str) -> dict:
         "index": render_to_string("patto/includes/plan_index.html", context),
         "body": render_to_string("patto/includes/plan_body.html", context),
         "codes": [policy["code"] for policy in policies],
+        # what the consultation needs of each policy, so a cached plan reads no policy again
+        "policies": [{"key": policy["key"], "code": policy["code"]} for policy in policies],
         "one_policy": one_policy,
     }
 
@@ -132,11 +136,7 @@ class VersionDetailView(VersionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         plan = version_plan(self.version, self.request.GET.get("politica", ""))
-        policies = list(
-            Policy.objects.filter(version=self.version)
-            .only("pk", "version_id", "key", "code", "title")
-            .order_by("position")
-        )
+        policies = [SimpleNamespace(**policy) for policy in plan["policies"]]
         consultation = consultation_context(self.version, self.request.user, policies=policies)
         plan["body"] = self.with_consultation(plan["body"], policies, consultation)
         return super().get_context_data(
