@@ -345,6 +345,7 @@ def test_no_email_when_the_registration_changed_before_the_task_ran(
 
 def test_a_refused_registration_sends_nothing(django_capture_on_commit_callbacks, days):
     meeting = MeetingFactory(date=days(-3))
+    user = UserFactory()
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValidationError):
-        register(meeting)
+        register(meeting, user)
     assert callbacks == []

@@ -94,6 +94,8 @@ def test_a_malformed_document_is_refused_and_nothing_is_stored(tmp_path):
     programme = Programme.objects.get(slug="piano-sociale-metropolitano")
     good = export_programme(programme)
     good["programme"]["slug"] = "copia"  # so that only the damage stops it
+    for meeting in good["meetings"]:  # a meeting's calendar uid is unique on a portal
+        meeting["uid"] = str(uuid.uuid4())
     before = snapshot()
 
     broken_json = tmp_path / "rotto.json"

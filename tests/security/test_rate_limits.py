@@ -6,7 +6,6 @@ import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -18,10 +17,14 @@ REFUSED = "Troppi tentativi di accesso"
 
 
 @pytest.fixture
-def address(redis_url):
-    """An address of this run's own (the counters live in Redis across runs)."""
-    assert settings.CACHES["default"]["BACKEND"] == "patto.cache.ResilientRedisCache"
-    assert settings.CACHES["default"]["LOCATION"] == redis_url
+def address(redis_url, settings):
+    """An address of this run's own (the counters live in Redis across runs), with the cache
+    the portal is configured with (the tests otherwise get a local one each)."""
+    from patto import settings as configured
+
+    assert configured.CACHES["default"]["BACKEND"] == "patto.cache.ResilientRedisCache"
+    assert configured.CACHES["default"]["LOCATION"] == redis_url
+    settings.CACHES = configured.CACHES
     n = uuid.uuid4().int
     return f"10.{n % 250}.{(n >> 8) % 250}.{(n >> 16) % 250 + 1}"
 
