@@ -14,7 +14,7 @@ from tests.xss import XSS
 # through the whole stack may take a while on a busy machine.
 settings.register_profile(
     "patto",
-    max_examples=30,
+    max_examples=15,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
