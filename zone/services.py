@@ -340,10 +340,17 @@ def read_csv_rows(content: bytes) -> list[_SheetRow]:
     delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
-    for number, cells in enumerate(reader, start=1):
-        if number > MAX_ROWS:
-            raise MembershipImportError([_("Il file ha più di %(max)s righe.") % {"max": MAX_ROWS}])
-        rows.append(_SheetRow(number, [_cell_text(cell) for cell in cells]))
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if number > MAX_ROWS:
+                raise MembershipImportError(
+                    [_("Il file ha più di %(max)s righe.") % {"max": MAX_ROWS}]
+                )
+            rows.append(_SheetRow(number, [_cell_text(cell) for cell in cells]))
+    except csv.Error as error:  # a NUL byte, a cell longer than the csv module takes
+        raise MembershipImportError(
+            [_("Il file non è un CSV leggibile (%(error)s).") % {"error": error}]
+        ) from error
     return rows
 
 
@@ -356,7 +363,8 @@ def read_ods_rows(source: Path | str | io.IOBase) -> list[_SheetRow]:
     its value, so an ISTAT code stored as the number 1086 reads "1086", not "1.086"."""
     try:
         document = load_ods(source)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+    # odfpy's parser lets many kinds of error through for a damaged archive or XML
+    except Exception as error:
         raise MembershipImportError(
             [_("Il file non è un foglio di calcolo ODS leggibile (%(error)s).") % {"error": error}]
         ) from error
