@@ -335,6 +335,15 @@ def read_csv_rows(content: bytes) -> list[_SheetRow]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = content.decode("cp1252", errors="replace")
+    if "\x00" in text:  # no text column of PostgreSQL can hold it; no real sheet has it
+        raise MembershipImportError(
+            [
+                _(
+                    "Il file non è un CSV leggibile: contiene caratteri nulli (NUL). "
+                    "Se è in UTF-16, salvatelo come CSV UTF-8."
+                )
+            ]
+        )
     sample = [line for line in text.splitlines()[:50] if line.strip()][:5]
     counts = {delimiter: sum(line.count(delimiter) for line in sample) for delimiter in ",;\t"}
     delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
