@@ -2,38 +2,14 @@
 own connection and they are released together by a barrier. The capacity is never exceeded, the
 waiting list keeps everyone else, and a freed place is given exactly once."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from incontri import services
 from incontri.models import Registration, RegistrationStatus
+from tests.concurrency import run_together
 from tests.factories import MeetingFactory, StaffFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres")]
-
-
-def run_together(*calls):
-    """Run each callable in its own thread, all released at once; return results/exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # a refusal is a result too
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def counts(meeting):

@@ -1,13 +1,11 @@
 """Decisions that arrive at the same instant, against the real PostgreSQL: each thread has its
 own connection and they are released together by a barrier."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from patto import services
 from patto.models import Decision, PlanVersion, Validation, VersionStatus
+from tests.concurrency import run_together
 from tests.factories import (
     ActionFactory,
     PlanVersionFactory,
@@ -18,28 +16,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres")]
-
-
-def run_together(*calls):
-    """Run each callable in its own thread, all released at once; return results/exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # the refusal is a result too
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 @pytest.fixture
