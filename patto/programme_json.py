@@ -1,8 +1,9 @@
 """A whole programme as one JSON document, and back (``manage.py export_programme`` /
 ``import_programme``).
 
-The document holds the programme and its phases, tables with their member bodies, meetings with
-their registrations, contributions with what became of them, and every version with its content
+The document holds the programme and its phases, its followers, tables with their member bodies,
+meetings with their registrations, contributions with their comments and what became of them,
+and every version with its content
 (tools, targets, policies, action areas, actions with their links), keys, statuses,
 fingerprints, PDF state, validations and remarks. Rows refer to each other by what identifies
 them in the portal, never by database id: people by e-mail, zones by number, provinces and
@@ -32,8 +33,16 @@ from django.utils.translation import gettext as _
 
 from incontri.models import Meeting, Registration
 from matrice.models import Action, ActionArea, Policy, Target, Tool
-from patto.models import Phase, PlanVersion, Programme, Validation, ValidationRemark, VersionStatus
-from tavoli.models import Body, Contribution, TableMembership, ThematicTable
+from patto.models import (
+    Follow,
+    Phase,
+    PlanVersion,
+    Programme,
+    Validation,
+    ValidationRemark,
+    VersionStatus,
+)
+from tavoli.models import Body, Comment, Contribution, TableMembership, ThematicTable
 from zone.models import Municipality, Province, Zone
 
 FORMAT = "patto-programme"
@@ -179,6 +188,10 @@ def export_programme(programme: Programme) -> dict:
     doc["phases"] = [
         _dump(p, common, skip=["programme"]) for p in programme.phases.order_by("position", "pk")
     ]
+    doc["followers"] = [
+        _dump(f, common, skip=["programme"])
+        for f in programme.followers.select_related("user").order_by("user__email")
+    ]
     tables = list(programme.tables.order_by("slug"))
     bodies = Body.objects.filter(
         models.Q(memberships__table__programme=programme)
@@ -208,6 +221,10 @@ def export_programme(programme: Programme) -> dict:
         data["led_to"] = sorted(
             [a.version.number, str(a.key)] for a in contribution.led_to.select_related("version")
         )
+        data["comments"] = [
+            _dump(c, common, skip=["contribution"])
+            for c in contribution.comments.order_by("created_at", "text", "pk")
+        ]
         doc["contributions"].append(data)
     return doc
 
@@ -309,6 +326,9 @@ def _import(doc: dict) -> Programme:
     programme.validating_zones.set([_resolve(refs, Zone, n, "programme") for n in zones])
     refs[Programme] = lambda s: programme
 
+    for i, data in enumerate(_require(doc, "followers", list, "")):
+        _save(_build(Follow, data, refs, where=f"followers[{i}]", programme=programme), data)
+
     phases = {}
     for i, data in enumerate(_require(doc, "phases", list, "")):
         phase = _save(_build(Phase, data, refs, where=f"phases[{i}]", programme=programme), data)
@@ -338,6 +358,7 @@ def _import(doc: dict) -> Programme:
     meetings = {}
     for i, data in enumerate(_require(doc, "meetings", list, "")):
         where = f"meetings[{i}]"
+        _refuse_taken_uid(data, where)
         meeting = _save(_build(Meeting, data, refs, where=where, programme=programme), data)
         meeting.tables.set([_resolve(refs, ThematicTable, s, where) for s in data["tables"]])
         meetings[str(meeting.uid)] = meeting
@@ -379,7 +400,38 @@ def _import(doc: dict) -> Programme:
                     % {"where": where, "pair": pair}
                 ) from exc
         contribution.led_to.set(actions)
+        for j, cdata in enumerate(_require(data, "comments", list, where)):
+            _save(
+                _build(
+                    Comment, cdata, refs, where=f"{where}.comments[{j}]", contribution=contribution
+                ),
+                cdata,
+            )
     return programme
+
+
+def _refuse_taken_uid(data, where: str) -> None:
+    """A meeting's calendar uid names it in every calendar that subscribed to it, so it is
+    unique on a portal: a copy of a programme imported next to the original needs new ones."""
+    try:
+        uid = uuid.UUID(str(data["uid"]))
+    except (TypeError, KeyError, ValueError):
+        return  # not a uid at all: building the meeting says what is wrong
+    taken = Meeting.objects.filter(uid=uid).select_related("programme").first()
+    if taken is not None:
+        raise ProgrammeImportError(
+            _(
+                "%(where)s: l'incontro «%(title)s» (identificativo iCalendar %(uid)s) è già nel "
+                "programma «%(programme)s» di questo portale. Per importarne una copia, dai agli "
+                "incontri nuovi identificativi."
+            )
+            % {
+                "where": where,
+                "title": taken.title,
+                "uid": uid,
+                "programme": taken.programme.slug,
+            }
+        )
 
 
 def _import_version(data: dict, refs: dict, programme: Programme, where: str) -> PlanVersion:

@@ -69,8 +69,12 @@ def test_export_import_export_gives_the_same_document(fresh_database, tmp_path):
         exported = tmp_path / f"{slug}.json"
         call_command("export_programme", slug, output=str(exported))
         doc = json.loads(exported.read_text())
-        seen.update(k for k in ("versions", "tables", "meetings", "contributions") if doc[k])
+        seen.update(
+            k for k in ("versions", "tables", "meetings", "contributions", "followers") if doc[k]
+        )
         seen.update("validations" for v in doc["versions"] if v["validations"])
+        seen.update("registrations" for m in doc["meetings"] if m["registrations"])
+        seen.update("comments" for c in doc["contributions"] if c["comments"])
 
         result = manage(fresh_database, "import_programme", str(exported))
         assert "importato" in result.stdout
@@ -78,7 +82,16 @@ def test_export_import_export_gives_the_same_document(fresh_database, tmp_path):
         assert json.loads(again) == doc
         assert again == exported.read_text()  # byte for byte
 
-    assert seen == {"versions", "tables", "meetings", "contributions", "validations"}
+    assert seen == {
+        "versions",
+        "tables",
+        "meetings",
+        "registrations",
+        "contributions",
+        "comments",
+        "validations",
+        "followers",
+    }
     # spot checks in the new database: every frozen version's content gives its fingerprint
     output = manage(fresh_database, "shell", "-v", "0", "-c", CHECK).stdout
     frozen, matching = map(int, output.strip().splitlines()[-1].split())
@@ -117,6 +130,13 @@ def test_a_malformed_document_is_refused_and_nothing_is_stored(tmp_path):
             "led_to",
         ),
     }
+    same_uids = {**good, "meetings": [{**m, "uid": m["uid"]} for m in good["meetings"]]}
+    original = export_programme(programme)
+    same_uids["meetings"][0]["uid"] = original["meetings"][0]["uid"]
+    cases["a copy keeping the meetings' calendar uids"] = (
+        same_uids,
+        "è già nel programma «piano-sociale-metropolitano» di questo portale",
+    )
     for name, (doc, message) in cases.items():
         with pytest.raises(ProgrammeImportError) as refused:
             import_programme(doc)
