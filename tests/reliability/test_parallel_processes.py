@@ -1,22 +1,28 @@
 """Concurrency against PostgreSQL with parallel processes (issue 8): several processes edit the
-same matrix item, or decide on the same version, at the same instant. Afterwards the invariants
-hold exactly: one edit wins and the others get the conflict; with retries on conflict no edit is
-lost; one decision per zone; the version validated once."""
+same matrix item, decide on the same version, or register for the same meeting at the same
+instant. Afterwards the invariants hold exactly: one edit wins and the others get the conflict;
+with retries no edit is lost; one decision per zone; the version validated once; registrations
+never beyond the capacity, one per person."""
 
+import datetime
 from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
+from incontri.models import Registration
 from matrice.models import Policy
 from patto import pdf, services
 from patto.models import PdfStatus, PlanVersion, Validation, VersionStatus
 from tests.factories import (
+    MeetingFactory,
     PlanVersionFactory,
     PolicyFactory,
     ProgrammeFactory,
     SpokespersonFactory,
     StaffFactory,
+    UserFactory,
     ZoneFactory,
 )
 from tests.reliability.parallel import run_processes
@@ -144,3 +150,34 @@ def test_simultaneous_decisions_one_per_zone_validated_once(postgres):
     assert version.pdf_status == PdfStatus.READY, version.pdf_error
     directory = Path(default_storage.path(pdf.PDF_DIRECTORY))
     assert [p.name for p in directory.iterdir()] == [Path(version.pdf_file.name).name]
+
+
+REGISTER = """
+from django.contrib.auth import get_user_model
+from incontri import services
+from incontri.models import Meeting
+from django.core.exceptions import ValidationError
+try:
+    registration = services.register(
+        meeting=Meeting.objects.get(pk=args["meeting"]),
+        user=get_user_model().objects.get(pk=args["user"]),
+    )
+    print(json.dumps(registration.status))
+except ValidationError as exc:
+    print(json.dumps(" ".join(exc.messages)))
+"""
+
+
+def test_simultaneous_registrations_at_the_capacity_limit(postgres):
+    meeting = MeetingFactory(date=timezone.localdate() + datetime.timedelta(days=5), capacity=3)
+    users = [UserFactory() for _ in range(8)]
+    # eight people at once for three places, two of them clicking twice (two tabs)
+    jobs = [{"meeting": meeting.pk, "user": u.pk} for u in users + users[:2]]
+    results = run_processes(REGISTER, jobs)
+    assert results.count("confirmed") == 3
+    assert results.count("waiting") == 5
+    assert sum("già iscritto" in r for r in results) == 2, results
+    rows = Registration.objects.filter(meeting=meeting)
+    assert rows.count() == 8
+    assert rows.filter(status="confirmed").count() == 3  # never more than the capacity
+    assert sorted(rows.values_list("user_id", flat=True)) == sorted(u.pk for u in users)
