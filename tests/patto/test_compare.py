@@ -144,7 +144,9 @@ def test_actions_added_removed_and_changed_unchanged_ones_not_listed():
     changed = actions["1.2.1"]
     assert changed.is_changed and not changed.is_moved
     assert [f.name for f in changed.fields] == ["title", "description"]
-    assert changed.fields[0].old == "Azione 1.2.1" and changed.fields[0].new.endswith("riformulata")
+    assert str(changed.fields[0].diff) == (
+        'Azione 1.2.1<ins><span class="visually-hidden">inserito: </span> riformulata</ins>'
+    )
     assert '<ins><span class="visually-hidden">inserito: </span>persone e delle </ins>' in str(
         changed.fields[1].diff
     )
