@@ -5,7 +5,9 @@
 2. collects the static files and serves the portal with gunicorn, production settings, 2 workers
    (``bench/floor.py``: the project's application plus the floor, ``/__floor__``);
 3. drives every page from wrk at 20 connections (after a short warm-up), and counts the SQL
-   queries per request in-process (``bench/queries.py``);
+   queries per request in-process (``bench/queries.py``); before wrk, times a comparison of two
+   versions computed cold and precomputes the comparisons as the app does when a version is
+   frozen (``bench/precompute.py``);
 4. renders the PDF of a 100-action version in a subprocess, timing it and reading its peak
    memory;
 5. prints one table, writes the same figures to ``bench-results/bench-<N>.json``, stops gunicorn
@@ -122,6 +124,15 @@ def wrk(wrk_bin, url, seconds):
     }
 
 
+def comparison_line(figures) -> str:
+    cold = figures["cold"]
+    return (
+        f"comparison of two {cold['actions']:,}-action versions, computed cold: "
+        f"{cold['median_ms']:.0f} ms (median of {cold['rounds']}; first {cold['first_ms']:.0f} ms; "
+        f"{cold['cpu_median_ms']:.0f} ms of CPU)"
+    )
+
+
 def render_pdf(env, slug, number):
     """Render the PDF in a subprocess: wall time, and peak RSS from that child's own rusage."""
     with tempfile.TemporaryFile("w+") as out:
@@ -200,6 +211,16 @@ def main():
         step("SQL queries per request (in-process, test client, same database and settings)")
         queries = json.loads(
             run(PYTHON, BENCH / "queries.py", *(path for _, path in measured), env=env)
+        )
+
+        # after the SQL counts, which empty the cache: what the app does at each version's
+        # submission, validation and publication, which the bulk-inserted dataset skipped
+        step("comparisons precomputed, as the Celery task does when a version is frozen")
+        comparison = json.loads(run(PYTHON, BENCH / "precompute.py", env=env))
+        print(f"   {comparison_line(comparison)}")
+        print(
+            f"   {comparison['precomputed']} comparisons (every page, each language) in "
+            f"{comparison['precompute_s']:.1f} s"
         )
 
         port = free_port()
@@ -281,6 +302,7 @@ def main():
         )
         if not pdf["ok"]:
             print(pdf["output"])
+        print(comparison_line(comparison))
 
         results = ROOT / "bench-results"
         results.mkdir(exist_ok=True)
@@ -295,6 +317,7 @@ def main():
                     "cpus": os.cpu_count(),
                     "pages": rows,
                     "pdf": pdf,
+                    "comparison": comparison,
                 },
                 indent=2,
             )

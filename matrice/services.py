@@ -42,33 +42,55 @@ def version_snapshots(versions, *, names: dict | None = None) -> list[dict]:
     label) and ``names["tables"]`` (slug → title) for the zones and tables the actions name."""
     order = ("position", "code")
     version_ids = [version.pk for version in versions]
+    keys = {Tool: {}, Target: {}}  # pk → key of each tool and target read
 
     def catalogue(model):
         by_version = defaultdict(list)
+        known = keys[model]
         rows = model.objects.filter(version_id__in=version_ids).order_by("version_id", *order)
-        for version_id, key, code, name, description in rows.values_list(
-            "version_id", "key", "code", "name", "description"
+        for pk, version_id, key, code, name, description in rows.values_list(
+            "id", "version_id", "key", "code", "name", "description"
         ):
+            known[pk] = key = str(key)
             by_version[version_id].append(
-                {"key": str(key), "code": code, "name": name, "description": description}
+                {"key": key, "code": code, "name": name, "description": description}
             )
         return by_version
 
     tools, targets = catalogue(Tool), catalogue(Target)
 
     def links(through, column, label=None):
+        """action pk → the values of ``column`` it is linked to; with ``label``, also the
+        label of each value (in ``names``)."""
         by_action = defaultdict(list)
-        rows = through.objects.filter(action__version_id__in=version_ids)
-        for action_id, value, *text in rows.values_list(
-            "action_id", column, *([label] if label else [])
-        ):
-            by_action[action_id].append(str(value) if column.endswith("__key") else value)
-            if names is not None and label:
-                names.setdefault(column, {})[value] = text[0]
+        labelled = names is not None and label is not None
+        rows = through.objects.filter(action__version_id__in=version_ids).values_list(
+            "action_id", column, *([label] if labelled else [])
+        )
+        if labelled:
+            found = names.setdefault(column, {})
+            for action_id, value, text in rows:
+                by_action[action_id].append(value)
+                found[value] = text
+        else:
+            for action_id, value in rows:
+                by_action[action_id].append(value)
         return by_action
 
-    tool_links = links(Action.tools.through, "tool__key")
-    target_links = links(Action.targets.through, "target__key")
+    def keyed(by_action, model):
+        """The links to tools or targets by key (their pk was read, not their key: the keys
+        of the versions' catalogues are known already)."""
+        known = keys[model]
+        stray = {pk for values in by_action.values() for pk in values if pk not in known}
+        if stray:  # a link to an item of another version: not expected, but read it as it is
+            known.update(
+                (pk, str(key))
+                for pk, key in model.objects.filter(pk__in=stray).values_list("pk", "key")
+            )
+        return {action_id: [known[pk] for pk in values] for action_id, values in by_action.items()}
+
+    tool_links = keyed(links(Action.tools.through, "tool_id"), Tool)
+    target_links = keyed(links(Action.targets.through, "target_id"), Target)
     zone_links = links(Action.zones.through, "zone__number", "zone__name")
     table_links = links(Action.tables.through, "thematictable__slug", "thematictable__title")
     if names is not None:
@@ -79,10 +101,24 @@ def version_snapshots(versions, *, names: dict | None = None) -> list[dict]:
         names["tables"] = names.pop("thematictable__slug", {})
 
     actions_by_area = defaultdict(list)
-    for row in (
+    no_links = ()
+    for (
+        pk,
+        area_id,
+        key,
+        code,
+        title,
+        description,
+        lead_body,
+        partners,
+        start_date,
+        end_date,
+        budget,
+        indicators,
+    ) in (
         Action.objects.filter(version_id__in=version_ids)
         .order_by(*order)
-        .values(
+        .values_list(
             "id",
             "area_id",
             "key",
@@ -97,23 +133,22 @@ def version_snapshots(versions, *, names: dict | None = None) -> list[dict]:
             "indicators",
         )
     ):
-        pk = row["id"]
-        actions_by_area[row["area_id"]].append(
+        actions_by_area[area_id].append(
             {
-                "key": str(row["key"]),
-                "code": row["code"],
-                "title": row["title"],
-                "description": row["description"],
-                "tools": sorted(tool_links.get(pk, ())),
-                "targets": sorted(target_links.get(pk, ())),
-                "zones": sorted(zone_links.get(pk, ())),
-                "tables": sorted(table_links.get(pk, ())),
-                "lead_body": row["lead_body"],
-                "partners": row["partners"],
-                "start_date": _text(row["start_date"]),
-                "end_date": _text(row["end_date"]),
-                "budget": _text(row["budget"]),
-                "indicators": row["indicators"],
+                "key": str(key),
+                "code": code,
+                "title": title,
+                "description": description,
+                "tools": sorted(tool_links.get(pk, no_links)),
+                "targets": sorted(target_links.get(pk, no_links)),
+                "zones": sorted(zone_links.get(pk, no_links)),
+                "tables": sorted(table_links.get(pk, no_links)),
+                "lead_body": lead_body,
+                "partners": partners,
+                "start_date": _text(start_date),
+                "end_date": _text(end_date),
+                "budget": _text(budget),
+                "indicators": indicators,
             }
         )
     areas_by_policy = defaultdict(list)

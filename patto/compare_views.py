@@ -1,9 +1,11 @@
 """The public comparison of two versions of a programme's plan."""
 
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -11,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from patto import queries
-from patto.compare import compare_versions
+from patto.compare import cached_comparison
 from patto.mixins import ProgrammeMixin
 from patto.public_cache import frozen_key, public_page
 
@@ -72,45 +74,55 @@ COLLAPSE_ABOVE = 150
 
 
 def comparison_body(old, new, policy_code: str):
-    """The comparison below the form, rendered, whole or for one policy. For two frozen versions
-    (public versions always are) the diff is computed once per pair of fingerprints and
-    language: every page of it (whole, and each policy) is rendered then and cached for good.
-    None when ``policy_code`` names no policy of either version."""
+    """The comparison below the form, rendered: whole, or one policy's (``policy_code``). For
+    two frozen versions (public versions always are) the diff is computed once per pair of
+    fingerprints and language and kept as data (``cached_comparison``), and each page of it is
+    rendered the first time it is asked for and kept too. None when ``policy_code`` names no
+    policy with changes."""
     key = frozen_key(f"compare:{policy_code}", old, new)
     body = cache.get(key) if key else None
     if body is None:
-        if key and policy_code and cache.get(frozen_key("compare:", old, new)) is not None:
-            return None  # computed already: not a policy of these versions
-        bodies = render_comparison(old, new)
+        comparison = cached_comparison(old, new)
+        if policy_code and all(group.policy.code != policy_code for group in comparison.policies):
+            return None
+        body = render_comparison(comparison, policy_code)
         if key:
-            cache.set_many(
-                {frozen_key(f"compare:{code}", old, new): html for code, html in bodies.items()},
-                timeout=None,
-            )
-        body = bodies.get(policy_code)
-    return None if body is None else mark_safe(body)  # rendered by our template
+            cache.set(key, body, timeout=None)
+    return mark_safe(body)  # rendered by our template
 
 
-def render_comparison(old, new) -> dict[str, str]:
-    """Policy code ('' for the whole comparison) → the rendered comparison."""
-    comparison = compare_versions(old, new)
+def render_comparison(comparison, policy_code: str = "") -> str:
+    """One page of ``comparison``: the whole of it (``policy_code`` empty; only the list of
+    policies when there are many changes) or one policy's changes."""
     change_count = sum(group.change_count for group in comparison.policies)
-    context = {
-        "comparison": comparison,
-        "old": old,
-        "new": new,
-        "programme": new.programme,
-        "change_count": change_count,
-    }
-    bodies = {
-        "": render_to_string(
-            "patto/includes/compare_body.html",
-            {**context, "policy_code": "", "collapsed": change_count > COLLAPSE_ABOVE},
-        )
-    }
-    for group in comparison.policies:
-        bodies[group.policy.code] = render_to_string(
-            "patto/includes/compare_body.html",
-            {**context, "policy_code": group.policy.code, "collapsed": False},
-        )
-    return bodies
+    return render_to_string(
+        "patto/includes/compare_body.html",
+        {
+            "comparison": comparison,
+            "old": comparison.old,
+            "new": comparison.new,
+            "programme": comparison.new.programme,
+            "change_count": change_count,
+            "policy_code": policy_code,
+            "collapsed": not policy_code and change_count > COLLAPSE_ABOVE,
+        },
+    )
+
+
+def precompute_comparisons(version) -> bool:
+    """Compute and keep, in every language, the comparison the public pages link to from
+    ``version`` (the version page's "compare with the previous version": the previous public
+    version against this one), and render each of its pages, so that no visitor waits for
+    them. Idempotent: what is kept already is not computed again. False when there is nothing
+    to compare (no earlier public version, or ``version`` is not public)."""
+    if not version.is_public:
+        return False
+    previous = queries.previous_public_version(version)
+    if previous is None:
+        return False
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            comparison = cached_comparison(previous, version)
+            for code in ("", *(group.policy.code for group in comparison.policies)):
+                comparison_body(previous, version, code)
+    return True

@@ -53,6 +53,20 @@ def public_versions(programme: Programme) -> list[PlanVersion]:
     return list(programme.versions.public().order_by("-number"))
 
 
+def previous_public_version(version: PlanVersion) -> PlanVersion | None:
+    """The public version just before ``version``, which its page offers to compare with (one
+    query). Its programme is ``version``'s, not read again."""
+    previous = (
+        version.programme.versions.public()
+        .filter(number__lt=version.number)
+        .order_by("-number")
+        .first()
+    )
+    if previous is not None:
+        previous.programme = version.programme
+    return previous
+
+
 def validation_record(version: PlanVersion) -> list[dict]:
     """One row per validating zone of the programme: the zone and its decision on ``version``
     (None while it has not decided). Two queries."""

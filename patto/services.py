@@ -120,10 +120,23 @@ def submit_version(*, version: PlanVersion, by) -> PlanVersion:
     version.submitted_at = timezone.now()
     version.submitted_by = by
     version.save(update_fields=["fingerprint", "status", "submitted_at", "submitted_by"])
+    _precompute_comparison(version)
     if version.programme.validating_zones.exists():
         notifications.after_commit(notifications.version_submitted, version.pk)
     notifications.after_commit(notifications.notify_followers, version.pk, "submitted")
     return version
+
+
+def _precompute_comparison(version: PlanVersion) -> None:
+    """Once the transaction commits, have a worker compute the comparison the public pages
+    link to from ``version`` (with the previous public version), so that its first visitor
+    does not wait for it. Asked again at each step of the lifecycle: the task does nothing
+    when the comparison is kept already (and recomputes it if the cache lost it).
+    robust: a broker that is down costs the first visitor the computation, never an error."""
+    from patto.tasks import precompute_comparison  # the tasks module imports this one
+
+    version_pk = version.pk
+    transaction.on_commit(lambda: precompute_comparison.delay(version_pk), robust=True)
 
 
 @dataclass(frozen=True)
@@ -227,6 +240,7 @@ def _mark_validated(version: PlanVersion) -> None:
     version.status = VersionStatus.VALIDATED
     version.validated_at = timezone.now()
     version.save(update_fields=["status", "validated_at", "validated_by"])
+    _precompute_comparison(version)
     if not _pdf_is_current(version):
         _queue_pdf_render(version)
 
@@ -252,6 +266,7 @@ def publish_version(*, version: PlanVersion, by) -> PlanVersion:
     version.published_at = now
     version.published_by = by
     version.save(update_fields=["status", "published_at", "published_by"])
+    _precompute_comparison(version)
     if version.programme.validating_zones.exists():
         notifications.after_commit(notifications.version_published, version.pk)
     notifications.after_commit(notifications.notify_followers, version.pk, "published")

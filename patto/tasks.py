@@ -1,5 +1,6 @@
-"""Background work of the programme: rendering a validated version's PDF, and the sweep that
-re-enqueues renders whose message was lost (on every worker's start and from Celery beat)."""
+"""Background work of the programme: rendering a validated version's PDF, the sweep that
+re-enqueues renders whose message was lost (on every worker's start and from Celery beat), and
+the comparison of a newly frozen version with the previous one, computed before anyone asks."""
 
 import logging
 from datetime import timedelta
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from patto import services
+from patto.compare_views import precompute_comparisons
+from patto.models import PlanVersion
 
 logger = logging.getLogger(__name__)
 
@@ -87,3 +90,25 @@ def resume_pdf_renders_on_start(sender=None, **kwargs):
         resume_pdf_renders(grace_seconds=0)
     except Exception:  # a failing sweep must not stop the worker; beat tries again
         logger.exception("Could not resume the pending PDF renders")
+
+
+@shared_task(
+    name="patto.precompute_comparison",
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    max_retries=2,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+    ignore_result=True,
+)
+def precompute_comparison(version_pk: int) -> str:
+    """Compute and keep the comparison of the version ``version_pk`` with the previous public
+    one, in every language (``compare_views.precompute_comparisons``). Re-reads the row;
+    running it again, or for a version whose comparison is kept already, does nothing more.
+    A lost message only means that the first visitor of the comparison waits for it."""
+    version = PlanVersion.objects.select_related("programme").filter(pk=version_pk).first()
+    if version is None or not precompute_comparisons(version):
+        return "nothing to compare"
+    return "computed"

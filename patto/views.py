@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
@@ -14,7 +15,7 @@ from django.views.generic import DetailView, TemplateView
 from matrice.queries import plan_outline
 from patto import queries
 from patto.mixins import ProgrammeMixin, VersionMixin
-from patto.models import Follow
+from patto.models import Follow, Phase
 from patto.public_cache import frozen_fragment, public_page
 from tavoli.consultation import consultation_from
 from tavoli.views import consultation_context
@@ -134,17 +135,39 @@ class VersionDetailView(VersionMixin, TemplateView):
 
     template_name = "patto/version_detail.html"
 
+    @cached_property
+    def public_versions(self) -> list:
+        """The programme's public versions, newest first (one query): the page links to the
+        others, and the consultation is about the newest."""
+        return queries.public_versions(self.programme)
+
+    @cached_property
+    def version(self):
+        """The version asked for, among the public versions read anyway (a draft or a number
+        that does not exist answers 404)."""
+        version = next((v for v in self.public_versions if v.number == self.kwargs["number"]), None)
+        if version is None:
+            raise Http404(_("Versione non trovata."))
+        return version
+
     def get_context_data(self, **kwargs):
         plan = version_plan(self.version, self.request.GET.get("politica", ""))
         policies = [SimpleNamespace(**policy) for policy in plan["policies"]]
-        consultation = consultation_context(self.version, self.request.user, policies=policies)
-        plan["body"] = self.with_consultation(plan["body"], policies, consultation)
+        consultation = consultation_from(
+            self.programme,
+            Phase.objects.filter(programme=self.programme, is_consultation=True),
+            self.public_versions,
+        )
+        context = consultation_context(
+            self.version, self.request.user, policies=policies, consultation=consultation
+        )
+        plan["body"] = self.with_consultation(plan["body"], policies, context)
         return super().get_context_data(
             **kwargs,
             plan=plan,
             validation_record=queries.validation_record(self.version),
-            other_versions=queries.public_versions(self.programme),
-            **consultation,
+            other_versions=self.public_versions,
+            **context,
         )
 
     def with_consultation(self, body: str, policies, consultation: dict) -> str:

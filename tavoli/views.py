@@ -158,12 +158,15 @@ class ContributionDetailView(ProgrammeMixin, TemplateView):
 # The consultation: contributions and comments online ------------------------------------------
 
 
-def consultation_context(version, user, *, policies=None, action=None) -> dict:
+def consultation_context(version, user, *, policies=None, action=None, consultation=None) -> dict:
     """What a version's page (with its ``policies``) or an action's page shows of the
     consultation: the contributions about it and, on the version under consultation, the form
     or the message saying when the consultation opened or will open. On a version's page each
-    policy gets ``consultation_contributions``. Three to five queries."""
-    consultation = consultation_of(version.programme)
+    policy gets ``consultation_contributions``. Three to five queries; two fewer with the
+    programme's ``consultation`` given (``consultation_from``, for a page that has read its
+    phases and public versions)."""
+    if consultation is None:
+        consultation = consultation_of(version.programme)
     context = {
         "consultation": consultation,
         "consultation_here": consultation.is_about(version),

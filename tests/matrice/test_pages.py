@@ -167,7 +167,9 @@ def test_open_data_of_a_version(client):
 @pytest.mark.parametrize(
     ("name", "args", "queries"),
     [
-        ("patto:version", (), 14),  # + consultation phases, contributions on the version
+        # the programme, its public versions (the version among them), the plan (3), the
+        # consultation phases, contributions on the version, the zones' decisions (2), the menu
+        ("patto:version", (), 10),
         ("patto:versions", (), 3),
         ("matrice:matrix", (), 9),
         ("matrice:actions", (), 12),

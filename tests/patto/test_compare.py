@@ -9,8 +9,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils import translation
+from django.utils.formats import date_format, number_format
 from django.utils.html import escape
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from matrice.services import copy_content
@@ -20,10 +23,16 @@ from patto.compare import (
     POLICY,
     TARGET,
     TOOL,
+    _chunks_html,
+    _diff_chunks,
+    _labels,
+    _tokens,
+    compare_snapshots,
     compare_versions,
     word_diff,
 )
 from patto.models import PUBLIC_STATUSES, PlanVersion, VersionStatus
+from tests.conftest import IN_CI
 from tests.factories import (
     ActionAreaFactory,
     ActionFactory,
@@ -144,7 +153,9 @@ def test_actions_added_removed_and_changed_unchanged_ones_not_listed():
     changed = actions["1.2.1"]
     assert changed.is_changed and not changed.is_moved
     assert [f.name for f in changed.fields] == ["title", "description"]
-    assert changed.fields[0].old == "Azione 1.2.1" and changed.fields[0].new.endswith("riformulata")
+    assert str(changed.fields[0].diff) == (
+        'Azione 1.2.1<ins><span class="visually-hidden">inserito: </span> riformulata</ins>'
+    )
     assert '<ins><span class="visually-hidden">inserito: </span>persone e delle </ins>' in str(
         changed.fields[1].diff
     )
@@ -292,6 +303,76 @@ def test_word_diff_marks_words_and_escapes_everything():
     assert rewritten.count("<del>") == 1 and rewritten.count("<ins>") == 1
     assert "b c</del>" in rewritten and "x y</ins>" in rewritten
     assert str(word_diff("uguale", "uguale")) == "uguale"
+
+
+# Pieces that make up texts with much in common: words, accented letters, digits, runs of
+# spaces, line breaks, punctuation and markup characters.
+PIECES = st.sampled_from(["a", "b", "è", "_", "1", " ", "  ", "\n", ".", ",", "<", "&", "ab "])
+TEXTS = st.lists(PIECES, max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None, derandomize=IN_CI, database=None)
+@given(shared=TEXTS, old=TEXTS, new=TEXTS, before=st.booleans(), after=st.booleans())
+def test_word_diff_cuts_shared_text_without_changing_the_diff(shared, old, new, before, after):
+    """The text both versions share at the ends is cut off by characters before the rest is
+    split into words: the diff is the same as with every word of both texts compared."""
+    old = (shared if before else "") + old + (shared if after else "")
+    new = (shared if before else "") + new + (shared if after else "")
+    every_token = _diff_chunks(_tokens(old), _tokens(new))
+    assert str(word_diff(old, new)) == _chunks_html(every_token, *_labels())
+
+
+DATES = [datetime.date(2025, 1, 1), datetime.date(2026, 8, 31), datetime.date(2027, 12, 9)]
+AMOUNTS = ["0.00", "7.50", "999.99", "1000.00", "1234567.89", "12"]
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_dates_and_amounts_read_as_django_formats_them(language):
+    """Dates in words and amounts with separators, as Django's ``date_format`` and
+    ``number_format`` write them in each language (the comparison formats thousands of them
+    with the locale's names and separators read once)."""
+    values = list(zip(DATES * 2, AMOUNTS, strict=True))
+    before = snapshot([{} for _ in values])
+    after = snapshot([{"start_date": str(d), "budget": amount} for d, amount in values])
+    with translation.override(language):
+        comparison = compare_snapshots(before, after)
+        shown = [
+            {field.name: field.new for field in change.fields}
+            for change in comparison.of_kind(ACTION)
+        ]
+        expected = [
+            {
+                "start_date": date_format(date, "j E Y"),
+                "budget": f"{number_format(Decimal(amount), 2, force_grouping=True)} €",
+            }
+            for date, amount in values
+        ]
+    assert shown == expected
+
+
+def snapshot(actions: list[dict]) -> dict:
+    """A ``version_snapshot`` of one policy and area holding ``actions`` (fields given override
+    empty ones)."""
+    empty = {
+        "title": "Azione",
+        "description": "",
+        "tools": [],
+        "targets": [],
+        "zones": [],
+        "tables": [],
+        "lead_body": "",
+        "partners": "",
+        "start_date": "",
+        "end_date": "",
+        "budget": "",
+        "indicators": "",
+    }
+    area = {"key": "a", "code": "1.1", "title": "Ambito", "description": ""}
+    area["actions"] = [
+        {**empty, "key": f"k{n}", "code": f"1.1.{n}", **fields} for n, fields in enumerate(actions)
+    ]
+    policy = {"key": "p", "code": "1", "title": "Politica", "description": ""}
+    return {"tools": [], "targets": [], "policies": [{**policy, "action_areas": [area]}]}
 
 
 def test_script_in_changed_content_is_escaped_on_the_page(client):
