@@ -248,6 +248,8 @@ class Page:
             response[name] = value
         response["Content-Length"] = str(len(response.content))
         response["ETag"] = etag
+        if request.method == "HEAD":
+            response.content = b""  # GET's headers, Content-Length included, and no body
         return response
 
 
