@@ -19,4 +19,5 @@ RUN DJANGO_ENV=production SECRET_KEY=build-only-not-secret ALLOWED_HOSTS=build \
 USER patto
 
 EXPOSE 8000
-CMD ["gunicorn", "patto.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+# workers, threads and keep-alive: gunicorn.conf.py
+CMD ["gunicorn", "patto.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -2,12 +2,13 @@
 
 1. drops and creates ``patto_bench_<N>`` in PostgreSQL, migrates, loads the reference data
    (all 1,181 comuni) and builds the dataset (``bench/dataset.py``);
-2. collects the static files and serves the portal with gunicorn, production settings, 2 workers
-   (``bench/floor.py``: the project's application plus the floor, ``/__floor__``);
-3. drives every page from wrk at 20 connections (after a short warm-up), and counts the SQL
-   queries per request in-process (``bench/queries.py``); before wrk, times a comparison of two
-   versions computed cold and precomputes the comparisons as the app does when a version is
-   frozen (``bench/precompute.py``);
+2. collects the static files and serves the portal with gunicorn, production settings and
+   production's ``gunicorn.conf.py`` (2 threaded workers, keep-alive; ``bench/floor.py``: the
+   project's application plus the floor, ``/__floor__``);
+3. drives every page from wrk at 20 connections (after a short warm-up), asking for gzip as
+   browsers do, and counts the SQL queries per request in-process (``bench/queries.py``); before
+   wrk, times a comparison of two versions computed cold and precomputes the comparisons as the
+   app does when a version is frozen (``bench/precompute.py``);
 4. renders the PDF of a 100-action version in a subprocess, timing it and reading its peak
    memory;
 5. prints one table, writes the same figures to ``bench-results/bench-<N>.json``, stops gunicorn
@@ -34,6 +35,8 @@ PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 PG = "postgres://postgres@127.0.0.1:5432"
 CONNECTIONS = 20
+# what every browser sends: cached pages are served gzip-compressed to the clients that take it
+ACCEPT_ENCODING = "gzip, deflate, br"
 
 
 def pages(slug):
@@ -102,6 +105,8 @@ def wrk(wrk_bin, url, seconds):
             f"-c{CONNECTIONS}",
             f"-d{seconds}s",
             "--latency",
+            "-H",
+            f"Accept-Encoding: {ACCEPT_ENCODING}",
             "-s",
             str(BENCH / "report.lua"),
             url,
@@ -225,13 +230,13 @@ def main():
 
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        step(f"gunicorn, 2 workers, on {base}")
+        step(f"gunicorn (gunicorn.conf.py: production's workers) on {base}")
         gunicorn = subprocess.Popen(
             [
                 BIN / "gunicorn",
                 "bench.floor:application",
-                "--workers",
-                "2",
+                "--config",
+                ROOT / "gunicorn.conf.py",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--chdir",

@@ -3,6 +3,7 @@ page gets a 304, yet every edit shows at once, and nothing of one visitor (a CSR
 message, a logged-in header) ever reaches another."""
 
 import datetime
+import gzip
 import re
 import uuid
 
@@ -178,3 +179,166 @@ def test_a_large_version_is_read_one_policy_at_a_time(client, monkeypatch):
     small = build_version(actions=4, programme=ProgrammeFactory(slug="altro"))
     whole = client.get(version_url(small) + "?politica=2").content.decode()
     assert "Azione numero 0" in whole and "Azione numero 1" in whole  # one page, whatever asked
+
+
+# What a browser sends, and what PublicPageMiddleware answers before the session is read.
+GZIP = {"accept-encoding": "gzip, deflate, br"}
+
+
+def header_dict(response):
+    return {name.lower(): value for name, value in response.items()}
+
+
+def test_browsers_get_the_page_compressed_and_others_get_it_plain(client):
+    ProgrammeFactory(slug="piano", title="Piano sociale")
+    address = reverse("patto:programme", args=["piano"])
+    plain = client.get(address)
+    assert "content-encoding" not in header_dict(plain)
+    assert "Piano sociale" in plain.content.decode()
+
+    compressed = client.get(address, headers=GZIP)
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert int(compressed["Content-Length"]) == len(compressed.content) < len(plain.content)
+    for response in (plain, compressed):
+        assert {"cookie", "accept-encoding"} <= {
+            v.strip().lower() for v in response["Vary"].split(",")
+        }
+
+    # one ETag per representation: a copy of one never validates the other
+    assert compressed["ETag"] != plain["ETag"]
+    assert (
+        client.get(address, headers={**GZIP, "if-none-match": compressed["ETag"]}).status_code
+        == 304
+    )
+    assert client.get(address, headers={"if-none-match": plain["ETag"]}).status_code == 304
+    assert client.get(address, headers={**GZIP, "if-none-match": plain["ETag"]}).status_code == 200
+    refused = client.get(address, headers={"accept-encoding": "gzip;q=0, *", "if-none-match": ""})
+    assert "content-encoding" not in header_dict(refused)
+    assert refused.content == plain.content
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "gzipped"),
+    [
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.8, *;q=0.1", True),
+        ("x-gzip", True),
+        ("*", True),
+        ("identity", False),
+        ("gzip;q=0", False),
+        ("gzip;q=0, *", False),
+        ("deflate, br", False),
+        ("", False),
+    ],
+)
+def test_gzip_only_for_clients_that_accept_it(client, accept_encoding, gzipped):
+    ProgrammeFactory(slug="piano")
+    response = client.get("/", headers={"accept-encoding": accept_encoding})
+    assert (response.get("Content-Encoding") == "gzip") is gzipped
+    body = gzip.decompress(response.content) if gzipped else response.content
+    assert b'lang="it"' in body
+
+
+def test_a_cached_page_has_every_header_of_a_fresh_one(client, settings):
+    settings.SECURE_HSTS_SECONDS = 3600
+    programme = ProgrammeFactory(slug="piano")
+    for address in ("/", "/en/", reverse("patto:programme", args=["piano"])):
+        fresh = client.get(address, headers=GZIP, secure=True)
+        assert fresh.wsgi_request.session is not None  # rendered by the view
+        cached = client.get(address, headers=GZIP, secure=True)
+        # answered before the session middleware, the user or the view
+        assert not hasattr(cached.wsgi_request, "session")
+        assert header_dict(cached) == header_dict(fresh)
+        headers = header_dict(cached)
+        assert headers["strict-transport-security"].startswith("max-age=3600")
+        assert "default-src 'self'" in headers["content-security-policy"]
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"] == "same-origin"
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["content-language"] == ("en" if address == "/en/" else "it")
+        assert "no-cache" in headers["cache-control"]
+        assert headers["etag"] and headers["content-encoding"] == "gzip"
+
+        # a browser's revalidation: the same headers but the body's, from either path
+        early = client.get(address, headers={**GZIP, "if-none-match": headers["etag"]}, secure=True)
+        assert early.status_code == 304
+        assert set(header_dict(early)) == set(headers) - {"content-type", "content-encoding"}
+        assert all(header_dict(early)[name] == headers[name] for name in header_dict(early))
+    # the programme's page, last in the loop: an edit ends its 304s on the early path too
+    programme.save()
+    after_edit = client.get(
+        address, headers={**GZIP, "if-none-match": headers["etag"]}, secure=True
+    )
+    assert after_edit.status_code == 200 and after_edit["ETag"] != headers["etag"]
+
+
+def test_an_anonymous_visitor_with_a_session_gets_the_same_cached_page(
+    client, django_assert_num_queries
+):
+    ProgrammeFactory(slug="piano")
+    address = reverse("patto:programme", args=["piano"])
+    fresh = client.get(address, headers=GZIP)
+
+    with_session = Client()
+    session = with_session.session
+    session["seen"] = True
+    session.save()
+    with django_assert_num_queries(0):  # the stored page, not a new rendering
+        own = with_session.get(address, headers=GZIP)
+    assert own.wsgi_request.session["seen"]  # through the whole stack, served by the decorator
+    assert own.content == fresh.content
+    assert header_dict(own) == header_dict(fresh)
+    revalidated = with_session.get(address, headers={**GZIP, "if-none-match": fresh["ETag"]})
+    assert revalidated.status_code == 304
+    early = client.get(address, headers={**GZIP, "if-none-match": fresh["ETag"]})
+    assert header_dict(revalidated) == header_dict(early)
+
+
+def test_head_gives_the_headers_of_get(client):
+    ProgrammeFactory(slug="piano")
+    address = reverse("patto:programme", args=["piano"])
+    fresh_head = client.head(address, headers=GZIP)
+    get = client.get(address, headers=GZIP)
+    cached_head = client.head(address, headers=GZIP)
+    assert fresh_head.status_code == cached_head.status_code == 200
+    assert fresh_head.content == cached_head.content == b""
+    assert header_dict(fresh_head) == header_dict(get) == header_dict(cached_head)
+
+
+def test_the_address_alone_decides_the_language(client):
+    ProgrammeFactory(slug="piano")
+    assert client.get("/en/").headers["Content-Language"] == "en"
+    # a browser asking for English, or with the language cookie of Django's set_language,
+    # still gets the Italian page at the Italian address, cached or not
+    client.cookies["django_language"] = "en"
+    for _ in range(2):
+        italian = client.get("/", headers={"accept-language": "en"})
+        assert italian["Content-Language"] == "it" and 'lang="it"' in italian.content.decode()
+    client.cookies["django_language"] = "it"
+    for _ in range(2):
+        english = client.get("/en/", headers={"accept-language": "it"})
+        assert english["Content-Language"] == "en" and 'lang="en"' in english.content.decode()
+
+
+def test_absolute_links_name_the_host_they_were_asked_on(client):
+    meeting = MeetingFactory(date=datetime.date.today() + datetime.timedelta(days=5))
+    address = reverse("incontri:programme_ics", args=[meeting.programme.slug])
+    for _ in range(2):
+        for host in ("localhost", "testserver"):
+            feed = client.get(address, headers={"host": host}).content.decode()
+            assert f"http://{host}/incontri/{meeting.pk}/" in feed
+
+
+def test_a_logged_in_member_never_gets_the_cached_page(client):
+    ProgrammeFactory(slug="piano")
+    for _ in range(2):
+        client.get("/", headers=GZIP)  # cached for anonymous visitors
+    member = Client()
+    member.force_login(UserFactory(email="persona@example.org"))
+    own = member.get("/", headers=GZIP)
+    assert "content-encoding" not in header_dict(own)  # rendered for them, never stored
+    assert "persona@example.org" in own.content.decode()
+    assert (
+        "persona@example.org" not in gzip.decompress(client.get("/", headers=GZIP).content).decode()
+    )
