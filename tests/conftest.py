@@ -53,6 +53,8 @@ def pytest_xdist_make_scheduler(config, log):
     """Units of work: a test module each (a module's fixtures are set up once), and the browser
     tests together; the slow units of START_FIRST first, then the largest modules, so the
     processes finish together instead of one waiting on a long test that came last."""
+    if config.getoption("dist") != "load":  # another --dist asked for explicitly
+        return None
     from xdist.scheduler import LoadScopeScheduling
 
     class Scheduling(LoadScopeScheduling):
