@@ -1,14 +1,77 @@
 """Shared fixtures. Tests that need a real service (PostgreSQL, Redis) use the ``postgres`` or
 ``redis`` fixture: without the service they are skipped on a developer's machine, and under
-``CI=true`` they fail — CI must never pass by skipping."""
+``CI=true`` they fail — CI must never pass by skipping.
+
+The suite runs on two processes (pytest-xdist, ``-n 2`` in pyproject's addopts). Each has its
+own test database (pytest-django's ``test_<name>_gw<k>``) and its own Redis database: worker
+``gw<k>`` uses REDIS_URL's database + k, and what it starts (Celery workers, the browser tests'
+portal) the database 8 above that, so one process never reads, consumes or flushes another's
+keys (up to 8 processes)."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
 from django.utils import translation
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _redis_database(url: str, offset: int) -> str:
+    parts = urlsplit(url)
+    db = int(parts.path.strip("/") or 0) + offset
+    return urlunsplit(parts._replace(path=f"/{db % 16}"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs):
+    """Give each xdist worker its own REDIS_URL, in the environment its process starts with
+    (Django's settings are read before any conftest is imported)."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return
+    if len(specs) > 8:
+        raise pytest.UsageError("With REDIS_URL set the suite runs on at most 8 processes.")
+    for spec in specs:
+        spec.env["REDIS_URL"] = _redis_database(url, int(spec.id.removeprefix("gw")))
+
+
+# Run first, each as one unit of work: what starts processes and waits on them. The browser tests
+# all go to one process (one portal for all of them).
+START_FIRST = (
+    "tests/e2e/",
+    "tests/reliability/",
+    "tests/test_setup.py",
+    "tests/test_production.py",
+    "tests/pdf/test_worker.py",
+)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Units of work: a test module each (a module's fixtures are set up once), and the browser
+    tests together; the slow units of START_FIRST first, then the largest modules, so the
+    processes finish together instead of one waiting on a long test that came last."""
+    if config.getoption("dist") != "load":  # another --dist asked for explicitly
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        ordered = False
+
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            return "tests/e2e/" if module.startswith("tests/e2e/") else module
+
+        def _assign_work_unit(self, node):
+            if not self.ordered:  # the queue is complete, largest units first
+                for scope in [s for s in self.workqueue if s.startswith(START_FIRST)][::-1]:
+                    self.workqueue.move_to_end(scope, last=False)
+                self.ordered = True
+            super()._assign_work_unit(node)
+
+    return Scheduling(config, log)
 
 
 def _missing(message: str):

@@ -1,5 +1,6 @@
-"""``manage.py load_demo``: what it builds from the seeds, the demo accounts, idempotency and the
-production guard."""
+"""``manage.py load_demo``: what it builds from the seeds, the demo accounts and idempotency (the
+production guard: test_demo_production.py). The demo is loaded once for the module, whose tests
+only read it; what a test writes is rolled back at its end, the demo at the module's end."""
 
 import csv
 from io import StringIO
@@ -9,8 +10,8 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.core.management.base import CommandError
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 
 from incontri.models import Meeting, MeetingKind, MeetingStatus
 from matrice.models import Action, ActionArea, Policy, Target, Tool
@@ -63,9 +64,18 @@ def run_load_demo(*args):
     return out.getvalue()
 
 
-@pytest.fixture
-def demo():
-    return run_load_demo()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The output of load_demo, run once for the module in a transaction rolled back at its end
+    (each test runs in a savepoint inside it)."""
+    test_settings = override_settings(  # as every test has them (tests/conftest.py)
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    )
+    with test_settings, django_db_blocker.unblock(), transaction.atomic():
+        output = run_load_demo()
+        yield output
+        transaction.set_rollback(True)
 
 
 def row_counts():
@@ -258,20 +268,6 @@ def test_second_run_changes_nothing(demo):
     assert row_counts() == before
     assert "Nessun dato nuovo" in output
     assert "admin@demo.patto.localhost" in output
-
-
-def test_refuses_to_run_in_production(settings):
-    settings.PRODUCTION = True
-    with pytest.raises(CommandError, match="--allow-production"):
-        run_load_demo()
-    assert not Programme.objects.exists()
-    assert not User.objects.exists()
-
-
-def test_runs_in_production_only_when_allowed(settings):
-    settings.PRODUCTION = True
-    run_load_demo("--allow-production")
-    assert Programme.objects.count() == 2
 
 
 def test_an_open_consultation_on_the_proposal(demo):

@@ -1,3 +1,8 @@
+"""The browser tests share one portal and one Chromium. Under pytest-xdist they all run in one
+process, one after the other (tests/conftest.py's scheduling), so the portal's migrate and demo
+load happen once; the portal stops when they are done (package scope), so its Celery worker
+never takes the messages of the PDF tests' worker, which uses the same Redis database."""
+
 import os
 import shutil
 
@@ -7,13 +12,13 @@ from tests.conftest import IN_CI
 from tests.e2e.portal import CHROMIUM, CHROMIUM_ARGS, running_portal
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def portal_url(tmp_path_factory):
     with running_portal(tmp_path_factory.mktemp("portal")) as url:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"

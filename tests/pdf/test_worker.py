@@ -97,6 +97,7 @@ class Worker:
 @pytest.fixture
 def worker(postgres, redis_url, settings, tmp_path):
     broker = own_redis_url(redis_url)
+    redis.Redis.from_url(broker).flushdb()  # no message left by an earlier run or portal
     saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
     celery_app.conf.update(broker_url=broker, task_always_eager=False)
     _drop_broker_connections()

@@ -82,12 +82,15 @@ def test_a_worker_started_after_redis_is_back_renders_the_pending_pdf(
 
 
 def test_beat_resumes_a_pending_render_for_a_running_worker(client, redis_server, tmp_path):
-    worker = start_worker(redis_server.url, tmp_path)  # running before the fault: its start-up
-    try:  # sweep found nothing
+    # beat sends the sweep every 2 s; the worker runs it, with its own setting of the grace (a
+    # render pending for less is left alone): none, or the test would wait the default minute
+    short = {"PDF_SWEEP_INTERVAL": "2", "PDF_SWEEP_GRACE": "0"}
+    worker = start_worker(redis_server.url, tmp_path, **short)  # running before the fault: its
+    try:  # start-up sweep found nothing
         version = approve_last_zone_with_redis_down(client, redis_server)
         redis_server.start()
         # the worker reconnects by itself; the render waits for beat's sweep
-        beat = start_beat(redis_server.url, tmp_path, PDF_SWEEP_INTERVAL="2", PDF_SWEEP_GRACE="0")
+        beat = start_beat(redis_server.url, tmp_path, **short)
         try:
             version = worker.wait_for(version.pk, PdfStatus.READY, PdfStatus.FAILED)
         finally:
