@@ -2,12 +2,12 @@
 queries whatever the size of the version."""
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from django.db.models import Prefetch, Q, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.utils.text import Truncator
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
-from patto.models import PUBLIC_STATUSES, PlanVersion
 from tavoli.models import Contribution
 from zone.models import Zone
 
@@ -231,19 +231,63 @@ def build_matrix(version, policy: Policy | None = None) -> Matrix:
     return Matrix(tools=tools, targets=targets, cells=cells, action_count=len(actions))
 
 
-def action_detail(version, code):
-    return actions_with_relations(version).filter(code=code).first()
-
-
-def versions_of_item(action) -> list[PlanVersion]:
-    """The public versions in which an item with the same stable key appears."""
-    return list(
-        PlanVersion.objects.filter(
-            status__in=PUBLIC_STATUSES,
-            actions__key=action.key,
-            programme_id=action.version.programme_id,
-        ).order_by("-number")
+def action_detail(version, code) -> Action | None:
+    """The action ``code`` of ``version`` with its action area and policy, and what its page
+    lists of it in reading order: ``tool_list`` and ``target_list`` (code and name),
+    ``zone_list`` (zones) and ``table_list`` (the thematic tables it came from). Two queries
+    (one if there is no such action): the action, then its tools, targets, zones and tables in
+    one union."""
+    action = (
+        Action.objects.filter(version=version, code=code)
+        .select_related("area", "area__policy")
+        .first()
     )
+    if action is None:
+        return None
+    # (relation, place, subplace, code, name): what each relation is ordered by, then shown
+    rows = (
+        Action.tools.through.objects.filter(action=action)
+        .annotate(relation=Value("tools"), subplace=Value(0))
+        .values_list("relation", "tool__position", "subplace", "tool__code", "tool__name")
+        .union(
+            Action.targets.through.objects.filter(action=action)
+            .annotate(relation=Value("targets"), subplace=Value(0))
+            .values_list(
+                "relation", "target__position", "subplace", "target__code", "target__name"
+            ),
+            Action.zones.through.objects.filter(action=action)
+            .annotate(relation=Value("zones"), subplace=Value(0), code=Value(""))
+            .values_list("relation", "zone__number", "subplace", "code", "zone__name"),
+            Action.tables.through.objects.filter(action=action)
+            .annotate(relation=Value("tables"), code=Value(""))
+            .values_list(
+                "relation",
+                "thematictable__phase__position",
+                "thematictable__position",
+                "code",
+                "thematictable__title",
+            ),
+            all=True,
+        )
+    )
+    found = {"tools": [], "targets": [], "zones": [], "tables": []}
+    for relation, place, subplace, item_code, name in rows:
+        found[relation].append((place is None, place or 0, subplace, item_code, name))
+    found = {relation: sorted(items) for relation, items in found.items()}
+    action.tool_list = [SimpleNamespace(code=c, name=n) for *_, c, n in found["tools"]]
+    action.target_list = [SimpleNamespace(code=c, name=n) for *_, c, n in found["targets"]]
+    action.zone_list = [Zone(number=number, name=n) for _, number, _, _, n in found["zones"]]
+    action.table_list = [SimpleNamespace(title=n) for *_, n in found["tables"]]
+    return action
+
+
+def has_action(programme_slug: str, number: int, code: str) -> Exists:
+    """Whether a version has the item that is action ``code`` in version ``number`` of the
+    programme (an action with the same stable key): an expression to annotate versions with."""
+    key = Action.objects.filter(
+        version__programme__slug=programme_slug, version__number=number, code=code
+    ).values("key")[:1]
+    return Exists(Action.objects.filter(version=OuterRef("pk"), key=Subquery(key)))
 
 
 def contributions_behind(action):

@@ -11,7 +11,7 @@ from django_filters.views import FilterView
 from matrice import opendata, queries
 from matrice.filters import ActionFilterSet
 from matrice.models import Policy
-from patto.mixins import VersionMixin
+from patto.mixins import PublicVersionsMixin, VersionMixin
 from patto.public_cache import frozen_fragment, public_page
 from tavoli.views import consultation_context
 
@@ -80,8 +80,19 @@ class ActionListView(VersionMixin, FilterView):
 
 
 @method_decorator(public_page, name="dispatch")
-class ActionDetailView(VersionMixin, TemplateView):
+class ActionDetailView(PublicVersionsMixin, TemplateView):
+    """An action of a public version, with the versions it appears in and its contributions."""
+
     template_name = "matrice/action_detail.html"
+
+    def get_public_versions(self):
+        """Each saying whether the action is in it: the page lists those."""
+        slug, number, code = self.kwargs["slug"], self.kwargs["number"], self.kwargs["code"]
+        return (
+            super()
+            .get_public_versions()
+            .annotate(has_action=queries.has_action(slug, number, code))
+        )
 
     def get_context_data(self, **kwargs):
         action = queries.action_detail(self.version, self.kwargs["code"])
@@ -91,9 +102,11 @@ class ActionDetailView(VersionMixin, TemplateView):
         return super().get_context_data(
             **kwargs,
             action=action,
-            versions=queries.versions_of_item(action),
+            versions=[version for version in self.public_versions if version.has_action],
             contributions=queries.contributions_behind(action),
-            **consultation_context(self.version, self.request.user, action=action),
+            **consultation_context(
+                self.version, self.request.user, action=action, consultation=self.consultation
+            ),
         )
 
 

@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from patto.models import PlanVersion, Programme
+from patto.models import Phase, PlanVersion, Programme
+from tavoli.consultation import Consultation, consultation_from
 
 
 class ProgrammeMixin:
@@ -41,3 +42,51 @@ class VersionMixin(ProgrammeMixin):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("version", self.version)
         return super().get_context_data(**kwargs)
+
+
+class PublicVersionsMixin(VersionMixin):
+    """For pages that read the programme's public versions anyway (to list them, and because
+    the newest is the version under consultation): the programme, its public versions and the
+    version asked for come from one query. A programme without a public version answers 404,
+    as any version of it would."""
+
+    def get_public_versions(self):
+        """The queryset of the programme's public versions, newest first, with the programme;
+        a page may annotate it."""
+        return (
+            PlanVersion.objects.public()
+            .filter(programme__slug=self.kwargs["slug"])
+            .select_related("programme")
+            .order_by("-number")
+        )
+
+    @cached_property
+    def public_versions(self) -> list[PlanVersion]:
+        versions = list(self.get_public_versions())
+        if not versions:
+            get_object_or_404(Programme, slug=self.kwargs["slug"])  # 404 for the programme
+            raise Http404(_("Versione non trovata."))
+        for version in versions[1:]:
+            version.programme = versions[0].programme  # one programme, not one per row
+        return versions
+
+    @cached_property
+    def programme(self) -> Programme:
+        return self.public_versions[0].programme
+
+    @cached_property
+    def version(self) -> PlanVersion:
+        """The version asked for, among the public versions (a draft or a number that does not
+        exist answers 404)."""
+        number = self.kwargs["number"]
+        version = next((v for v in self.public_versions if v.number == number), None)
+        if version is None:
+            raise Http404(_("Versione non trovata."))
+        return version
+
+    @cached_property
+    def consultation(self) -> Consultation:
+        """The programme's consultation: one query (its consultation phases), the version under
+        consultation being the newest public one."""
+        phases = Phase.objects.filter(programme=self.programme, is_consultation=True)
+        return consultation_from(self.programme, phases, self.public_versions)

@@ -6,7 +6,6 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
@@ -14,8 +13,8 @@ from django.views.generic import DetailView, TemplateView
 
 from matrice.queries import plan_outline
 from patto import queries
-from patto.mixins import ProgrammeMixin, VersionMixin
-from patto.models import Follow, Phase
+from patto.mixins import ProgrammeMixin, PublicVersionsMixin
+from patto.models import Follow
 from patto.public_cache import frozen_fragment, public_page
 from tavoli.consultation import consultation_from
 from tavoli.views import consultation_context
@@ -130,36 +129,16 @@ def _render_plan(version, policies: list[dict], policy_code: str) -> dict:
 
 
 @method_decorator(public_page, name="dispatch")
-class VersionDetailView(VersionMixin, TemplateView):
+class VersionDetailView(PublicVersionsMixin, TemplateView):
     """A public version read policy by policy, with the zones' decisions."""
 
     template_name = "patto/version_detail.html"
 
-    @cached_property
-    def public_versions(self) -> list:
-        """The programme's public versions, newest first (one query): the page links to the
-        others, and the consultation is about the newest."""
-        return queries.public_versions(self.programme)
-
-    @cached_property
-    def version(self):
-        """The version asked for, among the public versions read anyway (a draft or a number
-        that does not exist answers 404)."""
-        version = next((v for v in self.public_versions if v.number == self.kwargs["number"]), None)
-        if version is None:
-            raise Http404(_("Versione non trovata."))
-        return version
-
     def get_context_data(self, **kwargs):
         plan = version_plan(self.version, self.request.GET.get("politica", ""))
         policies = [SimpleNamespace(**policy) for policy in plan["policies"]]
-        consultation = consultation_from(
-            self.programme,
-            Phase.objects.filter(programme=self.programme, is_consultation=True),
-            self.public_versions,
-        )
         context = consultation_context(
-            self.version, self.request.user, policies=policies, consultation=consultation
+            self.version, self.request.user, policies=policies, consultation=self.consultation
         )
         plan["body"] = self.with_consultation(plan["body"], policies, context)
         return super().get_context_data(

@@ -33,12 +33,12 @@ def test_action_page(client, django_assert_num_queries, consultation, size):
     c = consultation
     populate(c, size)
     url = reverse("matrice:action", args=[c.programme.slug, 2, c.action.code])
-    # the action page's 10, + consultation phases and version, contributions on the action,
-    # their public actions and their comments
-    count(client, django_assert_num_queries, url, 15)
+    # the action page's 7 (the version under consultation is the newest public one, read
+    # already), + the contributions' public actions and their comments
+    count(client, django_assert_num_queries, url, 9)
     client.force_login(c.author)
-    # + session and user, + the user's roles
-    count(client, django_assert_num_queries, url, 18)
+    # + the person and their two roles (the session is in the cache)
+    count(client, django_assert_num_queries, url, 12)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -46,14 +46,14 @@ def test_version_page(client, django_assert_num_queries, consultation, size):
     c = consultation
     populate(c, size)
     url = reverse("patto:version", args=[c.programme.slug, 2])
-    # the version page's 10 (the version under consultation is the newest public one, read
+    # the version page's 9 (the version under consultation is the newest public one, read
     # already), + the contributions' public actions and their comments; at most 12 on an
     # empty cache, as every public page
-    count(client, django_assert_num_queries, url, 12)
+    count(client, django_assert_num_queries, url, 11)
     client.force_login(c.author)
-    # the session, the person and their roles, and no plan: the frozen version's body is now
-    # cached
-    count(client, django_assert_num_queries, url, 12)
+    # + the person and their two roles (the session is in the cache), and no plan: the frozen
+    # version's body is now cached
+    count(client, django_assert_num_queries, url, 11)
 
 
 @pytest.mark.parametrize("size", SIZES)
