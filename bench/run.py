@@ -295,20 +295,35 @@ def main():
         else:
             raise SystemExit("gunicorn did not answer")
 
-        step(f"wrk -t2 -c{CONNECTIONS} -d{args.duration}s per page (after a 2 s warm-up)")
-        rows = []
-        for label, path in measured:
+        step(
+            f"wrk -t2 -c{CONNECTIONS} -d{args.duration}s per page (after a 2 s warm-up), "
+            "the floor measured again between pages"
+        )
+        # the machine's speed drifts (a shared VM): each page is compared with the floor
+        # measured just before and just after it, not with one measurement at the start
+        (floor_label, floor_path), page_list = measured[0], measured[1:]
+
+        def measure(label, path):
             wrk(wrk_bin, base + path, 2)
             figures = wrk(wrk_bin, base + path, args.duration)
-            counted = queries.get(path, {})
-            rows.append({"page": label, "path": path, **figures, **counted})
             print(
                 f"   {label}: p95 {figures['p95_ms']:.1f} ms, {figures['rps']:.0f} req/s",
                 flush=True,
             )
-        floor_rps = rows[0]["rps"]
-        for row in rows:
-            row["ratio_to_floor"] = row["rps"] / floor_rps
+            return {"page": label, "path": path, **figures, **queries.get(path, {})}
+
+        floors = [measure(floor_label, floor_path)]
+        rows = []
+        for label, path in page_list:
+            rows.append(measure(label, path))
+            floors.append(measure(floor_label, floor_path))
+        for i, row in enumerate(rows):
+            row["floor_rps"] = (floors[i]["rps"] + floors[i + 1]["rps"]) / 2
+            row["ratio_to_floor"] = row["rps"] / row["floor_rps"]
+        floor_row = sorted(floors, key=lambda f: f["rps"])[len(floors) // 2]  # the median run
+        floor_row["ratio_to_floor"] = 1.0
+        floor_row["floor_runs_rps"] = [round(f["rps"]) for f in floors]
+        rows.insert(0, floor_row)
 
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
@@ -336,7 +351,9 @@ def main():
                 + (f"  ({row['non_2xx_3xx']} non-2xx)" if row["non_2xx_3xx"] else "")
             )
         print(
-            "latency in ms; floor = req/s relative to the trivial view; SQL = queries per "
+            "latency in ms; floor = req/s relative to the trivial view's, measured just before "
+            "and after the page (the floor's row is its median run; all runs: "
+            f"{', '.join(map(str, floor_row['floor_runs_rps']))} req/s); SQL = queries per "
             "request with an empty cache / right after; uncached = ms of one request with an "
             "empty cache, in-process."
         )
