@@ -3,7 +3,10 @@ reference data (provinces, zones, all comuni).
 
 At scale N: N programmes, each with two versions (1 archived, 2 published) of 100×N actions
 (so 1,000 actions per version at scale 10), 30 meetings and 500 contributions per programme;
-above scale 1, one more programme (``bench-pdf``) of the scale-1 size, whose PDF is measured.
+above scale 1, one more programme (``bench-pdf``) of the scale-1 size, whose PDF is measured
+beside the largest version's. Each version draws its actions' descriptions, dates, budgets,
+tools, targets and zones anew, so nearly every action differs between the two versions of a
+programme: the comparison is measured at its worst.
 
 A version's content can only be written while the version is a draft (the database's triggers
 refuse anything else), so each version is filled as a draft and only then given its status and
@@ -72,7 +75,8 @@ def fingerprint(version):
 
 def fill_version(*, version, rng, scale, keys, zones, tables):
     """Insert the content of a draft ``version``. ``keys`` carries the stable keys from the
-    previous version so the two can be compared item by item (about 5% of the actions change)."""
+    previous version so the two can be compared item by item (nearly every action differs: its
+    fields are drawn anew; about 5% also get a new title)."""
     n_actions = 100 * scale
     tools = Tool.objects.bulk_create(
         Tool(
@@ -183,8 +187,9 @@ def build(scale, seed=7):
     now = timezone.now()
     programmes = []
     # (slug, title, size): size × 100 actions per version. Above scale 1, one more programme of
-    # scale-1 size: the PDF target is about a document of about a hundred pages, and a 1,000-action
-    # version makes one of some 1,700 (bench/run.py renders this one's).
+    # scale-1 size: the PDF's memory target is about a document of about a hundred pages (its
+    # version makes about 170), and a 1,000-action version makes one of some 600 (bench/run.py
+    # renders both).
     specs = [(f"bench-{p + 1}", f"Programma di prova {p + 1}", scale) for p in range(scale)]
     if scale > 1:
         specs.append((PDF_PROGRAMME, "Programma di prova per il PDF", 1))

@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from patto import freshness
 from patto.locking import Revisioned
 
 
@@ -200,14 +201,18 @@ class Phase(Revisioned):
 
     def consultation_state(self, now=None) -> str:
         """``"none"`` (not a consultation), ``"upcoming"``, ``"open"`` or ``"closed"`` at
-        ``now``. The window includes its opening instant and excludes its closing one."""
+        ``now``. The window includes its opening instant and excludes its closing one. The
+        page being rendered, if any, is told when the answer changes (``patto.freshness``)."""
         if not self.is_consultation or not self.consultation_opens_at:
             return "none"
         now = now or timezone.now()
         if now < self.consultation_opens_at:
+            freshness.changes_at(self.consultation_opens_at)
             return "upcoming"
         if self.consultation_closes_at and now >= self.consultation_closes_at:
             return "closed"
+        if self.consultation_closes_at:
+            freshness.changes_at(self.consultation_closes_at)
         return "open"
 
 

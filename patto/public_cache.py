@@ -7,7 +7,10 @@ that any save, delete or many-to-many change of the portal's models replaces (th
 receivers below; the few queryset ``update()`` calls that change public state call
 :func:`content_changed` themselves). The stamp is replaced at once and again after the
 transaction commits, so a page rendered from data read before the commit cannot be stored under
-the stamp that follows it.
+the stamp that follows it. What the clock alone changes (a consultation opens or closes, a
+meeting becomes a past one at midnight) is exact too: a page is kept only until the instant it
+stops being true (``patto.freshness``), so a page that shows no consultation keeps its ETag for
+the whole day.
 
 Only what every anonymous visitor shares is stored: a page is neither stored nor served when the
 visitor is logged in, has messages waiting, or when rendering it used a CSRF token or set a
@@ -20,7 +23,7 @@ stored. The heavy content of frozen versions is cached separately, by version an
 
 import gzip
 import hashlib
-import time
+import math
 from functools import lru_cache, wraps
 from uuid import uuid4
 
@@ -38,13 +41,13 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
+from patto import freshness
+
 GENERATION_KEY = "public:generation"
-# Pages are exact through the generation; the timeout only lets Redis or the local cache drop
-# pages nobody asks for (an action list can be filtered in many ways).
+# Pages are exact through the generation and the instant they stop being true; the timeout only
+# lets Redis or the local cache drop pages nobody asks for (an action list can be filtered in
+# many ways).
 PAGE_TIMEOUT = 24 * 3600
-# Pages that depend on the time of day (consultation windows, upcoming meetings) are at most
-# this many seconds behind the clock; behind the data, never.
-CLOCK_STEP = 60
 CONTENT_APPS = {"patto", "matrice", "tavoli", "incontri", "zone"}
 
 
@@ -172,15 +175,17 @@ _BODY_HEADERS = frozenset(
 
 class Page:
     """A public page as anonymous visitors share it: its address (language, scheme, host, path
-    and query, htmx or not), the stamp current when it was looked up (content generation and
-    clock step) and what the cache holds for it under that stamp, if anything.
+    and query, htmx or not), the content generation current when it was looked up and what the
+    cache holds for it, if that is still true.
 
-    What the cache holds is ``(stamp, headers, body, length)``: the headers the response had
-    once the view and the middleware inside ``PublicPageMiddleware`` were done with it, the
-    body compressed with gzip once, when it was stored, and its length uncompressed. Clients
-    that take gzip (every browser) get those bytes as they are; others get them decompressed."""
+    What the cache holds is ``(generation, until, headers, body, length)``: the generation it
+    was rendered in, the instant (a timestamp) from which the clock alone makes it untrue
+    (``patto.freshness``), the headers the response had once the view and the middleware
+    inside ``PublicPageMiddleware`` were done with it, the body compressed with gzip once, when
+    it was stored, and its length uncompressed. Clients that take gzip (every browser) get
+    those bytes as they are; others get them decompressed."""
 
-    __slots__ = ("address", "entry", "gzip", "key", "language", "stamp")
+    __slots__ = ("address", "entry", "generation", "gzip", "key", "language")
 
     def __init__(self, request, language: str):
         self.language = language
@@ -197,36 +202,46 @@ class Page:
         self.gzip = accepts_gzip(request)
         # one cache round trip: the current generation and the page together
         found = cache.get_many([GENERATION_KEY, self.key])
-        # the clock is part of the stamp: what the page says can also change with time alone
-        # (a consultation opens, a meeting becomes a past one) with nothing saved
-        generation_now = found.get(GENERATION_KEY) or generation()
-        self.stamp = f"{generation_now}:{int(time.time()) // CLOCK_STEP}"
+        self.generation = found.get(GENERATION_KEY) or generation()
         entry = found.get(self.key)
-        self.entry = entry if entry is not None and entry[0] == self.stamp else None
+        self.entry = (
+            entry
+            if entry is not None
+            and entry[0] == self.generation
+            # what the page says can also change with the time alone (a consultation opens, a
+            # meeting becomes a past one), with nothing saved
+            and freshness.now() < entry[1]
+            else None
+        )
 
     @property
     def etag(self) -> str:
-        """One per encoding (the gzip body and the plain one are different bytes, and a cache
-        must not answer a client that refuses gzip with a copy revalidated by one that takes
-        it), and weak: two workers rendering the same stamp at once need not produce the same
-        bytes."""
-        digest = hashlib.sha256(f"{self.stamp}\n{self.address}".encode()).hexdigest()[:32]
-        return f'W/"{digest}-gzip"' if self.gzip else f'W/"{digest}"'
+        """The stored page's: it names the generation and the instant the page was true until,
+        so it changes exactly when the page does. One per encoding (the gzip body and the plain
+        one are different bytes, and a cache must not answer a client that refuses gzip with a
+        copy revalidated by one that takes it), and weak: two workers rendering the same page at
+        once need not produce the same bytes."""
+        stored_in, until = self.entry[:2]
+        digest = hashlib.sha256(f"{stored_in}\n{until}\n{self.address}".encode()).hexdigest()
+        return f'W/"{digest[:32]}-gzip"' if self.gzip else f'W/"{digest[:32]}"'
 
-    def store(self, response):
-        """Keep ``response`` (fully processed by the inner middleware) under the stamp read
-        before it was rendered: if anything changed meanwhile, it will never be served."""
+    def store(self, response, until: float):
+        """Keep ``response`` (fully processed by the inner middleware) under the generation read
+        before it was rendered (if anything changed meanwhile, it will never be served) until
+        ``until``, the instant from which the clock alone makes it untrue."""
         headers = tuple(
             (name, value) for name, value in response.items() if name.lower() != "content-length"
         )
         body = gzip.compress(response.content, compresslevel=6, mtime=0)
-        self.entry = (self.stamp, headers, body, len(response.content))
-        cache.set(self.key, self.entry, PAGE_TIMEOUT)
+        self.entry = (self.generation, until, headers, body, len(response.content))
+        lifetime = math.ceil(until - freshness.now())
+        if lifetime > 0:
+            cache.set(self.key, self.entry, min(PAGE_TIMEOUT, lifetime))
 
     def response(self, request) -> HttpResponseBase:
         """The stored page for this request: 304 when the client's copy is current, the gzip
         body when the client takes it, the plain body otherwise."""
-        _, headers, body, plain_length = self.entry
+        headers, body, plain_length = self.entry[2:]
         etag = self.etag
         response = get_conditional_response(request, etag=etag)
         if response is not None:
@@ -270,15 +285,17 @@ def public_page(view):
             page = Page(request, get_language())
         if page.entry is not None:
             return page.response(request)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
+        with freshness.watching() as until:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
         if not _storable(request, response):
             return response
         # kept by browsers, but checked with the ETag before each use
         patch_cache_control(response, no_cache=True)
         patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
         response.shared_page = page
+        response.shared_until = until[0]
         return response
 
     wrapper.public_page = True
@@ -345,5 +362,5 @@ class PublicPageMiddleware:
         page = getattr(response, "shared_page", None)
         if page is None or not _storable(request, response):
             return response
-        page.store(response)
+        page.store(response, response.shared_until)
         return page.response(request)

@@ -12,10 +12,12 @@ from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from patto.models import Decision, PdfStatus, PlanVersion, Validation, VersionStatus
 from tests.factories import (
     MeetingFactory,
+    PhaseFactory,
     ProgrammeFactory,
     SpokespersonFactory,
     UserFactory,
@@ -342,3 +344,94 @@ def test_a_logged_in_member_never_gets_the_cached_page(client):
     assert (
         "persona@example.org" not in gzip.decompress(client.get("/", headers=GZIP).content).decode()
     )
+
+
+# The clock alone: what a page says changes at midnight (meetings become past ones, the current
+# phase moves on) or when a consultation it shows opens or closes, and at no other time.
+
+
+class Clock:
+    """The portal's clock moved by the test: ``patto.freshness.now`` (when a cached page stops
+    being true) and ``django.utils.timezone.now`` (what the page says)."""
+
+    def __init__(self, monkeypatch, at: datetime.datetime):
+        self.at = at
+        monkeypatch.setattr("patto.freshness.now", lambda: self.at.timestamp())
+        monkeypatch.setattr("django.utils.timezone.now", lambda: self.at)
+
+    def move_to(self, at: datetime.datetime):
+        self.at = at
+
+
+def local(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(
+        day, datetime.time(hour, minute), timezone.get_default_timezone()
+    )
+
+
+def test_a_page_that_shows_no_consultation_keeps_its_etag_until_midnight(
+    client, monkeypatch, django_assert_num_queries
+):
+    today = timezone.localdate()
+    clock = Clock(monkeypatch, local(today, 9))
+    ProgrammeFactory(slug="piano", title="Piano sociale")
+    address = reverse("patto:programme", args=["piano"])
+    etag = client.get(address)["ETag"]
+
+    clock.move_to(local(today, 23, 59))  # hours later, nothing saved: the browser's copy holds
+    with django_assert_num_queries(0):
+        assert client.get(address, headers={"if-none-match": etag}).status_code == 304
+
+    clock.move_to(local(today + datetime.timedelta(days=1), 0, 1))  # a new day: rendered again
+    fresh = client.get(address, headers={"if-none-match": etag})
+    assert fresh.status_code == 200 and fresh["ETag"] != etag
+
+
+def test_a_meeting_moves_to_the_past_ones_at_midnight(client, monkeypatch):
+    today = timezone.localdate()
+    clock = Clock(monkeypatch, local(today, 20))
+    MeetingFactory(title="Incontro di stasera", date=today)
+    address = reverse("incontri:list")
+    ahead = client.get(address)
+    assert "Incontro di stasera" in ahead.content.decode().split("Prossimi incontri")[1]
+    assert "Incontri passati" not in ahead.content.decode()
+
+    clock.move_to(local(today + datetime.timedelta(days=1), 0, 0))
+    past = client.get(address, headers={"if-none-match": ahead["ETag"]})
+    assert past.status_code == 200
+    assert "Incontro di stasera" in past.content.decode().split("Incontri passati")[1]
+
+
+def test_a_consultation_opens_and_closes_on_the_cached_page_at_its_instants(client, monkeypatch):
+    today = timezone.localdate()
+    opens, closes = local(today, 10), local(today, 18)
+    clock = Clock(monkeypatch, local(today, 9))
+    programme = ProgrammeFactory(slug="piano")
+    PhaseFactory(
+        programme=programme,
+        title="Consultazione sulla proposta",
+        is_consultation=True,
+        consultation_opens_at=opens,
+        consultation_closes_at=closes,
+    )
+    version = build_version(actions=1, programme=programme, status=VersionStatus.IN_VALIDATION)
+    address = reverse("patto:programme", args=["piano"])
+    upcoming = client.get(address)
+    assert "La consultazione si aprirà" in upcoming.content.decode()
+
+    clock.move_to(opens - datetime.timedelta(seconds=1))  # still the same page
+    assert client.get(address, headers={"if-none-match": upcoming["ETag"]}).status_code == 304
+
+    clock.move_to(opens)  # the window includes its opening instant
+    open_ = client.get(address, headers={"if-none-match": upcoming["ETag"]})
+    assert open_.status_code == 200
+    assert "La consultazione è aperta fino al" in open_.content.decode()
+    assert version.get_absolute_url() + "#consultazione" in open_.content.decode()
+
+    clock.move_to(closes - datetime.timedelta(seconds=1))
+    assert client.get(address, headers={"if-none-match": open_["ETag"]}).status_code == 304
+
+    clock.move_to(closes)  # and excludes its closing one
+    closed = client.get(address, headers={"if-none-match": open_["ETag"]})
+    assert closed.status_code == 200
+    assert "La consultazione è aperta" not in closed.content.decode()
