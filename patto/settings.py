@@ -283,7 +283,7 @@ X_FRAME_OPTIONS = "DENY"
 # and the admin in Chromium and fails on any violation). Bootstrap Italia's CSS embeds an icon
 # font and images as data: URIs (data: fonts and images cannot run code); its JavaScript sets
 # styles through the CSSOM, which the policy allows, and its bundled video.js is told not to add
-# <style> elements (static/js/public-path.js).
+# <style> elements (static/js/bundle-settings.js).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

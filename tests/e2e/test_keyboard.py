@@ -54,3 +54,18 @@ def test_download_links_are_reachable_with_the_keyboard(page, portal_url):
         page.keyboard.press("Enter")
     assert download.value.suggested_filename.endswith(".csv")
     assert link
+
+
+def test_the_programmes_menu_opens_and_leads_to_a_programme_with_the_keyboard(page, portal_url):
+    page.goto(portal_url + "/zone/")
+    toggle = tab_until(page, lambda e: e["id"] == "programmes-menu-button")
+    assert toggle["text"] == "Programmi"
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#programmes-menu-button", "aria-expanded") == "true"
+    tab_until(page, lambda e: e["text"] == "Piano Sociale Metropolitano")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/programmi/piano-sociale-metropolitano/")
+    # where it is, the menu says so
+    current = page.locator("#nav-main a[aria-current='page']")
+    assert current.inner_text() == "Piano Sociale Metropolitano"
