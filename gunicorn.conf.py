@@ -16,7 +16,10 @@ the worker that took it: a burst of clients could all end up on one worker, whic
 them with one core while the other waits (measured with wrk at 20 connections on 2 workers: in
 one run of 25, all 20 on one worker and 1,100 requests per second instead of 2,400 to 3,900; 19
 and 1 gave 2,100). The price: connections still waiting in a worker's own queue when that worker
-dies are reset, not handed to another.
+dies are reset, not handed to another; a stuck worker keeps getting its share of new connections
+until gunicorn's timeout replaces it; and a second gunicorn started by mistake on the same port
+shares it instead of failing. gunicorn ≥ 24 gives each worker a socket of its own (before, the
+flag was set on the one shared socket and changed nothing).
 """
 
 import os

@@ -49,10 +49,14 @@ def changes_at(moment: datetime.datetime) -> None:
 def watching():
     """Render a page and learn until when it stays true: yields a one-item list that holds, once
     the block is done, the timestamp of the earliest instant reported by :func:`changes_at`
-    during the block, or the end of the day (dates change at midnight) if that comes first."""
+    during the block, or the end of the day (dates change at midnight) if that comes first.
+    Inside another watched block, what is reported counts for the outer one too."""
     horizon = [end_of_day(now())]
     token = _horizon.set(horizon)
     try:
         yield horizon
     finally:
         _horizon.reset(token)
+        outer = _horizon.get()
+        if outer is not None:
+            outer[0] = min(outer[0], horizon[0])

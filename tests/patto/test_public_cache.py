@@ -14,7 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from patto import freshness
 from patto.models import Decision, PdfStatus, PlanVersion, Validation, VersionStatus
+from tavoli.consultation import when
 from tests.factories import (
     MeetingFactory,
     PhaseFactory,
@@ -363,9 +365,9 @@ class Clock:
         self.at = at
 
 
-def local(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+def local(day: datetime.date, hour: int, minute: int = 0, second: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(
-        day, datetime.time(hour, minute), timezone.get_default_timezone()
+        day, datetime.time(hour, minute, second), timezone.get_default_timezone()
     )
 
 
@@ -387,7 +389,9 @@ def test_a_page_that_shows_no_consultation_keeps_its_etag_until_midnight(
     assert fresh.status_code == 200 and fresh["ETag"] != etag
 
 
-def test_a_meeting_moves_to_the_past_ones_at_midnight(client, monkeypatch):
+def test_a_meeting_moves_to_the_past_ones_at_midnight(
+    client, monkeypatch, django_assert_num_queries
+):
     today = timezone.localdate()
     clock = Clock(monkeypatch, local(today, 20))
     MeetingFactory(title="Incontro di stasera", date=today)
@@ -395,6 +399,9 @@ def test_a_meeting_moves_to_the_past_ones_at_midnight(client, monkeypatch):
     ahead = client.get(address)
     assert "Incontro di stasera" in ahead.content.decode().split("Prossimi incontri")[1]
     assert "Incontri passati" not in ahead.content.decode()
+    clock.move_to(local(today, 23, 59, 59))
+    with django_assert_num_queries(0):  # the stored page, still true
+        assert client.get(address).content == ahead.content
 
     clock.move_to(local(today + datetime.timedelta(days=1), 0, 0))
     past = client.get(address, headers={"if-none-match": ahead["ETag"]})
@@ -402,7 +409,9 @@ def test_a_meeting_moves_to_the_past_ones_at_midnight(client, monkeypatch):
     assert "Incontro di stasera" in past.content.decode().split("Incontri passati")[1]
 
 
-def test_a_consultation_opens_and_closes_on_the_cached_page_at_its_instants(client, monkeypatch):
+def test_a_consultation_opens_and_closes_on_the_cached_page_at_its_instants(
+    client, monkeypatch, django_assert_num_queries
+):
     today = timezone.localdate()
     opens, closes = local(today, 10), local(today, 18)
     clock = Clock(monkeypatch, local(today, 9))
@@ -419,8 +428,9 @@ def test_a_consultation_opens_and_closes_on_the_cached_page_at_its_instants(clie
     upcoming = client.get(address)
     assert "La consultazione si aprirà" in upcoming.content.decode()
 
-    clock.move_to(opens - datetime.timedelta(seconds=1))  # still the same page
-    assert client.get(address, headers={"if-none-match": upcoming["ETag"]}).status_code == 304
+    clock.move_to(opens - datetime.timedelta(seconds=1))  # still the same, stored page
+    with django_assert_num_queries(0):
+        assert client.get(address, headers={"if-none-match": upcoming["ETag"]}).status_code == 304
 
     clock.move_to(opens)  # the window includes its opening instant
     open_ = client.get(address, headers={"if-none-match": upcoming["ETag"]})
@@ -429,9 +439,97 @@ def test_a_consultation_opens_and_closes_on_the_cached_page_at_its_instants(clie
     assert version.get_absolute_url() + "#consultazione" in open_.content.decode()
 
     clock.move_to(closes - datetime.timedelta(seconds=1))
-    assert client.get(address, headers={"if-none-match": open_["ETag"]}).status_code == 304
+    with django_assert_num_queries(0):
+        assert client.get(address, headers={"if-none-match": open_["ETag"]}).status_code == 304
 
     clock.move_to(closes)  # and excludes its closing one
     closed = client.get(address, headers={"if-none-match": open_["ETag"]})
     assert closed.status_code == 200
     assert "La consultazione è aperta" not in closed.content.decode()
+
+
+def test_the_earliest_instant_a_page_shows_decides(client, monkeypatch, django_assert_num_queries):
+    """A consultation open until the evening and another opening at noon: the page shows the
+    first until noon, then the second (the newest open one), and is rendered again at noon."""
+    today = timezone.localdate()
+    clock = Clock(monkeypatch, local(today, 9))
+    programme = ProgrammeFactory(slug="piano")
+    PhaseFactory(
+        programme=programme,
+        position=1,
+        title="Prima consultazione",
+        is_consultation=True,
+        consultation_opens_at=local(today - datetime.timedelta(days=1), 9),
+        consultation_closes_at=local(today, 20),
+    )
+    PhaseFactory(
+        programme=programme,
+        position=2,
+        title="Seconda consultazione",
+        is_consultation=True,
+        consultation_opens_at=local(today, 12),
+        consultation_closes_at=local(today + datetime.timedelta(days=5), 18),
+    )
+    build_version(actions=1, programme=programme, status=VersionStatus.IN_VALIDATION)
+    address = reverse("patto:programme", args=["piano"])
+    morning = client.get(address)
+    assert f"aperta fino al {when(local(today, 20))}." in morning.content.decode()
+
+    clock.move_to(local(today, 11, 59))
+    with django_assert_num_queries(0):
+        assert client.get(address, headers={"if-none-match": morning["ETag"]}).status_code == 304
+    clock.move_to(local(today, 12))
+    noon = client.get(address, headers={"if-none-match": morning["ETag"]})
+    assert noon.status_code == 200
+    later = local(today + datetime.timedelta(days=5), 18)
+    assert f"aperta fino al {when(later)}." in noon.content.decode()
+
+
+def test_an_anonymous_visitor_with_a_session_gets_the_page_until_it_changes(client, monkeypatch):
+    """The decorator's path (a session cookie: PublicPageMiddleware lets the request through)
+    keeps to the same instants."""
+    today = timezone.localdate()
+    clock = Clock(monkeypatch, local(today, 9))
+    programme = ProgrammeFactory(slug="piano")
+    PhaseFactory(
+        programme=programme,
+        title="Consultazione sulla proposta",
+        is_consultation=True,
+        consultation_opens_at=local(today, 10),
+        consultation_closes_at=local(today, 18),
+    )
+    build_version(actions=1, programme=programme, status=VersionStatus.IN_VALIDATION)
+    session = client.session
+    session["seen"] = True
+    session.save()
+    address = reverse("patto:programme", args=["piano"])
+    upcoming = client.get(address)
+    assert upcoming.wsgi_request.session["seen"]  # served by the decorator, not the middleware
+    assert "La consultazione si aprirà" in upcoming.content.decode()
+    clock.move_to(local(today, 9, 59, 59))
+    assert client.get(address, headers={"if-none-match": upcoming["ETag"]}).status_code == 304
+    clock.move_to(local(today, 10))
+    assert "La consultazione è aperta" in client.get(address).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("day", "hours"),
+    [
+        (datetime.date(2026, 3, 29), 23),  # clocks go forward at 2:00
+        (datetime.date(2026, 10, 25), 25),  # and back at 3:00
+        (datetime.date(2026, 12, 6), 24),
+    ],
+)
+def test_the_day_ends_at_local_midnight_whatever_its_length(day, hours):
+    start = local(day, 0).timestamp()
+    assert freshness.end_of_day(start) - start == hours * 3600
+    assert freshness.end_of_day(start + 3600 * hours - 1) - start == hours * 3600
+
+
+def test_an_instant_reported_inside_a_nested_block_counts_for_the_outer_one():
+    soon = timezone.now() + datetime.timedelta(minutes=5)
+    with freshness.watching() as outer:
+        with freshness.watching() as inner:
+            freshness.changes_at(soon)
+        assert inner[0] == outer[0] == soon.timestamp()
+    freshness.changes_at(soon)  # nobody watching: nothing to report to
