@@ -371,6 +371,19 @@ def local(day: datetime.date, hour: int, minute: int = 0, second: int = 0) -> da
     )
 
 
+def proposal_under_consultation(opens, closes):
+    """Programme «piano» with a version in validation and a consultation window on it."""
+    programme = ProgrammeFactory(slug="piano")
+    PhaseFactory(
+        programme=programme,
+        title="Consultazione sulla proposta",
+        is_consultation=True,
+        consultation_opens_at=opens,
+        consultation_closes_at=closes,
+    )
+    return build_version(actions=1, programme=programme, status=VersionStatus.IN_VALIDATION)
+
+
 def test_a_page_that_shows_no_consultation_keeps_its_etag_until_midnight(
     client, monkeypatch, django_assert_num_queries
 ):
@@ -415,15 +428,7 @@ def test_a_consultation_opens_and_closes_on_the_cached_page_at_its_instants(
     today = timezone.localdate()
     opens, closes = local(today, 10), local(today, 18)
     clock = Clock(monkeypatch, local(today, 9))
-    programme = ProgrammeFactory(slug="piano")
-    PhaseFactory(
-        programme=programme,
-        title="Consultazione sulla proposta",
-        is_consultation=True,
-        consultation_opens_at=opens,
-        consultation_closes_at=closes,
-    )
-    version = build_version(actions=1, programme=programme, status=VersionStatus.IN_VALIDATION)
+    version = proposal_under_consultation(opens, closes)
     address = reverse("patto:programme", args=["piano"])
     upcoming = client.get(address)
     assert "La consultazione si aprirà" in upcoming.content.decode()
@@ -490,15 +495,7 @@ def test_an_anonymous_visitor_with_a_session_gets_the_page_until_it_changes(clie
     keeps to the same instants."""
     today = timezone.localdate()
     clock = Clock(monkeypatch, local(today, 9))
-    programme = ProgrammeFactory(slug="piano")
-    PhaseFactory(
-        programme=programme,
-        title="Consultazione sulla proposta",
-        is_consultation=True,
-        consultation_opens_at=local(today, 10),
-        consultation_closes_at=local(today, 18),
-    )
-    build_version(actions=1, programme=programme, status=VersionStatus.IN_VALIDATION)
+    proposal_under_consultation(local(today, 10), local(today, 18))
     session = client.session
     session["seen"] = True
     session.save()
