@@ -33,21 +33,21 @@ def _send(registration_id: int, status: str, template: str) -> int:
     )
 
 
-@shared_task(**RETRY)
+@shared_task(name="incontri.tasks.registration_confirmed", **RETRY)
 def registration_confirmed(registration_id: int) -> int:
     return _send(registration_id, RegistrationStatus.CONFIRMED, "registration_confirmed")
 
 
-@shared_task(**RETRY)
+@shared_task(name="incontri.tasks.registration_waiting", **RETRY)
 def registration_waiting(registration_id: int) -> int:
     return _send(registration_id, RegistrationStatus.WAITING, "registration_waiting")
 
 
-@shared_task(**RETRY)
+@shared_task(name="incontri.tasks.registration_promoted", **RETRY)
 def registration_promoted(registration_id: int) -> int:
     return _send(registration_id, RegistrationStatus.CONFIRMED, "registration_promoted")
 
 
-@shared_task(**RETRY)
+@shared_task(name="incontri.tasks.registration_cancelled", **RETRY)
 def registration_cancelled(registration_id: int) -> int:
     return _send(registration_id, RegistrationStatus.CANCELLED, "registration_cancelled")

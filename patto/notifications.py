@@ -67,13 +67,13 @@ def _version_context(version) -> dict:
     }
 
 
-@shared_task(**RETRY)
+@shared_task(name="patto.notifications.version_submitted", **RETRY)
 def version_submitted(version_id: int) -> int:
     version = PlanVersion.objects.select_related("programme").get(pk=version_id)
     return _send("version_submitted", _version_context(version), _spokesperson_emails(version))
 
 
-@shared_task(**RETRY)
+@shared_task(name="patto.notifications.zone_decided", **RETRY)
 def zone_decided(validation_id: int) -> int:
     validation = Validation.objects.select_related("version__programme", "zone", "decided_by").get(
         pk=validation_id
@@ -82,13 +82,13 @@ def zone_decided(validation_id: int) -> int:
     return _send("zone_decided", context, _staff_emails())
 
 
-@shared_task(**RETRY)
+@shared_task(name="patto.notifications.version_validated", **RETRY)
 def version_validated(version_id: int) -> int:
     version = PlanVersion.objects.select_related("programme").get(pk=version_id)
     return _send("version_validated", _version_context(version), _staff_emails())
 
 
-@shared_task(**RETRY)
+@shared_task(name="patto.notifications.version_published", **RETRY)
 def version_published(version_id: int) -> int:
     version = PlanVersion.objects.select_related("programme").get(pk=version_id)
     return _send("version_published", _version_context(version), _spokesperson_emails(version))
@@ -105,7 +105,7 @@ FOLLOWER_TEMPLATES = {
 }
 
 
-@shared_task(**RETRY)
+@shared_task(name="patto.notifications.notify_followers", **RETRY)
 def notify_followers(version_id: int, event: str) -> int:
     """Enqueue the e-mail of ``event`` (submitted, published) to each follower."""
     if event not in FOLLOWER_TEMPLATES:
@@ -118,7 +118,7 @@ def notify_followers(version_id: int, event: str) -> int:
     return len(user_ids)
 
 
-@shared_task(**RETRY)
+@shared_task(name="patto.notifications.follower_mail", **RETRY)
 def follower_mail(version_id: int, user_id: int, event: str) -> int:
     version = PlanVersion.objects.select_related("programme").get(pk=version_id)
     user = get_user_model().objects.filter(pk=user_id).first()

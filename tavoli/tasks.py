@@ -19,7 +19,7 @@ def contribution_url(contribution: Contribution) -> str:
     )
 
 
-@shared_task(**RETRY)
+@shared_task(name="tavoli.tasks.contribution_answered", **RETRY)
 def contribution_answered(contribution_id: int) -> int:
     """Tell the author what became of their contribution (accepted, partly, not accepted)."""
     contribution = (
@@ -41,7 +41,7 @@ def contribution_answered(contribution_id: int) -> int:
     )
 
 
-@shared_task(**RETRY)
+@shared_task(name="tavoli.tasks.comment_published", **RETRY)
 def comment_published(comment_id: int) -> int:
     """Tell a contribution's author that a comment on it is now public."""
     comment = (
