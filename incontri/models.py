@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from patto.locking import Revisioned
-from patto.models import ActorCategory
+from patto.models import ActorCategory, Revisioned
 
 
 class MeetingKind(models.TextChoices):

@@ -19,8 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from patto.exceptions import FrozenVersionError
-from patto.locking import Revisioned
-from patto.models import PlanVersion, VersionStatus
+from patto.models import PlanVersion, Revisioned, VersionStatus
 
 
 def _frozen_version_among(version_ids):

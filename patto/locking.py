@@ -1,24 +1,16 @@
 """Optimistic locking: nothing is silently overwritten.
 
-Every editable model carries a ``revision`` number. A form remembers the revision it was opened
-at; saving checks, under a row lock, that nobody saved in between. If somebody did, the save is
-refused with a ``ConflictError`` that says which fields the other person changed, to what, and
-by whom, and nothing is written.
+Every editable model carries a ``revision`` number (``patto.models.Revisioned``). A form
+remembers the revision it was opened at; saving checks, under a row lock, that nobody saved in
+between. If somebody did, the save is refused with a ``ConflictError`` that says which fields
+the other person changed, to what, and by whom, and nothing is written.
 """
 
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-
-
-class Revisioned(models.Model):
-    revision = models.PositiveIntegerField(gettext_lazy("revisione"), default=1, editable=False)
-
-    class Meta:
-        abstract = True
 
 
 @dataclass(frozen=True)

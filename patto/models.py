@@ -13,7 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from patto import freshness
-from patto.locking import Revisioned
+
+
+class Revisioned(models.Model):
+    """An editable item: its ``revision`` number is how a save made on an outdated form is
+    refused instead of overwriting somebody else's (``save_with_revision`` in
+    ``patto.locking``)."""
+
+    revision = models.PositiveIntegerField(_("revisione"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 class ActorCategory(models.TextChoices):

@@ -7,8 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from patto.locking import Revisioned
-from patto.models import ActorCategory
+from patto.models import ActorCategory, Revisioned
 
 
 class Body(Revisioned):
