@@ -406,6 +406,18 @@ class PlanVersion(models.Model):
     def is_public(self):
         return self.status in PUBLIC_STATUSES
 
+    def validation_record(self) -> list[dict]:
+        """One row per validating zone of the programme: the zone and its decision on this
+        version (None while it has not decided), with the decision's remarks. Two queries."""
+        decisions = {
+            v.zone_id: v
+            for v in self.validations.select_related("decided_by").prefetch_related("remarks")
+        }
+        return [
+            {"zone": zone, "validation": decisions.get(zone.pk)}
+            for zone in self.programme.validating_zones.order_by("number")
+        ]
+
 
 class Decision(models.TextChoices):
     APPROVED = "approved", _("Approvata")

@@ -29,7 +29,6 @@ from django.utils import timezone, translation
 from matrice.models import Action
 from matrice.queries import build_matrix, plan_tree
 from patto.models import PlanVersion
-from patto.queries import validation_record
 from tavoli.models import ANSWERED_STATUSES, Contribution, ThematicTable
 
 logger = logging.getLogger(__name__)
@@ -79,7 +78,7 @@ def document_context(version: PlanVersion) -> dict:
         "version": version,
         "policies": policies,
         "action_count": len(actions),
-        "validation_record": validation_record(version),
+        "validation_record": version.validation_record(),
         "contributions": answered_contributions(version, actions),
         "generated_at": timezone.now(),
     }

@@ -67,19 +67,6 @@ def previous_public_version(version: PlanVersion) -> PlanVersion | None:
     return previous
 
 
-def validation_record(version: PlanVersion) -> list[dict]:
-    """One row per validating zone of the programme: the zone and its decision on ``version``
-    (None while it has not decided). Two queries."""
-    decisions = {
-        v.zone_id: v
-        for v in version.validations.select_related("decided_by").prefetch_related("remarks")
-    }
-    return [
-        {"zone": zone, "validation": decisions.get(zone.pk)}
-        for zone in version.programme.validating_zones.order_by("number")
-    ]
-
-
 def programmes_with_versions():
     return Programme.objects.prefetch_related(
         Prefetch(

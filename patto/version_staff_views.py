@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from patto import queries, services
+from patto import services
 from patto.mixins import ProgrammeMixin
 from patto.models import PlanVersion, VersionStatus
 from patto.permissions import RedazioneRequiredMixin
@@ -45,7 +45,7 @@ class ProgrammeVersionsView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView
             has_draft=any(v.status == VersionStatus.DRAFT for v in versions),
             has_zones=self.programme.validating_zones.exists(),
             in_validation=in_validation,
-            validation_record=queries.validation_record(in_validation) if in_validation else [],
+            validation_record=in_validation.validation_record() if in_validation else [],
         )
 
 

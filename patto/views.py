@@ -144,7 +144,7 @@ class VersionDetailView(PublicVersionsMixin, TemplateView):
         return super().get_context_data(
             **kwargs,
             plan=plan,
-            validation_record=queries.validation_record(self.version),
+            validation_record=self.version.validation_record(),
             other_versions=self.public_versions,
             **context,
         )
