@@ -13,6 +13,7 @@ from matrice.filters import ActionFilterSet
 from matrice.models import Policy
 from patto.mixins import PublicVersionsMixin, VersionMixin
 from patto.public_cache import frozen_fragment, public_page
+from tavoli.consultation import ConsultationMixin
 from tavoli.views import consultation_context
 
 
@@ -80,7 +81,7 @@ class ActionListView(VersionMixin, FilterView):
 
 
 @method_decorator(public_page, name="dispatch")
-class ActionDetailView(PublicVersionsMixin, TemplateView):
+class ActionDetailView(ConsultationMixin, PublicVersionsMixin, TemplateView):
     """An action of a public version, with the versions it appears in and its contributions."""
 
     template_name = "matrice/action_detail.html"

@@ -6,8 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from patto.models import Phase, PlanVersion, Programme
-from tavoli.consultation import Consultation, consultation_from
+from patto.models import PlanVersion, Programme
 
 
 class ProgrammeMixin:
@@ -46,9 +45,9 @@ class VersionMixin(ProgrammeMixin):
 
 class PublicVersionsMixin(VersionMixin):
     """For pages that read the programme's public versions anyway (to list them, and because
-    the newest is the version under consultation): the programme, its public versions and the
-    version asked for come from one query. A programme without a public version answers 404,
-    as any version of it would."""
+    the newest is the version under consultation: ``tavoli.consultation.ConsultationMixin``):
+    the programme, its public versions and the version asked for come from one query. A
+    programme without a public version answers 404, as any version of it would."""
 
     def get_public_versions(self):
         """The queryset of the programme's public versions, newest first, with the programme;
@@ -83,10 +82,3 @@ class PublicVersionsMixin(VersionMixin):
         if version is None:
             raise Http404(_("Versione non trovata."))
         return version
-
-    @cached_property
-    def consultation(self) -> Consultation:
-        """The programme's consultation: one query (its consultation phases), the version under
-        consultation being the newest public one."""
-        phases = Phase.objects.filter(programme=self.programme, is_consultation=True)
-        return consultation_from(self.programme, phases, self.public_versions)

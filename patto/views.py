@@ -16,7 +16,7 @@ from patto import queries
 from patto.mixins import ProgrammeMixin, PublicVersionsMixin
 from patto.models import Follow
 from patto.public_cache import frozen_fragment, public_page
-from tavoli.consultation import consultation_from
+from tavoli.consultation import ConsultationMixin, consultation_from
 from tavoli.views import consultation_context
 
 
@@ -129,7 +129,7 @@ def _render_plan(version, policies: list[dict], policy_code: str) -> dict:
 
 
 @method_decorator(public_page, name="dispatch")
-class VersionDetailView(PublicVersionsMixin, TemplateView):
+class VersionDetailView(ConsultationMixin, PublicVersionsMixin, TemplateView):
     """A public version read policy by policy, with the zones' decisions."""
 
     template_name = "patto/version_detail.html"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from patto.models import Phase, PlanVersion, Programme
@@ -120,3 +121,14 @@ def consultation_from(programme: Programme, phases, public_versions, now=None) -
         return Consultation(programme, None, None, "none")
     version = public_versions[0] if public_versions else None
     return Consultation(programme, phase, version, phase.consultation_state(now))
+
+
+class ConsultationMixin:
+    """For the pages of a version that read the programme's public versions anyway
+    (``PublicVersionsMixin``): the programme's consultation, from one more query (its
+    consultation phases), the version under consultation being the newest public one."""
+
+    @cached_property
+    def consultation(self) -> Consultation:
+        phases = Phase.objects.filter(programme=self.programme, is_consultation=True)
+        return consultation_from(self.programme, phases, self.public_versions)
