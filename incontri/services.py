@@ -42,8 +42,9 @@ from incontri.models import Meeting, MeetingStatus, Registration, RegistrationSt
 from patto.exceptions import TransitionError
 from patto.models import ActorCategory, Programme
 from patto.notifications import after_commit
+from patto.permissions import require_redazione
 from tavoli.models import ThematicTable
-from tavoli.services import apply_changes, require_redazione, save_checked
+from tavoli.services import apply_changes, save_checked
 
 MEETING_FIELDS = frozenset(
     {

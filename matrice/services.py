@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.formats import date_format
@@ -21,7 +21,7 @@ from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.exceptions import FrozenVersionError
 from patto.locking import ConflictError, FieldChange, save_with_revision
 from patto.models import PlanVersion
-from patto.permissions import is_redazione
+from patto.permissions import require_redazione
 
 
 def _text(value):
@@ -282,11 +282,6 @@ CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 MAX_BUDGET = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
 
 
-def _require_redazione(by) -> None:
-    if not is_redazione(by):
-        raise PermissionDenied(_("Solo la redazione può modificare il contenuto del piano."))
-
-
 def _draft(version_id: int) -> PlanVersion:
     """The version, re-read with a row lock; FrozenVersionError unless it is a draft."""
     version = PlanVersion.objects.select_for_update().select_related("programme").get(pk=version_id)
@@ -375,7 +370,7 @@ def _delete_recorded(item, by) -> None:
 
 @transaction.atomic
 def create_policy(*, version: PlanVersion, by, code: str, title: str, description="") -> Policy:
-    _require_redazione(by)
+    require_redazione(by)
     version = _draft(version.pk)
     errors = {}
     code = _code(Policy, version=version, code=code, pk=None, errors=errors)
@@ -397,7 +392,7 @@ def create_policy(*, version: PlanVersion, by, code: str, title: str, descriptio
 def update_policy(
     *, policy: Policy, by, revision: int, code: str, title: str, description=""
 ) -> Policy:
-    _require_redazione(by)
+    require_redazione(by)
     version = _draft(policy.version_id)
     policy = _current(policy, revision)
     errors = {}
@@ -416,7 +411,7 @@ def update_policy(
 def delete_policy(*, policy: Policy, by, revision: int) -> None:
     """Delete a policy with its action areas and their actions (each recorded in the
     history)."""
-    _require_redazione(by)
+    require_redazione(by)
     _draft(policy.version_id)
     policy = _current(policy, revision)
     for action in Action.objects.filter(area__policy=policy).select_for_update():
@@ -439,7 +434,7 @@ def _area_policy(version: PlanVersion, policy, errors: dict):
 def create_area(
     *, version: PlanVersion, by, policy: Policy, code: str, title: str, description=""
 ) -> ActionArea:
-    _require_redazione(by)
+    require_redazione(by)
     version = _draft(version.pk)
     errors = {}
     policy = _area_policy(version, policy, errors)
@@ -471,7 +466,7 @@ def update_area(
     description="",
 ) -> ActionArea:
     """Change an action area; moving it to another policy puts it at the end of that policy."""
-    _require_redazione(by)
+    require_redazione(by)
     version = _draft(area.version_id)
     area = _current(area, revision)
     errors = {}
@@ -493,7 +488,7 @@ def update_area(
 @transaction.atomic
 def delete_area(*, area: ActionArea, by, revision: int) -> None:
     """Delete an action area with its actions (each recorded in the history)."""
-    _require_redazione(by)
+    require_redazione(by)
     _draft(area.version_id)
     area = _current(area, revision)
     for action in Action.objects.filter(area=area).select_for_update():
@@ -626,7 +621,7 @@ def create_action(
 ) -> Action:
     """Add an action at the end of its area, with its tools, targets, zones (none: the whole
     territory) and source tables."""
-    _require_redazione(by)
+    require_redazione(by)
     version = _draft(version.pk)
     fields, relations = _action_values(
         version,
@@ -684,7 +679,7 @@ def update_action(
     indicators="",
 ) -> Action:
     """Change an action; moving it to another area puts it at the end of that area."""
-    _require_redazione(by)
+    require_redazione(by)
     version = _draft(action.version_id)
     try:
         action = _current(action, revision)
@@ -724,7 +719,7 @@ def update_action(
 
 @transaction.atomic
 def delete_action(*, action: Action, by, revision: int) -> None:
-    _require_redazione(by)
+    require_redazione(by)
     _draft(action.version_id)
     _delete_recorded(_current(action, revision), by)
 
@@ -733,7 +728,7 @@ def delete_action(*, action: Action, by, revision: int) -> None:
 
 
 def _create_entry(model, *, version, by, code, name, description):
-    _require_redazione(by)
+    require_redazione(by)
     version = _draft(version.pk)
     errors = {}
     code = _code(model, version=version, code=code, pk=None, errors=errors)
@@ -752,7 +747,7 @@ def _create_entry(model, *, version, by, code, name, description):
 
 
 def _update_entry(entry, *, by, revision, code, name, description):
-    _require_redazione(by)
+    require_redazione(by)
     version = _draft(entry.version_id)
     entry = _current(entry, revision)
     errors = {}
@@ -768,7 +763,7 @@ def _update_entry(entry, *, by, revision, code, name, description):
 def _delete_entry(entry, *, by, revision, relation: str, reason: str) -> list[Action]:
     """Delete a catalogue entry. The actions that used it lose it, and each of them records
     that in its history (with ``reason``). Returns those actions."""
-    _require_redazione(by)
+    require_redazione(by)
     _draft(entry.version_id)
     entry = _current(entry, revision)
     actions = list(entry.actions.select_for_update().order_by("position", "code"))
@@ -845,7 +840,7 @@ def delete_target(*, target: Target, by, revision: int) -> list[Action]:
 def move_item(*, item, by, direction: str):
     """Move a policy, action area, action, tool or target one place up or down among its
     siblings. At the top (or bottom) already, nothing changes."""
-    _require_redazione(by)
+    require_redazione(by)
     _draft(item.version_id)
     if direction not in (MOVE_UP, MOVE_DOWN):
         raise ValidationError(_("Si può spostare solo in su o in giù."), code="bad_direction")

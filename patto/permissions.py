@@ -17,6 +17,13 @@ def is_redazione(user) -> bool:
     return bool(user and user.is_authenticated and user.is_redazione)
 
 
+def require_redazione(user) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` is in the redazione: the check of every
+    service that only staff may call."""
+    if not is_redazione(user):
+        raise PermissionDenied(_("Solo la redazione può farlo."))
+
+
 def is_spokesperson(user) -> bool:
     """Speaks for at least one zone today. Runs a query."""
     return bool(user and user.is_authenticated and Zone.objects.for_spokesperson(user).exists())

@@ -40,14 +40,10 @@ from patto.models import (
     ValidationRemark,
     VersionStatus,
 )
+from patto.permissions import require_redazione
 from zone.models import Zone
 
 logger = logging.getLogger(__name__)
-
-
-def _require_redazione(user) -> None:
-    if user is None or not user.is_redazione:
-        raise PermissionDenied(_("Solo la redazione può farlo."))
 
 
 def _locked(version: PlanVersion) -> PlanVersion:
@@ -74,7 +70,7 @@ def create_version(
 ) -> PlanVersion:
     """Start a new draft of ``programme`` as a copy of ``based_on`` (default: its latest
     version). Refused while a draft already exists."""
-    _require_redazione(by)
+    require_redazione(by)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if programme.versions.filter(status=VersionStatus.DRAFT).exists():
         raise TransitionError(
@@ -102,7 +98,7 @@ def create_version(
 def submit_version(*, version: PlanVersion, by) -> PlanVersion:
     """Freeze a draft and send it to the zones (or to the redazione's own validation, for a
     programme without validating zones)."""
-    _require_redazione(by)
+    require_redazione(by)
     version = _locked(version)
     _require_status(version, VersionStatus.DRAFT, action=_("inviare alla validazione"))
     if not Policy.objects.filter(version=version).exists():
@@ -223,7 +219,7 @@ def decide_validation(
 @transaction.atomic
 def validate_by_staff(*, version: PlanVersion, by) -> PlanVersion:
     """Validate a version of a programme that has no validating zones (the regional Patto)."""
-    _require_redazione(by)
+    require_redazione(by)
     version = _locked(version)
     _require_status(version, VersionStatus.IN_VALIDATION, action=_("validare"))
     if version.programme.validating_zones.exists():
@@ -249,7 +245,7 @@ def _mark_validated(version: PlanVersion) -> None:
 def publish_version(*, version: PlanVersion, by) -> PlanVersion:
     """Publish a validated version; the version published until now is archived and stays
     readable."""
-    _require_redazione(by)
+    require_redazione(by)
     version = _locked(version)
     _require_status(version, VersionStatus.VALIDATED, action=_("pubblicare"))
     now = timezone.now()
@@ -364,7 +360,7 @@ def request_pdf_render(*, version: PlanVersion, by=None) -> PlanVersion:
     happens when a PDF of exactly this content is ready or a render is under way. ``by`` is
     the staff member asking; None when the portal asks by itself (on validation)."""
     if by is not None:
-        _require_redazione(by)
+        require_redazione(by)
     version = _locked(version)
     _require_status(version, *PDF_VERSION_STATUSES, action=_("preparare il PDF"))
     if _pdf_is_current(version):
@@ -379,7 +375,7 @@ def request_pdf_render(*, version: PlanVersion, by=None) -> PlanVersion:
 def retry_pdf_render(*, version: PlanVersion, by) -> PlanVersion:
     """Try again a render that failed, or that has been stuck for longer than any render may
     take."""
-    _require_redazione(by)
+    require_redazione(by)
     version = _locked(version)
     _require_status(version, *PDF_VERSION_STATUSES, action=_("riprovare il PDF"))
     if version.pdf_status != PdfStatus.FAILED and not pdf_render_is_stuck(version):

@@ -20,6 +20,7 @@ from matrice.models import Action, Policy
 from patto.locking import save_with_revision
 from patto.models import Phase, PlanVersion, Programme, VersionStatus
 from patto.notifications import after_commit
+from patto.permissions import require_redazione
 from tavoli import tasks
 from tavoli.consultation import consultation_of
 from tavoli.models import (
@@ -50,11 +51,6 @@ CONTRIBUTION_FIELDS = frozenset(
         "submitted_on",
     }
 )
-
-
-def require_redazione(user) -> None:
-    if user is None or not user.is_authenticated or not user.is_redazione:
-        raise PermissionDenied(_("Solo la redazione può farlo."))
 
 
 def apply_changes(instance, changes: dict, allowed: frozenset) -> None:
