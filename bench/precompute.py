@@ -26,9 +26,9 @@ django.setup()
 from django.utils import translation  # noqa: E402
 
 from matrice.models import Action  # noqa: E402
-from patto.compare import compare_versions  # noqa: E402
-from patto.compare_views import precompute_comparisons  # noqa: E402
 from patto.models import PlanVersion  # noqa: E402
+from patto.programme.compare import compare_versions  # noqa: E402
+from patto.programme.compare_views import precompute_comparisons  # noqa: E402
 
 ROUNDS = 5
 

@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from incontri import queries
 from incontri.models import Meeting, MeetingKind, MeetingStatus
 from incontri.services import check_minutes_pdf
-from patto.models import ActorCategory, Programme
-from patto.staff_forms import (
+from patto.core.staff_forms import (
     DateInput,
     ProgrammeFilter,
     RevisionForm,
@@ -24,6 +23,7 @@ from patto.staff_forms import (
     select,
     style_widgets,
 )
+from patto.models import ActorCategory, Programme
 from tavoli.forms import table_label
 from tavoli.models import ThematicTable
 from zone.models import Municipality, Province, Zone, search_key

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incontri.models import Meeting, MeetingStatus
-from patto.markdown import render_markdown
+from patto.core.markdown import render_markdown
 
 TZID = "Europe/Rome"
 ROME = ZoneInfo(TZID)

@@ -39,10 +39,10 @@ from django.utils.translation import gettext as _
 
 from incontri import tasks
 from incontri.models import Meeting, MeetingStatus, Registration, RegistrationStatus
-from patto.exceptions import TransitionError
+from patto.core.exceptions import TransitionError
+from patto.core.permissions import require_redazione
+from patto.mail.sending import after_commit
 from patto.models import ActorCategory, Programme
-from patto.notifications import after_commit
-from patto.permissions import require_redazione
 from tavoli.models import ThematicTable
 from tavoli.services import apply_changes, save_checked
 

@@ -1,5 +1,5 @@
-"""Staff pages of the meetings, included by ``patto.staff_urls`` under /redazione/ (namespace
-``redazione``)."""
+"""Staff pages of the meetings, included by ``patto.programme.staff_urls`` under /redazione/
+(namespace ``redazione``)."""
 
 from django.urls import path
 

@@ -27,9 +27,9 @@ from incontri.forms import (
     StaffMeetingFilterSet,
 )
 from incontri.models import Meeting, MeetingStatus, RegistrationStatus
-from patto.history import history_of
-from patto.permissions import RedazioneRequiredMixin
-from patto.staff_mixins import (
+from patto.core.history import history_of
+from patto.core.permissions import RedazioneRequiredMixin
+from patto.core.staff_views import (
     Outcome,
     ProgrammeItemCreateView,
     list_context,

@@ -8,8 +8,8 @@ from celery import shared_task
 from django.urls import reverse
 
 from incontri.models import Registration, RegistrationStatus
-from patto.notifications import RETRY, absolute
-from patto.participant_mail import EmailTopic, send_participant_mail
+from patto.mail.participants import EmailTopic, send_participant_mail
+from patto.mail.sending import RETRY, absolute
 
 
 def _send(registration_id: int, status: str, template: str) -> int:

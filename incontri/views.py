@@ -17,9 +17,9 @@ from incontri.filters import MeetingFilterSet
 from incontri.forms import RegistrationForm
 from incontri.models import Meeting, Registration, RegistrationStatus
 from incontri.services import minutes_file_name
-from patto.mixins import ProgrammeMixin
+from patto.cache.pages import public_page
+from patto.core.mixins import ProgrammeMixin
 from patto.models import Programme
-from patto.public_cache import public_page
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 

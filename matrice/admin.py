@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
-from patto.admin import VersionListFilter, delete_selected_unless
+from patto.core.admin import VersionListFilter, delete_selected_unless
 from patto.models import PlanVersion, VersionStatus
 from tavoli.models import ThematicTable
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from patto.exceptions import FrozenVersionError
+from patto.core.exceptions import FrozenVersionError
 from patto.models import PlanVersion, Revisioned, VersionStatus
 
 

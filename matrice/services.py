@@ -18,10 +18,10 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
-from patto.exceptions import FrozenVersionError
-from patto.locking import ConflictError, FieldChange, save_with_revision
+from patto.core.exceptions import FrozenVersionError
+from patto.core.locking import ConflictError, FieldChange, save_with_revision
+from patto.core.permissions import require_redazione
 from patto.models import PlanVersion
-from patto.permissions import require_redazione
 
 
 def _text(value):

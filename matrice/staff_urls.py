@@ -1,5 +1,5 @@
-"""The redazione's pages on a programme's draft, under /redazione/programmi/<slug>/bozza/.
-Included by ``patto.staff_urls`` (namespace ``redazione``); names start with ``matrice_``."""
+"""The redazione's pages on a programme's draft, under /redazione/programmi/<slug>/bozza/. Included
+by ``patto.programme.staff_urls`` (namespace ``redazione``); names start with ``matrice_``."""
 
 from django.urls import path
 

@@ -25,10 +25,10 @@ from django.views.generic import TemplateView
 from matrice import queries, services, staff_queries
 from matrice.forms import ActionForm, AreaForm, CatalogueEntryForm, PolicyForm
 from matrice.models import Action, ActionArea, Policy, Target, Tool
-from patto.exceptions import FrozenVersionError
-from patto.locking import ConflictError
-from patto.mixins import ProgrammeMixin
-from patto.permissions import RedazioneRequiredMixin
+from patto.core.exceptions import FrozenVersionError
+from patto.core.locking import ConflictError
+from patto.core.mixins import ProgrammeMixin
+from patto.core.permissions import RedazioneRequiredMixin
 
 
 @dataclass(frozen=True)

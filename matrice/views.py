@@ -11,8 +11,8 @@ from django_filters.views import FilterView
 from matrice import opendata, queries
 from matrice.filters import ActionFilterSet
 from matrice.models import Policy
-from patto.mixins import PublicVersionsMixin, VersionMixin
-from patto.public_cache import frozen_fragment, public_page
+from patto.cache.pages import frozen_fragment, public_page
+from patto.core.mixins import PublicVersionsMixin, VersionMixin
 from tavoli.consultation import ConsultationMixin
 from tavoli.views import consultation_context
 

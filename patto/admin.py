@@ -2,22 +2,20 @@
 zones' validations.
 
 The admin is for fixes, not for the life of a version: a version's status, fingerprint and PDF
-change only through ``patto.services`` (a new draft is created by ``create_version`` here too).
-Validations are decided by the spokespersons and are read-only here. A frozen version is
-read-only and cannot be deleted.
+change only through the services (``patto.programme.services``, ``patto.pdf.services``; a new draft
+is created by ``create_version`` here too). Validations are decided by the spokespersons and are
+read-only here. A frozen version is read-only and cannot be deleted.
 """
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from patto import services
+from patto.core.admin import VersionListFilter, delete_selected_unless
 from patto.models import (
     Phase,
     PlanVersion,
@@ -27,46 +25,13 @@ from patto.models import (
     ValidationRemark,
     VersionStatus,
 )
+from patto.programme import services
 
 admin.site.site_header = _("Patto – amministrazione")
+
 admin.site.site_title = _("Patto – amministrazione")
+
 admin.site.index_title = _("Gestione del portale")
-
-
-# Helpers shared with the other apps' admin modules --------------------------------------------
-
-
-def delete_selected_unless(frozen: Q, message):
-    """The site-wide "delete selected" action, refused (with ``message``) when any selected row
-    matches ``frozen``. ``has_delete_permission`` alone does not cover the bulk action, which only
-    asks for the permission without an object."""
-
-    def action(modeladmin, request, queryset):
-        if queryset.filter(frozen).exists():
-            modeladmin.message_user(request, message, messages.ERROR)
-            return None
-        return delete_selected(modeladmin, request, queryset)
-
-    action.__name__ = "delete_selected"  # replaces the site-wide action of the same name
-    action.allowed_permissions = delete_selected.allowed_permissions
-    action.short_description = delete_selected.short_description
-    return action
-
-
-# Addresses typed without a scheme are taken as https (Django 6's default; silences its warning).
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
-
-
-class VersionListFilter(admin.RelatedFieldListFilter):
-    """Filter on a foreign key to PlanVersion: one query for the choices (a version's label
-    names its programme), narrowed to the programme chosen in the programme filter, if any."""
-
-    def field_choices(self, field, request, model_admin):
-        versions = PlanVersion.objects.select_related("programme")
-        programme = request.GET.get(f"{self.field_path}__programme__id__exact", "")
-        if programme.isdigit():
-            versions = versions.filter(programme_id=programme)
-        return [(version.pk, str(version)) for version in versions]
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -83,9 +48,6 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-# Users ------------------------------------------------------------------------------------
 
 
 @admin.register(User)
@@ -136,9 +98,6 @@ class UserAdmin(BaseUserAdmin):
     ordering = ("email",)
 
 
-# Programmes -------------------------------------------------------------------------------
-
-
 class PhaseInline(admin.StackedInline):
     model = Phase
     extra = 0
@@ -176,9 +135,6 @@ class PhaseAdmin(admin.ModelAdmin):
     list_filter = ("programme", "is_consultation")
     list_select_related = ("programme",)
     search_fields = ("title", "description", "programme__title")
-
-
-# Plan versions ----------------------------------------------------------------------------
 
 
 class ValidationInline(ReadOnlyInline):
@@ -346,9 +302,6 @@ class PlanVersionAdmin(admin.ModelAdmin):
         )
 
 
-# Validations ------------------------------------------------------------------------------
-
-
 class ValidationRemarkInline(ReadOnlyInline):
     model = ValidationRemark
     fields = ("item_kind", "item_label", "item_key", "text")
@@ -368,7 +321,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Validation)
 class ValidationAdmin(ReadOnlyAdmin):
-    """Decisions are taken by the spokespersons through ``services.decide_validation``."""
+    """Decisions are taken by the spokespersons (``validation.services.decide_validation``)."""
 
     list_display = ("zone", "version", "decision", "decided_by", "decided_at")
     list_filter = (

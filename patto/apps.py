@@ -7,6 +7,6 @@ class PattoConfig(AppConfig):
     verbose_name = _("Programmi e versioni del piano")
 
     def ready(self):
-        from patto import public_cache
+        from patto.cache import pages as public_cache
 
         public_cache.connect_signals()

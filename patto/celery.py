@@ -8,5 +8,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "patto.settings")
 
 app = Celery("patto")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# the tasks module of each installed app (tavoli, incontri) ...
 app.autodiscover_tasks()
-app.autodiscover_tasks(related_name="notifications")
+# ... and of the programme's sub-packages, which are not apps of their own
+app.autodiscover_tasks(["patto.pdf.document", "patto.programme"])
+app.autodiscover_tasks(["patto.programme"], related_name="notifications")

@@ -12,13 +12,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from patto import freshness
+from patto.cache import freshness
+from patto.cache.pages import content_changed
 
 
 class Revisioned(models.Model):
     """An editable item: its ``revision`` number is how a save made on an outdated form is
     refused instead of overwriting somebody else's (``save_with_revision`` in
-    ``patto.locking``)."""
+    ``patto.core.locking``)."""
 
     revision = models.PositiveIntegerField(_("revisione"), default=1, editable=False)
 
@@ -212,7 +213,7 @@ class Phase(Revisioned):
     def consultation_state(self, now=None) -> str:
         """``"none"`` (not a consultation), ``"upcoming"``, ``"open"`` or ``"closed"`` at
         ``now``. The window includes its opening instant and excludes its closing one. The
-        page being rendered, if any, is told when the answer changes (``patto.freshness``)."""
+        page being rendered, if any, is told when the answer changes (``patto.cache.freshness``)."""
         if not self.is_consultation or not self.consultation_opens_at:
             return "none"
         now = now or timezone.now()
@@ -267,9 +268,7 @@ class PlanVersionQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         """As ``QuerySet.update``; the PDF state and status it changes show on public pages,
-        so cached pages go out of date (``patto.public_cache``)."""
-        from patto.public_cache import content_changed
-
+        so cached pages go out of date (``patto.cache.pages``)."""
         changed = super().update(**kwargs)
         if changed:
             content_changed()
@@ -527,7 +526,7 @@ class Follow(models.Model):
 
 
 class EmailOptOut(models.Model):
-    """A kind of e-mail a person asked not to receive any more (see ``patto.participant_mail``)."""
+    """A kind of e-mail a person asked not to receive any more (see ``patto.mail.participants``)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # cached public pages for visitors with no session: before everything that needs one
-    "patto.public_cache.PublicPageMiddleware",
+    "patto.cache.pages.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,8 +115,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "patto.context_processors.navigation",
-                "patto.context_processors.user_roles",
+                "patto.programme.context_processors.navigation",
+                "patto.accounts.context_processors.user_roles",
             ],
         },
     },
@@ -139,7 +139,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "patto.cache.ResilientRedisCache",
+            "BACKEND": "patto.cache.backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "patto",
         }
@@ -172,13 +172,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TIMEZONE = "Europe/Rome"
 
-# The PDF of a version (patto/pdf.py, patto/tasks.py): how a failed render is retried.
+# The PDF of a version (patto/pdf/): how a failed render is retried.
 PDF_MAX_RETRIES = env.int("PDF_MAX_RETRIES", default=3)
 # A render's claim expires this many seconds after the task's hard time limit: by then its
 # worker is gone, and another may take the render over.
 PDF_CLAIM_MARGIN = env.int("PDF_CLAIM_MARGIN", default=60)
 PDF_RETRY_BACKOFF = env.int("PDF_RETRY_BACKOFF", default=5)
-# The sweep (patto.tasks.resume_pdf_renders) that enqueues again renders whose message was lost:
+# The sweep (patto.pdf.tasks.resume_pdf_renders) that enqueues again renders whose message was lost:
 # run by Celery beat every PDF_SWEEP_INTERVAL seconds for renders pending for longer than
 # PDF_SWEEP_GRACE seconds, and by every worker when it starts.
 PDF_SWEEP_INTERVAL = env.int("PDF_SWEEP_INTERVAL", default=60)
@@ -217,14 +217,14 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Bootstrap Italia widgets everywhere, and the sign-up asks for name, body and category too.
 ACCOUNT_FORMS = {
-    "login": "patto.account_forms.LoginForm",
-    "signup": "patto.account_forms.SignupForm",
-    "add_email": "patto.account_forms.AddEmailForm",
-    "change_password": "patto.account_forms.ChangePasswordForm",
-    "set_password": "patto.account_forms.SetPasswordForm",
-    "reset_password": "patto.account_forms.ResetPasswordForm",
-    "reset_password_from_key": "patto.account_forms.ResetPasswordKeyForm",
-    "reauthenticate": "patto.account_forms.ReauthenticateForm",
+    "login": "patto.accounts.forms.LoginForm",
+    "signup": "patto.accounts.forms.SignupForm",
+    "add_email": "patto.accounts.forms.AddEmailForm",
+    "change_password": "patto.accounts.forms.ChangePasswordForm",
+    "set_password": "patto.accounts.forms.SetPasswordForm",
+    "reset_password": "patto.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "patto.accounts.forms.ResetPasswordKeyForm",
+    "reauthenticate": "patto.accounts.forms.ReauthenticateForm",
 }
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",

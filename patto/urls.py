@@ -4,9 +4,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from patto import views
-from patto.health import healthz
-from patto.unsubscribe_views import UnsubscribeView
+from patto.core.health import healthz
+from patto.mail.views import UnsubscribeView
+from patto.programme import views
 
 # The admin has no login form of its own: /admin/login/ sends people to the portal's login,
 # with allauth's rate limits on failed attempts (and anyone logged in who is not staff gets 403).
@@ -21,11 +21,11 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
     path("account/", include("allauth.urls")),
-    path("redazione/", include("patto.staff_urls")),
-    path("portavoce/", include("patto.spokesperson_urls")),
+    path("redazione/", include("patto.programme.staff_urls")),
+    path("portavoce/", include("patto.validation.urls")),
     path("disiscrizione/<str:token>/", UnsubscribeView.as_view(), name="unsubscribe"),
-    path("", include("patto.account_urls")),
-    path("", include("patto.public_urls")),
+    path("", include("patto.accounts.urls")),
+    path("", include("patto.programme.urls")),
     path("programmi/<slug:slug>/versioni/<int:number>/", include("matrice.urls")),
     path("", include("tavoli.urls")),
     path("", include("incontri.urls")),

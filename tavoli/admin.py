@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from matrice.models import Action
-from patto.admin import URL_FIELDS, delete_selected_unless
+from patto.core.admin import URL_FIELDS, delete_selected_unless
 from patto.models import PlanVersion
 from tavoli.models import Body, Comment, Contribution, TableMembership, ThematicTable
 

@@ -1,5 +1,5 @@
 """Forms and list filters of the staff pages for tables, bodies and contributions. What every
-staff form shares is in ``patto.staff_forms``."""
+staff form shares is in ``patto.core.staff_forms``."""
 
 import django_filters
 from django import forms
@@ -9,8 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from incontri.models import Meeting
-from patto.models import ActorCategory, Programme
-from patto.staff_forms import (
+from patto.core.staff_forms import (
     DateInput,
     ProgrammeFilter,
     RevisionForm,
@@ -19,6 +18,7 @@ from patto.staff_forms import (
     select,
     style_widgets,
 )
+from patto.models import ActorCategory, Programme
 from tavoli.models import (
     ANSWERED_STATUSES,
     Body,

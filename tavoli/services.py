@@ -2,7 +2,7 @@
 The staff pages, the admin and the tests all go through these functions.
 
 Every edit of an existing item takes the revision the form was opened at and is refused with a
-``ConflictError`` if somebody saved in between (see ``patto.locking``); the history records
+``ConflictError`` if somebody saved in between (see ``patto.core.locking``); the history records
 ``by`` as the author of each change.
 """
 
@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matrice.models import Action, Policy
-from patto.locking import save_with_revision
+from patto.core.locking import save_with_revision
+from patto.core.permissions import require_redazione
+from patto.mail.sending import after_commit
 from patto.models import Phase, PlanVersion, Programme, VersionStatus
-from patto.notifications import after_commit
-from patto.permissions import require_redazione
 from tavoli import tasks
 from tavoli.consultation import consultation_of
 from tavoli.models import (

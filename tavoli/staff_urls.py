@@ -1,5 +1,5 @@
-"""Staff pages of the tables, bodies and contributions, included by ``patto.staff_urls`` under
-/redazione/ (namespace ``redazione``)."""
+"""Staff pages of the tables, bodies and contributions, included by ``patto.programme.staff_urls``
+under /redazione/ (namespace ``redazione``)."""
 
 from django.urls import path
 

@@ -1,7 +1,7 @@
 """Staff pages for the thematic tables, their member bodies and the contributions ("you said,
 we did"). Every view is behind ``RedazioneRequiredMixin`` and every write goes through
-``tavoli.services``; the pieces all staff pages share are in ``patto.staff_mixins`` and
-``patto.history``."""
+``tavoli.services``; the pieces all staff pages share are in ``patto.core.staff_views`` and
+``patto.core.history``."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,16 +15,16 @@ from django.views import View
 from django_filters.views import FilterView
 
 from matrice.models import Action
-from patto.history import HISTORY_LIMIT, HistoryEntry, history_of
-from patto.models import Phase, Programme
-from patto.permissions import RedazioneRequiredMixin
-from patto.staff_mixins import (
+from patto.core.history import HISTORY_LIMIT, HistoryEntry, history_of
+from patto.core.permissions import RedazioneRequiredMixin
+from patto.core.staff_views import (
     Outcome,
     ProgrammeItemCreateView,
     list_context,
     safe_next,
     save_through,
 )
+from patto.models import Phase, Programme
 from tavoli import queries, services
 from tavoli.consultation import consultation_of
 from tavoli.forms import (

@@ -1,12 +1,12 @@
 """E-mails to the authors of contributions, sent by Celery after the transaction that caused
-them has committed, through ``patto.participant_mail`` (one-click unsubscribe, topic ANSWERS).
+them has committed, through ``patto.mail.participants`` (one-click unsubscribe, topic ANSWERS).
 Each task re-reads its row and sends nothing if the reason for the e-mail has gone."""
 
 from celery import shared_task
 from django.urls import reverse
 
-from patto.notifications import RETRY, absolute
-from patto.participant_mail import EmailTopic, send_participant_mail
+from patto.mail.participants import EmailTopic, send_participant_mail
+from patto.mail.sending import RETRY, absolute
 from tavoli.models import Comment, Contribution
 
 

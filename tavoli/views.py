@@ -12,9 +12,9 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from matrice.models import Action, Policy
-from patto.mixins import ProgrammeMixin, VersionMixin
-from patto.public_cache import public_page
-from patto.staff_mixins import safe_next
+from patto.cache.pages import public_page
+from patto.core.mixins import ProgrammeMixin, VersionMixin
+from patto.core.staff_views import safe_next
 from tavoli import opendata, queries, services
 from tavoli.consultation import consultation_of
 from tavoli.filters import ContributionFilterSet

@@ -72,7 +72,7 @@ def test_database_and_redis_urls_switch_to_the_real_services():
         "django.db.backends.postgresql",
         "False",
         "redis://127.0.0.1:6379/0",
-        "patto.cache.ResilientRedisCache",
+        "patto.cache.backends.ResilientRedisCache",
     ]
 
 

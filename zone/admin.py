@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from patto.admin import URL_FIELDS, delete_selected_unless
+from patto.core.admin import URL_FIELDS, delete_selected_unless
 from patto.models import PlanVersion
 from zone.models import Municipality, Province, SpokespersonAssignment, Zone
 

@@ -26,7 +26,7 @@ from odf.namespaces import OFFICENS, TABLENS
 from odf.opendocument import load as load_ods
 from odf.table import Table
 
-from patto.public_cache import content_changed
+from patto.cache.pages import content_changed
 from zone.models import Municipality, Province, Zone, search_key
 
 # Reference data ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from patto.public_cache import public_page
+from patto.cache.pages import public_page
 from zone import queries
 from zone.forms import MunicipalitySearchForm
 

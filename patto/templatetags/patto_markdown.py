@@ -1,6 +1,6 @@
 from django import template
 
-from patto.markdown import render_markdown
+from patto.core.markdown import render_markdown
 
 register = template.Library()
 

@@ -6,8 +6,8 @@ import re
 from django import template
 from django.utils.safestring import mark_safe
 
-from patto import pdf, services
-from patto.markdown import render_markdown
+from patto.core.markdown import render_markdown
+from patto.pdf import document, worker
 
 register = template.Library()
 
@@ -35,10 +35,10 @@ def markdown_below(text, level):
 def pdf_size(version):
     """The size in bytes of ``version``'s stored PDF, or None when the file is missing.
     Touches the storage, not the database."""
-    return pdf.pdf_size(version)
+    return document.pdf_size(version)
 
 
 @register.filter
 def pdf_stuck(version):
     """The PDF has been pending or rendering for longer than any render may take."""
-    return services.pdf_render_is_stuck(version)
+    return worker.pdf_render_is_stuck(version)

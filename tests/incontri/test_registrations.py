@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from incontri import services
 from incontri.models import MeetingStatus, Registration, RegistrationStatus
+from patto.mail.participants import EmailTopic
 from patto.models import EmailOptOut
-from patto.participant_mail import EmailTopic
 from tests.factories import MeetingFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
-from patto.exceptions import FrozenVersionError
+from patto.core.exceptions import FrozenVersionError
 from patto.models import PlanVersion, VersionStatus
 from tests.factories import (
     ActionFactory,

@@ -374,7 +374,7 @@ def test_the_item_page_shows_who_changed_what_and_when(staff_client, draft):
 def test_an_item_copied_from_the_previous_version_shows_the_copy_and_the_changes_since(
     staff_client,
 ):
-    from patto import services as lifecycle
+    from patto.programme import services as lifecycle
 
     d = build_draft()
     freeze(d.version, VersionStatus.PUBLISHED)

@@ -10,14 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from matrice import services
 from matrice.models import Action, ActionArea, Policy, Target, Tool
-from patto.exceptions import FrozenVersionError
-from patto.locking import ConflictError
+from patto.core.exceptions import FrozenVersionError
+from patto.core.locking import ConflictError
 from patto.models import VersionStatus
-from tests.factories import (
-    StaffFactory,
-    ThematicTableFactory,
-    UserFactory,
-)
+from tests.factories import StaffFactory, ThematicTableFactory, UserFactory
 from tests.matrice.factories import build_draft, freeze
 
 pytestmark = pytest.mark.django_db

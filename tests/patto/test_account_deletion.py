@@ -9,8 +9,8 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from incontri.models import Registration, RegistrationStatus
+from patto.mail.participants import EmailTopic
 from patto.models import EmailOptOut, Follow, User
-from patto.participant_mail import EmailTopic
 from tests.factories import (
     ContributionFactory,
     MeetingFactory,

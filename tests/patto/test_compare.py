@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from matrice.services import copy_content
-from patto.compare import (
+from patto.models import PUBLIC_STATUSES, PlanVersion, VersionStatus
+from patto.programme.compare import (
     ACTION,
     ACTION_AREA,
     POLICY,
@@ -31,7 +32,6 @@ from patto.compare import (
     compare_versions,
     word_diff,
 )
-from patto.models import PUBLIC_STATUSES, PlanVersion, VersionStatus
 from tests.conftest import IN_CI
 from tests.factories import (
     ActionAreaFactory,

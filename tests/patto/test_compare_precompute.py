@@ -10,9 +10,10 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from matrice.models import Action
-from patto import services
 from patto.models import VersionStatus
-from patto.tasks import precompute_comparison
+from patto.programme import services as programme_services
+from patto.programme.tasks import precompute_comparison
+from patto.validation import services as validation_services
 from tests.pdf.builders import fill_draft, plan_programme
 from tests.reliability.processes import broker
 
@@ -24,9 +25,9 @@ def two_versions():
     test, the on_commit callbacks of these steps never run.)"""
     plan = plan_programme()
     v1 = fill_draft(plan, policies=2, areas=1, actions=2)
-    approve(plan, services.submit_version(version=v1, by=plan.staff))
-    services.publish_version(version=v1, by=plan.staff)
-    v2 = services.create_version(programme=plan.programme, by=plan.staff)
+    approve(plan, programme_services.submit_version(version=v1, by=plan.staff))
+    programme_services.publish_version(version=v1, by=plan.staff)
+    v2 = programme_services.create_version(programme=plan.programme, by=plan.staff)
     action = Action.objects.filter(version=v2).order_by("code").first()
     action.title = "Un titolo riscritto per la versione due"
     action.save()
@@ -35,7 +36,9 @@ def two_versions():
 
 def approve(plan, version):
     for zone, person in zip(plan.zones, plan.spokespersons, strict=True):
-        services.decide_validation(version=version, zone=zone, by=person, decision="approved")
+        validation_services.decide_validation(
+            version=version, zone=zone, by=person, decision="approved"
+        )
 
 
 def compare_url(plan, language=""):
@@ -59,7 +62,7 @@ def test_submitting_computes_the_comparison_before_anyone_asks(
 ):
     plan, v2 = two_versions()
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit_version(version=v2, by=plan.staff)
+        programme_services.submit_version(version=v2, by=plan.staff)
 
     # menu, programme, public versions: no version is read for the comparison, in Italian, in
     # English, nor for a policy's page
@@ -78,7 +81,7 @@ def test_running_the_task_again_computes_nothing(
 ):
     plan, v2 = two_versions()
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit_version(version=v2, by=plan.staff)
+        programme_services.submit_version(version=v2, by=plan.staff)
     # the version and the previous public one are read; neither version's content
     with django_assert_num_queries(2):
         assert precompute_comparison.delay(v2.pk).get() == "computed"
@@ -90,7 +93,7 @@ def test_validation_and_publication_ask_again(
     """A message lost at submission (here: its on_commit never runs), or a cache that lost
     the comparison (emptied), is made up for by the next step of the lifecycle."""
     plan, v2 = two_versions()
-    services.submit_version(version=v2, by=plan.staff)
+    programme_services.submit_version(version=v2, by=plan.staff)
     with django_capture_on_commit_callbacks(execute=True):
         approve(plan, v2)
     with django_assert_num_queries(3):
@@ -98,7 +101,7 @@ def test_validation_and_publication_ask_again(
 
     cache.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish_version(version=v2, by=plan.staff)
+        programme_services.publish_version(version=v2, by=plan.staff)
     with django_assert_num_queries(3):
         assert client.get(compare_url(plan)).status_code == 200
 
@@ -106,7 +109,7 @@ def test_validation_and_publication_ask_again(
 def test_the_first_version_has_nothing_to_compare(eager_celery):
     plan = plan_programme()
     v1 = fill_draft(plan, policies=1, areas=1, actions=1)
-    services.submit_version(version=v1, by=plan.staff)
+    programme_services.submit_version(version=v1, by=plan.staff)
     assert precompute_comparison.delay(v1.pk).get() == "nothing to compare"
     assert precompute_comparison.delay(0).get() == "nothing to compare"  # deleted meanwhile
 
@@ -117,9 +120,14 @@ def test_with_redis_down_submitting_works_and_the_first_visitor_computes_it(
     plan, v2 = two_versions()
     down = f"redis://127.0.0.1:{closed_port()}/0"
     # the cache and the broker both on a Redis that refuses connections
-    settings.CACHES = {"default": {"BACKEND": "patto.cache.ResilientRedisCache", "LOCATION": down}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "patto.cache.backends.ResilientRedisCache",
+            "LOCATION": down,
+        }
+    }
     with broker(down), django_capture_on_commit_callbacks(execute=True):
-        services.submit_version(version=v2, by=plan.staff)
+        programme_services.submit_version(version=v2, by=plan.staff)
     v2.refresh_from_db()
     assert v2.status == VersionStatus.IN_VALIDATION
     assert "precompute_comparison" in caplog.text  # the lost enqueue is logged

@@ -3,8 +3,9 @@ own connection and they are released together by a barrier."""
 
 import pytest
 
-from patto import services
 from patto.models import Decision, PlanVersion, Validation, VersionStatus
+from patto.programme import services as programme_services
+from patto.validation import services as validation_services
 from tests.concurrency import run_together
 from tests.factories import (
     ActionFactory,
@@ -26,17 +27,17 @@ def in_validation():
     spokespersons = [SpokespersonFactory(zone=z).user for z in zones]
     version = PlanVersionFactory(programme=programme, number=1)
     ActionFactory(area__policy__version=version)
-    services.submit_version(version=version, by=StaffFactory())
+    programme_services.submit_version(version=version, by=StaffFactory())
     return version, zones, spokespersons
 
 
 def test_two_requests_deciding_for_the_same_zone_record_one_decision(in_validation):
     version, zones, spokespersons = in_validation
     results = run_together(
-        lambda: services.decide_validation(
+        lambda: validation_services.decide_validation(
             version=version, zone=zones[0], by=spokespersons[0], decision=Decision.APPROVED
         ),
-        lambda: services.decide_validation(
+        lambda: validation_services.decide_validation(
             version=version, zone=zones[0], by=spokespersons[0], decision=Decision.APPROVED
         ),
     )
@@ -48,21 +49,21 @@ def test_two_requests_deciding_for_the_same_zone_record_one_decision(in_validati
 
 def test_the_last_two_zones_approving_at_once_validate_the_version_once(in_validation, monkeypatch):
     version, zones, spokespersons = in_validation
-    services.decide_validation(
+    validation_services.decide_validation(
         version=version, zone=zones[0], by=spokespersons[0], decision=Decision.APPROVED
     )
     validated_events = []
-    original = services._mark_validated
+    original = programme_services.mark_validated
 
     def counting(v):
         validated_events.append(v.pk)
         return original(v)
 
-    monkeypatch.setattr(services, "_mark_validated", counting)
+    monkeypatch.setattr(validation_services, "mark_validated", counting)
     results = run_together(
         *[
             (
-                lambda i=i: services.decide_validation(
+                lambda i=i: validation_services.decide_validation(
                     version=version, zone=zones[i], by=spokespersons[i], decision=Decision.APPROVED
                 )
             )

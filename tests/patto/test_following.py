@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from patto import services
+from patto.mail.participants import EmailTopic
 from patto.models import EmailOptOut, Follow
-from patto.participant_mail import EmailTopic
+from patto.programme import services
 from tests.factories import (
     ActionFactory,
     PlanVersionFactory,
@@ -168,7 +168,7 @@ def test_the_unsubscribe_link_works_without_login_in_one_click(
 
 
 def test_a_deleted_follower_is_skipped(programme, eager_celery, django_capture_on_commit_callbacks):
-    from patto.notifications import follower_mail
+    from patto.programme.notifications import follower_mail
 
     version = draft(programme)
     assert follower_mail(version.pk, 999_999, "submitted") == 0

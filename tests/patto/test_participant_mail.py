@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from patto.mail.participants import EmailTopic, send_participant_mail, unsubscribe_url
 from patto.models import EmailOptOut, Follow
-from patto.participant_mail import EmailTopic, send_participant_mail, unsubscribe_url
 from tests.factories import ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from incontri.models import Registration, RegistrationStatus
-from patto import account_services
+from patto.accounts import services as account_services
+from patto.mail.participants import EmailTopic
 from patto.models import EmailOptOut, Follow
-from patto.participant_mail import EmailTopic
 from tests.factories import ContributionFactory, MeetingFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from patto import freshness
+from patto.cache import freshness
 from patto.models import Decision, PdfStatus, PlanVersion, Validation, VersionStatus
 from tavoli.consultation import when
 from tests.factories import (
@@ -151,7 +151,7 @@ def test_each_language_has_its_own_cached_page(client):
 def test_pages_with_a_cache_in_redis(client, redis_url, settings, django_assert_num_queries):
     settings.CACHES = {
         "default": {
-            "BACKEND": "patto.redis_cache.RedisCache",
+            "BACKEND": "patto.cache.backends.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
@@ -169,7 +169,7 @@ def test_pages_with_a_cache_in_redis(client, redis_url, settings, django_assert_
 
 
 def test_a_large_version_is_read_one_policy_at_a_time(client, monkeypatch):
-    monkeypatch.setattr("patto.views.ONE_POLICY_ABOVE", 3)
+    monkeypatch.setattr("patto.programme.views.ONE_POLICY_ABOVE", 3)
     version = build_version(actions=6)  # two policies, three actions each
     address = version_url(version)
     first = client.get(address).content.decode()
@@ -179,7 +179,7 @@ def test_a_large_version_is_read_one_policy_at_a_time(client, monkeypatch):
     assert "Azione numero 1" in second and "Azione numero 0" not in second
     assert client.get(address + "?politica=9").status_code == 404
 
-    monkeypatch.setattr("patto.views.ONE_POLICY_ABOVE", 300)
+    monkeypatch.setattr("patto.programme.views.ONE_POLICY_ABOVE", 300)
     small = build_version(actions=4, programme=ProgrammeFactory(slug="altro"))
     whole = client.get(version_url(small) + "?politica=2").content.decode()
     assert "Azione numero 0" in whole and "Azione numero 1" in whole  # one page, whatever asked
@@ -353,12 +353,12 @@ def test_a_logged_in_member_never_gets_the_cached_page(client):
 
 
 class Clock:
-    """The portal's clock moved by the test: ``patto.freshness.now`` (when a cached page stops
+    """The portal's clock moved by the test: ``patto.cache.freshness.now`` (when a cached page stops
     being true) and ``django.utils.timezone.now`` (what the page says)."""
 
     def __init__(self, monkeypatch, at: datetime.datetime):
         self.at = at
-        monkeypatch.setattr("patto.freshness.now", lambda: self.at.timestamp())
+        monkeypatch.setattr("patto.cache.freshness.now", lambda: self.at.timestamp())
         monkeypatch.setattr("django.utils.timezone.now", lambda: self.at)
 
     def move_to(self, at: datetime.datetime):

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from matrice.models import Action, Tool
 from matrice.services import compute_fingerprint
-from patto import services
-from patto.exceptions import TransitionError
+from patto.core.exceptions import TransitionError
 from patto.models import Decision, ItemKind, PlanVersion, VersionStatus
+from patto.programme import services as programme_services
+from patto.validation import services as validation_services
 from tests.factories import (
     ActionFactory,
     PlanVersionFactory,
@@ -50,7 +51,7 @@ def test_submit_freezes_the_draft_and_records_its_fingerprint(programme_with_zon
     programme, _zones, _sp = programme_with_zones
     version = draft_with_content(programme)
     expected = compute_fingerprint(version)
-    services.submit_version(version=version, by=staff)
+    programme_services.submit_version(version=version, by=staff)
     version.refresh_from_db()
     assert version.status == VersionStatus.IN_VALIDATION
     assert version.fingerprint == expected
@@ -60,7 +61,7 @@ def test_submit_freezes_the_draft_and_records_its_fingerprint(programme_with_zon
 def test_an_empty_draft_cannot_be_submitted(staff):
     version = PlanVersionFactory()
     with pytest.raises(ValidationError, match="vuota"):
-        services.submit_version(version=version, by=staff)
+        programme_services.submit_version(version=version, by=staff)
 
 
 def test_only_staff_can_submit(programme_with_zones):
@@ -68,18 +69,18 @@ def test_only_staff_can_submit(programme_with_zones):
     version = draft_with_content(programme)
     for user in [UserFactory(), spokespersons[0]]:
         with pytest.raises(PermissionDenied):
-            services.submit_version(version=version, by=user)
+            programme_services.submit_version(version=version, by=user)
     assert PlanVersion.objects.get(pk=version.pk).status == VersionStatus.DRAFT
 
 
 def test_all_zones_approving_validates_the_version(programme_with_zones, staff):
     programme, zones, spokespersons = programme_with_zones
-    version = services.submit_version(version=draft_with_content(programme), by=staff)
-    services.decide_validation(
+    version = programme_services.submit_version(version=draft_with_content(programme), by=staff)
+    validation_services.decide_validation(
         version=version, zone=zones[0], by=spokespersons[0], decision=Decision.APPROVED
     )
     assert PlanVersion.objects.get(pk=version.pk).status == VersionStatus.IN_VALIDATION
-    services.decide_validation(
+    validation_services.decide_validation(
         version=version, zone=zones[1], by=spokespersons[1], decision=Decision.APPROVED
     )
     version.refresh_from_db()
@@ -89,29 +90,33 @@ def test_all_zones_approving_validates_the_version(programme_with_zones, staff):
 
 def test_a_zone_asking_for_changes_stops_the_validation(programme_with_zones, staff):
     programme, zones, spokespersons = programme_with_zones
-    version = services.submit_version(version=draft_with_content(programme), by=staff)
+    version = programme_services.submit_version(version=draft_with_content(programme), by=staff)
     action = Action.objects.get(version=version)
-    validation = services.decide_validation(
+    validation = validation_services.decide_validation(
         version=version,
         zone=zones[0],
         by=spokespersons[0],
         decision=Decision.CHANGES_REQUESTED,
         reason="Manca la zona 3 nell'azione.",
-        remarks=[services.Remark(ItemKind.ACTION, str(action.key), action.title, "Da rivedere")],
+        remarks=[
+            validation_services.Remark(
+                ItemKind.ACTION, str(action.key), action.title, "Da rivedere"
+            )
+        ],
     )
     assert validation.remarks.get().item_key == action.key
     assert PlanVersion.objects.get(pk=version.pk).status == VersionStatus.CHANGES_REQUESTED
     with pytest.raises(TransitionError):
-        services.decide_validation(
+        validation_services.decide_validation(
             version=version, zone=zones[1], by=spokespersons[1], decision=Decision.APPROVED
         )
 
 
 def test_asking_for_changes_without_a_reason_is_refused(programme_with_zones, staff):
     programme, zones, spokespersons = programme_with_zones
-    version = services.submit_version(version=draft_with_content(programme), by=staff)
+    version = programme_services.submit_version(version=draft_with_content(programme), by=staff)
     with pytest.raises(ValidationError, match="motivo"):
-        services.decide_validation(
+        validation_services.decide_validation(
             version=version,
             zone=zones[0],
             by=spokespersons[0],
@@ -123,20 +128,20 @@ def test_asking_for_changes_without_a_reason_is_refused(programme_with_zones, st
 
 def test_a_zone_decides_once_and_only_through_its_current_spokesperson(programme_with_zones, staff):
     programme, zones, spokespersons = programme_with_zones
-    version = services.submit_version(version=draft_with_content(programme), by=staff)
+    version = programme_services.submit_version(version=draft_with_content(programme), by=staff)
     former = SpokespersonFactory(
         zone=zones[0], start_date=datetime.date(2010, 1, 1), end_date=datetime.date(2015, 12, 31)
     ).user
     for intruder in [spokespersons[1], former, staff, UserFactory()]:
         with pytest.raises(PermissionDenied):
-            services.decide_validation(
+            validation_services.decide_validation(
                 version=version, zone=zones[0], by=intruder, decision=Decision.APPROVED
             )
-    services.decide_validation(
+    validation_services.decide_validation(
         version=version, zone=zones[0], by=spokespersons[0], decision=Decision.APPROVED
     )
     with pytest.raises(TransitionError, match="già deciso"):
-        services.decide_validation(
+        validation_services.decide_validation(
             version=version, zone=zones[0], by=spokespersons[0], decision=Decision.APPROVED
         )
     assert version.validations.count() == 1
@@ -146,17 +151,17 @@ def test_no_decision_on_a_draft(programme_with_zones):
     programme, zones, spokespersons = programme_with_zones
     version = draft_with_content(programme)
     with pytest.raises(TransitionError, match="bozza"):
-        services.decide_validation(
+        validation_services.decide_validation(
             version=version, zone=zones[0], by=spokespersons[0], decision=Decision.APPROVED
         )
 
 
 def test_a_programme_without_zones_is_validated_by_staff(staff):
     programme = ProgrammeFactory()
-    version = services.submit_version(version=draft_with_content(programme), by=staff)
+    version = programme_services.submit_version(version=draft_with_content(programme), by=staff)
     with pytest.raises(PermissionDenied):
-        services.validate_by_staff(version=version, by=UserFactory())
-    services.validate_by_staff(version=version, by=staff)
+        programme_services.validate_by_staff(version=version, by=UserFactory())
+    programme_services.validate_by_staff(version=version, by=staff)
     version.refresh_from_db()
     assert version.status == VersionStatus.VALIDATED
     assert version.validated_by == staff
@@ -164,24 +169,24 @@ def test_a_programme_without_zones_is_validated_by_staff(staff):
 
 def test_staff_cannot_validate_for_the_zones(programme_with_zones, staff):
     programme, _zones, _sp = programme_with_zones
-    version = services.submit_version(version=draft_with_content(programme), by=staff)
+    version = programme_services.submit_version(version=draft_with_content(programme), by=staff)
     with pytest.raises(TransitionError):
-        services.validate_by_staff(version=version, by=staff)
+        programme_services.validate_by_staff(version=version, by=staff)
 
 
 def test_publishing_archives_the_previous_published_version(staff):
     programme = ProgrammeFactory()
-    first = services.submit_version(version=draft_with_content(programme), by=staff)
-    services.validate_by_staff(version=first, by=staff)
-    services.publish_version(version=first, by=staff)
+    first = programme_services.submit_version(version=draft_with_content(programme), by=staff)
+    programme_services.validate_by_staff(version=first, by=staff)
+    programme_services.publish_version(version=first, by=staff)
 
-    second = services.create_version(programme=programme, by=staff, change_note="Seconda")
+    second = programme_services.create_version(programme=programme, by=staff, change_note="Seconda")
     assert second.number == 2 and second.based_on == first
-    services.submit_version(version=second, by=staff)
+    programme_services.submit_version(version=second, by=staff)
     with pytest.raises(TransitionError, match="pubblicare"):
-        services.publish_version(version=second, by=staff)
-    services.validate_by_staff(version=second, by=staff)
-    services.publish_version(version=second, by=staff)
+        programme_services.publish_version(version=second, by=staff)
+    programme_services.validate_by_staff(version=second, by=staff)
+    programme_services.publish_version(version=second, by=staff)
 
     first.refresh_from_db()
     second.refresh_from_db()
@@ -192,8 +197,8 @@ def test_publishing_archives_the_previous_published_version(staff):
 
 def test_a_new_version_copies_the_content_with_the_same_keys(staff):
     programme = ProgrammeFactory()
-    first = services.submit_version(version=draft_with_content(programme), by=staff)
-    second = services.create_version(programme=programme, by=staff)
+    first = programme_services.submit_version(version=draft_with_content(programme), by=staff)
+    second = programme_services.create_version(programme=programme, by=staff)
     old, new = Action.objects.get(version=first), Action.objects.get(version=second)
     assert old.pk != new.pk and old.key == new.key and old.title == new.title
     assert [t.key for t in new.tools.all()] == [t.key for t in old.tools.all()]
@@ -209,12 +214,12 @@ def test_only_one_draft_at_a_time(staff):
     programme = ProgrammeFactory()
     draft_with_content(programme)
     with pytest.raises(TransitionError, match="bozza"):
-        services.create_version(programme=programme, by=staff)
+        programme_services.create_version(programme=programme, by=staff)
 
 
 def test_a_changed_copy_has_a_different_fingerprint(staff):
     programme = ProgrammeFactory()
-    first = services.submit_version(version=draft_with_content(programme), by=staff)
-    second = services.create_version(programme=programme, by=staff)
+    first = programme_services.submit_version(version=draft_with_content(programme), by=staff)
+    second = programme_services.create_version(programme=programme, by=staff)
     Action.objects.filter(version=second).update(title="Altro titolo")
     assert compute_fingerprint(second) != first.fingerprint

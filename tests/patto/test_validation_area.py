@@ -8,8 +8,9 @@ from django.core import mail
 from django.urls import reverse
 
 from matrice.models import Action
-from patto import services
 from patto.models import Decision, PlanVersion, VersionStatus
+from patto.programme import services as programme_services
+from patto.validation import services as validation_services
 from tests.factories import (
     ActionFactory,
     PlanVersionFactory,
@@ -43,7 +44,7 @@ def world():
     version = PlanVersionFactory(programme=programme, number=1)
     action = ActionFactory(area__policy__version=version, title="Sportello unico")
     action.tools.add(ToolFactory(version=version))
-    services.submit_version(version=version, by=staff)
+    programme_services.submit_version(version=version, by=staff)
     mail.outbox.clear()
     return {
         "programme": programme,
@@ -154,10 +155,10 @@ def test_no_decision_on_a_draft_or_after_validation(client, world):
     assert client.get(url).status_code == 404
     assert client.post(url, {"decision": Decision.APPROVED}).status_code == 404
 
-    services.decide_validation(
+    validation_services.decide_validation(
         version=world["version"], zone=world["zone1"], by=world["sp1"], decision="approved"
     )
-    services.decide_validation(
+    validation_services.decide_validation(
         version=world["version"], zone=world["zone2"], by=world["sp2"], decision="approved"
     )
     as_(client, world["sp1"])
@@ -168,14 +169,14 @@ def test_no_decision_on_a_draft_or_after_validation(client, world):
 def test_the_spokesperson_sees_what_changed_since_the_last_decision(client, world):
     staff = world["staff"]
     for zone, sp in (("zone1", "sp1"), ("zone2", "sp2")):
-        services.decide_validation(
+        validation_services.decide_validation(
             version=world["version"], zone=world[zone], by=world[sp], decision="approved"
         )
     v1 = PlanVersion.objects.get(pk=world["version"].pk)
-    services.publish_version(version=v1, by=staff)
-    v2 = services.create_version(programme=world["programme"], by=staff)
+    programme_services.publish_version(version=v1, by=staff)
+    v2 = programme_services.create_version(programme=world["programme"], by=staff)
     Action.objects.filter(version=v2).update(title="Sportello unico rinnovato")
-    services.submit_version(version=v2, by=staff)
+    programme_services.submit_version(version=v2, by=staff)
     as_(client, world["sp1"])
     page = client.get(reverse("portavoce:review", args=[v2.pk, 1])).content.decode()
     assert "Rispetto alla versione 1" in page
@@ -215,7 +216,7 @@ def test_staff_publish_a_validated_version_and_illegal_steps_are_explained(clien
     page = client.post(url, follow=True).content.decode()
     assert "Non si può pubblicare" in page
     for zone, sp in (("zone1", "sp1"), ("zone2", "sp2")):
-        services.decide_validation(
+        validation_services.decide_validation(
             version=world["version"], zone=world[zone], by=world[sp], decision="approved"
         )
     page = client.post(url, follow=True).content.decode()
@@ -245,30 +246,30 @@ def test_staff_validate_a_programme_without_zones(client):
 def test_the_transitions_send_their_emails(world, django_capture_on_commit_callbacks):
     staff = world["staff"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.decide_validation(
+        validation_services.decide_validation(
             version=world["version"], zone=world["zone1"], by=world["sp1"], decision="approved"
         )
     assert [m.to for m in mail.outbox] == [["staff@example.org"]]
     assert "Zona 1" in mail.outbox[0].subject or "zona" in mail.outbox[0].subject.lower()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.decide_validation(
+        validation_services.decide_validation(
             version=world["version"], zone=world["zone2"], by=world["sp2"], decision="approved"
         )
     subjects = sorted(m.subject for m in mail.outbox)
     assert any("validata" in s for s in subjects)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish_version(version=world["version"], by=staff)
+        programme_services.publish_version(version=world["version"], by=staff)
     assert sorted(m.to[0] for m in mail.outbox) == ["sp1@example.org", "sp2@example.org"]
     assert all("pubblicata" in m.subject for m in mail.outbox)
     html = mail.outbox[0].alternatives[0][0]
     assert "<strong>pubblicata</strong>" in html
 
     mail.outbox.clear()
-    v2 = services.create_version(programme=world["programme"], by=staff)
+    v2 = programme_services.create_version(programme=world["programme"], by=staff)
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit_version(version=v2, by=staff)
+        programme_services.submit_version(version=v2, by=staff)
     assert sorted(m.to[0] for m in mail.outbox) == ["sp1@example.org", "sp2@example.org"]
     assert "former@example.org" not in [m.to[0] for m in mail.outbox]
     assert "/portavoce/" in mail.outbox[0].body
@@ -279,7 +280,7 @@ def test_no_email_when_the_transaction_rolls_back(world, django_capture_on_commi
         django_capture_on_commit_callbacks(execute=True),
         pytest.raises(Exception),  # noqa: B017 - any refusal
     ):
-        services.decide_validation(
+        validation_services.decide_validation(
             version=world["version"],
             zone=world["zone1"],
             by=world["sp2"],

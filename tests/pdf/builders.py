@@ -5,8 +5,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from matrice.models import Action
-from patto import services
 from patto.models import Decision, PlanVersion
+from patto.programme import services as programme_services
+from patto.validation import services as validation_services
 from tavoli.models import ContributionStatus
 from tests.factories import (
     ActionAreaFactory,
@@ -109,9 +110,9 @@ def fill_draft(plan: Plan, *, policies=2, areas=2, actions=3, number=1) -> PlanV
 
 def validate(plan: Plan, version: PlanVersion) -> PlanVersion:
     """Submit ``version`` and have every zone approve it, through the services."""
-    services.submit_version(version=version, by=plan.staff)
+    programme_services.submit_version(version=version, by=plan.staff)
     for zone, spokesperson in zip(plan.zones, plan.spokespersons, strict=True):
-        services.decide_validation(
+        validation_services.decide_validation(
             version=version, zone=zone, by=spokesperson, decision=Decision.APPROVED
         )
     version.refresh_from_db()

@@ -1,7 +1,7 @@
 """A stand-in for the WeasyPrint renderer, for the tests of the lifecycle and of the pages:
 a tiny, complete PDF in no time (the document itself is tested in test_document)."""
 
-from patto.pdf import RenderedPdf
+from patto.pdf.document import RenderedPdf
 
 
 def fake_pdf(version) -> bytes:

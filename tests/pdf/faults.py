@@ -11,7 +11,7 @@ import os
 import time
 from pathlib import Path
 
-from patto import pdf
+from patto.pdf import document as pdf
 
 
 def render_version(version) -> pdf.RenderedPdf:

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from patto import services
 from patto.models import PdfStatus, PlanVersion
+from patto.pdf import worker
 from tests.pdf.builders import fill_draft, plan_programme, validate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_renderer")]
@@ -76,4 +76,4 @@ def test_unknown_versions_and_drafts_are_refused():
 
 def test_the_real_renderer_is_used_by_default(validated, settings):
     del settings.PDF_RENDERER
-    assert services._pdf_renderer().__module__ == "patto.pdf"
+    assert worker.pdf_renderer().__module__ == "patto.pdf.document"

@@ -10,8 +10,8 @@ import pypdf
 import pytest
 from django.db import connection, transaction
 
-from patto import pdf
 from patto.models import PlanVersion
+from patto.pdf import document as pdf
 from patto.templatetags.patto_pdf import markdown_below
 from tests.pdf.builders import contributions, fill_draft, plan_programme, validate
 from tests.pdf.poppler import page_texts, run, toc_pages_match_headings

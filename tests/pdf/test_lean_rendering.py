@@ -9,8 +9,8 @@ import pytest
 import weasyprint
 from weasyprint import html as weasyprint_html
 
-from patto import pdf
 from patto.models import PlanVersion
+from patto.pdf import document as pdf
 from tests.pdf.builders import contributions, fill_draft, plan_programme, validate
 from tests.pdf.poppler import page_texts
 

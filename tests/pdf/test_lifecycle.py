@@ -12,9 +12,12 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from patto import pdf, services
-from patto.exceptions import TransitionError
+from patto.core.exceptions import TransitionError
 from patto.models import PdfStatus, PlanVersion, VersionStatus
+from patto.pdf import document as pdf
+from patto.pdf import services as pdf_services
+from patto.pdf import worker as pdf_worker
+from patto.programme import services as programme_services
 from tests.factories import UserFactory
 from tests.pdf import fakes
 from tests.pdf.builders import fill_draft, plan_programme, validate
@@ -39,7 +42,7 @@ def validated(plan, django_capture_on_commit_callbacks):
 
 def pdf_renders(callbacks):
     """The on-commit callbacks that enqueue a PDF render (other services queue e-mails)."""
-    return [c for c in callbacks if "_queue_pdf_render" in c.__qualname__]
+    return [c for c in callbacks if "queue_pdf_render" in c.__qualname__]
 
 
 def pdf_files():
@@ -80,22 +83,22 @@ def test_until_a_worker_takes_it_the_version_is_pending(validated):
 
 
 def test_same_content_is_rendered_once(validated, plan, django_capture_on_commit_callbacks):
-    services.run_pdf_render(version_pk=validated.pk)
+    pdf_worker.run_pdf_render(version_pk=validated.pk)
     validated.refresh_from_db()
     first = (validated.pdf_file.name, validated.pdf_rendered_at)
     # asking again: nothing is queued, nothing is rendered
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.request_pdf_render(version=validated, by=plan.staff)
+        pdf_services.request_pdf_render(version=validated, by=plan.staff)
     assert pdf_renders(callbacks) == []
-    assert services.run_pdf_render(version_pk=validated.pk) is None
+    assert pdf_worker.run_pdf_render(version_pk=validated.pk) is None
     validated.refresh_from_db()
     assert (validated.pdf_file.name, validated.pdf_rendered_at) == first
     assert pdf_files() == [first[0].removeprefix("pdf/")]
 
 
 def test_rendering_the_same_content_again_replaces_the_file_in_place(validated):
-    services.run_pdf_render(version_pk=validated.pk)
-    assert services.render_pdf_now(version=validated, force=True) is not None
+    pdf_worker.run_pdf_render(version_pk=validated.pk)
+    assert pdf_services.render_pdf_now(version=validated, force=True) is not None
     validated.refresh_from_db()
     assert validated.pdf_status == PdfStatus.READY
     assert pdf_files() == [pdf.pdf_name(validated).removeprefix("pdf/")]
@@ -104,7 +107,7 @@ def test_rendering_the_same_content_again_replaces_the_file_in_place(validated):
 def test_a_failed_render_is_recorded_with_its_message(validated, settings):
     settings.PDF_RENDERER = "tests.pdf.fakes.render_broken"
     with pytest.raises(RuntimeError):
-        services.run_pdf_render(version_pk=validated.pk, final_attempt=True)
+        pdf_worker.run_pdf_render(version_pk=validated.pk, final_attempt=True)
     validated.refresh_from_db()
     assert validated.pdf_status == PdfStatus.FAILED
     assert validated.pdf_error == "RuntimeError: Pango ha esaurito la memoria"
@@ -115,7 +118,7 @@ def test_a_failed_render_is_recorded_with_its_message(validated, settings):
 def test_a_failure_with_retries_left_goes_back_to_pending(validated, settings):
     settings.PDF_RENDERER = "tests.pdf.fakes.render_broken"
     with pytest.raises(RuntimeError):
-        services.run_pdf_render(version_pk=validated.pk, final_attempt=False)
+        pdf_worker.run_pdf_render(version_pk=validated.pk, final_attempt=False)
     validated.refresh_from_db()
     assert validated.pdf_status == PdfStatus.PENDING
     assert "verrà ripetuto" in validated.pdf_error
@@ -125,7 +128,7 @@ def test_a_failure_with_retries_left_goes_back_to_pending(validated, settings):
 def test_run_eagerly_the_task_records_the_first_failure(validated, settings):
     """Without a broker nobody would retry later: the first failure is final. (The automatic
     retries with a real worker: test_worker.)"""
-    from patto.tasks import FinalAttemptFailed, render_version_pdf
+    from patto.pdf.tasks import FinalAttemptFailed, render_version_pdf
 
     fakes.broken_calls.clear()
     settings.PDF_RENDERER = "tests.pdf.fakes.render_broken"
@@ -140,30 +143,30 @@ def test_run_eagerly_the_task_records_the_first_failure(validated, settings):
 def test_staff_retry_after_a_failure_succeeds(validated, plan, settings):
     settings.PDF_RENDERER = "tests.pdf.fakes.render_broken"
     with pytest.raises(RuntimeError):
-        services.run_pdf_render(version_pk=validated.pk)
+        pdf_worker.run_pdf_render(version_pk=validated.pk)
     settings.PDF_RENDERER = "tests.pdf.fakes.render_version"
-    version = services.retry_pdf_render(version=validated, by=plan.staff)
+    version = pdf_services.retry_pdf_render(version=validated, by=plan.staff)
     assert version.pdf_status == PdfStatus.PENDING
     assert version.pdf_error == ""
-    services.run_pdf_render(version_pk=validated.pk)
+    pdf_worker.run_pdf_render(version_pk=validated.pk)
     validated.refresh_from_db()
     assert validated.pdf_status == PdfStatus.READY
 
 
 def test_a_failed_forced_render_keeps_the_good_pdf(validated, settings):
-    services.run_pdf_render(version_pk=validated.pk)
+    pdf_worker.run_pdf_render(version_pk=validated.pk)
     validated.refresh_from_db()
     good = validated.pdf_file.read()
     settings.PDF_RENDERER = "tests.pdf.fakes.render_broken"
     with pytest.raises(RuntimeError):
-        services.render_pdf_now(version=validated, force=True)
+        pdf_services.render_pdf_now(version=validated, force=True)
     validated.refresh_from_db()
     assert validated.pdf_status == PdfStatus.READY
     assert validated.pdf_file.read() == good
 
 
 def test_a_broken_pdf_is_never_stored(validated):
-    services.run_pdf_render(version_pk=validated.pk)
+    pdf_worker.run_pdf_render(version_pk=validated.pk)
     validated.refresh_from_db()
     good = validated.pdf_file.read()
     with pytest.raises(pdf.PdfRenderError):
@@ -176,7 +179,7 @@ def test_a_render_under_way_is_not_started_twice(validated):
     PlanVersion.objects.filter(pk=validated.pk).update(
         pdf_status=PdfStatus.RENDERING, pdf_rendered_at=timezone.now()
     )
-    assert services.run_pdf_render(version_pk=validated.pk) is None
+    assert pdf_worker.run_pdf_render(version_pk=validated.pk) is None
     assert PlanVersion.objects.get(pk=validated.pk).pdf_status == PdfStatus.RENDERING
 
 
@@ -185,7 +188,7 @@ def test_a_message_finding_a_render_under_way_looks_again_when_its_claim_expires
 ):
     """A message handed back after its worker died finds the render still claimed: it comes
     back once the claim has expired, and then takes the render over."""
-    from patto.tasks import render_version_pdf
+    from patto.pdf.tasks import render_version_pdf
 
     PlanVersion.objects.filter(pk=validated.pk).update(
         pdf_status=PdfStatus.RENDERING, pdf_rendered_at=timezone.now()
@@ -195,7 +198,7 @@ def test_a_message_finding_a_render_under_way_looks_again_when_its_claim_expires
         render_version_pdf, "apply_async", lambda args, countdown: later.append((args, countdown))
     )
     assert "later" in render_version_pdf(validated.pk)  # called as a worker would, not eagerly
-    assert later == [((validated.pk,), services.pdf_claim_seconds())]
+    assert later == [((validated.pk,), pdf_worker.pdf_claim_seconds())]
 
 
 def test_a_render_whose_worker_died_is_taken_over(validated, settings):
@@ -203,7 +206,7 @@ def test_a_render_whose_worker_died_is_taken_over(validated, settings):
     PlanVersion.objects.filter(pk=validated.pk).update(
         pdf_status=PdfStatus.RENDERING, pdf_rendered_at=long_ago
     )
-    assert services.run_pdf_render(version_pk=validated.pk) is not None
+    assert pdf_worker.run_pdf_render(version_pk=validated.pk) is not None
     assert PlanVersion.objects.get(pk=validated.pk).pdf_status == PdfStatus.READY
 
 
@@ -211,35 +214,35 @@ def test_a_stuck_render_can_be_retried_by_staff(validated, plan, settings):
     long_ago = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 61)
     PlanVersion.objects.filter(pk=validated.pk).update(pdf_rendered_at=long_ago)
     validated.refresh_from_db()
-    assert services.pdf_render_is_stuck(validated)
-    services.retry_pdf_render(version=validated, by=plan.staff)
+    assert pdf_worker.pdf_render_is_stuck(validated)
+    pdf_services.retry_pdf_render(version=validated, by=plan.staff)
 
 
 def test_only_a_failed_render_can_be_retried(validated, plan):
     with pytest.raises(TransitionError, match="non è in errore"):
-        services.retry_pdf_render(version=validated, by=plan.staff)
+        pdf_services.retry_pdf_render(version=validated, by=plan.staff)
 
 
 def test_a_version_in_validation_has_no_pdf(plan):
     version = fill_draft(plan, policies=1, areas=1, actions=1)
-    services.submit_version(version=version, by=plan.staff)
+    programme_services.submit_version(version=version, by=plan.staff)
     with pytest.raises(TransitionError, match="in validazione"):
-        services.request_pdf_render(version=version, by=plan.staff)
+        pdf_services.request_pdf_render(version=version, by=plan.staff)
     PlanVersion.objects.filter(pk=version.pk).update(pdf_status=PdfStatus.PENDING)
-    assert services.run_pdf_render(version_pk=version.pk) is None
+    assert pdf_worker.run_pdf_render(version_pk=version.pk) is None
 
 
 def test_only_staff_ask_for_a_pdf(validated, plan):
     for user in [UserFactory(), plan.spokespersons[0]]:
         with pytest.raises(PermissionDenied):
-            services.request_pdf_render(version=validated, by=user)
+            pdf_services.request_pdf_render(version=validated, by=user)
         with pytest.raises(PermissionDenied):
-            services.retry_pdf_render(version=validated, by=user)
+            pdf_services.retry_pdf_render(version=validated, by=user)
 
 
 def test_publishing_keeps_the_pdf(validated, plan):
-    services.run_pdf_render(version_pk=validated.pk)
-    services.publish_version(version=validated, by=plan.staff)
+    pdf_worker.run_pdf_render(version_pk=validated.pk)
+    programme_services.publish_version(version=validated, by=plan.staff)
     validated.refresh_from_db()
     assert validated.status == VersionStatus.PUBLISHED
     assert validated.pdf_status == PdfStatus.READY

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from patto import pdf
 from patto.models import PdfStatus, PlanVersion, VersionStatus
+from patto.pdf import document as pdf
 from tests.factories import (
     PlanVersionFactory,
     ProgrammeFactory,

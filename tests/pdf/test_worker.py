@@ -22,10 +22,11 @@ from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from patto import pdf, services
 from patto.celery import app as celery_app
 from patto.models import PdfStatus, PlanVersion
-from patto.tasks import render_version_pdf
+from patto.pdf import document as pdf
+from patto.pdf import services
+from patto.pdf.tasks import render_version_pdf
 from tests.pdf.builders import fill_draft, plan_programme, validate
 from tests.pdf.faults import fail_next
 from tests.pdf.poppler import page_count, page_texts, run, toc_pages_match_headings

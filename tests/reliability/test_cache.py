@@ -2,7 +2,7 @@
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 
-from patto.cache import ResilientRedisCache
+from patto.cache.backends import ResilientRedisCache
 from tests.reliability.processes import free_port
 
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from incontri.models import Registration
 from matrice.models import Policy
-from patto import pdf, services
 from patto.models import PdfStatus, PlanVersion, Validation, VersionStatus
+from patto.pdf import document as pdf
+from patto.programme import services
 from tests.factories import (
     MeetingFactory,
     PlanVersionFactory,
@@ -33,7 +34,7 @@ EDIT = """
 from django.contrib.auth import get_user_model
 from matrice import services
 from matrice.models import Policy
-from patto.locking import ConflictError
+from patto.core.locking import ConflictError
 staff = get_user_model().objects.get(pk=args["staff"])
 outcomes = []
 for n in range(args["edits"]):
@@ -109,8 +110,8 @@ def test_with_retries_on_conflict_no_edit_is_lost(postgres, policy):
 
 DECIDE = """
 from django.contrib.auth import get_user_model
-from patto import pdf, services
 from patto.models import PlanVersion
+from patto.validation import services
 from zone.models import Zone
 try:
     services.decide_validation(

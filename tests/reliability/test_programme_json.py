@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from patto.demo import load_demo
+from patto.demo.builder import load_demo
 from patto.models import Programme
-from patto.programme_json import ProgrammeImportError, export_programme, import_programme
+from patto.programme.transfer import ProgrammeImportError, export_programme, import_programme
 from tests.security.test_idor import snapshot
 
 pytestmark = pytest.mark.postgres

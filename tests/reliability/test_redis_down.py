@@ -11,8 +11,10 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from patto import pdf, services
 from patto.models import Decision, PdfStatus, PlanVersion, Validation, VersionStatus
+from patto.pdf import document as pdf
+from patto.programme import services as programme_services
+from patto.validation import services as validation_services
 from tests.pdf.builders import fill_draft, plan_programme
 from tests.reliability.processes import broker, private_redis, start_beat, start_worker, stop
 
@@ -24,7 +26,7 @@ def redis_server(postgres, redis_url, settings):
     with private_redis() as server:
         settings.CACHES = {
             "default": {
-                "BACKEND": "patto.cache.ResilientRedisCache",
+                "BACKEND": "patto.cache.backends.ResilientRedisCache",
                 "LOCATION": server.url,
                 "KEY_PREFIX": "patto-fault",
             }
@@ -38,9 +40,11 @@ def approve_last_zone_with_redis_down(client, redis_server):
     the real page. Returns the version and the page the spokesperson lands on."""
     plan = plan_programme()
     version = fill_draft(plan, policies=1, areas=1, actions=2)
-    services.submit_version(version=version, by=plan.staff)
+    programme_services.submit_version(version=version, by=plan.staff)
     for zone, person in zip(plan.zones[:-1], plan.spokespersons[:-1], strict=True):
-        services.decide_validation(version=version, zone=zone, by=person, decision="approved")
+        validation_services.decide_validation(
+            version=version, zone=zone, by=person, decision="approved"
+        )
 
     client.force_login(plan.spokespersons[-1])
     redis_server.stop()

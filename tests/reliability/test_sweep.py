@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from patto import services
 from patto.models import PdfStatus, VersionStatus
-from patto.tasks import resume_pdf_renders
+from patto.pdf import worker
+from patto.pdf.tasks import resume_pdf_renders
 from tests.factories import PlanVersionFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def version(status=VersionStatus.VALIDATED, pdf_status=PdfStatus.PENDING, age=0)
 
 
 def test_the_sweep_picks_lost_renders_only(settings, eager_celery, fake_pdf_renderer):
-    claim = services.pdf_claim_seconds()
+    claim = worker.pdf_claim_seconds()
     just_queued = version(age=5)
     queued_long_ago = version(age=600)
     dead_worker = version(pdf_status=PdfStatus.RENDERING, age=claim + 10)
@@ -32,13 +32,13 @@ def test_the_sweep_picks_lost_renders_only(settings, eager_celery, fake_pdf_rend
     version(pdf_status=PdfStatus.READY, age=600)
     version(pdf_status=PdfStatus.FAILED, age=600)
 
-    due = services.pdf_renders_to_resume(
+    due = worker.pdf_renders_to_resume(
         queued_before=timezone.now() - timedelta(seconds=settings.PDF_SWEEP_GRACE)
     )
     assert due == [queued_long_ago.pk, dead_worker.pk]
     # on a worker's start there is no grace: everything pending goes
-    assert services.pdf_renders_to_resume() == [just_queued.pk, queued_long_ago.pk, dead_worker.pk]
-    assert live_worker.pk not in services.pdf_renders_to_resume()
+    assert worker.pdf_renders_to_resume() == [just_queued.pk, queued_long_ago.pk, dead_worker.pk]
+    assert live_worker.pk not in worker.pdf_renders_to_resume()
 
 
 @pytest.fixture

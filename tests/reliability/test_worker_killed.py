@@ -15,8 +15,8 @@ import pytest
 import redis
 from django.core.files.storage import default_storage
 
-from patto import pdf
 from patto.models import PdfStatus, PlanVersion
+from patto.pdf import document as pdf
 from tests.pdf.builders import fill_draft, plan_programme, validate
 from tests.pdf.faults import hang_next
 from tests.reliability.processes import broker, private_redis, start_worker, stop, wait_until

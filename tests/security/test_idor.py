@@ -20,8 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import URLResolver, get_resolver, reverse
 
-from patto import services
 from patto.models import VersionStatus
+from patto.programme import services
 from tavoli.models import Comment
 from tests.factories import (
     BodyFactory,

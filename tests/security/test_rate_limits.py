@@ -22,7 +22,7 @@ def address(redis_url, settings):
     the portal is configured with (the tests otherwise get a local one each)."""
     from patto import settings as configured
 
-    assert configured.CACHES["default"]["BACKEND"] == "patto.cache.ResilientRedisCache"
+    assert configured.CACHES["default"]["BACKEND"] == "patto.cache.backends.ResilientRedisCache"
     assert configured.CACHES["default"]["LOCATION"] == redis_url
     settings.CACHES = configured.CACHES
     n = uuid.uuid4().int

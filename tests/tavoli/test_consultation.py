@@ -11,8 +11,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from patto.mail.participants import EmailTopic
 from patto.models import EmailOptOut
-from patto.participant_mail import EmailTopic
 from tavoli import services
 from tavoli.models import Comment, Contribution, ContributionChannel, Moderation
 from tests.factories import ContributionFactory, ThematicTableFactory
@@ -476,7 +476,7 @@ def test_the_programme_page_announces_an_open_consultation(client, consultation)
 def test_a_deleted_account_leaves_its_online_contributions_and_comments_anonymised(
     client, consultation
 ):
-    from patto.account_services import delete_account
+    from patto.accounts.services import delete_account
 
     c = consultation
     contribution = c.online(author_name="Maria Bianchi")

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from patto.models import Programme
-from patto.programme_json import dumps, export_programme
+from patto.programme.transfer import dumps, export_programme
 
 
 class Command(BaseCommand):

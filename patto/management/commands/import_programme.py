@@ -6,7 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from patto.programme_json import ProgrammeImportError, import_programme
+from patto.programme.transfer import ProgrammeImportError, import_programme
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from patto.demo import load_demo
+from patto.demo.builder import load_demo
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ process, for operators, through the same service as the Celery worker."""
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from patto import services
 from patto.models import PlanVersion
+from patto.pdf import services
 
 
 class Command(BaseCommand):

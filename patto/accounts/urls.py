@@ -1,0 +1,17 @@
+from django.urls import path
+
+from patto.accounts import views
+
+app_name = "profile"
+
+urlpatterns = [
+    path("profilo/", views.ProfileView.as_view(), name="detail"),
+    path("profilo/email/", views.EmailPreferencesView.as_view(), name="email_preferences"),
+    path("profilo/elimina/", views.DeleteAccountView.as_view(), name="delete"),
+    path("programmi/<slug:slug>/segui/", views.FollowView.as_view(), name="follow"),
+    path(
+        "programmi/<slug:slug>/non-seguire/",
+        views.FollowView.as_view(follow=False),
+        name="unfollow",
+    ),
+]

@@ -1,0 +1,184 @@
+"""A person's own pages: the profile (name, body, category, what they take part in, which
+e-mails they receive), deleting the account, and following a programme. Login, sign-up and
+passwords are allauth's (templates in ``templates/account/``)."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from incontri.models import Registration
+from patto.accounts import services
+from patto.accounts.forms import DeleteAccountForm, EmailPreferencesForm, ProfileForm
+from patto.mail.participants import EmailTopic
+from patto.models import Follow, Programme
+from tavoli.models import Contribution
+
+
+def email_topics():
+    """(topic, label, help) for the preferences form, in the order of ``EmailTopic``."""
+    helps = {
+        EmailTopic.FOLLOWING: _(
+            "Quando una versione di un programma che segui viene inviata alle zone o pubblicata."
+        ),
+        EmailTopic.ANSWERS: _(
+            "Quando la redazione risponde a un tuo contributo o qualcuno lo commenta."
+        ),
+        EmailTopic.MEETINGS: _(
+            "Conferma dell'iscrizione a un incontro, lista d'attesa, posto che si libera."
+        ),
+    }
+    return [(topic, str(label).capitalize(), helps[topic]) for topic, label in EmailTopic.choices]
+
+
+def profile_initial(user) -> dict:
+    return {
+        **{name: getattr(user, name) for name in services.PROFILE_FIELDS},
+        "loaded": services.profile_fingerprint(user),
+    }
+
+
+class ProfileView(LoginRequiredMixin, TemplateView):
+    """GET: the profile. POST: save name, body and category."""
+
+    template_name = "patto/profile.html"
+
+    def get_context_data(self, profile_form=None, preferences_form=None, **kwargs):
+        user = self.request.user
+        if profile_form is None:
+            profile_form = ProfileForm(initial=profile_initial(user))
+        if preferences_form is None:
+            preferences_form = EmailPreferencesForm(
+                topics=email_topics(), initial=services.email_preferences(user)
+            )
+        return super().get_context_data(
+            **kwargs,
+            profile_form=profile_form,
+            preferences_form=preferences_form,
+            follows=Follow.objects.filter(user=user)
+            .select_related("programme")
+            .order_by("programme__position", "programme__title"),
+            registrations=Registration.objects.filter(user=user)
+            .select_related("meeting")
+            .order_by(F("meeting__date").desc(nulls_first=True), "-created_at"),
+            contributions=Contribution.objects.filter(author=user)
+            .select_related("programme")
+            .order_by("-created_at"),
+            deletion_refused=None,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
+            try:
+                services.update_profile(
+                    user=request.user, loaded=form.cleaned_data["loaded"], **values
+                )
+            except services.ProfileConflict as exc:
+                # show what is saved now, at its fingerprint: saving again is a deliberate choice
+                form = ProfileForm(profile_initial(exc.current))
+                form.is_valid()
+                form.add_error(None, exc)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Profilo salvato."))
+                return redirect("profile:detail")
+        return self.render_to_response(self.get_context_data(profile_form=form), status=400)
+
+
+class EmailPreferencesView(LoginRequiredMixin, View):
+    """POST: which kinds of e-mail the person receives."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = EmailPreferencesForm(request.POST, topics=email_topics())
+        form.is_valid()  # unchecked boxes are simply False
+        services.set_email_preferences(
+            user=request.user,
+            receive={topic: bool(form.cleaned_data.get(topic)) for topic in EmailTopic.values},
+        )
+        messages.success(request, _("Preferenze sulle email salvate."))
+        return redirect(reverse("profile:detail") + "#email")
+
+
+class DeleteAccountView(LoginRequiredMixin, View):
+    """GET: what deleting means, and the password. POST: delete, log out, go home."""
+
+    template_name = "patto/account_delete.html"
+
+    def _render(self, request, form, status=200):
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "refused": services.deletion_refused_because(request.user),
+                "contribution_count": Contribution.objects.filter(author=request.user).count(),
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        return self._render(request, DeleteAccountForm(user=request.user))
+
+    def post(self, request):
+        form = DeleteAccountForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        try:
+            services.delete_account(user=request.user)
+        except services.AccountDeletionRefused as exc:
+            form.add_error(None, exc)
+            return self._render(request, form, status=403)
+        logout(request)
+        messages.success(
+            request, _("Il tuo account è stato eliminato. Grazie di aver partecipato.")
+        )
+        return redirect("home")
+
+
+class FollowView(View):
+    """POST: follow (``follow=True``) or stop following a programme. With htmx, answers with
+    the button's new state; without, goes back where the form was."""
+
+    http_method_names = ["post"]
+    follow = True
+
+    def post(self, request, slug):
+        programme = get_object_or_404(Programme, slug=slug)
+        if not request.user.is_authenticated:
+            return redirect_to_login(programme.get_absolute_url())
+        if self.follow:
+            services.follow_programme(user=request.user, programme=programme)
+        else:
+            services.unfollow_programme(user=request.user, programme=programme)
+        if request.htmx:
+            return render(
+                request,
+                "patto/includes/follow_button.html",
+                {
+                    "programme": programme,
+                    "following": self.follow,
+                    "just_changed": True,
+                    "next_url": programme.get_absolute_url(),
+                },
+            )
+        done = _("Ora segui «%(title)s».") if self.follow else _("Non segui più «%(title)s».")
+        messages.success(request, done % {"title": programme.title})
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = programme.get_absolute_url()
+        return redirect(next_url)

@@ -1,0 +1,341 @@
+"""The PDF of a plan version: the HTML document built from the version's frozen content, its
+rendering with WeasyPrint (tagged PDF/UA-1, embedded fonts from the project's own
+dependencies, no network) and its storage under a name that only ever points at a complete
+file.
+
+The lifecycle (pending → rendering → ready / failed) lives in ``patto.pdf.services`` and
+``patto.pdf.worker``; this module only knows how to turn a version into bytes and bytes into a
+stored file.
+"""
+
+import functools
+import gc
+import logging
+import mimetypes
+import os
+import re
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from matrice.models import Action
+from matrice.queries import build_matrix, plan_tree
+from patto.models import PlanVersion
+from tavoli.models import ANSWERED_STATUSES, Contribution, ThematicTable
+
+logger = logging.getLogger(__name__)
+# WeasyPrint logs every layout step at INFO: keep its warnings, not its progress report.
+
+PDF_VARIANT = "pdf/ua-1"
+# Resources of the document are named ``static:<path>`` and served from the staticfiles
+# finders (the fonts come with design-django-theme): nothing else can be fetched.
+STATIC_SCHEME = "static:"
+PDF_DIRECTORY = "pdf"
+
+
+class PdfRenderError(Exception):
+    """The document could not be rendered; the message says why, for the staff."""
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    pages: int
+    seconds: float
+
+
+# The document ---------------------------------------------------------------------------
+
+
+def document_context(version: PlanVersion) -> dict:
+    """Everything the document shows, read with a fixed number of queries per policy (the
+    matrices) and otherwise independent of the size of the version."""
+    programme = version.programme
+    policies = plan_tree(version)
+    actions = [
+        action
+        for policy in policies
+        for area in policy.action_areas.all()
+        for action in area.actions.all()
+    ]
+    prefetch_related_objects(
+        actions,
+        Prefetch("tables", queryset=ThematicTable.objects.order_by("position", "title")),
+    )
+    for policy in policies:
+        policy.matrix = build_matrix(version, policy)
+        policy.action_count = sum(len(area.actions.all()) for area in policy.action_areas.all())
+    return {
+        "programme": programme,
+        "version": version,
+        "policies": policies,
+        "action_count": len(actions),
+        "validation_record": version.validation_record(),
+        "contributions": answered_contributions(version, actions),
+        "generated_at": timezone.now(),
+    }
+
+
+def answered_contributions(version: PlanVersion, actions: list[Action]) -> list[Contribution]:
+    """The contributions this version answers: those that led to one of its actions (matched
+    by stable key, so a contribution linked to the same action in an earlier version counts)
+    and every answered contribution of the programme. Each carries ``codes_here``: the codes
+    of the actions of this version it led to. Two queries."""
+    codes_by_key = {action.key: action.code for action in actions}
+    keys_here = Action.objects.filter(version=version).values("key")
+    contributions = list(
+        Contribution.objects.approved()
+        .filter(programme_id=version.programme_id)
+        .filter(Q(led_to__key__in=keys_here) | Q(status__in=ANSWERED_STATUSES))
+        .distinct()
+        .select_related("table", "meeting", "body")
+        .prefetch_related(Prefetch("led_to", queryset=Action.objects.only("key", "code")))
+        .order_by("submitted_on", "id")
+    )
+    for contribution in contributions:
+        contribution.codes_here = sorted(
+            {codes_by_key[a.key] for a in contribution.led_to.all() if a.key in codes_by_key},
+            key=_natural_key,
+        )
+    return contributions
+
+
+def _natural_key(code: str):
+    """Sort "1.2.10" after "1.2.9"."""
+    return [int(part) if part.isdigit() else part for part in code.replace("-", ".").split(".")]
+
+
+def build_html(version: PlanVersion) -> str:
+    """The document as HTML, in Italian whatever language the caller is using."""
+    with translation.override("it"):
+        return render_to_string("patto/pdf/plan.html", document_context(version))
+
+
+# Rendering ------------------------------------------------------------------------------
+
+
+def _weasyprint():
+    # WeasyPrint loads Pango through cffi: import it when a document is rendered, not when
+    # the web process starts.
+    import pydyf
+    import weasyprint
+    from weasyprint import urls
+
+    _remember_page_references(pydyf.PDF)
+    return weasyprint, urls
+
+
+def _remember_page_references(pdf_class):
+    """Make pydyf's ``PDF.page_references`` remember its value while no page is added.
+
+    The property builds the references of every page anew on each access, and WeasyPrint's
+    tagging for PDF/UA reads it once per tagged element: for a 170-page plan some 20,000 times
+    170 references, a tenth of the rendering. Pages are only ever appended, so the value is the
+    same as long as their number is."""
+    if getattr(pdf_class, "_remembers_page_references", False):
+        return
+    build = pdf_class.page_references.fget
+
+    def page_references(self):
+        count = len(self.pages["Kids"])
+        remembered = self.__dict__.get("_page_references")
+        if remembered is None or remembered[0] != count:
+            remembered = self.__dict__["_page_references"] = (count, build(self))
+        return remembered[1]
+
+    pdf_class.page_references = property(page_references)
+    pdf_class._remembers_page_references = True
+
+
+# WeasyPrint's user-agent stylesheet styles six pseudo-elements of *every* element
+# (``::marker`` and the five of footnotes and notes), so each element of the document got six
+# more computed styles: 49,000 for a 170-page plan, about a tenth of the rendering and of its
+# memory. Markers only exist on list items (the only ``display: list-item`` elements here) and
+# the plan has no footnotes or notes, so the same rules are given to list items and dropped
+# for the notes: nothing the document shows changes.
+_UNIVERSAL_PSEUDO_ELEMENT_RULES = {
+    "marker": "li::marker",
+    "footnote-call": None,
+    "footnote-marker": None,
+    "note-call": None,
+    "note-marker": None,
+    "note-callback": None,
+}
+
+
+def plan_user_agent_css(ua_css: str) -> str | None:
+    """WeasyPrint's user-agent stylesheet ``ua_css`` with its rules for the pseudo-elements of
+    every element narrowed to list items (markers) or dropped (footnotes and notes). None when
+    one of those rules is not where it is expected (another WeasyPrint): then the stock
+    stylesheet is used."""
+    for pseudo, replacement in _UNIVERSAL_PSEUDO_ELEMENT_RULES.items():
+        rule = re.compile(rf"^::{pseudo} (\{{[^}}]*\}})\n", re.M)
+        if len(rule.findall(ua_css)) != 1:
+            return None
+        ua_css = rule.sub(rf"{replacement} \1\n" if replacement else "", ua_css)
+    return ua_css
+
+
+@functools.cache
+def _plan_html_class():
+    """``weasyprint.HTML`` with the plan's user-agent stylesheet (see above), built once."""
+    weasyprint, _ = _weasyprint()
+    from weasyprint import html as weasyprint_html
+    from weasyprint.css.counters import CounterStyle
+
+    ua_css = plan_user_agent_css(weasyprint_html.UA)
+    if ua_css is None:
+        logger.warning("WeasyPrint's user-agent stylesheet has changed: using it as it is")
+        return weasyprint.HTML
+    # Its @counter-style rules are already in WeasyPrint's own counter styles, which the
+    # document uses: read into a throwaway set, they are not reported as redefinitions.
+    stylesheet = weasyprint.CSS(string=ua_css, counter_style=CounterStyle())
+
+    class PlanHTML(weasyprint.HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [stylesheet]
+
+    return PlanHTML
+
+
+@contextmanager
+def _cyclic_collector_paused():
+    """Run the block without Python's cyclic garbage collector.
+
+    WeasyPrint builds millions of objects that all stay alive until the document is written,
+    and each full collection walks all of them again: a dozen of them cost about a tenth of the
+    rendering. What the layout drops is mostly freed by reference counting; the few cycles wait
+    for the collector, which runs again as usual afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def local_url_fetcher():
+    """A WeasyPrint URL fetcher that serves ``static:<path>`` from the staticfiles finders
+    and refuses every other URL, so rendering never reaches the network or arbitrary files.
+    A refused or missing resource stops the rendering (no PDF with a fallback font)."""
+    _, urls = _weasyprint()
+
+    class LocalStaticFetcher(urls.URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols=(), fail_on_errors=True)
+
+        def fetch(self, url, headers=None):
+            if not url.startswith(STATIC_SCHEME):
+                raise ValueError(f"Risorsa esterna rifiutata: {url}")
+            relative = url.removeprefix(STATIC_SCHEME).lstrip("/")
+            path = finders.find(relative)
+            if path is None:
+                raise FileNotFoundError(f"File statico non trovato: {relative}")
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return urls.URLFetcherResponse(
+                url, body=Path(path).read_bytes(), headers={"Content-Type": content_type}
+            )
+
+    return LocalStaticFetcher()
+
+
+def render_html(html: str) -> RenderedPdf:
+    """Lay out ``html`` and write it as a tagged PDF/UA-1."""
+    _, urls = _weasyprint()
+    started = time.perf_counter()
+    try:
+        with _cyclic_collector_paused():
+            document = _plan_html_class()(
+                string=html, base_url=STATIC_SCHEME, url_fetcher=local_url_fetcher()
+            ).render(pdf_variant=PDF_VARIANT)
+            content = document.write_pdf(pdf_variant=PDF_VARIANT)
+    except urls.FatalURLFetchingError as exc:  # a BaseException: make it an ordinary failure
+        cause = exc.__cause__ or exc
+        raise PdfRenderError(f"{exc} ({cause})") from exc
+    pages = len(document.pages)
+    check_pdf(content)
+    return RenderedPdf(content=content, pages=pages, seconds=time.perf_counter() - started)
+
+
+def render_version(version: PlanVersion) -> RenderedPdf:
+    """The PDF of ``version``, entirely in memory: nothing is stored until it is complete."""
+    return render_html(build_html(version))
+
+
+def check_pdf(content: bytes) -> None:
+    """Refuse bytes that are not a complete PDF, so a broken file is never stored."""
+    if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-1024:]:
+        raise PdfRenderError("Il PDF generato è incompleto.")
+
+
+# Storage --------------------------------------------------------------------------------
+
+
+def pdf_name(version: PlanVersion) -> str:
+    """The file's name in the storage, addressed by the content: the same content always
+    lands on the same name, a different content never overwrites it."""
+    return (
+        f"{PDF_DIRECTORY}/{version.programme.slug}-v{version.number}-{version.fingerprint[:12]}.pdf"
+    )
+
+
+def download_filename(version: PlanVersion) -> str:
+    """The name a visitor's browser saves the file under."""
+    return f"{version.programme.slug}-versione-{version.number}.pdf"
+
+
+def store_pdf(version: PlanVersion, content: bytes, storage=None) -> str:
+    """Write ``content`` under ``pdf_name(version)`` so that the name only ever holds a
+    complete file, and return the name.
+
+    On a local file system the bytes go to a temporary file in the same directory, are
+    flushed to disk and then renamed over the final name (an atomic replace). Other storages
+    (object stores) receive the complete bytes in one write; if such a storage does not
+    overwrite, the name it returns differs, and the caller removes the old file once the
+    version points at the new one."""
+    storage = storage or default_storage
+    check_pdf(content)
+    name = pdf_name(version)
+    if isinstance(storage, FileSystemStorage):
+        final_path = Path(storage.path(name))
+        final_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_path = tempfile.mkstemp(
+            dir=final_path.parent, prefix=f".{final_path.stem}-", suffix=".part"
+        )
+        try:
+            with os.fdopen(fd, "wb") as temp:
+                temp.write(content)
+                temp.flush()
+                os.fsync(temp.fileno())
+            if storage.file_permissions_mode is not None:
+                os.chmod(temp_path, storage.file_permissions_mode)
+            else:
+                os.chmod(temp_path, 0o644)
+            os.replace(temp_path, final_path)
+        except BaseException:
+            Path(temp_path).unlink(missing_ok=True)
+            raise
+        return name
+    # An object store writes the whole object in one request: the bytes are complete here.
+    return storage.save(name, ContentFile(content))
+
+
+def pdf_size(version: PlanVersion) -> int | None:
+    """The stored file's size in bytes, or None when it is missing. Touches the storage."""
+    if not version.pdf_file:
+        return None
+    try:
+        return version.pdf_file.size
+    except OSError:
+        logger.warning("PDF file %s of version %s is missing", version.pdf_file.name, version.pk)
+        return None

@@ -1,0 +1,115 @@
+"""E-mails about a version's life, sent by Celery after the transaction that caused them has
+committed. Each task receives primary keys, re-reads the rows, and sends one message per
+recipient in Italian (text and HTML)."""
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from patto.mail.participants import EmailTopic, send_participant_mail
+from patto.mail.sending import RETRY, absolute
+from patto.models import REDAZIONE_GROUP, Follow, PlanVersion, Validation
+from zone.models import SpokespersonAssignment
+
+
+def _send(template: str, context: dict, recipients) -> int:
+    sent = 0
+    with translation.override("it"):
+        subject = render_to_string(f"patto/email/{template}_subject.txt", context).strip()
+        text = render_to_string(f"patto/email/{template}.txt", context)
+        html = render_to_string(f"patto/email/{template}.html", context)
+        for email in sorted({r for r in recipients if r}):
+            message = EmailMultiAlternatives(subject, text, to=[email])
+            message.attach_alternative(html, "text/html")
+            sent += message.send()
+    return sent
+
+
+def _spokesperson_emails(version) -> list[str]:
+    return list(
+        SpokespersonAssignment.objects.current()
+        .filter(zone__in=version.programme.validating_zones.all(), user__is_active=True)
+        .values_list("user__email", flat=True)
+    )
+
+
+def _staff_emails() -> list[str]:
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=REDAZIONE_GROUP, is_active=True)
+        .values_list("email", flat=True)
+    )
+
+
+def _version_context(version) -> dict:
+    return {
+        "version": version,
+        "programme": version.programme,
+        "public_url": absolute(version.get_absolute_url()),
+        "spokesperson_url": absolute(reverse("portavoce:home")),
+        "staff_url": absolute(reverse("redazione:programme", args=[version.programme.slug])),
+    }
+
+
+@shared_task(name="patto.programme.notifications.version_submitted", **RETRY)
+def version_submitted(version_id: int) -> int:
+    version = PlanVersion.objects.select_related("programme").get(pk=version_id)
+    return _send("version_submitted", _version_context(version), _spokesperson_emails(version))
+
+
+@shared_task(name="patto.programme.notifications.zone_decided", **RETRY)
+def zone_decided(validation_id: int) -> int:
+    validation = Validation.objects.select_related("version__programme", "zone", "decided_by").get(
+        pk=validation_id
+    )
+    context = {**_version_context(validation.version), "validation": validation}
+    return _send("zone_decided", context, _staff_emails())
+
+
+@shared_task(name="patto.programme.notifications.version_validated", **RETRY)
+def version_validated(version_id: int) -> int:
+    version = PlanVersion.objects.select_related("programme").get(pk=version_id)
+    return _send("version_validated", _version_context(version), _staff_emails())
+
+
+@shared_task(name="patto.programme.notifications.version_published", **RETRY)
+def version_published(version_id: int) -> int:
+    version = PlanVersion.objects.select_related("programme").get(pk=version_id)
+    return _send("version_published", _version_context(version), _spokesperson_emails(version))
+
+
+FOLLOWER_TEMPLATES = {
+    "submitted": "patto/email/follower_version_submitted",
+    "published": "patto/email/follower_version_published",
+}
+
+
+@shared_task(name="patto.programme.notifications.notify_followers", **RETRY)
+def notify_followers(version_id: int, event: str) -> int:
+    """Enqueue the e-mail of ``event`` (submitted, published) to each follower."""
+    if event not in FOLLOWER_TEMPLATES:
+        raise ValueError(f"unknown event {event!r}")
+    version = PlanVersion.objects.only("programme_id").get(pk=version_id)
+    followers = Follow.objects.filter(programme_id=version.programme_id, user__is_active=True)
+    user_ids = list(followers.values_list("user_id", flat=True))
+    for user_id in user_ids:
+        follower_mail.delay(version_id, user_id, event)
+    return len(user_ids)
+
+
+@shared_task(name="patto.programme.notifications.follower_mail", **RETRY)
+def follower_mail(version_id: int, user_id: int, event: str) -> int:
+    version = PlanVersion.objects.select_related("programme").get(pk=version_id)
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:  # the account was deleted meanwhile
+        return 0
+    return send_participant_mail(
+        user,
+        EmailTopic.FOLLOWING,
+        FOLLOWER_TEMPLATES[event],
+        _version_context(version),
+        programme=version.programme,
+    )

@@ -1,0 +1,153 @@
+"""State changes of a plan version. Views, admin actions, management commands and tasks all go
+through these functions; none of them re-implements a rule.
+
+    draft ──submit──▶ in validation ──all zones approve──▶ validated ──publish──▶ published
+      ▲                   │                                                          │
+      └──new version──────┴── a zone asks for changes → changes requested            └─▶ archived
+
+The zones' decisions are in ``patto.validation.services``; a validated version's PDF has its own
+small lifecycle, in ``patto.pdf.services``.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matrice.models import Policy
+from matrice.services import compute_fingerprint, copy_content
+from patto.core.exceptions import TransitionError
+from patto.core.permissions import require_redazione
+from patto.core.transitions import lock_version, require_status
+from patto.mail.sending import after_commit
+from patto.models import PlanVersion, Programme, VersionStatus
+from patto.pdf.services import queue_pdf_render
+from patto.pdf.worker import pdf_is_current
+from patto.programme import notifications
+from patto.programme.tasks import precompute_comparison
+
+
+@transaction.atomic
+def create_version(
+    *, programme: Programme, by, change_note: str = "", based_on: PlanVersion | None = None
+) -> PlanVersion:
+    """Start a new draft of ``programme`` as a copy of ``based_on`` (default: its latest
+    version). Refused while a draft already exists."""
+    require_redazione(by)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.versions.filter(status=VersionStatus.DRAFT).exists():
+        raise TransitionError(
+            _("Esiste già una bozza di questo programma: modificate quella."),
+            code="draft_exists",
+        )
+    if based_on is None:
+        based_on = programme.versions.order_by("-number").first()
+    elif based_on.programme_id != programme.pk:
+        raise ValidationError(_("La versione di partenza è di un altro programma."))
+    number = (programme.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = PlanVersion.objects.create(
+        programme=programme,
+        number=number,
+        based_on=based_on,
+        change_note=change_note,
+        created_by=by,
+    )
+    if based_on is not None:
+        copy_content(source=based_on, target=version, by=by)
+    return version
+
+
+@transaction.atomic
+def submit_version(*, version: PlanVersion, by) -> PlanVersion:
+    """Freeze a draft and send it to the zones (or to the redazione's own validation, for a
+    programme without validating zones)."""
+    require_redazione(by)
+    version = lock_version(version)
+    require_status(version, VersionStatus.DRAFT, action=_("inviare alla validazione"))
+    if not Policy.objects.filter(version=version).exists():
+        raise ValidationError(
+            _("La versione è vuota: aggiungete almeno una politica prima di inviarla."),
+            code="empty_version",
+        )
+    if version.programme.versions.filter(status=VersionStatus.IN_VALIDATION).exists():
+        raise TransitionError(
+            _("Un'altra versione di questo programma è già in validazione."),
+            code="validation_in_progress",
+        )
+    version.fingerprint = compute_fingerprint(version)
+    version.status = VersionStatus.IN_VALIDATION
+    version.submitted_at = timezone.now()
+    version.submitted_by = by
+    version.save(update_fields=["fingerprint", "status", "submitted_at", "submitted_by"])
+    _precompute_comparison(version)
+    if version.programme.validating_zones.exists():
+        after_commit(notifications.version_submitted, version.pk)
+    after_commit(notifications.notify_followers, version.pk, "submitted")
+    return version
+
+
+def _precompute_comparison(version: PlanVersion) -> None:
+    """Once the transaction commits, have a worker compute the comparison the public pages
+    link to from ``version`` (with the previous public version), so that its first visitor
+    does not wait for it. Asked again at each step of the lifecycle: the task does nothing
+    when the comparison is kept already (and recomputes it if the cache lost it).
+    robust: a broker that is down costs the first visitor the computation, never an error."""
+    version_pk = version.pk
+    transaction.on_commit(lambda: precompute_comparison.delay(version_pk), robust=True)
+
+
+@transaction.atomic
+def validate_by_staff(*, version: PlanVersion, by) -> PlanVersion:
+    """Validate a version of a programme that has no validating zones (the regional Patto)."""
+    require_redazione(by)
+    version = lock_version(version)
+    require_status(version, VersionStatus.IN_VALIDATION, action=_("validare"))
+    if version.programme.validating_zones.exists():
+        raise TransitionError(
+            _("Questo programma è validato dalle zone, non dalla redazione."),
+            code="zones_validate",
+        )
+    version.validated_by = by
+    mark_validated(version)
+    return version
+
+
+def mark_validated(version: PlanVersion) -> None:
+    """The locked ``version`` becomes validated (the last zone approved, or the redazione
+    validated it): its comparison is computed and its PDF queued once the transaction
+    commits."""
+    version.status = VersionStatus.VALIDATED
+    version.validated_at = timezone.now()
+    version.save(update_fields=["status", "validated_at", "validated_by"])
+    _precompute_comparison(version)
+    if not pdf_is_current(version):
+        queue_pdf_render(version)
+
+
+@transaction.atomic
+def publish_version(*, version: PlanVersion, by) -> PlanVersion:
+    """Publish a validated version; the version published until now is archived and stays
+    readable."""
+    require_redazione(by)
+    version = lock_version(version)
+    require_status(version, VersionStatus.VALIDATED, action=_("pubblicare"))
+    now = timezone.now()
+    previous = (
+        PlanVersion.objects.select_for_update()
+        .filter(programme=version.programme, status=VersionStatus.PUBLISHED)
+        .first()
+    )
+    if previous is not None:
+        previous.status = VersionStatus.ARCHIVED
+        previous.archived_at = now
+        previous.save(update_fields=["status", "archived_at"])
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = now
+    version.published_by = by
+    version.save(update_fields=["status", "published_at", "published_by"])
+    _precompute_comparison(version)
+    if version.programme.validating_zones.exists():
+        after_commit(notifications.version_published, version.pk)
+    after_commit(notifications.notify_followers, version.pk, "published")
+    return version

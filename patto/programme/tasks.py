@@ -1,0 +1,30 @@
+"""Background work of the programme: the comparison of a newly frozen version with the previous
+one, computed before anyone asks."""
+
+from celery import shared_task
+from django.conf import settings
+
+from patto.models import PlanVersion
+from patto.programme.compare_views import precompute_comparisons
+
+
+@shared_task(
+    name="patto.precompute_comparison",
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    max_retries=2,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+    ignore_result=True,
+)
+def precompute_comparison(version_pk: int) -> str:
+    """Compute and keep the comparison of the version ``version_pk`` with the previous public
+    one, in every language (``compare_views.precompute_comparisons``). Re-reads the row;
+    running it again, or for a version whose comparison is kept already, does nothing more.
+    A lost message only means that the first visitor of the comparison waits for it."""
+    version = PlanVersion.objects.select_related("programme").filter(pk=version_pk).first()
+    if version is None or not precompute_comparisons(version):
+        return "nothing to compare"
+    return "computed"

@@ -1,0 +1,188 @@
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+
+from matrice.queries import plan_outline
+from patto.cache.pages import frozen_fragment, public_page
+from patto.core.mixins import ProgrammeMixin, PublicVersionsMixin
+from patto.models import Follow
+from patto.programme import queries
+from tavoli.consultation import ConsultationMixin, consultation_from
+from tavoli.views import consultation_context
+
+
+@method_decorator(public_page, name="dispatch")
+class HomeView(TemplateView):
+    template_name = "patto/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, **queries.home_context())
+
+
+@method_decorator(public_page, name="dispatch")
+class ProgrammeDetailView(DetailView):
+    template_name = "patto/programme_detail.html"
+    context_object_name = "programme"
+
+    def get_queryset(self):
+        return queries.programmes_with_timeline()
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        context = queries.programme_context(self.object)
+        context["following"] = (
+            user.is_authenticated
+            and Follow.objects.filter(user=user, programme=self.object).exists()
+        )
+        context["consultation"] = consultation_from(
+            self.object, self.object.phases.all(), context["public_versions"]
+        )
+        return super().get_context_data(**kwargs, **context)
+
+
+class PublishedPlanView(ProgrammeMixin, View):
+    """The programme's plan as it stands: its published version."""
+
+    def get(self, request, *args, **kwargs):
+        version = self.programme.versions.published().first()
+        if version is None:
+            raise Http404(_("Questo programma non ha ancora un piano pubblicato."))
+        return redirect(version.get_absolute_url())
+
+
+@method_decorator(public_page, name="dispatch")
+class VersionListView(ProgrammeMixin, TemplateView):
+    template_name = "patto/version_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, versions=queries.public_versions(self.programme))
+
+
+# Above this many actions the version page shows one policy at a time (a 1,000-action version
+# on one page is some 600 KB of HTML); the index then links to each policy's page.
+ONE_POLICY_ABOVE = 300
+
+
+def version_plan(version, policy_code: str = "") -> dict:
+    """The policies' index and the content of ``version``, rendered; for a frozen version once
+    for good per fingerprint, language and policy shown. A large version is shown one policy
+    at a time (``policy_code``, the first by default; an unknown one is a 404); a smaller one
+    whole, whatever ``policy_code`` says."""
+    outline = []  # read once, and only if a fragment must be rendered
+
+    def render(code):
+        if not outline:
+            outline.append(plan_outline(version))
+        return _render_plan(version, outline[0], code)
+
+    whole = frozen_fragment("plan", lambda: render(""), version)
+    if not whole["one_policy"] or not policy_code or policy_code == whole["codes"][0]:
+        plan = whole
+    elif policy_code in whole["codes"]:
+        plan = frozen_fragment(f"plan:{policy_code}", lambda: render(policy_code), version)
+    else:
+        raise Http404(_("Politica non trovata."))
+    return {
+        "index": mark_safe(plan["index"]),  # rendered by our templates
+        "body": mark_safe(plan["body"]),
+        "one_policy": plan["one_policy"],
+        "policies": plan["policies"],
+    }
+
+
+def _render_plan(version, policies: list[dict], policy_code: str) -> dict:
+    args = (version.programme.slug, version.number)
+    action_count = sum(len(area["actions"]) for policy in policies for area in policy["areas"])
+    one_policy = action_count > ONE_POLICY_ABOVE and len(policies) > 1
+    shown = policies
+    if one_policy:
+        shown = [next(p for p in policies if p["code"] == policy_code or not policy_code)]
+    context = {
+        "policies": policies,
+        "shown": shown,
+        "one_policy": one_policy,
+        "action_count": action_count,
+        "action_url": reverse("matrice:action", args=(*args, "_")).removesuffix("_/"),
+        "matrix_url": reverse("matrice:matrix", args=args),
+    }
+    if one_policy:
+        position = policies.index(shown[0])
+        context["previous"] = policies[position - 1] if position else None
+        context["next"] = policies[position + 1] if position + 1 < len(policies) else None
+    return {
+        "index": render_to_string("patto/includes/plan_index.html", context),
+        "body": render_to_string("patto/includes/plan_body.html", context),
+        "codes": [policy["code"] for policy in policies],
+        # what the consultation needs of each policy, so a cached plan reads no policy again
+        "policies": [{"key": policy["key"], "code": policy["code"]} for policy in policies],
+        "one_policy": one_policy,
+    }
+
+
+@method_decorator(public_page, name="dispatch")
+class VersionDetailView(ConsultationMixin, PublicVersionsMixin, TemplateView):
+    """A public version read policy by policy, with the zones' decisions."""
+
+    template_name = "patto/version_detail.html"
+
+    def get_context_data(self, **kwargs):
+        plan = version_plan(self.version, self.request.GET.get("politica", ""))
+        policies = [SimpleNamespace(**policy) for policy in plan["policies"]]
+        context = consultation_context(
+            self.version, self.request.user, policies=policies, consultation=self.consultation
+        )
+        plan["body"] = self.with_consultation(plan["body"], policies, context)
+        return super().get_context_data(
+            **kwargs,
+            plan=plan,
+            validation_record=self.version.validation_record(),
+            other_versions=self.public_versions,
+            **context,
+        )
+
+    def with_consultation(self, body: str, policies, consultation: dict) -> str:
+        """The plan's body (rendered once for a frozen version) with each shown policy's
+        contributions and form put in at its marker: they change, the plan does not."""
+        for policy in policies:
+            marker = f"<!--consultation:{policy.code}-->"
+            if marker in body:
+                context = {
+                    **consultation,
+                    "policy": policy,
+                    "programme": self.programme,
+                    "version": self.version,
+                }
+                block = render_to_string(
+                    "patto/includes/policy_consultation.html", context, request=self.request
+                )
+                body = body.replace(marker, block)
+        return mark_safe(body)  # our templates' output
+
+
+@method_decorator(public_page, name="dispatch")
+class OpenDataView(TemplateView):
+    """What can be downloaded, in which format, under which licence."""
+
+    template_name = "patto/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, programmes=queries.programmes_with_versions())
+
+
+@method_decorator(public_page, name="dispatch")
+class AccessibilityView(TemplateView):
+    template_name = "patto/accessibility.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **kwargs, feedback_email=settings.ACCESSIBILITY_FEEDBACK_EMAIL
+        )
