@@ -1,5 +1,6 @@
 # Patto — the commands. `make run` serves the portal with its demo content on the embedded
-# default (SQLite, Celery eager); `make test` runs lint, the migrations check and the whole suite.
+# default (SQLite, Celery eager); `make test` runs lint, the layering contracts, the migrations
+# check and the whole suite.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -24,6 +25,7 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
