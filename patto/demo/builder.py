@@ -60,7 +60,7 @@ from tavoli.models import (
     ThematicTable,
 )
 from zone.models import Municipality, Province, SpokespersonAssignment, Zone
-from zone.services import load_reference_data
+from zone.reference_data import load_reference_data
 
 MEETINGS_FILE = "incontri_2017.csv"
 

@@ -1,6 +1,6 @@
 """The comparison of two plan versions, item by item.
 
-Both versions are read with ``matrice.services.version_snapshot`` (a fixed number of queries) and
+Both versions are read with ``matrice.snapshots.version_snapshot`` (a fixed number of queries) and
 their items are matched by stable ``key``: for tools, targets, policies, action areas and actions
 the comparison says what was added, removed, changed (which fields, old → new, with a word-level
 diff of text) and moved (to another parent, or to another place among its siblings). Unchanged
@@ -29,7 +29,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
-from matrice.services import version_snapshots
+from matrice.snapshots import version_snapshots
 from patto.cache.pages import frozen_fragment
 from patto.models import ItemKind, PlanVersion
 

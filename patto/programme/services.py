@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matrice.models import Policy
-from matrice.services import compute_fingerprint, copy_content
+from matrice.services import copy_content
+from matrice.snapshots import compute_fingerprint
 from patto.core.exceptions import TransitionError
 from patto.core.permissions import require_redazione
 from patto.core.transitions import lock_version, require_status

@@ -15,7 +15,9 @@ from patto.models import Validation
 from tests.fuzz.strategies import an_id, file_content, text
 from tests.security.test_idor import snapshot, world  # noqa: F401
 from zone.models import Municipality
-from zone.services import MembershipImportError, import_zone_membership, load_reference_data
+from zone.reference_data import load_reference_data
+from zone.services import import_zone_membership
+from zone.spreadsheet import MembershipImportError
 
 pytestmark = pytest.mark.django_db
 

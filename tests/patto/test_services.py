@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from matrice.models import Action, Tool
-from matrice.services import compute_fingerprint
+from matrice.snapshots import compute_fingerprint
 from patto.core.exceptions import TransitionError
 from patto.models import Decision, ItemKind, PlanVersion, VersionStatus
 from patto.programme import services as programme_services

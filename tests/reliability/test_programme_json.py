@@ -22,7 +22,7 @@ from tests.security.test_idor import snapshot
 pytestmark = pytest.mark.postgres
 
 CHECK = """
-from matrice.services import compute_fingerprint
+from matrice.snapshots import compute_fingerprint
 from patto.models import PlanVersion
 frozen = PlanVersion.objects.exclude(status="draft")
 print(frozen.count(), sum(compute_fingerprint(v) == v.fingerprint for v in frozen))

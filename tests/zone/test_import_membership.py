@@ -10,7 +10,9 @@ from odf.table import Table, TableCell, TableRow
 from odf.text import P
 
 from zone.models import Municipality, Province, Zone
-from zone.services import MembershipImportError, import_zone_membership, load_reference_data
+from zone.reference_data import load_reference_data
+from zone.services import import_zone_membership
+from zone.spreadsheet import MembershipImportError
 
 CIRIE, BEINASCO, BRUINO, TORINO = "001086", "001024", "001038", "001272"
 

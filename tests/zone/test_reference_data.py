@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from zone.models import Municipality, Province, Zone
-from zone.services import load_reference_data
+from zone.reference_data import load_reference_data
 
 
 def _load():

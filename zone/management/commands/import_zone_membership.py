@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from zone.services import MembershipImportError, import_zone_membership
+from zone.services import import_zone_membership
+from zone.spreadsheet import MembershipImportError
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from zone.services import load_reference_data
+from zone.reference_data import load_reference_data
 
 
 class Command(BaseCommand):
