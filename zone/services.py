@@ -21,10 +21,10 @@ from patto.cache.pages import content_changed
 from zone.models import Municipality, Zone
 from zone.spreadsheet import (
     MembershipImportError,
-    _is_valid_source,
-    _parse_rows,
-    _rows_from_dicts,
+    is_valid_source,
+    parse_rows,
     read_membership_file,
+    rows_from_dicts,
 )
 
 
@@ -85,12 +85,12 @@ def import_zone_membership(
     content_changed()
     if (rows is None) == (path is None):
         raise ValueError("Pass exactly one of rows= and path=.")
-    if source_url and not _is_valid_source(source_url):
+    if source_url and not is_valid_source(source_url):
         raise MembershipImportError(
             [_("Fonte non valida «%(value)s»: serve un indirizzo web.") % {"value": source_url}]
         )
-    sheet = read_membership_file(Path(path)) if path is not None else _rows_from_dicts(rows)
-    matched, errors = _parse_rows(sheet, lock=not dry_run)
+    sheet = read_membership_file(Path(path)) if path is not None else rows_from_dicts(rows)
+    matched, errors = parse_rows(sheet, lock=not dry_run)
     if errors:
         raise MembershipImportError(errors)
 

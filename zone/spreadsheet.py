@@ -260,7 +260,7 @@ def read_membership_file(path: Path) -> list[_SheetRow]:
     return read_csv_rows(content)
 
 
-def _rows_from_dicts(rows: Sequence[Mapping[str, Any]]) -> list[_SheetRow]:
+def rows_from_dicts(rows: Sequence[Mapping[str, Any]]) -> list[_SheetRow]:
     """Rows given as dicts (as by csv.DictReader): the header is row 1, the first dict row 2."""
     headers: list[str] = []
     for row in rows:
@@ -300,7 +300,7 @@ def _find_columns(header: list[str]) -> _Columns | None:
     return columns
 
 
-def _is_valid_source(value: str) -> bool:
+def is_valid_source(value: str) -> bool:
     """A source starts with a web address and may go on with a note, as the reference data
     does ("https://... + DCM n.55 4/8/2021 (Mappano)"); it must fit Municipality.zone_source."""
     max_length = Municipality._meta.get_field("zone_source").max_length
@@ -349,7 +349,7 @@ class _ZoneResolver:
         return next(iter(found))
 
 
-def _parse_rows(
+def parse_rows(
     sheet: list[_SheetRow], *, lock: bool
 ) -> tuple[list[tuple[Zone, Municipality, str]], list[str]]:
     """Match every row to a zone and a comune of the Città Metropolitana. Returns the matched
@@ -476,7 +476,7 @@ def _parse_rows(
             zone = resolved
 
         source = cell(columns.source)
-        if source and not _is_valid_source(source):
+        if source and not is_valid_source(source):
             problems.append(
                 _("fonte non valida «%(value)s»: serve un indirizzo web") % {"value": source}
             )
