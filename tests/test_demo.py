@@ -16,7 +16,7 @@ from django.test import Client, override_settings
 from incontri.models import Meeting, MeetingKind, MeetingStatus
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from matrice.snapshots import compute_fingerprint
-from patto.demo.builder import DEMO_ACCOUNTS, TARGETS, TOOLS
+from patto.demo.content import DEMO_ACCOUNTS, TARGETS, TOOLS
 from patto.models import (
     REDAZIONE_GROUP,
     ActorCategory,
