@@ -9,6 +9,7 @@ between, the form comes back with the other person's values next to yours."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django import forms
 from django.contrib import messages
@@ -26,6 +27,7 @@ from matrice import queries, services, staff_queries
 from matrice.forms import ActionForm, AreaForm, CatalogueEntryForm, PolicyForm
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.core.exceptions import FrozenVersionError
+from patto.core.history import history_of
 from patto.core.locking import ConflictError
 from patto.core.mixins import ProgrammeMixin
 from patto.core.permissions import RedazioneRequiredMixin
@@ -318,7 +320,11 @@ class ItemView(KindMixin, TemplateView):
             item=item,
             item_name=_item_name(item),
             parent=parent,
-            history=staff_queries.item_history(item),
+            history=history_of(
+                item,
+                names=staff_queries.history_names(item),
+                origin=partial(staff_queries.copied_from, item),
+            ),
             version=item.version,
         )
 
