@@ -17,7 +17,7 @@ from django.views.generic.base import ContextMixin, TemplateResponseMixin
 
 from patto.core.locking import ConflictError
 from patto.core.permissions import RedazioneRequiredMixin
-from patto.core.staff_forms import ProgrammeChoiceForm, conflict_rows
+from patto.core.staff_forms import ProgrammeChoiceForm
 from patto.models import Programme
 
 
@@ -41,10 +41,7 @@ def save_through(form, service, **kwargs) -> Outcome:
     try:
         return Outcome(result=service(**kwargs))
     except ConflictError as exc:
-        rows = conflict_rows(exc, form)
-        form.add_error(None, exc)
-        form.show_current_revision(exc.current.revision)
-        return Outcome(conflict=rows, error=exc)
+        return Outcome(conflict=form.add_conflict(exc), error=exc)
     except ValidationError as exc:
         form.add_service_error(exc)
         return Outcome(error=exc)
