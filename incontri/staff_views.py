@@ -30,11 +30,10 @@ from incontri.models import Meeting, MeetingStatus, RegistrationStatus
 from patto.core.history import history_of
 from patto.core.permissions import RedazioneRequiredMixin
 from patto.core.staff_views import (
-    Outcome,
+    ItemEditView,
     ProgrammeItemCreateView,
     list_context,
     safe_next,
-    save_through,
 )
 
 
@@ -71,12 +70,17 @@ class MeetingCreateView(ProgrammeItemCreateView):
         return {"municipality_suggestions": MeetingForm.municipality_suggestions()}
 
 
-class MeetingPageView(RedazioneRequiredMixin, View):
+class MeetingPageView(ItemEditView):
     """A meeting: its details (editable), its state, minutes, attendance and history."""
 
     template_name = "redazione/incontri/meeting_detail.html"
+    object_name = "meeting"
+    form_class = MeetingForm
+    service = staticmethod(services.update_meeting)
+    success_message = gettext_lazy("Incontro salvato.")
+    success_url_name = "redazione:incontri_meeting"
 
-    def get_meeting(self) -> Meeting:
+    def get_object(self) -> Meeting:
         return get_object_or_404(
             Meeting.objects.select_related(
                 "programme", "phase", "province", "zone", "municipality__province"
@@ -84,97 +88,84 @@ class MeetingPageView(RedazioneRequiredMixin, View):
             pk=self.kwargs["pk"],
         )
 
-    def get(self, request, pk):
-        return self.render(self.get_meeting())
+    def get_form_kwargs(self) -> dict:
+        return {"instance": self.object, "programme": self.object.programme}
 
-    def post(self, request, pk):
-        meeting = self.get_meeting()
-        form = MeetingForm(request.POST, instance=meeting, programme=meeting.programme)
-        outcome = Outcome()
-        if form.is_valid():
-            outcome = save_through(
-                form,
-                services.update_meeting,
-                meeting=meeting,
-                by=request.user,
-                expected_revision=form.cleaned_data["revision"],
-                tables=form.cleaned_data["tables"],
-                **form.service_data(),
-            )
-            if outcome.ok:
-                messages.success(request, _("Incontro salvato."))
-                return redirect("redazione:incontri_meeting", pk=meeting.pk)
-        return self.render(self.get_meeting(), form=form, conflict=outcome.conflict)
+    def service_data(self, form) -> dict:
+        return {"tables": form.cleaned_data["tables"], **form.service_data()}
 
-    def render(self, meeting, **forms):
-        conflict = forms.pop("conflict", None)
+    def get_context_data(self, **kwargs):
+        meeting = self.object
         context = {
-            "meeting": meeting,
             "programme": meeting.programme,
-            "form": MeetingForm(instance=meeting, programme=meeting.programme),
             "held_form": HeldForm(instance=meeting),
             "cancel_form": CancelForm(instance=meeting),
             "restore_form": RestoreForm(instance=meeting),
             "minutes_form": MinutesForm(instance=meeting),
             "attendance_form": AttendanceForm(instance=meeting),
-            "conflict": conflict,
             "contribution_count": meeting.contributions.count(),
             "registration_counts": registration_counts(meeting),
             "history": history_of(meeting),
             "municipality_suggestions": MeetingForm.municipality_suggestions(),
             "today": timezone.localdate(),
         }
-        context.update(forms)
-        return render(self.request, self.template_name, context)
+        return super().get_context_data(**(context | kwargs))  # a refused form replaces its own
 
 
 class MeetingActionView(MeetingPageView):
     """A POST that changes the meeting's state through one service. From the list (htmx) the
     answer is the updated row; otherwise a redirect to ``next`` (or the meeting's page) with a
-    message. A refused change says why, in the row or in the message."""
+    message. A refused change says why, in the row or in the message, or on the meeting's page
+    next to the form (``form_name``)."""
 
     http_method_names = ["post"]
-    form_class = None
-    form_name = ""
-    success_message = ""
+    state_form_class = None  # the form this view's POST fills in, ``form_name`` on the page
+    conflict_name = "action_conflict"
 
-    def call(self, meeting, form):
-        raise NotImplementedError
+    def bound_form(self, data):
+        return self.state_form_class(data, self.request.FILES, instance=self.object)
 
-    def post(self, request, pk):
-        meeting = self.get_meeting()
-        form = self.form_class(request.POST, request.FILES, instance=meeting)
-        outcome = Outcome()
-        if form.is_valid():
-            outcome = save_through(form, lambda: self.call(meeting=meeting, form=form))
-        page = reverse("redazione:incontri_meeting", args=[meeting.pk])
-        if request.htmx and request.POST.get("row"):
-            meeting = get_object_or_404(staff_meetings(), pk=pk)
-            return render(
-                request,
-                "redazione/incontri/includes/meeting_row.html",
-                {
-                    "meeting": meeting,
-                    "row_message": self.success_message if outcome.ok else None,
-                    "row_errors": _messages(form) if not outcome.ok else [],
-                    "next": safe_next(request, request.htmx.current_url_abs_path or ""),
-                    "today": timezone.localdate(),
-                },
-            )
-        if outcome.ok:
-            messages.success(request, self.success_message)
-            return HttpResponseRedirect(safe_next(request, page))
-        if request.POST.get("row"):  # from the list, without script: back to it, with why
-            messages.error(request, " ".join(_messages(form)))
-            return HttpResponseRedirect(safe_next(request, page))
-        meeting = self.get_meeting()
-        return self.render(
-            meeting,
-            **{self.form_name: form},
-            action_form=form,
-            action_conflict=outcome.conflict,
-            # the form's section is not on the page in the meeting's state: say why at the top
-            action_hidden=self.form_name not in visible_forms(meeting),
+    def service_data(self, form) -> dict:
+        return {}
+
+    def get_success_url(self, form, result) -> str:
+        return safe_next(self.request, super().get_success_url(form, result))
+
+    def saved(self, form, result):
+        if self.request.htmx and self.request.POST.get("row"):
+            return self.row(form, saved=True)
+        return super().saved(form, result)
+
+    def refused(self, form, outcome):
+        if self.request.htmx and self.request.POST.get("row"):
+            return self.row(form, saved=False)
+        if self.request.POST.get("row"):  # from the list, without script: back to it, with why
+            messages.error(self.request, " ".join(_messages(form)))
+            page = reverse("redazione:incontri_meeting", args=[self.object.pk])
+            return HttpResponseRedirect(safe_next(self.request, page))
+        return super().refused(form, outcome)
+
+    def get_context_data(self, **kwargs):
+        # only after a refusal; when the form's section is not on the page in the meeting's
+        # state, the page says why at the top
+        return super().get_context_data(
+            action_form=kwargs[self.form_name],
+            action_hidden=self.form_name not in visible_forms(self.object),
+            **kwargs,
+        )
+
+    def row(self, form, *, saved):
+        meeting = get_object_or_404(staff_meetings(), pk=self.object.pk)
+        return render(
+            self.request,
+            "redazione/incontri/includes/meeting_row.html",
+            {
+                "meeting": meeting,
+                "row_message": self.success_message if saved else None,
+                "row_errors": _messages(form) if not saved else [],
+                "next": safe_next(self.request, self.request.htmx.current_url_abs_path or ""),
+                "today": timezone.localdate(),
+            },
         )
 
 
@@ -205,29 +196,26 @@ def _messages(form) -> list[str]:
 
 
 class MeetingHeldView(MeetingActionView):
-    form_class = HeldForm
+    state_form_class = HeldForm
     form_name = "held_form"
+    service = staticmethod(services.mark_meeting_held)
     success_message = gettext_lazy("Incontro segnato come svolto.")
 
-    def call(self, *, meeting, form):
-        return services.mark_meeting_held(
-            meeting=meeting,
-            by=self.request.user,
-            expected_revision=form.cleaned_data["revision"],
-            attendance=form.cleaned_data.get("attendance"),
-        )
+    def service_data(self, form) -> dict:
+        return {"attendance": form.cleaned_data.get("attendance")}
 
 
 class MeetingCancelView(MeetingActionView):
     """GET: the confirmation page; POST: the cancellation."""
 
     http_method_names = ["get", "post"]
-    form_class = CancelForm
+    state_form_class = CancelForm
     form_name = "cancel_form"
+    service = staticmethod(services.cancel_meeting)
     success_message = gettext_lazy("Incontro annullato.")
 
     def get(self, request, pk):
-        meeting = self.get_meeting()
+        meeting = self.get_object()
         if meeting.status != MeetingStatus.SCHEDULED:
             messages.info(request, _("Questo incontro non è in programma: non c'è da annullarlo."))
             return redirect("redazione:incontri_meeting", pk=meeting.pk)
@@ -241,51 +229,37 @@ class MeetingCancelView(MeetingActionView):
             },
         )
 
-    def call(self, *, meeting, form):
-        return services.cancel_meeting(
-            meeting=meeting, by=self.request.user, expected_revision=form.cleaned_data["revision"]
-        )
-
 
 class MeetingRestoreView(MeetingActionView):
-    form_class = RestoreForm
+    state_form_class = RestoreForm
     form_name = "restore_form"
+    service = staticmethod(services.restore_meeting)
     success_message = gettext_lazy("Incontro riportato in programma.")
-
-    def call(self, *, meeting, form):
-        return services.restore_meeting(
-            meeting=meeting, by=self.request.user, expected_revision=form.cleaned_data["revision"]
-        )
 
 
 class MeetingAttendanceView(MeetingActionView):
-    form_class = AttendanceForm
+    state_form_class = AttendanceForm
     form_name = "attendance_form"
+    service = staticmethod(services.record_attendance)
     success_message = gettext_lazy("Partecipanti registrati.")
 
-    def call(self, *, meeting, form):
-        return services.record_attendance(
-            meeting=meeting,
-            by=self.request.user,
-            expected_revision=form.cleaned_data["revision"],
-            attendance=form.cleaned_data.get("attendance"),
-        )
+    def service_data(self, form) -> dict:
+        return {"attendance": form.cleaned_data.get("attendance")}
 
 
 class MeetingMinutesView(MeetingActionView):
-    form_class = MinutesForm
+    state_form_class = MinutesForm
     form_name = "minutes_form"
+    service = staticmethod(services.record_minutes)
     success_message = gettext_lazy("Verbale salvato.")
 
-    def call(self, *, meeting, form):
-        return services.record_minutes(
-            meeting=meeting,
-            by=self.request.user,
-            expected_revision=form.cleaned_data["revision"],
-            minutes=form.cleaned_data["minutes"],
-            minutes_file=form.cleaned_data.get("minutes_file"),
-            remove_file=form.cleaned_data.get("remove_file", False),
-        )
+    def service_data(self, form) -> dict:
+        data = form.cleaned_data
+        return {
+            "minutes": data["minutes"],
+            "minutes_file": data.get("minutes_file"),
+            "remove_file": data.get("remove_file", False),
+        }
 
 
 class MinutesFileView(RedazioneRequiredMixin, View):
@@ -316,66 +290,55 @@ def presences_open(meeting: Meeting, today=None) -> bool:
     )
 
 
-class MeetingRegistrationsView(RedazioneRequiredMixin, View):
+class MeetingRegistrationsView(ItemEditView):
     """Who registered for a meeting (confirmed, waiting, cancelled, with counts) and, from the
-    meeting's day on, one form to tick who came."""
+    meeting's day on, one form to tick who came (posted to ``MeetingPresencesView``)."""
 
+    http_method_names = ["get", "head", "options"]
     template_name = "redazione/incontri/meeting_registrations.html"
+    object_name = "meeting"
 
-    def get_meeting(self) -> Meeting:
+    def get_object(self) -> Meeting:
         return get_object_or_404(Meeting.objects.select_related("programme"), pk=self.kwargs["pk"])
 
-    def get(self, request, pk):
-        return self.render(self.get_meeting())
-
-    def render(self, meeting, form=None, conflict=None):
-        registrations = queries.staff_registrations(meeting)
+    def get_context_data(self, **kwargs):
+        meeting = self.object
         groups = {status: [] for status in RegistrationStatus.values}
-        for registration in registrations:
+        for registration in queries.staff_registrations(meeting):
             groups[registration.status].append(registration)
         active = groups[RegistrationStatus.CONFIRMED] + groups[RegistrationStatus.WAITING]
-        if form is None:
-            form = PresencesForm(instance=meeting, registrations=active)
-        context = {
-            "meeting": meeting,
-            "programme": meeting.programme,
-            "confirmed": groups[RegistrationStatus.CONFIRMED],
-            "waiting": groups[RegistrationStatus.WAITING],
-            "cancelled": groups[RegistrationStatus.CANCELLED],
-            "presences_open": presences_open(meeting),
-            "form": form,
-            "conflict": conflict,
-            "present_count": sum(1 for r in active if r.attended),
-        }
-        return render(self.request, self.template_name, context)
+        if "form" not in kwargs:  # from the registrations just read
+            kwargs["form"] = PresencesForm(instance=meeting, registrations=active)
+        return super().get_context_data(
+            programme=meeting.programme,
+            confirmed=groups[RegistrationStatus.CONFIRMED],
+            waiting=groups[RegistrationStatus.WAITING],
+            cancelled=groups[RegistrationStatus.CANCELLED],
+            presences_open=presences_open(meeting),
+            present_count=sum(1 for r in active if r.attended),
+            **kwargs,
+        )
 
 
 class MeetingPresencesView(MeetingRegistrationsView):
     http_method_names = ["post"]
+    service = staticmethod(services.record_presences)
+    success_message = gettext_lazy("Presenze registrate.")
+    success_url_name = "redazione:incontri_meeting_registrations"
 
-    def post(self, request, pk):
-        meeting = self.get_meeting()
+    def bound_form(self, data):
         active = [
             r
-            for r in queries.staff_registrations(meeting)
+            for r in queries.staff_registrations(self.object)
             if r.status != RegistrationStatus.CANCELLED
         ]
-        form = PresencesForm(request.POST, instance=meeting, registrations=active)
-        outcome = Outcome()
-        if form.is_valid():
-            outcome = save_through(
-                form,
-                services.record_presences,
-                meeting=meeting,
-                by=request.user,
-                expected_revision=form.cleaned_data["revision"],
-                present=[int(pk) for pk in form.cleaned_data["present"]],
-                update_attendance=form.cleaned_data["update_attendance"],
-            )
-            if outcome.ok:
-                messages.success(request, _("Presenze registrate."))
-                return redirect("redazione:incontri_meeting_registrations", pk=meeting.pk)
-        return self.render(self.get_meeting(), form=form, conflict=outcome.conflict)
+        return PresencesForm(data, instance=self.object, registrations=active)
+
+    def service_data(self, form) -> dict:
+        return {
+            "present": [int(pk) for pk in form.cleaned_data["present"]],
+            "update_attendance": form.cleaned_data["update_attendance"],
+        }
 
 
 class MeetingRegistrationsCSVView(RedazioneRequiredMixin, View):

@@ -4,10 +4,12 @@ version) is checked by the services in ``matrice.services``, whose errors the vi
 the form's fields."""
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from matrice import staff_queries
 from matrice.models import ActionArea, Policy, Target, Tool
+from patto.core.staff_forms import ServiceErrorsMixin
 from tavoli.models import ThematicTable
 from zone.models import Zone
 
@@ -38,7 +40,27 @@ class VersionMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{code} – {obj}" if code else str(obj)
 
 
-class ContentForm(forms.Form):
+def comparable(field, value):
+    """``value`` of ``field`` in a form that can be compared with ``==``."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return {getattr(v, "pk", v) for v in value or ()}
+    if isinstance(field, forms.ModelChoiceField):
+        return getattr(value, "pk", value)
+    return "" if value is None else value
+
+
+def shown(field, value) -> str:
+    """A ``comparable`` value of ``field`` as a person reads it."""
+    if isinstance(field, forms.ModelChoiceField):  # also the multiple one
+        labels = {obj.pk: field.label_from_instance(obj) for obj in field.queryset}
+        pks = value if isinstance(value, set) else ({value} if value else set())
+        return ", ".join(sorted(labels.get(pk, "?") for pk in pks)) or "–"
+    if hasattr(value, "isoformat"):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value) if value not in ("", None) else "–"
+
+
+class ContentForm(ServiceErrorsMixin, forms.Form):
     """A form on one item of ``version``. Editing an existing ``item`` adds the hidden
     ``revision`` the form was opened at (optimistic locking)."""
 
@@ -81,6 +103,28 @@ class ContentForm(forms.Form):
     def service_kwargs(self) -> dict:
         """The cleaned values, as keyword arguments of the service (without the revision)."""
         return {k: v for k, v in self.cleaned_data.items() if k != "revision"}
+
+    def conflict_rows(self, exc) -> list[dict]:
+        """The fields where the values just sent differ from the ones stored now."""
+        stored = self.initial_from(exc.current)
+        rows = []
+        for name, field in self.fields.items():
+            if name == "revision" or name not in self.cleaned_data:
+                continue
+            mine = comparable(field, self.cleaned_data[name])
+            theirs = comparable(field, stored.get(name))
+            if isinstance(mine, str) and isinstance(theirs, str):
+                mine = mine.replace("\r\n", "\n").strip()
+                theirs = theirs.replace("\r\n", "\n").strip()
+            if mine != theirs:
+                rows.append(
+                    {
+                        "label": field.label,
+                        "mine": shown(field, mine),
+                        "theirs": shown(field, theirs),
+                    }
+                )
+        return rows
 
 
 class PolicyForm(ContentForm):

@@ -11,12 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,13 +22,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from matrice import queries, services, staff_queries
-from matrice.forms import ActionForm, AreaForm, CatalogueEntryForm, PolicyForm
+from matrice.forms import ActionForm, AreaForm, CatalogueEntryForm, PolicyForm, comparable, shown
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.core.exceptions import FrozenVersionError
 from patto.core.history import history_of
-from patto.core.locking import ConflictError
 from patto.core.mixins import ProgrammeMixin
 from patto.core.permissions import RedazioneRequiredMixin
+from patto.core.staff_views import ItemEditView
 
 
 @dataclass(frozen=True)
@@ -260,64 +258,31 @@ class ItemCreateView(KindMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-def _comparable(field, value):
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        return {getattr(v, "pk", v) for v in value or ()}
-    if isinstance(field, forms.ModelChoiceField):
-        return getattr(value, "pk", value)
-    return "" if value is None else value
-
-
-def _shown(field, value) -> str:
-    if isinstance(field, forms.ModelChoiceField):  # also the multiple one
-        labels = {obj.pk: field.label_from_instance(obj) for obj in field.queryset}
-        pks = value if isinstance(value, set) else ({value} if value else set())
-        return ", ".join(sorted(labels.get(pk, "?") for pk in pks)) or "–"
-    if hasattr(value, "isoformat"):
-        return date_format(value, "SHORT_DATE_FORMAT")
-    return str(value) if value not in ("", None) else "–"
-
-
-def compare_with_current(form, current) -> list[dict]:
-    """The fields where the values just sent differ from the ones stored now."""
-    stored = form.initial_from(current)
-    rows = []
-    for name, field in form.fields.items():
-        if name == "revision" or name not in form.cleaned_data:
-            continue
-        mine = _comparable(field, form.cleaned_data[name])
-        theirs = _comparable(field, stored.get(name))
-        if isinstance(mine, str) and isinstance(theirs, str):
-            mine = mine.replace("\r\n", "\n").strip()
-            theirs = theirs.replace("\r\n", "\n").strip()
-        if mine != theirs:
-            rows.append(
-                {"label": field.label, "mine": _shown(field, mine), "theirs": _shown(field, theirs)}
-            )
-    return rows
-
-
-class ItemView(KindMixin, TemplateView):
-    """One item: its form (when the version is a draft) or its values, and its history."""
+class ItemView(KindMixin, ItemEditView):
+    """One item: its form (when the version is a draft) or its values, and its history. After
+    a conflict (409) the form keeps the values just sent, next to the other person's."""
 
     template_name = "redazione/matrice/item.html"
+    object_name = "item"
+    conflict_name = "conflict_rows"
+    conflict_status = 409
 
-    def get_form(self, data=None, item=None):
+    def get_object(self):
+        return self.item
+
+    def get_form(self, data=None):
         if self.item.version.is_frozen:
             return None
-        return self.kind.form(data, version=self.item.version, item=item or self.item)
+        return self.kind.form(data, version=self.item.version, item=self.item)
 
     def get_context_data(self, **kwargs):
         item = self.item
         if item.version.is_frozen:
             kwargs.setdefault("frozen_message", _error_text(FrozenVersionError(item.version)))
             kwargs.setdefault("values", self.read_only_values())
-        if "form" not in kwargs:
-            kwargs["form"] = self.get_form()
         parent = getattr(item, "area", None) or getattr(item, "policy", None)
         return super().get_context_data(
             **kwargs,
-            item=item,
             item_name=_item_name(item),
             parent=parent,
             history=history_of(
@@ -334,7 +299,7 @@ class ItemView(KindMixin, TemplateView):
             item = staff_queries.action_with_relations(item)
         form = self.kind.form(version=self.item.version, item=item)
         return [
-            {"label": field.label, "value": _shown(field, _comparable(field, form.initial[name]))}
+            {"label": field.label, "value": shown(field, comparable(field, form.initial[name]))}
             for name, field in form.fields.items()
             if name != "revision"
         ]
@@ -342,39 +307,29 @@ class ItemView(KindMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if self.item.version.is_frozen:
             return self.refuse_frozen(FrozenVersionError(self.item.version), self.item_url())
-        form = self.get_form(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        try:
-            item = self.kind.update(
-                **{self.kind.name: self.item},
-                by=request.user,
-                revision=form.cleaned_data["revision"],
-                **form.service_kwargs(),
-            )
-        except FrozenVersionError as exc:
-            return self.refuse_frozen(exc, self.item_url())
-        except ConflictError as exc:
-            return self.conflict(form, exc)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.render_to_response(self.get_context_data(form=form))
-        messages.success(request, self.kind.saved % {"item": _item_name(item)})
-        return redirect(self.draft_url(item))
+        return super().post(request, *args, **kwargs)
 
-    def conflict(self, form, exc: ConflictError):
-        """The form again, with the values just sent, the other person's values next to them
-        and the current revision: saving again is now a decision taken knowingly."""
-        current = exc.current
-        rows = compare_with_current(form, current)
-        data = self.request.POST.copy()
-        data["revision"] = str(current.revision)
-        form = self.get_form(data, item=current)
-        form.is_valid()
-        form.add_error(None, exc)
-        return self.render_to_response(
-            self.get_context_data(form=form, conflict_rows=rows), status=409
+    def save(self, form):
+        return self.kind.update(
+            **{self.kind.name: self.item},
+            by=self.request.user,
+            revision=form.cleaned_data["revision"],
+            **form.service_kwargs(),
         )
+
+    def get_success_message(self, form, item) -> str:
+        return self.kind.saved % {"item": _item_name(item)}
+
+    def get_success_url(self, form, item) -> str:
+        return self.draft_url(item)
+
+    def reread(self):
+        return self.item  # the page keeps the item as it was opened; the form says what changed
+
+    def refused(self, form, outcome):
+        if isinstance(outcome.error, FrozenVersionError):  # no longer a draft since opened
+            return self.refuse_frozen(outcome.error, self.item_url())
+        return super().refused(form, outcome)
 
 
 class ItemDeleteView(KindMixin, TemplateView):

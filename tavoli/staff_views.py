@@ -18,6 +18,7 @@ from matrice.models import Action
 from patto.core.history import HISTORY_LIMIT, HistoryEntry, history_of
 from patto.core.permissions import RedazioneRequiredMixin
 from patto.core.staff_views import (
+    ItemEditView,
     Outcome,
     ProgrammeItemCreateView,
     list_context,
@@ -108,88 +109,64 @@ class TableCreateView(ProgrammeItemCreateView):
     success_url_name = "redazione:tavoli_table"
 
 
-class TablePageView(RedazioneRequiredMixin, View):
+class TablePageView(ItemEditView):
     """A table: its details (editable), its member bodies (add, remove) and its history."""
 
     template_name = "redazione/tavoli/table_detail.html"
+    object_name = "table"
+    form_class = TableForm
+    service = staticmethod(services.update_table)
+    success_message = gettext_lazy("Tavolo salvato.")
+    success_url_name = "redazione:tavoli_table"
 
-    def get_table(self) -> ThematicTable:
+    def get_object(self) -> ThematicTable:
         return get_object_or_404(
             ThematicTable.objects.select_related("programme", "phase"), pk=self.kwargs["pk"]
         )
 
-    def get(self, request, pk):
-        table = self.get_table()
-        return self.render(table)
+    def get_form_kwargs(self) -> dict:
+        table = self.object
+        return {
+            "instance": table,
+            "programme": table.programme,
+            "frozen_versions": services.frozen_versions_citing(table),
+        }
 
-    def post(self, request, pk):
-        table = self.get_table()
-        form = TableForm(
-            request.POST,
-            instance=table,
-            programme=table.programme,
-            frozen_versions=services.frozen_versions_citing(table),
-        )
-        outcome = Outcome()
-        if form.is_valid():
-            outcome = save_through(
-                form,
-                services.update_table,
-                table=table,
-                by=request.user,
-                expected_revision=form.cleaned_data["revision"],
-                **form.service_data(),
-            )
-            if outcome.ok:
-                messages.success(request, _("Tavolo salvato."))
-                return redirect("redazione:tavoli_table", pk=table.pk)
-        table.refresh_from_db()
-        return self.render(table, form=form, conflict=outcome.conflict)
-
-    def render(self, table, *, form=None, conflict=None, membership_form=None):
+    def get_context_data(self, **kwargs):
+        table = self.object
+        if "membership_form" not in kwargs:
+            kwargs["membership_form"] = MembershipForm(table=table)
         memberships = list(
             table.memberships.select_related("body__province").order_by("body__name")
         )
         history = sorted(
             [*history_of(table), *membership_history(table)], key=lambda e: e.when, reverse=True
         )
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "table": table,
-                "programme": table.programme,
-                "form": form
-                or TableForm(
-                    instance=table,
-                    programme=table.programme,
-                    frozen_versions=services.frozen_versions_citing(table),
-                ),
-                "conflict": conflict,
-                "memberships": memberships,
-                "membership_form": membership_form or MembershipForm(table=table),
-                "history": history,
-            },
+        return super().get_context_data(
+            programme=table.programme, memberships=memberships, history=history, **kwargs
         )
 
 
 class MembershipAddView(TablePageView):
-    http_method_names = ["post"]
+    """The table page's second form: a body joins the table."""
 
-    def post(self, request, pk):
-        table = self.get_table()
-        form = MembershipForm(request.POST, table=table)
-        if form.is_valid():
-            outcome = save_through(
-                form, services.add_member, table=table, by=request.user, **form.service_data()
-            )
-            if outcome.ok:
-                messages.success(
-                    request,
-                    _("%(body)s ora partecipa al tavolo.") % {"body": outcome.result.body},
-                )
-                return redirect(reverse("redazione:tavoli_table", args=[table.pk]) + "#enti")
-        return self.render(table, membership_form=form)
+    http_method_names = ["post"]
+    form_name = "membership_form"
+
+    def bound_form(self, data):
+        return MembershipForm(data, table=self.object)
+
+    def save(self, form):
+        return services.add_member(table=self.object, by=self.request.user, **form.service_data())
+
+    def get_success_message(self, form, result) -> str:
+        return _("%(body)s ora partecipa al tavolo.") % {"body": result.body}
+
+    def get_success_url(self, form, result) -> str:
+        return super().get_success_url(form, result) + "#enti"
+
+    def reread(self):
+        return self.object  # adding a member changes nothing the page shows of the table
 
 
 class MembershipRemoveView(RedazioneRequiredMixin, View):
@@ -258,49 +235,23 @@ class BodyCreateView(RedazioneRequiredMixin, View):
         return render(self.request, "redazione/tavoli/body_form.html", {"form": form})
 
 
-class BodyPageView(RedazioneRequiredMixin, View):
+class BodyPageView(ItemEditView):
     template_name = "redazione/tavoli/body_detail.html"
+    object_name = "body"
+    form_class = BodyForm
+    service = staticmethod(services.update_body)
+    success_message = gettext_lazy("Ente salvato.")
+    success_url_name = "redazione:tavoli_body"
 
-    def get_body(self) -> Body:
+    def get_object(self) -> Body:
         return get_object_or_404(Body.objects.select_related("province"), pk=self.kwargs["pk"])
 
-    def get(self, request, pk):
-        return self.render(self.get_body())
-
-    def post(self, request, pk):
-        body = self.get_body()
-        form = BodyForm(request.POST, instance=body)
-        outcome = Outcome()
-        if form.is_valid():
-            outcome = save_through(
-                form,
-                services.update_body,
-                body=body,
-                by=request.user,
-                expected_revision=form.cleaned_data["revision"],
-                **form.service_data(),
-            )
-            if outcome.ok:
-                messages.success(request, _("Ente salvato."))
-                return redirect("redazione:tavoli_body", pk=body.pk)
-        body.refresh_from_db()
-        return self.render(body, form=form, conflict=outcome.conflict)
-
-    def render(self, body, *, form=None, conflict=None):
+    def get_context_data(self, **kwargs):
+        body = self.object
         memberships = body.memberships.select_related("table__programme").order_by(
             "table__programme__position", "table__title"
         )
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "body": body,
-                "form": form or BodyForm(instance=body),
-                "conflict": conflict,
-                "memberships": memberships,
-                "history": history_of(body),
-            },
-        )
+        return super().get_context_data(memberships=memberships, history=history_of(body), **kwargs)
 
 
 # Contributions -------------------------------------------------------------------------------
@@ -356,12 +307,17 @@ class ContributionCreateView(ProgrammeItemCreateView):
         return initial
 
 
-class ContributionPageView(RedazioneRequiredMixin, View):
+class ContributionPageView(ItemEditView):
     """A contribution: its details (editable), its answer and its history."""
 
     template_name = "redazione/tavoli/contribution_detail.html"
+    object_name = "contribution"
+    form_class = ContributionForm
+    service = staticmethod(services.update_contribution)
+    success_message = gettext_lazy("Contributo salvato.")
+    success_url_name = "redazione:tavoli_contribution"
 
-    def get_contribution(self) -> Contribution:
+    def get_object(self) -> Contribution:
         contribution = get_object_or_404(
             Contribution.objects.select_related(
                 "programme",
@@ -380,80 +336,40 @@ class ContributionPageView(RedazioneRequiredMixin, View):
         queries.with_targets([contribution])
         return contribution
 
-    def answer_actions(self, contribution):
-        return services.answerable_actions(
+    def get_form_kwargs(self) -> dict:
+        return {"instance": self.object, "programme": self.object.programme}
+
+    def answer_form(self, data=None) -> AnswerForm:
+        contribution = self.object
+        actions = services.answerable_actions(
             contribution.programme, keep=[a.pk for a in contribution.led_to.all()]
         )
+        return AnswerForm(data, instance=contribution, actions=actions)
 
-    def get(self, request, pk):
-        return self.render(self.get_contribution())
-
-    def post(self, request, pk):
-        contribution = self.get_contribution()
-        form = ContributionForm(
-            request.POST, instance=contribution, programme=contribution.programme
-        )
-        outcome = Outcome()
-        if form.is_valid():
-            outcome = save_through(
-                form,
-                services.update_contribution,
-                contribution=contribution,
-                by=request.user,
-                expected_revision=form.cleaned_data["revision"],
-                **form.service_data(),
-            )
-            if outcome.ok:
-                messages.success(request, _("Contributo salvato."))
-                return redirect("redazione:tavoli_contribution", pk=contribution.pk)
-        return self.render(self.get_contribution(), form=form, conflict=outcome.conflict)
-
-    def render(
-        self, contribution, *, form=None, conflict=None, answer_form=None, answer_conflict=None
-    ):
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "contribution": contribution,
-                "programme": contribution.programme,
-                "form": form
-                or ContributionForm(instance=contribution, programme=contribution.programme),
-                "conflict": conflict,
-                "answer_form": answer_form
-                or AnswerForm(instance=contribution, actions=self.answer_actions(contribution)),
-                "answer_conflict": answer_conflict,
-                "history": history_of(contribution),
-            },
+    def get_context_data(self, **kwargs):
+        if "answer_form" not in kwargs:
+            kwargs["answer_form"] = self.answer_form()
+        kwargs.setdefault("answer_conflict", None)
+        return super().get_context_data(
+            programme=self.object.programme, history=history_of(self.object), **kwargs
         )
 
 
 class ContributionAnswerView(ContributionPageView):
-    http_method_names = ["post"]
+    """The contribution page's second form: the outcome, the answer, the actions it led to."""
 
-    def post(self, request, pk):
-        contribution = self.get_contribution()
-        form = AnswerForm(
-            request.POST, instance=contribution, actions=self.answer_actions(contribution)
-        )
-        outcome = Outcome()
-        if form.is_valid():
-            outcome = save_through(
-                form,
-                services.answer_contribution,
-                contribution=contribution,
-                by=request.user,
-                expected_revision=form.cleaned_data["revision"],
-                status=form.cleaned_data["status"],
-                response=form.cleaned_data["response"],
-                led_to=form.cleaned_data["led_to"],
-            )
-            if outcome.ok:
-                messages.success(request, _("Risposta salvata."))
-                return redirect("redazione:tavoli_contribution", pk=contribution.pk)
-        return self.render(
-            self.get_contribution(), answer_form=form, answer_conflict=outcome.conflict
-        )
+    http_method_names = ["post"]
+    form_name = "answer_form"
+    conflict_name = "answer_conflict"
+    service = staticmethod(services.answer_contribution)
+    success_message = gettext_lazy("Risposta salvata.")
+
+    def bound_form(self, data):
+        return self.answer_form(data)
+
+    def service_data(self, form) -> dict:
+        data = form.cleaned_data
+        return {"status": data["status"], "response": data["response"], "led_to": data["led_to"]}
 
 
 class ContributionStatusView(RedazioneRequiredMixin, View):
@@ -591,78 +507,62 @@ class CommentModerateView(ModerateView):
     model = Comment
 
 
-class ConsultationSettingsView(RedazioneRequiredMixin, View):
+class ConsultationSettingsView(ItemEditView):
     """A programme's consultation: whether online contributions wait for approval, and which
     phases are consultations, with their window."""
 
     template_name = "redazione/tavoli/consultation_settings.html"
+    object_name = "programme"
+    form_class = ModerationSettingForm
+    service = staticmethod(services.update_moderation_setting)
+    success_message = gettext_lazy("Impostazione salvata.")
 
-    def get_programme(self) -> Programme:
+    def get_object(self) -> Programme:
         return get_object_or_404(Programme, slug=self.kwargs["slug"])
 
-    def get(self, request, slug):
-        return self.render(self.get_programme())
+    def service_data(self, form) -> dict:
+        return {"contributions_need_approval": form.cleaned_data["contributions_need_approval"]}
 
-    def post(self, request, slug):
-        programme = self.get_programme()
-        form = ModerationSettingForm(request.POST, instance=programme)
-        outcome = Outcome()
-        if form.is_valid():
-            outcome = save_through(
-                form,
-                services.update_moderation_setting,
-                programme=programme,
-                by=request.user,
-                expected_revision=form.cleaned_data["revision"],
-                contributions_need_approval=form.cleaned_data["contributions_need_approval"],
-            )
-            if outcome.ok:
-                messages.success(request, _("Impostazione salvata."))
-                return redirect("redazione:tavoli_consultation", slug=programme.slug)
-        programme.refresh_from_db()
-        return self.render(programme, form=form, conflict=outcome.conflict)
+    def get_success_url(self, form, result) -> str:
+        return reverse("redazione:tavoli_consultation", args=[self.object.slug])
 
-    def render(self, programme, *, form=None, conflict=None, phase_form=None, phase_conflict=None):
+    def get_context_data(self, phase_form=None, phase_conflict=None, **kwargs):
+        programme = self.object
         phases = list(programme.phases.order_by("position"))
         for phase in phases:
             if phase_form is not None and phase_form.instance.pk == phase.pk:
                 phase.form, phase.conflict = phase_form, phase_conflict
             else:
                 phase.form = PhaseConsultationForm(instance=phase, prefix=f"fase{phase.pk}")
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "programme": programme,
-                "form": form or ModerationSettingForm(instance=programme),
-                "conflict": conflict,
-                "phases": phases,
-                "consultation": consultation_of(programme),
-            },
+        return super().get_context_data(
+            phases=phases, consultation=consultation_of(programme), **kwargs
         )
 
 
 class PhaseConsultationView(ConsultationSettingsView):
-    http_method_names = ["post"]
+    """The consultation page's form of one phase: whether it is a consultation, and when."""
 
-    def post(self, request, slug, pk):
-        programme = self.get_programme()
-        phase = get_object_or_404(Phase, pk=pk, programme=programme)
-        form = PhaseConsultationForm(request.POST, instance=phase, prefix=f"fase{phase.pk}")
-        outcome = Outcome()
-        if form.is_valid():
-            data = form.cleaned_data
-            outcome = save_through(
-                form,
-                services.update_phase_consultation,
-                phase=phase,
-                by=request.user,
-                expected_revision=data["revision"],
-                is_consultation=data["is_consultation"],
-                consultation_opens_at=data["consultation_opens_at"],
-                consultation_closes_at=data["consultation_closes_at"],
-            )
-            if outcome.ok:
-                messages.success(request, _("Fase «%(title)s» salvata.") % {"title": phase.title})
-                return redirect("redazione:tavoli_consultation", slug=programme.slug)
-        return self.render(programme, phase_form=form, phase_conflict=outcome.conflict)
+    http_method_names = ["post"]
+    form_name = "phase_form"
+    conflict_name = "phase_conflict"
+
+    def bound_form(self, data):
+        phase = get_object_or_404(Phase, pk=self.kwargs["pk"], programme=self.object)
+        return PhaseConsultationForm(data, instance=phase, prefix=f"fase{phase.pk}")
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.update_phase_consultation(
+            phase=form.instance,
+            by=self.request.user,
+            expected_revision=data["revision"],
+            is_consultation=data["is_consultation"],
+            consultation_opens_at=data["consultation_opens_at"],
+            consultation_closes_at=data["consultation_closes_at"],
+        )
+
+    def get_success_message(self, form, result) -> str:
+        return _("Fase «%(title)s» salvata.") % {"title": form.instance.title}
+
+    def reread(self):
+        return self.object  # a phase's settings change nothing the page shows of the programme

@@ -50,7 +50,8 @@ class TimeInput(forms.TimeInput):
 
 
 class ServiceErrorsMixin:
-    """Puts a service's ``ValidationError`` on the fields it names (the others on the form)."""
+    """Puts a service's ``ValidationError`` on the fields it names (the others on the form), and
+    a ``ConflictError`` on the form with what changed."""
 
     def add_service_error(self, exc: ValidationError) -> None:
         if hasattr(exc, "error_dict"):
@@ -59,6 +60,24 @@ class ServiceErrorsMixin:
                 self.add_error(target, errors)
         else:
             self.add_error(None, exc)
+
+    def add_conflict(self, exc: ConflictError) -> list[dict]:
+        """After a conflict: the rows of ``conflict_rows``, the conflict as the form's error, and
+        the form keeping what was typed at the current revision."""
+        rows = self.conflict_rows(exc)
+        self.add_error(None, exc)
+        self.show_current_revision(exc.current.revision)
+        return rows
+
+    def conflict_rows(self, exc: ConflictError) -> list[dict]:
+        """What the other person saved next to what this form holds, field by field."""
+        return conflict_rows(exc, self)
+
+    def show_current_revision(self, revision: int) -> None:
+        """After a conflict: keep what the person typed, but at the current revision, so saving
+        again (after looking at what changed) is a deliberate choice."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("revision")] = str(revision)
 
 
 class RevisionForm(ServiceErrorsMixin, forms.Form):
@@ -72,12 +91,6 @@ class RevisionForm(ServiceErrorsMixin, forms.Form):
         if instance is not None and not self.is_bound:
             self.initial.setdefault("revision", instance.revision)
         style_widgets(self)
-
-    def show_current_revision(self, revision: int) -> None:
-        """After a conflict: keep what the person typed, but at the current revision, so saving
-        again (after looking at what changed) is a deliberate choice."""
-        self.data = self.data.copy()
-        self.data[self.add_prefix("revision")] = str(revision)
 
 
 class StaffModelForm(ServiceErrorsMixin, forms.ModelForm):
@@ -106,8 +119,6 @@ class StaffModelForm(ServiceErrorsMixin, forms.ModelForm):
             for name, value in self.cleaned_data.items()
             if name in self._meta.fields and name not in skip
         }
-
-    show_current_revision = RevisionForm.show_current_revision
 
 
 def display_value(model, name: str, value) -> str:
