@@ -14,10 +14,8 @@ from tests.factories import (
     PlanVersionFactory,
     PolicyFactory,
     ProgrammeFactory,
-    SpokespersonFactory,
-    StaffFactory,
-    UserFactory,
 )
+from tests.people import someone
 
 POLICY_KEY = uuid.UUID("00000000-0000-0000-0000-00000000aaaa")
 ACTION_KEY = uuid.UUID("00000000-0000-0000-0000-00000000bbbb")
@@ -48,6 +46,16 @@ class Consultation:
     author: object
     other: object
     spokesperson: object
+
+    @property
+    def people(self) -> dict:
+        """Who the roles of the consultation's tables are: ``login_as(client, role, **people)``."""
+        return {
+            "author": self.author,
+            "other": self.other,
+            "spokesperson": self.spokesperson,
+            "staff": self.staff,
+        }
 
     def open(self):
         now = timezone.now()
@@ -112,8 +120,10 @@ def make_consultation() -> Consultation:
         proposal=proposal,
         policy=policy,
         action=action,
-        staff=StaffFactory(email="redazione@example.org"),
-        author=UserFactory(email="maria@example.org", first_name="Maria", last_name="Bianchi"),
-        other=UserFactory(email="luca@example.org"),
-        spokesperson=SpokespersonFactory(user__email="portavoce@example.org").user,
+        staff=someone("staff", email="redazione@example.org"),
+        author=someone(
+            "registered", email="maria@example.org", first_name="Maria", last_name="Bianchi"
+        ),
+        other=someone("registered", email="luca@example.org"),
+        spokesperson=someone("spokesperson", email="portavoce@example.org"),
     )
