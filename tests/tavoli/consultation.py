@@ -6,16 +6,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from patto.models import PlanVersion
 from tavoli.models import Comment, Contribution, ContributionChannel, Moderation
-from tests.factories import (
-    ActionFactory,
-    PhaseFactory,
-    PlanVersionFactory,
-    PolicyFactory,
-    ProgrammeFactory,
-)
+from tests.factories import PhaseFactory, ProgrammeFactory
 from tests.people import someone
+from tests.versions import build_version
 
 POLICY_KEY = uuid.UUID("00000000-0000-0000-0000-00000000aaaa")
 ACTION_KEY = uuid.UUID("00000000-0000-0000-0000-00000000bbbb")
@@ -23,15 +17,16 @@ ACTION_KEY = uuid.UUID("00000000-0000-0000-0000-00000000bbbb")
 
 def version_with_items(programme, *, number, status, policy_key=POLICY_KEY, action_key=ACTION_KEY):
     """A version with policy «1» and action «1.1.1», items named by the given stable keys."""
-    version = PlanVersionFactory(programme=programme, number=number)
-    policy = PolicyFactory(version=version, code="1", title="Inclusione sociale", key=policy_key)
-    action = ActionFactory(
-        area__policy=policy, code="1.1.1", title="Sportelli di prossimità", key=action_key
+    content = build_version(
+        programme,
+        number=number,
+        status=status,
+        tools=0,
+        targets=0,
+        policy={"title": "Inclusione sociale", "key": policy_key},
+        action={"title": "Sportelli di prossimità", "key": action_key},
     )
-    if status != "draft":
-        PlanVersion.objects.filter(pk=version.pk).update(status=status, fingerprint="f" * 64)
-        version.refresh_from_db()
-    return version, policy, action
+    return content.version, content.policy, content.action
 
 
 @dataclass
