@@ -127,11 +127,30 @@ def _test_settings(tmp_path, settings):
     translation.activate(settings.LANGUAGE_CODE)
 
 
-@pytest.fixture
-def staff_user(db):
-    from tests.factories import StaffFactory
+# The personas: the same people in every module (tests/people.py makes them).
 
-    return StaffFactory()
+
+@pytest.fixture
+def staff(db):
+    """Anna Bianchi, of the redazione."""
+    from tests.people import someone
+
+    return someone("staff", first_name="Anna", last_name="Bianchi")
+
+
+@pytest.fixture
+def other_staff(db):
+    """Bruno Revisore, of the redazione too: the second of two people at work on one item."""
+    from tests.people import someone
+
+    return someone("staff", first_name="Bruno", last_name="Revisore")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    """The test's ``client``, logged in as ``staff``."""
+    client.force_login(staff)
+    return client
 
 
 @pytest.fixture

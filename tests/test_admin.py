@@ -20,6 +20,7 @@ from patto.models import (
     VersionStatus,
 )
 from tavoli.models import Body, Comment, Contribution, TableMembership, ThematicTable
+from tests.versions import freeze
 from zone.models import Municipality, Province, SpokespersonAssignment, Zone
 
 PROJECT_APPS = {"patto", "zone", "matrice", "tavoli", "incontri"}
@@ -93,10 +94,7 @@ def world(db):
 
     frozen = PlanVersion.objects.create(programme=programme, number=1)
     frozen_action = _content(frozen, zone=zone, table=table)
-    PlanVersion.objects.filter(pk=frozen.pk).update(
-        status=VersionStatus.IN_VALIDATION, fingerprint="a" * 64
-    )
-    frozen.refresh_from_db()
+    freeze(frozen, VersionStatus.IN_VALIDATION)
     draft = PlanVersion.objects.create(programme=programme, number=2, based_on=frozen)
     draft_action = _content(draft, zone=zone, table=table)
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.factories import StaffFactory
 from tests.fuzz import strategies
+from tests.people import login_as
 from tests.security.test_idor import area_patterns, kwargs_for, snapshot, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,7 @@ ERROR_MARKS = (
     "text-danger",
     "Il portale non ha potuto leggere",
 )
+
 STAFF_URLS = [(n, params, kind) for ns, n, params, kind in area_patterns() if ns == "redazione"]
 
 
@@ -72,7 +73,7 @@ def test_hostile_input_to_a_staff_form_is_refused_with_a_message(
     params,
     kind,
 ):
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     url = reverse(f"redazione:{name}", kwargs=kwargs_for(world, name, params, kind))
     fields = fields_of(client, url)
     if not fields:
@@ -107,7 +108,7 @@ def test_a_minutes_upload_that_is_not_a_pdf_is_refused_whatever_its_name(
     client,
     world,  # noqa: F811 - the fixture imported above
 ):
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     meeting = world["meeting"]
     url = reverse("redazione:incontri_meeting_minutes", args=[meeting.pk])
     stored = meeting.minutes_file.read()

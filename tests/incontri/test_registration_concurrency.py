@@ -7,7 +7,8 @@ import pytest
 from incontri import services
 from incontri.models import Registration, RegistrationStatus
 from tests.concurrency import run_together
-from tests.factories import MeetingFactory, StaffFactory, UserFactory
+from tests.factories import MeetingFactory, UserFactory
+from tests.people import someone
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres")]
 
@@ -95,7 +96,7 @@ def test_lowering_the_capacity_while_people_register_keeps_it(days):
     """The redazione sets 3 places while people register: either the new capacity was saved
     first (then at most 3 are confirmed) or it is refused because more were already in."""
     meeting = MeetingFactory(date=days(5), capacity=10)
-    staff = StaffFactory()
+    staff = someone("staff")
     users = [UserFactory() for _ in range(8)]
     results = run_together(
         lambda: services.update_meeting(meeting=meeting, by=staff, expected_revision=1, capacity=3),

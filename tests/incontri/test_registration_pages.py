@@ -13,7 +13,8 @@ from django.utils.html import strip_tags
 
 from incontri import services
 from incontri.models import MeetingStatus, Registration, RegistrationStatus
-from tests.factories import MeetingFactory, StaffFactory, UserFactory
+from tests.factories import MeetingFactory, UserFactory
+from tests.people import login_as
 from tests.xss import XSS, active_content
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +109,7 @@ def test_a_full_meeting_offers_the_waiting_list_and_shows_the_position(client, m
 
 
 def test_bad_input_is_a_form_error_and_nothing_is_stored(client, meeting):
-    client.force_login(UserFactory())
+    login_as(client, "registered")
     response = client.post(
         register_url(meeting), {"body_name": "x" * 201, "actor_category": "astronauti"}
     )
@@ -120,7 +121,7 @@ def test_bad_input_is_a_form_error_and_nothing_is_stored(client, meeting):
 
 def test_registering_for_a_closed_meeting_says_why(client, days):
     meeting = MeetingFactory(date=days(-2), status=MeetingStatus.HELD, capacity=5)
-    client.force_login(UserFactory())
+    login_as(client, "registered")
     response = client.post(
         register_url(meeting), {"body_name": "", "actor_category": ""}, follow=True
     )
@@ -171,7 +172,7 @@ def registered(meeting):
 
 
 def test_the_staff_list_groups_and_counts(client, meeting, registered):
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     response = client.get(reverse("redazione:incontri_meeting_registrations", args=[meeting.pk]))
     body = text(response)
     assert "2 confermate su 2 posti · 1 in lista d'attesa · 1 annullata" in body
@@ -184,7 +185,7 @@ def test_the_staff_list_groups_and_counts(client, meeting, registered):
 
 
 def test_the_csv_opens_in_excel(client, meeting, registered):
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     response = client.get(
         reverse("redazione:incontri_meeting_registrations_csv", args=[meeting.pk])
     )
@@ -208,7 +209,7 @@ def test_the_csv_opens_in_excel(client, meeting, registered):
 def test_presences_after_the_meeting(client, meeting, registered, today):
     meeting.date = today
     meeting.save()
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     url = reverse("redazione:incontri_meeting_registrations", args=[meeting.pk])
     response = client.get(url)
     assert [r.user.first_name for r, _checked, _id in response.context["form"].rows()] == [
@@ -242,7 +243,7 @@ def test_presences_after_the_meeting(client, meeting, registered, today):
 def test_presences_of_someone_not_registered_are_refused(client, meeting, registered, today):
     meeting.date = today
     meeting.save()
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     anna = Registration.objects.get(user=registered[0])
     meeting.attendance = 40
     meeting.save()
@@ -256,7 +257,7 @@ def test_presences_of_someone_not_registered_are_refused(client, meeting, regist
 
 
 def test_capacity_below_the_confirmed_is_a_form_error(client, meeting, registered):
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     response = client.post(
         reverse("redazione:incontri_meeting", args=[meeting.pk]),
         {
@@ -274,7 +275,7 @@ def test_capacity_below_the_confirmed_is_a_form_error(client, meeting, registere
 
 
 def test_raising_the_capacity_on_the_staff_page_promotes(client, meeting, registered):
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     client.post(
         reverse("redazione:incontri_meeting", args=[meeting.pk]),
         {
@@ -294,6 +295,6 @@ def test_hostile_body_names_are_shown_as_text(client, meeting, payload):
     services.register(meeting=meeting, user=user, body_name=payload)
     client.force_login(user)
     assert active_content(client.get(page(meeting)).content.decode()) == []
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     staff_page = client.get(reverse("redazione:incontri_meeting_registrations", args=[meeting.pk]))
     assert active_content(staff_page.content.decode()) == []

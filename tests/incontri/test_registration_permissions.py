@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from incontri import services
 from incontri.models import Registration, RegistrationStatus
-from tests.factories import MeetingFactory, SpokespersonFactory, StaffFactory, UserFactory
+from tests.factories import MeetingFactory, UserFactory
+from tests.people import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -32,19 +33,6 @@ def data(days):
     owner = UserFactory()
     registration = services.register(meeting=meeting, user=owner)
     return Data(meeting, owner, registration, MeetingFactory(date=days(3), capacity=10))
-
-
-def login_as(client, role, data):
-    user = {
-        "anonymous": lambda: None,
-        "owner": lambda: data.owner,
-        "registered": UserFactory,
-        "spokesperson": lambda: SpokespersonFactory().user,
-        "staff": StaffFactory,
-    }[role]()
-    if user is not None:
-        client.force_login(user)
-    return user
 
 
 def assert_login_redirect(response, path):
@@ -123,7 +111,7 @@ CASES = {
 @pytest.mark.parametrize("case", CASES)
 def test_permissions(client, data, case, role):
     spec = CASES[case]
-    user = login_as(client, role, data)
+    user = login_as(client, role, owner=data.owner)
     url = spec.url(data)
     response = getattr(client, spec.method)(url, spec.payload(data))
     expected = spec.expected[role]
@@ -154,6 +142,6 @@ def test_the_register_address_leads_back_to_the_meeting_after_login(client, data
     ],
 )
 def test_missing_objects_are_404(client, data, method, name):
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     response = getattr(client, method)(reverse(name, args=[999999]), {"revision": 1})
     assert response.status_code == 404

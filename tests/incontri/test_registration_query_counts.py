@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from incontri import services
-from tests.factories import MeetingFactory, StaffFactory, UserFactory
+from tests.factories import MeetingFactory, UserFactory
+from tests.people import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def test_meeting_page_of_someone_waiting(client, django_assert_num_queries, size
 @pytest.mark.parametrize("size", SIZES)
 def test_staff_registrations(client, django_assert_num_queries, size, days):
     meeting = populate(size, days)
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     # user, redazione check, the header's checks and menu, the meeting, its registrations with
     # their people
     with django_assert_num_queries(6):
@@ -63,7 +64,7 @@ def test_staff_registrations(client, django_assert_num_queries, size, days):
 @pytest.mark.parametrize("size", SIZES)
 def test_staff_csv(client, django_assert_num_queries, size, days):
     meeting = populate(size, days)
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     # user, redazione check, the meeting, its registrations with their people
     with django_assert_num_queries(4):
         response = client.get(

@@ -10,7 +10,8 @@ from incontri import services
 from incontri.models import MeetingStatus, Registration, RegistrationStatus
 from patto.mail.participants import EmailTopic
 from patto.models import EmailOptOut
-from tests.factories import MeetingFactory, StaffFactory, UserFactory
+from tests.factories import MeetingFactory, UserFactory
+from tests.people import someone
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +158,7 @@ def test_only_the_person_or_the_redazione_cancel(meeting):
     with pytest.raises(PermissionDenied):
         services.cancel_registration(registration=registration, by=UserFactory())
     assert Registration.objects.get(pk=registration.pk).status == CONFIRMED
-    services.cancel_registration(registration=registration, by=StaffFactory())
+    services.cancel_registration(registration=registration, by=someone("staff"))
     assert Registration.objects.get(pk=registration.pk).status == CANCELLED
 
 
@@ -174,36 +175,36 @@ def test_cancelling_twice_or_after_the_meeting_is_refused(meeting, days):
         services.cancel_registration(registration=past, by=user)
 
 
-def test_raising_the_capacity_promotes_the_waiting_list(meeting, staff_user):
+def test_raising_the_capacity_promotes_the_waiting_list(meeting, staff):
     [register(meeting) for _ in range(5)]
-    services.update_meeting(meeting=meeting, by=staff_user, expected_revision=1, capacity=4)
+    services.update_meeting(meeting=meeting, by=staff, expected_revision=1, capacity=4)
     assert [s for _, s in statuses(meeting)] == [CONFIRMED] * 4 + [WAITING]
     meeting.refresh_from_db()
     services.update_meeting(
-        meeting=meeting, by=staff_user, expected_revision=meeting.revision, capacity=None
+        meeting=meeting, by=staff, expected_revision=meeting.revision, capacity=None
     )
     assert [s for _, s in statuses(meeting)] == [CONFIRMED] * 5
 
 
-def test_lowering_the_capacity_below_the_confirmed_is_refused(meeting, staff_user):
+def test_lowering_the_capacity_below_the_confirmed_is_refused(meeting, staff):
     [register(meeting) for _ in range(3)]
     with pytest.raises(ValidationError) as exc:
-        services.update_meeting(meeting=meeting, by=staff_user, expected_revision=1, capacity=1)
+        services.update_meeting(meeting=meeting, by=staff, expected_revision=1, capacity=1)
     assert "2 iscrizioni confermate" in str(exc.value.message_dict["capacity"])
     meeting.refresh_from_db()
     assert meeting.capacity == 2
-    services.update_meeting(meeting=meeting, by=staff_user, expected_revision=1, capacity=2)
+    services.update_meeting(meeting=meeting, by=staff, expected_revision=1, capacity=2)
 
 
-def test_presences_mark_who_came_and_fill_the_attendance(days, staff_user):
+def test_presences_mark_who_came_and_fill_the_attendance(days, staff):
     meeting = MeetingFactory(date=days(1), capacity=2)
     registrations = [register(meeting) for _ in range(3)]
-    services.cancel_registration(registration=registrations[1], by=staff_user)
+    services.cancel_registration(registration=registrations[1], by=staff)
     meeting.date = days(0)
     meeting.save()
     services.record_presences(
         meeting=meeting,
-        by=staff_user,
+        by=staff,
         expected_revision=meeting.revision,
         present=[registrations[0].pk],
     )
@@ -218,7 +219,7 @@ def test_presences_mark_who_came_and_fill_the_attendance(days, staff_user):
     # a number already there is kept unless asked to replace it
     services.record_presences(
         meeting=meeting,
-        by=staff_user,
+        by=staff,
         expected_revision=meeting.revision,
         present=[registrations[0].pk, registrations[2].pk],
     )
@@ -226,7 +227,7 @@ def test_presences_mark_who_came_and_fill_the_attendance(days, staff_user):
     assert meeting.attendance == 1
     services.record_presences(
         meeting=meeting,
-        by=staff_user,
+        by=staff,
         expected_revision=meeting.revision,
         present=[registrations[0].pk, registrations[2].pk],
         update_attendance=True,
@@ -235,11 +236,11 @@ def test_presences_mark_who_came_and_fill_the_attendance(days, staff_user):
     assert meeting.attendance == 2
 
 
-def test_presences_are_refused_before_the_day_and_for_others_registrations(meeting, staff_user):
+def test_presences_are_refused_before_the_day_and_for_others_registrations(meeting, staff):
     registration = register(meeting)
     with pytest.raises(ValidationError, match="dal giorno"):
         services.record_presences(
-            meeting=meeting, by=staff_user, expected_revision=1, present=[registration.pk]
+            meeting=meeting, by=staff, expected_revision=1, present=[registration.pk]
         )
     with pytest.raises(PermissionDenied):
         services.record_presences(
@@ -250,7 +251,7 @@ def test_presences_are_refused_before_the_day_and_for_others_registrations(meeti
     meeting.save()
     with pytest.raises(ValidationError, match="non sono iscritte"):
         services.record_presences(
-            meeting=meeting, by=staff_user, expected_revision=1, present=[other.pk]
+            meeting=meeting, by=staff, expected_revision=1, present=[other.pk]
         )
     assert Registration.objects.get(pk=other.pk).attended is None
 

@@ -18,13 +18,13 @@ from tests.factories import (
     PhaseFactory,
     ProgrammeFactory,
     ProvinceFactory,
-    StaffFactory,
     ThematicTableFactory,
     ZoneFactory,
 )
 from tests.xss import XSS, active_content
 
-pytestmark = pytest.mark.django_db
+# The redazione's pages: every test starts logged in as the staff persona.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_client")]
 
 
 def small_pdf() -> bytes:
@@ -40,13 +40,6 @@ PNG = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
     b"\x00\x00IEND\xaeB`\x82"
 )
-
-
-@pytest.fixture
-def staff(client):
-    user = StaffFactory(first_name="Anna", last_name="Bianchi")
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
@@ -215,8 +208,8 @@ def test_edit_then_see_the_history(client, staff, meeting):
     assert "Tavoli coinvolti" in history and "aggiunti: Abitare" in history
 
 
-def test_two_people_editing_the_same_meeting(client, meeting):
-    first, second = StaffFactory(first_name="Anna", last_name="Bianchi"), StaffFactory()
+def test_two_people_editing_the_same_meeting(client, meeting, staff, other_staff):
+    first, second = staff, other_staff
     stale = edit_payload(meeting)
     client.force_login(first)
     assert client.post(meeting_url(meeting), {**stale, "venue": "Sala A"}).status_code == 302

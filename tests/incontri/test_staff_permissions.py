@@ -16,13 +16,8 @@ from pypdf import PdfWriter
 
 from incontri import services
 from incontri.models import Meeting, MeetingStatus
-from tests.factories import (
-    MeetingFactory,
-    ProgrammeFactory,
-    SpokespersonFactory,
-    StaffFactory,
-    UserFactory,
-)
+from tests.factories import MeetingFactory, ProgrammeFactory
+from tests.people import login_as, someone
 
 pytestmark = pytest.mark.django_db
 
@@ -53,17 +48,6 @@ def data():
     held.minutes_file.save("verbale.pdf", pdf_upload())
     cancelled = MeetingFactory(programme=programme, status=MeetingStatus.CANCELLED)
     return Data(programme, scheduled, held, cancelled)
-
-
-def login_as(client, role):
-    if role == "anonymous":
-        return
-    user = {
-        "registered": UserFactory,
-        "spokesperson": lambda: SpokespersonFactory().user,
-        "staff": StaffFactory,
-    }[role]()
-    client.force_login(user)
 
 
 def assert_outcome(response, role, allowed_status):
@@ -182,20 +166,20 @@ MISSING = {
 
 @pytest.mark.parametrize("case", MISSING)
 def test_missing_meetings_are_404_for_staff(client, data, case):
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     method, name = MISSING[case]
     response = getattr(client, method)(reverse(name, args=[999999]), {"revision": 1})
     assert response.status_code == 404
 
 
 def test_a_meeting_without_a_pdf_has_no_download(client, data):
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     url = reverse("redazione:incontri_meeting_minutes_file", args=[data.scheduled.pk])
     assert client.get(url).status_code == 404
 
 
 def test_new_meeting_for_an_unknown_programme_is_404(client, data):
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     url = reverse("redazione:incontri_meeting_create") + "?programma=nessuno"
     assert client.get(url).status_code == 404
     assert client.post(url, {"title": "X"}).status_code == 404
@@ -203,7 +187,7 @@ def test_new_meeting_for_an_unknown_programme_is_404(client, data):
 
 @pytest.mark.parametrize("role", ["registered", "spokesperson"])
 def test_services_refuse_people_outside_the_redazione(data, role):
-    user = UserFactory() if role == "registered" else SpokespersonFactory().user
+    user = someone(role)
     calls = [
         lambda: services.schedule_meeting(
             programme=data.programme, by=user, kind="plenary", title="X"

@@ -11,10 +11,10 @@ from tests.factories import (
     MeetingFactory,
     MunicipalityFactory,
     ProgrammeFactory,
-    StaffFactory,
     ThematicTableFactory,
     ZoneFactory,
 )
+from tests.people import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ PAGES = {
 @pytest.mark.parametrize("page", PAGES)
 def test_query_count(client, django_assert_num_queries, page, size):
     first = populate(size)
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     queries, url = PAGES[page]
     with django_assert_num_queries(queries):
         response = client.get(url(first))

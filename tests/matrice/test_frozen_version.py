@@ -11,26 +11,17 @@ from tests.factories import (
     ActionFactory,
     PlanVersionFactory,
     TargetFactory,
-    ToolFactory,
     ZoneFactory,
 )
+from tests.versions import build_version, freeze
 
 pytestmark = pytest.mark.django_db
 
 
-def freeze(version, status=VersionStatus.IN_VALIDATION):
-    PlanVersion.objects.filter(pk=version.pk).update(status=status, fingerprint="f" * 64)
-    version.refresh_from_db()
-
-
 @pytest.fixture
 def frozen_action():
-    version = PlanVersionFactory()
-    action = ActionFactory(area__policy__version=version)
-    tool = ToolFactory(version=version)
-    action.tools.add(tool)
-    freeze(version)
-    return action
+    """An action using a tool, in a version in validation."""
+    return build_version(tools=1, targets=0, status=VersionStatus.IN_VALIDATION).action
 
 
 def test_a_draft_can_be_edited():

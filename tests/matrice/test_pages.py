@@ -7,55 +7,52 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from patto.models import PlanVersion, VersionStatus
+from patto.models import VersionStatus
 from tests.factories import (
-    ActionAreaFactory,
     ActionFactory,
     ContributionFactory,
     PhaseFactory,
     PlanVersionFactory,
-    PolicyFactory,
     ProgrammeFactory,
     TargetFactory,
     ThematicTableFactory,
     ToolFactory,
     ZoneFactory,
 )
+from tests.versions import build_version, freeze
 
 pytestmark = pytest.mark.django_db
 
 
-def build_version(actions=3, status=VersionStatus.PUBLISHED, programme=None, number=1):
-    """A version with two policies, a few tools and targets, and ``actions`` actions."""
-    programme = programme or ProgrammeFactory(slug="piano")
-    version = PlanVersionFactory(programme=programme, number=number)
-    tools = [ToolFactory(version=version, code=f"S{i}", name=f"Strumento {i}") for i in range(3)]
-    targets = [
-        TargetFactory(version=version, code=f"D{i}", name=f"Destinatari {i}") for i in range(3)
-    ]
-    zones = [ZoneFactory(), ZoneFactory()]
-    table = ThematicTableFactory(programme=programme, slug="casa")
-    policies = [PolicyFactory(version=version, code=str(i), title=f"Politica {i}") for i in (1, 2)]
-    areas = [
-        ActionAreaFactory(policy=p, version=version, code=f"{p.code}.1", title=f"Ambito {p.code}")
-        for p in policies
-    ]
-    for i in range(actions):
-        action = ActionFactory(
-            area=areas[i % 2],
-            version=version,
-            code=f"{areas[i % 2].code}.{i}",
-            title=f"Azione numero {i}",
-            description=f"Testo {'casa' if i == 0 else 'lavoro'}",
-        )
-        action.tools.add(tools[i % 3])
-        action.targets.add(targets[(i + 1) % 3])
-        if i % 2:
-            action.zones.add(zones[0])
-        action.tables.add(table)
-    PlanVersion.objects.filter(pk=version.pk).update(status=status, fingerprint="e" * 64)
-    version.refresh_from_db()
-    return version
+def plan_version(actions=3, status=VersionStatus.PUBLISHED, programme=None, number=1):
+    """A version with two policies (one area each), tools S0–S2 and targets D0–D2, zones and a
+    table «casa», and ``actions`` actions: action ``i`` is «Azione numero i» (about «casa» for
+    the first, «lavoro» after), in the areas in turn, with tool S``i`` and target D``i + 1``
+    (counting round), in the first zone when ``i`` is odd, and in the table."""
+    return build_version(
+        programme,
+        number=number,
+        policies=2,
+        actions=actions,
+        tools=[(f"S{i}", f"Strumento {i}") for i in range(3)],
+        targets=[(f"D{i}", f"Destinatari {i}") for i in range(3)],
+        zones=2,
+        tables=[{"slug": "casa"}],
+        action=lambda i, code: {
+            "title": f"Azione numero {i}",
+            "description": f"Testo {'casa' if i == 0 else 'lavoro'}",
+        },
+        link=_link,
+        status=status,
+    ).version
+
+
+def _link(i, action, content):
+    action.tools.add(content.tools[i % 3])
+    action.targets.add(content.targets[(i + 1) % 3])
+    if i % 2:
+        action.zones.add(content.zones[0])
+    action.tables.add(content.table)
 
 
 def url(name, version, *args):
@@ -63,7 +60,7 @@ def url(name, version, *args):
 
 
 def test_the_plan_reads_policy_by_policy(client):
-    version = build_version()
+    version = plan_version()
     page = client.get(version.get_absolute_url()).content.decode()
     assert "1. Politica 1" in page and "2. Politica 2" in page
     assert "Azione numero 0" in page and "Strumento 0" in page
@@ -71,7 +68,7 @@ def test_the_plan_reads_policy_by_policy(client):
 
 
 def test_drafts_are_never_public(client):
-    version = build_version(status=VersionStatus.DRAFT)
+    version = plan_version(status=VersionStatus.DRAFT)
     action_code = version.actions.first().code
     for address in [
         version.get_absolute_url(),
@@ -89,13 +86,13 @@ def test_drafts_are_never_public(client):
 
 
 def test_a_proposal_is_public_and_says_so(client):
-    version = build_version(status=VersionStatus.IN_VALIDATION)
+    version = plan_version(status=VersionStatus.IN_VALIDATION)
     page = client.get(version.get_absolute_url()).content.decode()
     assert "Proposta" in page and "le zone omogenee la stanno validando" in page
 
 
 def test_the_matrix_crosses_tools_and_targets(client):
-    version = build_version(actions=6)
+    version = plan_version(actions=6)
     page = client.get(url("matrice:matrix", version)).content.decode()
     assert "Strumento 0" in page and "Destinatari 1" in page
     # action 0 uses tool S0 for target D1: its cell links to the filtered list
@@ -117,7 +114,7 @@ def test_the_matrix_crosses_tools_and_targets(client):
     ],
 )
 def test_the_action_list_filters(client, query, expected, absent):
-    version = build_version(actions=4)
+    version = plan_version(actions=4)
     page = client.get(url("matrice:actions", version) + "?" + query).content.decode()
     for title in expected:
         assert title in page, (query, title)
@@ -126,21 +123,21 @@ def test_the_action_list_filters(client, query, expected, absent):
 
 
 def test_filtering_by_zone_includes_actions_for_the_whole_territory(client):
-    version = build_version(actions=4)
+    version = plan_version(actions=4)
     zone = version.actions.filter(zones__isnull=False).first().zones.get()
     page = client.get(url("matrice:actions", version) + f"?zona={zone.number}").content.decode()
     assert "4 azioni trovate" in page
 
 
 def test_an_unknown_filter_value_is_a_form_error_not_a_crash(client):
-    version = build_version()
+    version = plan_version()
     response = client.get(url("matrice:actions", version) + "?strumento=NOPE&zona=abc")
     assert response.status_code == 200
     assert "Scegli un&#x27;opzione valida" in response.content.decode()
 
 
 def test_the_action_page_says_where_it_came_from(client):
-    version = build_version()
+    version = plan_version()
     action = version.actions.order_by("code").first()
     contribution = ContributionFactory(
         programme=version.programme, title="Più sportelli", status="accepted", response="Sì"
@@ -170,8 +167,7 @@ def action_in_versions(programme, key, statuses, *, links=2):
             action.targets.add(TargetFactory(version=version, position=i, name=f"Gruppo {i}"))
             action.zones.add(zones[i])
             action.tables.add(tables[i])
-        PlanVersion.objects.filter(pk=version.pk).update(status=status, fingerprint="e" * 64)
-        versions.append(version)
+        versions.append(freeze(version, status))
     return versions, action
 
 
@@ -182,9 +178,7 @@ def test_the_action_page_lists_its_links_in_order_and_the_versions_it_is_in(clie
         programme, key, [VersionStatus.ARCHIVED, VersionStatus.PUBLISHED]
     )
     # a newer validated version without the action, and a draft with it
-    PlanVersion.objects.filter(pk=PlanVersionFactory(programme=programme, number=3).pk).update(
-        status=VersionStatus.VALIDATED, fingerprint="e" * 64
-    )
+    freeze(PlanVersionFactory(programme=programme, number=3), VersionStatus.VALIDATED)
     draft = PlanVersionFactory(programme=programme, number=4)
     ActionFactory(area__policy__version=draft, code="1.1.1", key=key)
     page = client.get(url("matrice:action", versions[1], "1.1.1")).content.decode()
@@ -224,7 +218,7 @@ def test_the_action_page_queries_do_not_grow_with_its_links(
 
 
 def test_open_data_of_a_version(client):
-    version = build_version(actions=3)
+    version = plan_version(actions=3)
     csv_response = client.get(url("matrice:actions_csv", version))
     assert csv_response["Content-Type"].startswith("text/csv")
     lines = csv_response.content.decode().splitlines()
@@ -258,7 +252,7 @@ def test_open_data_of_a_version(client):
 def test_query_counts_do_not_grow_with_the_plan(
     client, django_assert_num_queries, name, args, queries, size
 ):
-    version = build_version(actions=size)
+    version = plan_version(actions=size)
     if args == ("first",):
         args = (version.actions.order_by("code").first().code,)
     if name == "patto:version":

@@ -9,27 +9,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incontri.models import MeetingStatus
-from patto.models import Decision, PdfStatus, PlanVersion, Validation, VersionStatus
+from patto.models import Decision, PdfStatus, Validation, VersionStatus
 from tavoli.models import ContributionStatus
 from tests.factories import (
     ContributionFactory,
     MeetingFactory,
     PlanVersionFactory,
     ProgrammeFactory,
-    SpokespersonFactory,
-    StaffFactory,
-    UserFactory,
     ZoneFactory,
 )
-from tests.matrice.factories import build_draft
+from tests.people import login_as, someone
+from tests.versions import FAMILIES, build_version, freeze
 
 pytestmark = pytest.mark.django_db
 
 DASHBOARD = "/redazione/"
-
-
-def set_status(version, status, **fields):
-    PlanVersion.objects.filter(pk=version.pk).update(status=status, fingerprint="f" * 64, **fields)
 
 
 def build_programme(slug, *, zones=3, decided=1, meetings=2, contributions=2):
@@ -39,22 +33,22 @@ def build_programme(slug, *, zones=3, decided=1, meetings=2, contributions=2):
     zone_list = [ZoneFactory() for _ in range(zones)]
     programme.validating_zones.set(zone_list)
     published = PlanVersionFactory(programme=programme, number=1)
-    set_status(
+    freeze(
         published,
         VersionStatus.PUBLISHED,
         pdf_status=PdfStatus.FAILED,
         pdf_error="WeasyPrint: font mancante",
     )
     proposal = PlanVersionFactory(programme=programme, number=2)
-    set_status(proposal, VersionStatus.IN_VALIDATION, submitted_at=timezone.now())
+    freeze(proposal, VersionStatus.IN_VALIDATION, submitted_at=timezone.now())
     for zone in zone_list[:decided]:
         Validation.objects.create(
             version=proposal,
             zone=zone,
             decision=Decision.APPROVED,
-            decided_by=SpokespersonFactory(zone=zone).user,
+            decided_by=someone("spokesperson", zone=zone),
         )
-    build_draft(programme=programme, number=3, actions=2)
+    build_version(programme=programme, number=3, actions=2, **FAMILIES)
     today = timezone.localdate()
     for i in range(meetings):
         MeetingFactory(
@@ -82,25 +76,12 @@ def build_programme(slug, *, zones=3, decided=1, meetings=2, contributions=2):
     return programme
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffFactory())
-    return client
-
-
 @pytest.mark.parametrize(
     ("role", "expected"),
     [("anonymous", 302), ("registered user", 403), ("spokesperson", 403), ("redazione", 200)],
 )
 def test_only_the_redazione_sees_the_dashboard(client, role, expected):
-    user = {
-        "anonymous": None,
-        "registered user": UserFactory,
-        "spokesperson": lambda: SpokespersonFactory().user,
-        "redazione": StaffFactory,
-    }[role]
-    if user:
-        client.force_login(user())
+    login_as(client, role)
     response = client.get(DASHBOARD)
     assert response.status_code == expected
     if role == "anonymous":
@@ -148,13 +129,13 @@ def test_a_version_sent_back_shows_the_reason(staff_client):
     zone = ZoneFactory()
     programme.validating_zones.set([zone])
     version = PlanVersionFactory(programme=programme, number=1)
-    set_status(version, VersionStatus.CHANGES_REQUESTED)
+    freeze(version, VersionStatus.CHANGES_REQUESTED)
     Validation.objects.create(
         version=version,
         zone=zone,
         decision=Decision.CHANGES_REQUESTED,
         reason="Manca la zona montana",
-        decided_by=SpokespersonFactory(zone=zone).user,
+        decided_by=someone("spokesperson", zone=zone),
     )
     html = staff_client.get(DASHBOARD).content.decode()
     assert "Modifiche richieste" in html and "Manca la zona montana" in html

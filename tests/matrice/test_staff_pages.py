@@ -12,29 +12,13 @@ from tests.factories import (
     ActionAreaFactory,
     ActionFactory,
     PolicyFactory,
-    StaffFactory,
     TargetFactory,
     ToolFactory,
 )
-from tests.matrice.factories import build_draft, freeze
+from tests.people import login_as, someone
+from tests.versions import FAMILIES, build_version, freeze
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory(first_name="Anna", last_name="Redattrice")
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
-def draft():
-    return build_draft()
 
 
 def url(name, d, *args):
@@ -110,7 +94,7 @@ def test_adding_an_action_puts_it_in_the_draft_and_in_both_cells_of_the_matrix(s
 
 
 def test_the_action_form_offers_only_this_drafts_catalogues(staff_client, draft):
-    other = build_draft(slug="altro")
+    other = build_version(slug="altro", **FAMILIES)
     ToolFactory(version=other.version, code="S7", name="Strumento di un altro piano")
     html = staff_client.get(url("action_create", draft)).content.decode()
     assert "S1 – Sportelli" in html
@@ -195,8 +179,8 @@ def test_a_form_without_its_revision_is_refused(staff_client, draft):
 
 
 def test_the_second_of_two_open_forms_is_refused_showing_both_values(client, draft):
-    anna = StaffFactory(first_name="Anna", last_name="Redattrice")
-    bruno = StaffFactory(first_name="Bruno", last_name="Revisore")
+    anna = someone("staff", first_name="Anna", last_name="Redattrice")
+    bruno = someone("staff", first_name="Bruno", last_name="Revisore")
     action = draft.action
     form_url = url("action", draft, action.pk)
     opened_at = action.revision  # both open the form now
@@ -243,7 +227,7 @@ def test_deleting_after_somebody_else_saved_is_refused(staff_client, draft):
 
 @pytest.mark.parametrize("kind", ["policy", "area", "action", "tool", "target"])
 def test_items_of_a_frozen_version_are_read_only(staff_client, kind):
-    d = build_draft()
+    d = build_version(**FAMILIES)
     item = {
         "policy": d.policy,
         "area": d.area,
@@ -291,7 +275,7 @@ def codes(d):
 
 
 def test_moving_without_javascript_redirects_to_the_moved_item(staff_client):
-    d = build_draft(actions=3)
+    d = build_version(actions=3, **FAMILIES)
     second = Action.objects.get(code="1.1.2")
     response = staff_client.post(url("action_move", d, second.pk), {"direction": "up"})
     assert response.status_code == 302
@@ -300,7 +284,7 @@ def test_moving_without_javascript_redirects_to_the_moved_item(staff_client):
 
 
 def test_moving_with_htmx_answers_the_updated_tree_only(staff_client):
-    d = build_draft(actions=3)
+    d = build_version(actions=3, **FAMILIES)
     third = Action.objects.get(code="1.1.3")
     response = staff_client.post(
         url("action_move", d, third.pk), {"direction": "up"}, HTTP_HX_REQUEST="true"
@@ -357,6 +341,8 @@ def test_deleting_a_policy_says_what_goes_with_it(staff_client, draft):
 
 
 def test_the_item_page_shows_who_changed_what_and_when(staff_client, draft):
+    anna = someone("staff", first_name="Anna", last_name="Redattrice")  # the history names her
+    staff_client.force_login(anna)
     action = draft.action
     staff_client.post(
         url("action", draft, action.pk),
@@ -376,9 +362,11 @@ def test_an_item_copied_from_the_previous_version_shows_the_copy_and_the_changes
 ):
     from patto.programme import services as lifecycle
 
-    d = build_draft()
+    anna = someone("staff", first_name="Anna", last_name="Redattrice")  # the history names her
+    staff_client.force_login(anna)
+    d = build_version(**FAMILIES)
     freeze(d.version, VersionStatus.PUBLISHED)
-    staff = StaffFactory(first_name="Carla", last_name="Copia")
+    staff = someone("staff", first_name="Carla", last_name="Copia")
     new = lifecycle.create_version(programme=d.programme, by=staff)
     policy = new.policies.get()
     staff_client.post(
@@ -410,7 +398,7 @@ def assert_inert(html):
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_script_payloads_never_reach_a_page(client, staff_client, payload):
-    d = build_draft()
+    d = build_version(**FAMILIES)
     action = d.action
     staff_client.post(
         url("action", d, action.pk),
@@ -468,7 +456,7 @@ def test_script_payloads_never_reach_a_page(client, staff_client, payload):
         url("action", d, action.pk),  # the staff item page, read-only now
     ]
     client.logout()
-    staff_client.force_login(StaffFactory())
+    login_as(staff_client, "staff")
     for page in public:
         response = staff_client.get(page)
         assert response.status_code == 200, page
@@ -503,7 +491,7 @@ def grow(d, extra):
 def test_list_pages_run_a_fixed_number_of_queries(
     staff_client, django_assert_num_queries, name, queries, extra
 ):
-    d = build_draft(actions=2)
+    d = build_version(actions=2, **FAMILIES)
     grow(d, extra)
     page = url(name, d)
     with django_assert_num_queries(queries):

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
-from tests.factories import SpokespersonFactory, StaffFactory, UserFactory
-from tests.matrice.factories import build_draft
+from tests.people import login_as
+from tests.versions import FAMILIES, build_version
 
 pytestmark = pytest.mark.django_db
 
@@ -85,18 +85,13 @@ def case_id(case):
 
 @pytest.fixture(params=["anonymous", "registered user", "spokesperson", "redazione"])
 def role(request, client):
-    if request.param == "registered user":
-        client.force_login(UserFactory())
-    elif request.param == "spokesperson":
-        client.force_login(SpokespersonFactory().user)
-    elif request.param == "redazione":
-        client.force_login(StaffFactory())
+    login_as(client, request.param)
     return request.param
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_permissions_table(client, role, case):
-    d = build_draft()
+    d = build_version(**FAMILIES)
     method, url, data = request_for(d, case)
     response = getattr(client, method)(url, data or {})
 
@@ -111,8 +106,8 @@ def test_permissions_table(client, role, case):
 
 
 def test_refused_changes_change_nothing(client):
-    d = build_draft()
-    client.force_login(UserFactory())
+    d = build_version(**FAMILIES)
+    login_as(client, "registered")
     for kind in KINDS:
         _, url, data = request_for(d, ("update", kind))
         client.post(url, data)
@@ -125,15 +120,9 @@ def test_refused_changes_change_nothing(client):
 # 404: what does not exist, or belongs to another programme ----------------------------------
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffFactory())
-    return client
-
-
 @pytest.mark.parametrize("page", ["matrice_draft", "matrice_draft_matrix", "matrice_catalogues"])
 def test_unknown_programme_is_404(staff_client, page):
-    build_draft()
+    build_version(**FAMILIES)
     response = staff_client.get(reverse(f"redazione:{page}", args=["non-esiste"]))
     assert response.status_code == 404
 
@@ -141,8 +130,8 @@ def test_unknown_programme_is_404(staff_client, page):
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("page", ["item page", "delete page", "update", "delete", "move"])
 def test_item_of_another_programme_is_404(staff_client, kind, page):
-    mine = build_draft()
-    other = build_draft(slug="altro-piano")
+    mine = build_version(**FAMILIES)
+    other = build_version(slug="altro-piano", **FAMILIES)
     method, url, data = request_for(other, (page, kind))
     # the same item, asked for under this programme's URL
     url = url.replace(f"/{other.programme.slug}/", f"/{mine.programme.slug}/")
@@ -154,7 +143,7 @@ def test_item_of_another_programme_is_404(staff_client, kind, page):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_item_that_does_not_exist_is_404(staff_client, kind):
-    d = build_draft()
+    d = build_version(**FAMILIES)
     url = reverse(f"redazione:matrice_{kind}", args=[d.programme.slug, 999999])
     assert staff_client.get(url).status_code == 404
     assert staff_client.post(url, {"revision": 1}).status_code == 404

@@ -13,25 +13,11 @@ from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.core.exceptions import FrozenVersionError
 from patto.core.locking import ConflictError
 from patto.models import VersionStatus
-from tests.factories import StaffFactory, ThematicTableFactory, UserFactory
-from tests.matrice.factories import build_draft, freeze
+from tests.factories import ThematicTableFactory, UserFactory
+from tests.people import someone
+from tests.versions import FAMILIES, build_version, freeze
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory(first_name="Anna", last_name="Redattrice")
-
-
-@pytest.fixture
-def other_staff():
-    return StaffFactory(first_name="Bruno", last_name="Revisore")
-
-
-@pytest.fixture
-def draft():
-    return build_draft()
 
 
 def action_values(draft, **changes):
@@ -123,7 +109,7 @@ def test_create_action_refuses_invalid_values_and_saves_nothing(
 
 
 def test_choices_of_another_version_or_programme_are_refused(draft, staff):
-    other = build_draft(slug="altro")
+    other = build_version(slug="altro", **FAMILIES)
     with pytest.raises(ValidationError) as exc_info:
         services.create_action(
             version=draft.version,
@@ -191,9 +177,8 @@ def test_only_the_redazione_may_edit(draft):
 # Optimistic locking --------------------------------------------------------------------------
 
 
-def test_second_save_at_the_same_revision_is_refused_and_says_what_changed(
-    draft, staff, other_staff
-):
+def test_second_save_at_the_same_revision_is_refused_and_says_what_changed(draft, other_staff):
+    staff = someone("staff", first_name="Anna", last_name="Redattrice")  # the message names her
     policy = draft.policy
     opened_at = policy.revision
     services.update_policy(
@@ -310,7 +295,7 @@ SERVICE_NAMES = [
 @pytest.mark.parametrize("status", [VersionStatus.IN_VALIDATION, VersionStatus.PUBLISHED])
 @pytest.mark.parametrize("name", SERVICE_NAMES)
 def test_every_service_refuses_a_version_that_is_not_a_draft(staff, name, status):
-    d = build_draft(actions=2)
+    d = build_version(actions=2, **FAMILIES)
     freeze(d.version, status)
     counts = [m.objects.count() for m in (Policy, ActionArea, Action, Tool, Target)]
     with pytest.raises(FrozenVersionError) as exc_info:
@@ -325,7 +310,7 @@ def test_every_service_refuses_a_version_that_is_not_a_draft(staff, name, status
 
 
 def test_move_swaps_with_the_neighbour_and_records_it(staff):
-    d = build_draft(actions=3)
+    d = build_version(actions=3, **FAMILIES)
     third = d.area.actions.order_by("position").last()
     services.move_item(item=third, by=staff, direction="up")
 
@@ -340,7 +325,7 @@ def test_move_swaps_with_the_neighbour_and_records_it(staff):
 
 
 def test_move_at_the_edge_changes_nothing_and_ties_are_numbered(staff):
-    d = build_draft(actions=3)
+    d = build_version(actions=3, **FAMILIES)
     Action.objects.filter(area=d.area).update(position=0)  # ties: ordered by code
     first = Action.objects.get(code="1.1.1")
     services.move_item(item=first, by=staff, direction="up")
@@ -377,7 +362,7 @@ def test_deleting_a_tool_takes_it_from_the_actions_and_says_so_in_their_history(
 
 
 def test_deleting_a_policy_deletes_its_areas_and_actions_recording_who(staff):
-    d = build_draft(actions=2)
+    d = build_version(actions=2, **FAMILIES)
     services.delete_policy(policy=d.policy, by=staff, revision=d.policy.revision)
 
     assert not Policy.objects.filter(version=d.version).exists()
@@ -389,8 +374,8 @@ def test_deleting_a_policy_deletes_its_areas_and_actions_recording_who(staff):
 
 
 def test_content_of_another_version_is_untouched(staff):
-    d = build_draft()
-    other = build_draft(slug="altro")
+    d = build_version(**FAMILIES)
+    other = build_version(slug="altro", **FAMILIES)
     services.delete_action(action=d.action, by=staff, revision=d.action.revision)
     assert Action.objects.filter(pk=other.action.pk).exists()
     assert not Action.objects.filter(pk=d.action.pk).exists()

@@ -16,10 +16,9 @@ from tests.factories import (
     MeetingFactory,
     PlanVersionFactory,
     ProgrammeFactory,
-    SpokespersonFactory,
-    StaffFactory,
     UserFactory,
 )
+from tests.people import someone
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pw-for-tests-only"
@@ -103,9 +102,9 @@ def test_a_place_freed_by_a_deleted_account_goes_to_the_waiting_list(
 @pytest.mark.parametrize(
     "make_protected",
     [
-        pytest.param(lambda: StaffFactory(), id="redazione"),
+        pytest.param(lambda: someone("staff"), id="redazione"),
         pytest.param(lambda: UserFactory(is_staff=True), id="admin staff"),
-        pytest.param(lambda: SpokespersonFactory().user, id="spokesperson"),
+        pytest.param(lambda: someone("spokesperson"), id="spokesperson"),
         pytest.param(
             lambda: PlanVersionFactory(created_by=UserFactory()).created_by,
             id="signed a version",

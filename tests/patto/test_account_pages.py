@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from patto.models import ActorCategory, User
-from tests.factories import SpokespersonFactory, StaffFactory, UserFactory
+from tests.factories import UserFactory
+from tests.people import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -215,11 +216,11 @@ def test_the_header_shows_login_or_the_persons_menu(client):
 
 
 def test_the_header_links_the_areas_of_the_persons_roles(client):
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     html = client.get("/").content.decode()
     assert "Area redazione" in html and "Area portavoce" not in html
 
-    client.force_login(SpokespersonFactory().user)
+    login_as(client, "spokesperson")
     html = client.get("/").content.decode()
     assert "Area portavoce" in html and "Area redazione" not in html
 

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from patto.models import Follow
-from tests.factories import ContributionFactory, ProgrammeFactory, StaffFactory, UserFactory
+from tests.factories import ContributionFactory, ProgrammeFactory, UserFactory
+from tests.people import login_as
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pw-for-tests-only"
@@ -19,18 +20,6 @@ def world():
     Follow.objects.create(user=owner, programme=programme)
     ContributionFactory(author=owner, title="Contributo della proprietaria")
     return {"programme": programme, "owner": owner}
-
-
-def login_as(client, role, world):
-    user = {
-        "anonymous": None,
-        "user": world["owner"],
-        "other user": UserFactory(),
-        "staff": StaffFactory(),
-    }[role]
-    if user is not None:
-        client.force_login(user)
-    return user
 
 
 ROLES = ["anonymous", "user", "other user", "staff"]
@@ -59,7 +48,7 @@ TABLE = [
     ids=[f"{row[0]} {row[1]}" for row in TABLE],
 )
 def test_permissions(client, world, role, method, name, args, data, expected):
-    login_as(client, role, world)
+    login_as(client, role, user=world["owner"])
     address = reverse(name, args=args)
     response = (
         getattr(client, method)(address, data)
@@ -76,8 +65,7 @@ def test_permissions(client, world, role, method, name, args, data, expected):
 
 def test_a_person_sees_and_changes_only_their_own_account(client, world):
     owner, programme = world["owner"], world["programme"]
-    other = UserFactory()
-    client.force_login(other)
+    login_as(client, "other user")
     html = client.get(reverse("profile:detail")).content.decode()
     assert "Ente della proprietaria" not in html
     assert "Contributo della proprietaria" not in html

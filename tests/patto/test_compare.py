@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from matrice.services import copy_content
-from patto.models import PUBLIC_STATUSES, PlanVersion, VersionStatus
+from patto.models import PUBLIC_STATUSES, VersionStatus
 from patto.programme.compare import (
     ACTION,
     ACTION_AREA,
@@ -38,12 +38,11 @@ from tests.factories import (
     ActionFactory,
     PlanVersionFactory,
     PolicyFactory,
-    ProgrammeFactory,
     TargetFactory,
-    ThematicTableFactory,
     ToolFactory,
     ZoneFactory,
 )
+from tests.versions import build_version, freeze
 from zone.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -52,54 +51,24 @@ pytestmark = pytest.mark.django_db
 # Building versions: the first is filled and frozen, the next is a copy edited while a draft.
 
 
-def freeze(version, status):
-    PlanVersion.objects.filter(pk=version.pk).update(status=status, fingerprint="e" * 64)
-    version.refresh_from_db()
-    return version
-
-
 def first_version(actions=3, status=VersionStatus.PUBLISHED):
     """Tools S1–S3, targets D1–D2, policies 1 and 2, areas 1.1 and 1.2 (policy 1) and 2.1
-    (policy 2); ``actions`` actions spread over the areas (1.1.1, 1.2.1, 2.1.1, 1.1.2, …)."""
-    programme = ProgrammeFactory(slug="piano", title="Piano di prova")
-    version = PlanVersionFactory(programme=programme, number=1)
-    tools = [
-        ToolFactory(version=version, code=f"S{i}", name=f"Strumento {i}", position=i)
-        for i in (1, 2, 3)
-    ]
-    targets = [
-        TargetFactory(version=version, code=f"D{i}", name=f"Destinatari {i}", position=i)
-        for i in (1, 2)
-    ]
-    ZoneFactory(number=1, name="Torino")
-    ZoneFactory(number=2, name="Pinerolese")
-    ThematicTableFactory(programme=programme, slug="casa", title="Tavolo casa")
-    ThematicTableFactory(programme=programme, slug="lavoro", title="Tavolo lavoro")
-    policies = {
-        code: PolicyFactory(
-            version=version, code=code, title=f"Politica {code}", position=int(code)
-        )
-        for code in ("1", "2")
-    }
-    areas = [
-        ActionAreaFactory(
-            version=version, policy=policies[code[0]], code=code, title=f"Ambito {code}", position=n
-        )
-        for n, code in enumerate(("1.1", "1.2", "2.1"))
-    ]
-    for i in range(actions):
-        area = areas[i % 3]
-        action = ActionFactory(
-            version=version,
-            area=area,
-            code=f"{area.code}.{i // 3 + 1}",
-            title=f"Azione {area.code}.{i // 3 + 1}",
-            description="Sportelli unici per la presa in carico delle famiglie.",
-            position=i,
-        )
-        action.tools.add(tools[i % 3])
-        action.targets.add(targets[i % 2])
-    return freeze(version, status)
+    (policy 2); ``actions`` actions spread over the areas (1.1.1, 1.2.1, 2.1.1, 1.1.2, …); zones
+    1 «Torino» and 2 «Pinerolese» and tables «casa» and «lavoro», which no action uses yet."""
+    return build_version(
+        policies=2,
+        areas=["1.1", "1.2", "2.1"],
+        actions=actions,
+        tools=3,
+        targets=2,
+        zones=[ZoneFactory(number=1, name="Torino"), ZoneFactory(number=2, name="Pinerolese")],
+        tables=[
+            {"slug": "casa", "title": "Tavolo casa"},
+            {"slug": "lavoro", "title": "Tavolo lavoro"},
+        ],
+        action={"description": "Sportelli unici per la presa in carico delle famiglie."},
+        status=status,
+    ).version
 
 
 def draft_after(version):

@@ -8,13 +8,11 @@ from patto.programme import services as programme_services
 from patto.validation import services as validation_services
 from tests.concurrency import run_together
 from tests.factories import (
-    ActionFactory,
-    PlanVersionFactory,
     ProgrammeFactory,
-    SpokespersonFactory,
-    StaffFactory,
     ZoneFactory,
 )
+from tests.people import someone
+from tests.versions import build_version
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres")]
 
@@ -24,10 +22,9 @@ def in_validation():
     programme = ProgrammeFactory()
     zones = [ZoneFactory() for _ in range(3)]
     programme.validating_zones.set(zones)
-    spokespersons = [SpokespersonFactory(zone=z).user for z in zones]
-    version = PlanVersionFactory(programme=programme, number=1)
-    ActionFactory(area__policy__version=version)
-    programme_services.submit_version(version=version, by=StaffFactory())
+    spokespersons = [someone("spokesperson", zone=z) for z in zones]
+    version = build_version(programme, tools=0, targets=0).version
+    programme_services.submit_version(version=version, by=someone("staff"))
     return version, zones, spokespersons
 
 

@@ -12,13 +12,12 @@ from patto.mail.participants import EmailTopic
 from patto.models import EmailOptOut, Follow
 from patto.programme import services
 from tests.factories import (
-    ActionFactory,
-    PlanVersionFactory,
     ProgrammeFactory,
-    StaffFactory,
     UserFactory,
     ZoneFactory,
 )
+from tests.people import someone
+from tests.versions import build_version
 
 pytestmark = pytest.mark.django_db
 
@@ -95,9 +94,8 @@ def test_an_unknown_programme_is_404(client, person):
 
 
 def draft(programme):
-    version = PlanVersionFactory(programme=programme, number=1)
-    ActionFactory(area__policy__version=version)
-    return version
+    """Version 1 of ``programme``, a draft with one action."""
+    return build_version(programme, tools=0, targets=0).version
 
 
 def unsubscribe_link(message) -> str:
@@ -110,7 +108,7 @@ def test_followers_hear_of_submission_and_publication(
 ):
     if with_zones:
         programme.validating_zones.add(ZoneFactory())
-    staff = StaffFactory()
+    staff = someone("staff")
     followers = [UserFactory(first_name="Anna"), UserFactory()]
     for user in followers:
         Follow.objects.create(user=user, programme=programme)
@@ -157,7 +155,7 @@ def test_the_unsubscribe_link_works_without_login_in_one_click(
     follower = UserFactory()
     Follow.objects.create(user=follower, programme=programme)
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit_version(version=draft(programme), by=StaffFactory())
+        services.submit_version(version=draft(programme), by=someone("staff"))
     (message,) = mail.outbox
     link = unsubscribe_link(message).removeprefix("http://127.0.0.1:8000")
     # what a mail client does with List-Unsubscribe-Post: one POST, no session, no CSRF token

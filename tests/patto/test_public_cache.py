@@ -25,7 +25,7 @@ from tests.factories import (
     UserFactory,
     ZoneFactory,
 )
-from tests.matrice.test_pages import build_version
+from tests.matrice.test_pages import plan_version
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def version_url(version):
 
 
 def test_a_repeat_visit_is_served_from_the_cache(client, django_assert_num_queries):
-    version = build_version(actions=4)
+    version = plan_version(actions=4)
     address = version_url(version)
     first = client.get(address)
     with django_assert_num_queries(0):
@@ -80,7 +80,7 @@ def test_an_edit_shows_at_once_on_every_cached_page(client):
 
 
 def test_a_frozen_version_page_follows_its_state_decisions_and_pdf(client):
-    version = build_version(actions=3, status=VersionStatus.IN_VALIDATION)
+    version = plan_version(actions=3, status=VersionStatus.IN_VALIDATION)
     zone = ZoneFactory(name="Zona di prova")
     version.programme.validating_zones.add(zone)
     address = version_url(version)
@@ -156,7 +156,7 @@ def test_pages_with_a_cache_in_redis(client, redis_url, settings, django_assert_
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
     }
-    version = build_version(actions=3)
+    version = plan_version(actions=3)
     for address in (
         version_url(version),
         reverse("matrice:matrix", args=[version.programme.slug, version.number]),
@@ -170,7 +170,7 @@ def test_pages_with_a_cache_in_redis(client, redis_url, settings, django_assert_
 
 def test_a_large_version_is_read_one_policy_at_a_time(client, monkeypatch):
     monkeypatch.setattr("patto.programme.views.ONE_POLICY_ABOVE", 3)
-    version = build_version(actions=6)  # two policies, three actions each
+    version = plan_version(actions=6)  # two policies, three actions each
     address = version_url(version)
     first = client.get(address).content.decode()
     assert "Azione numero 0" in first and "Azione numero 1" not in first
@@ -180,7 +180,7 @@ def test_a_large_version_is_read_one_policy_at_a_time(client, monkeypatch):
     assert client.get(address + "?politica=9").status_code == 404
 
     monkeypatch.setattr("patto.programme.views.ONE_POLICY_ABOVE", 300)
-    small = build_version(actions=4, programme=ProgrammeFactory(slug="altro"))
+    small = plan_version(actions=4, programme=ProgrammeFactory(slug="altro"))
     whole = client.get(version_url(small) + "?politica=2").content.decode()
     assert "Azione numero 0" in whole and "Azione numero 1" in whole  # one page, whatever asked
 
@@ -381,7 +381,7 @@ def proposal_under_consultation(opens, closes):
         consultation_opens_at=opens,
         consultation_closes_at=closes,
     )
-    return build_version(actions=1, programme=programme, status=VersionStatus.IN_VALIDATION)
+    return plan_version(actions=1, programme=programme, status=VersionStatus.IN_VALIDATION)
 
 
 def test_a_page_that_shows_no_consultation_keeps_its_etag_until_midnight(
@@ -475,7 +475,7 @@ def test_the_earliest_instant_a_page_shows_decides(client, monkeypatch, django_a
         consultation_opens_at=local(today, 12),
         consultation_closes_at=local(today + datetime.timedelta(days=5), 18),
     )
-    build_version(actions=1, programme=programme, status=VersionStatus.IN_VALIDATION)
+    plan_version(actions=1, programme=programme, status=VersionStatus.IN_VALIDATION)
     address = reverse("patto:programme", args=["piano"])
     morning = client.get(address)
     assert f"aperta fino al {when(local(today, 20))}." in morning.content.decode()

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from patto.models import PlanVersion, VersionStatus
+from patto.models import VersionStatus
 from tests.factories import (
     MeetingFactory,
     PhaseFactory,
@@ -14,6 +14,7 @@ from tests.factories import (
     ProgrammeFactory,
     ThematicTableFactory,
 )
+from tests.versions import freeze
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +39,7 @@ def build(size):
         for n, status in enumerate(
             [VersionStatus.ARCHIVED, VersionStatus.PUBLISHED, VersionStatus.IN_VALIDATION], 1
         ):
-            version = PlanVersionFactory(programme=programme, number=n)
-            PlanVersion.objects.filter(pk=version.pk).update(status=status, fingerprint="f" * 64)
+            freeze(PlanVersionFactory(programme=programme, number=n), status)
         PlanVersionFactory(programme=programme, number=4)  # a draft: never shown
 
 

@@ -13,22 +13,16 @@ from patto.models import Decision, ItemKind, PlanVersion, VersionStatus
 from patto.programme import services as programme_services
 from patto.validation import services as validation_services
 from tests.factories import (
-    ActionFactory,
     PlanVersionFactory,
     ProgrammeFactory,
     SpokespersonFactory,
-    StaffFactory,
-    ToolFactory,
     UserFactory,
     ZoneFactory,
 )
+from tests.people import someone
+from tests.versions import build_version
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory()
 
 
 @pytest.fixture
@@ -36,15 +30,13 @@ def programme_with_zones():
     programme = ProgrammeFactory()
     zones = [ZoneFactory(), ZoneFactory()]
     programme.validating_zones.set(zones)
-    spokespersons = [SpokespersonFactory(zone=z).user for z in zones]
+    spokespersons = [someone("spokesperson", zone=z) for z in zones]
     return programme, zones, spokespersons
 
 
 def draft_with_content(programme):
-    version = PlanVersionFactory(programme=programme, number=1)
-    action = ActionFactory(area__policy__version=version)
-    action.tools.add(ToolFactory(version=version))
-    return version
+    """Version 1 of ``programme``, a draft with an action that uses a tool."""
+    return build_version(programme, tools=1, targets=0).version
 
 
 def test_submit_freezes_the_draft_and_records_its_fingerprint(programme_with_zones, staff):

@@ -12,15 +12,13 @@ from patto.models import Decision, PlanVersion, VersionStatus
 from patto.programme import services as programme_services
 from patto.validation import services as validation_services
 from tests.factories import (
-    ActionFactory,
     PlanVersionFactory,
     ProgrammeFactory,
     SpokespersonFactory,
-    StaffFactory,
-    ToolFactory,
-    UserFactory,
     ZoneFactory,
 )
+from tests.people import login_as, someone
+from tests.versions import build_version
 
 pytestmark = pytest.mark.django_db
 
@@ -32,18 +30,18 @@ def world():
     programme = ProgrammeFactory(slug="piano")
     zone1, zone2 = ZoneFactory(number=1), ZoneFactory(number=2)
     programme.validating_zones.set([zone1, zone2])
-    staff = StaffFactory(email="staff@example.org")
-    sp1 = SpokespersonFactory(zone=zone1, user__email="sp1@example.org").user
-    sp2 = SpokespersonFactory(zone=zone2, user__email="sp2@example.org").user
+    staff = someone("staff", email="staff@example.org")
+    sp1 = someone("spokesperson", zone=zone1, email="sp1@example.org")
+    sp2 = someone("spokesperson", zone=zone2, email="sp2@example.org")
     former = SpokespersonFactory(
         zone=zone1,
         start_date=datetime.date(2010, 1, 1),
         end_date=datetime.date(2015, 1, 1),
         user__email="former@example.org",
     ).user
-    version = PlanVersionFactory(programme=programme, number=1)
-    action = ActionFactory(area__policy__version=version, title="Sportello unico")
-    action.tools.add(ToolFactory(version=version))
+    version = build_version(
+        programme, tools=1, targets=0, action={"title": "Sportello unico"}
+    ).version
     programme_services.submit_version(version=version, by=staff)
     mail.outbox.clear()
     return {
@@ -52,18 +50,12 @@ def world():
         "zone2": zone2,
         "version": version,
         "anonymous": None,
-        "registered": UserFactory(),
+        "registered": someone("registered"),
         "sp1": sp1,
         "sp2": sp2,
         "former": former,
         "staff": staff,
     }
-
-
-def as_(client, user):
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def review_url(world, zone="zone1"):
@@ -83,7 +75,7 @@ def review_url(world, zone="zone1"):
     ],
 )
 def test_who_may_enter_the_spokesperson_area(client, world, role, home, review):
-    as_(client, world[role])
+    login_as(client, role, **world)
     response = client.get(reverse("portavoce:home"))
     assert response.status_code == home
     if home == 302:
@@ -103,14 +95,14 @@ def test_who_may_enter_the_spokesperson_area(client, world, role, home, review):
     ],
 )
 def test_who_may_decide_for_zone_1(client, world, role, status, decided):
-    as_(client, world[role])
+    login_as(client, role, **world)
     response = client.post(review_url(world), {"decision": Decision.APPROVED})
     assert response.status_code == status
     assert world["version"].validations.filter(zone=world["zone1"]).exists() == decided
 
 
 def test_a_spokesperson_decides_once(client, world):
-    as_(client, world["sp1"])
+    client.force_login(world["sp1"])
     client.post(review_url(world), {"decision": Decision.APPROVED})
     page = client.get(review_url(world)).content.decode()
     assert "Registra la decisione" not in page and "Approvata" in page
@@ -123,7 +115,7 @@ def test_a_spokesperson_decides_once(client, world):
 
 
 def test_asking_for_changes_needs_a_reason_and_keeps_remarks(client, world):
-    as_(client, world["sp1"])
+    client.force_login(world["sp1"])
     response = client.post(review_url(world), {"decision": Decision.CHANGES_REQUESTED})
     assert response.status_code == 400
     assert "scrivete il motivo" in response.content.decode()
@@ -150,7 +142,7 @@ def test_asking_for_changes_needs_a_reason_and_keeps_remarks(client, world):
 
 def test_no_decision_on_a_draft_or_after_validation(client, world):
     draft = PlanVersionFactory(programme=world["programme"], number=2)
-    as_(client, world["sp1"])
+    client.force_login(world["sp1"])
     url = reverse("portavoce:review", args=[draft.pk, 1])
     assert client.get(url).status_code == 404
     assert client.post(url, {"decision": Decision.APPROVED}).status_code == 404
@@ -161,7 +153,7 @@ def test_no_decision_on_a_draft_or_after_validation(client, world):
     validation_services.decide_validation(
         version=world["version"], zone=world["zone2"], by=world["sp2"], decision="approved"
     )
-    as_(client, world["sp1"])
+    client.force_login(world["sp1"])
     page = client.get(review_url(world)).content.decode()
     assert "Registra la decisione" not in page
 
@@ -177,7 +169,7 @@ def test_the_spokesperson_sees_what_changed_since_the_last_decision(client, worl
     v2 = programme_services.create_version(programme=world["programme"], by=staff)
     Action.objects.filter(version=v2).update(title="Sportello unico rinnovato")
     programme_services.submit_version(version=v2, by=staff)
-    as_(client, world["sp1"])
+    client.force_login(world["sp1"])
     page = client.get(reverse("portavoce:review", args=[v2.pk, 1])).content.decode()
     assert "Rispetto alla versione 1" in page
     home = client.get(reverse("portavoce:home")).content.decode()
@@ -192,7 +184,7 @@ def test_the_spokesperson_sees_what_changed_since_the_last_decision(client, worl
     [("anonymous", 302), ("registered", 403), ("sp1", 403), ("staff", 200)],
 )
 def test_who_may_see_the_staff_version_page(client, world, role, status):
-    as_(client, world[role])
+    login_as(client, role, **world)
     url = reverse("redazione:programme", args=["piano"])
     assert client.get(url).status_code == status
 
@@ -200,7 +192,7 @@ def test_who_may_see_the_staff_version_page(client, world, role, status):
 @pytest.mark.parametrize("role", ["anonymous", "registered", "sp1"])
 @pytest.mark.parametrize("transition", ["invia", "valida", "pubblica"])
 def test_only_staff_may_change_a_version_state(client, world, role, transition):
-    as_(client, world[role])
+    login_as(client, role, **world)
     before = PlanVersion.objects.get(pk=world["version"].pk).status
     url = reverse("redazione:version_transition", args=["piano", 1, transition])
     assert client.post(url).status_code in (302, 403)
@@ -211,7 +203,7 @@ def test_only_staff_may_change_a_version_state(client, world, role, transition):
 
 
 def test_staff_publish_a_validated_version_and_illegal_steps_are_explained(client, world):
-    as_(client, world["staff"])
+    client.force_login(world["staff"])
     url = reverse("redazione:version_transition", args=["piano", 1, "pubblica"])
     page = client.post(url, follow=True).content.decode()
     assert "Non si può pubblicare" in page
@@ -229,11 +221,8 @@ def test_staff_publish_a_validated_version_and_illegal_steps_are_explained(clien
 
 
 def test_staff_validate_a_programme_without_zones(client):
-    staff = StaffFactory()
-    programme = ProgrammeFactory(slug="patto")
-    version = PlanVersionFactory(programme=programme, number=1)
-    ActionFactory(area__policy__version=version)
-    client.force_login(staff)
+    version = build_version(ProgrammeFactory(slug="patto")).version
+    login_as(client, "staff")
     for step in ("invia", "valida", "pubblica"):
         client.post(reverse("redazione:version_transition", args=["patto", 1, step]))
     assert PlanVersion.objects.get(pk=version.pk).status == VersionStatus.PUBLISHED

@@ -1,30 +1,17 @@
-"""Plan versions for the PDF tests, built through the real services: a draft filled with
-factories, submitted, and approved by every zone."""
+"""The world of the PDF tests: a programme validated by three zones, each with its
+spokesperson, and a member of the redazione (``plan_programme``); its drafts filled with every
+text a PDF shows (``fill_draft``, on ``tests.versions.build_version``, whose ``validate`` takes
+them through the real services); and the contributions a PDF annexes."""
 
 import datetime
 from dataclasses import dataclass, field
 
 from matrice.models import Action
-from patto.models import Decision, PlanVersion
-from patto.programme import services as programme_services
-from patto.validation import services as validation_services
+from patto.models import PlanVersion
 from tavoli.models import ContributionStatus
-from tests.factories import (
-    ActionAreaFactory,
-    ActionFactory,
-    BodyFactory,
-    ContributionFactory,
-    PlanVersionFactory,
-    PolicyFactory,
-    ProgrammeFactory,
-    SpokespersonFactory,
-    StaffFactory,
-    TargetFactory,
-    ThematicTableFactory,
-    ToolFactory,
-    UserFactory,
-    ZoneFactory,
-)
+from tests.factories import BodyFactory, ContributionFactory, ProgrammeFactory, ZoneFactory
+from tests.people import someone
+from tests.versions import build_version
 
 ZONE_NAMES = ["Pinerolese", "Eporediese", "Chierese"]
 
@@ -45,78 +32,56 @@ def plan_programme(slug="piano-sociale-metropolitano", title="Piano Sociale Metr
     zones = [ZoneFactory(name=name, full_name=f"Zona {name}") for name in ZONE_NAMES]
     programme.validating_zones.set(zones)
     spokespersons = [
-        SpokespersonFactory(
-            zone=zone, user=UserFactory(first_name="Portavoce", last_name=zone.name)
-        ).user
+        someone("spokesperson", zone=zone, first_name="Portavoce", last_name=zone.name)
         for zone in zones
     ]
-    return Plan(programme=programme, zones=zones, spokespersons=spokespersons, staff=StaffFactory())
+    return Plan(
+        programme=programme, zones=zones, spokespersons=spokespersons, staff=someone("staff")
+    )
 
 
 def fill_draft(plan: Plan, *, policies=2, areas=2, actions=3, number=1) -> PlanVersion:
     """A draft of ``plan.programme`` with ``policies`` policies × ``areas`` action areas ×
-    ``actions`` actions, each action with tools, targets, a zone and a table."""
-    version = PlanVersionFactory(programme=plan.programme, number=number)
-    tools = [
-        ToolFactory(version=version, code=f"S{i}", name=f"Strumento di prova {i}")
-        for i in range(1, 5)
-    ]
-    targets = [
-        TargetFactory(version=version, code=f"D{i}", name=f"Destinatari di prova {i}")
-        for i in range(1, 5)
-    ]
-    table = ThematicTableFactory(programme=plan.programme, title="Tavolo casa e lavoro")
-    plan.policies = []
-    count = 0
-    for p in range(1, policies + 1):
-        policy = PolicyFactory(
-            version=version,
-            code=str(p),
-            position=p,
-            title=f"Politica numero {p} per la coesione sociale",
-            description="La politica in breve.\n\n## Un titolo nel testo\n\nAltro testo.",
-        )
-        plan.policies.append(policy)
-        for a in range(1, areas + 1):
-            area = ActionAreaFactory(
-                policy=policy,
-                version=version,
-                code=f"{p}.{a}",
-                position=a,
-                title=f"Ambito {p}.{a} dell'inclusione",
-            )
-            for x in range(1, actions + 1):
-                count += 1
-                action = ActionFactory(
-                    area=area,
-                    version=version,
-                    code=f"{p}.{a}.{x}",
-                    position=x,
-                    title=f"Azione {p}.{a}.{x} di accompagnamento",
-                    description=(
-                        "Un'azione di accompagnamento delle famiglie e dei minori, con "
-                        "interventi personalizzati di presa in carico e di orientamento."
-                    ),
-                    lead_body="Città Metropolitana di Torino",
-                    start_date=datetime.date(2018, 1, 1),
-                    end_date=datetime.date(2019, 12, 31),
-                )
-                action.tools.add(tools[count % 4], tools[(count + 1) % 4])
-                action.targets.add(targets[count % 4])
-                action.zones.add(plan.zones[count % len(plan.zones)])
-                action.tables.add(table)
-    return version
+    ``actions`` actions (``build_version``), each action with two tools, a target, a zone and
+    the table, and every text a PDF shows filled in."""
+    content = build_version(
+        plan.programme,
+        number=number,
+        policies=policies,
+        areas=areas,
+        actions=policies * areas * actions,
+        tools=[f"Strumento di prova {i}" for i in range(1, 5)],
+        targets=[f"Destinatari di prova {i}" for i in range(1, 5)],
+        zones=plan.zones,
+        tables=[{"title": "Tavolo casa e lavoro"}],
+        policy={
+            "title": "Politica numero {code} per la coesione sociale",
+            "description": "La politica in breve.\n\n## Un titolo nel testo\n\nAltro testo.",
+        },
+        area={"title": "Ambito {code} dell'inclusione"},
+        action={
+            "title": "Azione {code} di accompagnamento",
+            "description": (
+                "Un'azione di accompagnamento delle famiglie e dei minori, con "
+                "interventi personalizzati di presa in carico e di orientamento."
+            ),
+            "lead_body": "Città Metropolitana di Torino",
+            "start_date": datetime.date(2018, 1, 1),
+            "end_date": datetime.date(2019, 12, 31),
+        },
+        link=_link_everything,
+    )
+    plan.policies = content.policies
+    return content.version
 
 
-def validate(plan: Plan, version: PlanVersion) -> PlanVersion:
-    """Submit ``version`` and have every zone approve it, through the services."""
-    programme_services.submit_version(version=version, by=plan.staff)
-    for zone, spokesperson in zip(plan.zones, plan.spokespersons, strict=True):
-        validation_services.decide_validation(
-            version=version, zone=zone, by=spokesperson, decision=Decision.APPROVED
-        )
-    version.refresh_from_db()
-    return version
+def _link_everything(i, action, content):
+    """Two tools, a target and a zone in turn, and the table."""
+    tools, targets, zones = content.tools, content.targets, content.zones
+    action.tools.add(tools[(i + 1) % len(tools)], tools[(i + 2) % len(tools)])
+    action.targets.add(targets[(i + 1) % len(targets)])
+    action.zones.add(zones[(i + 1) % len(zones)])
+    action.tables.add(content.table)
 
 
 def contributions(plan: Plan, version: PlanVersion) -> dict:

@@ -9,7 +9,8 @@ from django.core.management.base import CommandError
 
 from patto.models import PdfStatus, PlanVersion
 from patto.pdf import worker
-from tests.pdf.builders import fill_draft, plan_programme, validate
+from tests.pdf.builders import fill_draft, plan_programme
+from tests.versions import validate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_renderer")]
 
@@ -24,7 +25,7 @@ def render_pdf(*args) -> str:
 def validated(django_capture_on_commit_callbacks):
     plan = plan_programme(slug="piano")
     with django_capture_on_commit_callbacks(execute=False):  # no worker: the command renders
-        return validate(plan, fill_draft(plan, policies=1, areas=1, actions=1))
+        return validate(fill_draft(plan, policies=1, areas=1, actions=1), by=plan.staff)
 
 
 def test_it_renders_and_reports_the_file_pages_and_time(validated):

@@ -13,8 +13,9 @@ from django.db import connection, transaction
 from patto.models import PlanVersion
 from patto.pdf import document as pdf
 from patto.templatetags.patto_pdf import markdown_below
-from tests.pdf.builders import contributions, fill_draft, plan_programme, validate
+from tests.pdf.builders import contributions, fill_draft, plan_programme
 from tests.pdf.poppler import page_texts, run, toc_pages_match_headings
+from tests.versions import validate
 
 # Every test asks for the database, so that pytest-django sets up the test database before the
 # module's shared document is built.
@@ -29,7 +30,7 @@ def document(django_db_setup, django_db_blocker):
         assert name.startswith(("test_", "file:memorydb")), f"not a test database: {name}"
         plan = plan_programme()
         version = fill_draft(plan, policies=3, areas=2, actions=3)
-        validate(plan, version)
+        validate(version, by=plan.staff)
         version = PlanVersion.objects.select_related("programme").get(pk=version.pk)
         made = contributions(plan, version)
         rendered = pdf.render_version(version)
@@ -114,7 +115,7 @@ def test_it_embeds_only_the_projects_own_fonts(document):
 def test_more_content_makes_more_pages(document):
     rendered, _facts = document
     plan = plan_programme(slug="piccolo", title="Piano piccolo")
-    small = validate(plan, fill_draft(plan, policies=1, areas=1, actions=1))
+    small = validate(fill_draft(plan, policies=1, areas=1, actions=1), by=plan.staff)
     small_pdf = pdf.render_version(small)
     assert small_pdf.pages < rendered.pages
     assert f"pagina 1 di {small_pdf.pages}" in page_texts(small_pdf.content, 1)[0]

@@ -11,8 +11,9 @@ from weasyprint import html as weasyprint_html
 
 from patto.models import PlanVersion
 from patto.pdf import document as pdf
-from tests.pdf.builders import contributions, fill_draft, plan_programme, validate
+from tests.pdf.builders import contributions, fill_draft, plan_programme
 from tests.pdf.poppler import page_texts
+from tests.versions import validate
 
 LISTS = """<!doctype html><html lang="it-IT"><head><title>Elenchi</title></head><body>
 <ul><li>primo punto</li><li>secondo punto</li></ul>
@@ -44,7 +45,7 @@ def test_list_items_keep_their_markers():
 def test_the_plan_reads_the_same_as_with_weasyprints_own_stylesheet():
     plan = plan_programme()
     version = fill_draft(plan, policies=2, areas=2, actions=2)
-    validate(plan, version)
+    validate(version, by=plan.staff)
     version = PlanVersion.objects.select_related("programme").get(pk=version.pk)
     contributions(plan, version)
     html = pdf.build_html(version) + LISTS.split("<body>")[1].split("</body>")[0]

@@ -20,8 +20,9 @@ from patto.pdf import worker as pdf_worker
 from patto.programme import services as programme_services
 from tests.factories import UserFactory
 from tests.pdf import fakes
-from tests.pdf.builders import fill_draft, plan_programme, validate
+from tests.pdf.builders import fill_draft, plan_programme
 from tests.pdf.fakes import fake_pdf
+from tests.versions import validate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_renderer")]
 
@@ -35,7 +36,7 @@ def plan():
 def validated(plan, django_capture_on_commit_callbacks):
     """A validated version whose render has been queued but not run."""
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        version = validate(plan, fill_draft(plan, policies=1, areas=1, actions=1))
+        version = validate(fill_draft(plan, policies=1, areas=1, actions=1), by=plan.staff)
     assert len(pdf_renders(callbacks)) == 1
     return version
 
@@ -53,7 +54,7 @@ def pdf_files():
 def test_the_last_approval_queues_the_render_after_commit(plan, django_capture_on_commit_callbacks):
     version = fill_draft(plan, policies=1, areas=1, actions=1)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        validate(plan, version)
+        validate(version, by=plan.staff)
     assert len(pdf_renders(callbacks)) == 1
     version.refresh_from_db()
     assert version.status == VersionStatus.VALIDATED
@@ -69,7 +70,7 @@ def test_a_validation_that_rolls_back_queues_nothing(plan, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
             with transaction.atomic():
-                validate(plan, version)
+                validate(version, by=plan.staff)
                 raise RuntimeError("rollback")
         except RuntimeError:
             pass

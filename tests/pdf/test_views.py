@@ -10,14 +10,10 @@ from django.utils import timezone
 
 from patto.models import PdfStatus, PlanVersion, VersionStatus
 from patto.pdf import document as pdf
-from tests.factories import (
-    PlanVersionFactory,
-    ProgrammeFactory,
-    SpokespersonFactory,
-    StaffFactory,
-    UserFactory,
-)
+from tests.factories import PlanVersionFactory, ProgrammeFactory
 from tests.pdf.fakes import fake_pdf
+from tests.people import login_as
+from tests.versions import freeze
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_renderer")]
 
@@ -31,9 +27,7 @@ def version_with_pdf(
     ready)."""
     programme = programme or ProgrammeFactory(slug="piano-sociale-metropolitano")
     version = PlanVersionFactory(programme=programme, number=number)
-    fields = {"status": status, "fingerprint": FINGERPRINT, "pdf_status": pdf_status, **extra}
-    PlanVersion.objects.filter(pk=version.pk).update(**fields)
-    version.refresh_from_db()
+    freeze(version, status, fingerprint=FINGERPRINT, pdf_status=pdf_status, **extra)
     if pdf_status == PdfStatus.READY:
         name = default_storage.save(pdf.pdf_name(version), ContentFile(fake_pdf(version)))
         PlanVersion.objects.filter(pk=version.pk).update(
@@ -155,7 +149,7 @@ def test_the_error_is_shown_to_staff_only_with_a_retry_button(client):
     assert "non è ancora disponibile" in public
     assert "RuntimeError" not in public
     assert "Riprova" not in public
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     staff = client.get(version.get_absolute_url()).content.decode()
     assert "RuntimeError: Pango" in staff
     assert f'action="{url("pdf_retry", version)}"' in staff
@@ -164,7 +158,7 @@ def test_the_error_is_shown_to_staff_only_with_a_retry_button(client):
 
 def test_staff_can_ask_for_a_pdf_that_was_never_rendered(client):
     version = version_with_pdf(pdf_status=PdfStatus.NONE)
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     page = client.get(version.get_absolute_url()).content.decode()
     assert f'action="{url("pdf_request", version)}"' in page
 
@@ -184,18 +178,6 @@ def test_the_version_list_shows_each_pdf(client):
 # Staff requests -------------------------------------------------------------------------
 
 
-def spokesperson():
-    return SpokespersonFactory().user
-
-
-ROLES = {
-    "anonymous": None,
-    "registered user": UserFactory,
-    "spokesperson": spokesperson,
-    "staff": StaffFactory,
-}
-
-
 @pytest.mark.parametrize("name", ["pdf_request", "pdf_retry"])
 @pytest.mark.parametrize(
     ("role", "expected"),
@@ -203,8 +185,7 @@ ROLES = {
 )
 def test_who_may_ask_for_a_render(client, django_capture_on_commit_callbacks, name, role, expected):
     version = version_with_pdf(pdf_status=PdfStatus.FAILED, pdf_error="boom")
-    if ROLES[role]:
-        client.force_login(ROLES[role]())
+    login_as(client, role)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url(name, version))
     assert response.status_code == expected
@@ -221,7 +202,7 @@ def test_who_may_ask_for_a_render(client, django_capture_on_commit_callbacks, na
 @pytest.mark.parametrize("name", ["pdf_request", "pdf_retry"])
 def test_the_staff_requests_are_post_only(client, name):
     version = version_with_pdf(pdf_status=PdfStatus.FAILED)
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     assert client.get(url(name, version)).status_code == 405
 
 
@@ -229,14 +210,14 @@ def test_the_staff_requests_are_post_only(client, name):
 def test_the_staff_requests_need_the_csrf_token(name):
     version = version_with_pdf(pdf_status=PdfStatus.FAILED)
     client = Client(enforce_csrf_checks=True)
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     assert client.post(url(name, version)).status_code == 403
     assert PlanVersion.objects.get(pk=version.pk).pdf_status == PdfStatus.FAILED
 
 
 def test_an_htmx_retry_answers_with_the_polling_partial(client, django_capture_on_commit_callbacks):
     version = version_with_pdf(pdf_status=PdfStatus.FAILED, pdf_error="boom")
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(url("pdf_retry", version), headers={"hx-request": "true"})
     html = response.content.decode()
@@ -248,7 +229,7 @@ def test_an_htmx_retry_answers_with_the_polling_partial(client, django_capture_o
 
 def test_a_refused_request_says_why(client):
     version = version_with_pdf()  # ready: nothing to retry
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     response = client.post(url("pdf_retry", version), follow=True)
     assert "non è in errore" in response.content.decode()
     htmx = client.post(url("pdf_retry", version), headers={"hx-request": "true"})

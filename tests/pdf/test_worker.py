@@ -27,9 +27,10 @@ from patto.models import PdfStatus, PlanVersion
 from patto.pdf import document as pdf
 from patto.pdf import services
 from patto.pdf.tasks import render_version_pdf
-from tests.pdf.builders import fill_draft, plan_programme, validate
+from tests.pdf.builders import fill_draft, plan_programme
 from tests.pdf.faults import fail_next
 from tests.pdf.poppler import page_count, page_texts, run, toc_pages_match_headings
+from tests.versions import validate
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis, pytest.mark.postgres]
 
@@ -151,7 +152,7 @@ def pdf_directory_files() -> list[str]:
 def test_validating_a_version_renders_its_pdf_in_the_worker(worker):
     plan = plan_programme()
     version = fill_draft(plan, policies=3, areas=2, actions=2)
-    validate(plan, version)  # each service commits; the last approval enqueues the render
+    validate(version, by=plan.staff)  # each service commits; the last approval enqueues the render
     version = worker.wait_for(version.pk, PdfStatus.READY, PdfStatus.FAILED)
     assert version.pdf_status == PdfStatus.READY, version.pdf_error
     assert version.pdf_fingerprint == version.fingerprint
@@ -182,7 +183,7 @@ def test_a_failed_render_is_recorded_then_a_retry_succeeds(worker):
     version = fill_draft(plan, policies=1, areas=1, actions=2)
     # both attempts (the first and its automatic retry) fail
     fail_next(worker.fail_file, times=2, message="Guasto simulato dal test")
-    validate(plan, version)
+    validate(version, by=plan.staff)
     version = worker.wait_for(version.pk, PdfStatus.FAILED, PdfStatus.READY)
     assert version.pdf_status == PdfStatus.FAILED
     assert version.pdf_error == "RuntimeError: Guasto simulato dal test"
@@ -200,7 +201,7 @@ def test_an_automatic_retry_recovers_from_a_passing_failure(worker):
     plan = plan_programme()
     version = fill_draft(plan, policies=1, areas=1, actions=1)
     fail_next(worker.fail_file, times=1, message="Un intoppo passeggero")
-    validate(plan, version)
+    validate(version, by=plan.staff)
     version = worker.wait_for(version.pk, PdfStatus.READY, PdfStatus.FAILED)
     assert version.pdf_status == PdfStatus.READY, version.pdf_error
     assert not worker.fail_file.exists()  # the first attempt did fail
@@ -210,7 +211,7 @@ def test_an_automatic_retry_recovers_from_a_passing_failure(worker):
 def test_the_same_content_rendered_twice_is_one_file(worker):
     plan = plan_programme()
     version = fill_draft(plan, policies=1, areas=1, actions=1)
-    validate(plan, version)
+    validate(version, by=plan.staff)
     version = worker.wait_for(version.pk, PdfStatus.READY, PdfStatus.FAILED)
     assert version.pdf_status == PdfStatus.READY, version.pdf_error
     first_name, first_at = version.pdf_file.name, version.pdf_rendered_at

@@ -21,11 +21,10 @@ from tests.factories import (
     PlanVersionFactory,
     PolicyFactory,
     ProgrammeFactory,
-    SpokespersonFactory,
-    StaffFactory,
     UserFactory,
     ZoneFactory,
 )
+from tests.people import someone
 from tests.reliability.parallel import run_processes
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
@@ -63,7 +62,7 @@ def policy():
 
 
 def test_simultaneous_edits_of_one_item_one_wins_the_others_get_the_conflict(postgres, policy):
-    staff = StaffFactory()
+    staff = someone("staff")
     names = [f"p{i}" for i in range(6)]
     results = run_processes(
         EDIT,
@@ -89,7 +88,7 @@ def test_simultaneous_edits_of_one_item_one_wins_the_others_get_the_conflict(pos
 
 
 def test_with_retries_on_conflict_no_edit_is_lost(postgres, policy):
-    staff = StaffFactory()
+    staff = someone("staff")
     processes, edits = 4, 5
     results = run_processes(
         EDIT,
@@ -130,10 +129,10 @@ def test_simultaneous_decisions_one_per_zone_validated_once(postgres):
     programme = ProgrammeFactory()
     zones = [ZoneFactory() for _ in range(5)]
     programme.validating_zones.set(zones)
-    people = [SpokespersonFactory(zone=z).user for z in zones]
+    people = [someone("spokesperson", zone=z) for z in zones]
     version = PlanVersionFactory(programme=programme, number=1)
     PolicyFactory(version=version)
-    services.submit_version(version=version, by=StaffFactory())
+    services.submit_version(version=version, by=someone("staff"))
     # every zone decides twice at the same instant (a double click, two tabs)
     jobs = [
         {"version": version.pk, "zone": z.pk, "user": p.pk}

@@ -17,6 +17,7 @@ from django.db import connection
 from patto.demo.builder import load_demo
 from patto.models import Programme
 from patto.programme.transfer import ProgrammeImportError, export_programme, import_programme
+from tests.people import login_as
 from tests.security.test_idor import snapshot
 
 pytestmark = pytest.mark.postgres
@@ -163,14 +164,12 @@ def _with(doc, row, **changes):
 def test_the_redazione_downloads_the_programme_as_json(client):
     from django.urls import reverse
 
-    from tests.factories import StaffFactory, UserFactory
-
     load_demo()
     programme = Programme.objects.get(slug="piano-sociale-metropolitano")
     url = reverse("redazione:programme_export", args=[programme.slug])
-    client.force_login(UserFactory())
+    login_as(client, "registered")
     assert client.get(url).status_code == 403
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     page = client.get(reverse("redazione:programme", args=[programme.slug]))
     assert url in page.content.decode()
     response = client.get(url)

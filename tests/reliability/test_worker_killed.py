@@ -17,9 +17,10 @@ from django.core.files.storage import default_storage
 
 from patto.models import PdfStatus, PlanVersion
 from patto.pdf import document as pdf
-from tests.pdf.builders import fill_draft, plan_programme, validate
+from tests.pdf.builders import fill_draft, plan_programme
 from tests.pdf.faults import hang_next
 from tests.reliability.processes import broker, private_redis, start_worker, stop, wait_until
+from tests.versions import validate
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis, pytest.mark.postgres]
 
@@ -41,7 +42,7 @@ def test_a_render_killed_midway_runs_again_and_gives_one_good_pdf(postgres, redi
         try:
             plan = plan_programme()
             version = fill_draft(plan, policies=1, areas=1, actions=2)
-            validate(plan, version)  # the last approval enqueues the render
+            validate(version, by=plan.staff)  # the last approval enqueues the render
             wait_until(
                 Path(f"{hang_file}.started").exists,
                 timeout=120,

@@ -29,13 +29,12 @@ from tests.factories import (
     MeetingFactory,
     PhaseFactory,
     ProgrammeFactory,
-    SpokespersonFactory,
-    StaffFactory,
     UserFactory,
     ZoneFactory,
 )
-from tests.matrice.factories import Draft, build_draft
+from tests.people import login_as, someone
 from tests.tavoli.factories import TableMembershipFactory
+from tests.versions import FAMILIES, Content, build_version
 
 pytestmark = pytest.mark.django_db
 
@@ -96,16 +95,18 @@ def world():
     a = ProgrammeFactory(slug="programma-a", title="Programma A")
     zone_a, zone_b = ZoneFactory(), ZoneFactory()
     a.validating_zones.set([zone_a, zone_b])
-    staff = StaffFactory()
-    submitted = build_draft(programme=a, number=1)
+    staff = someone("staff")
+    submitted = build_version(programme=a, number=1, **FAMILIES)
     services.submit_version(version=submitted.version, by=staff)
     draft = copy_of(submitted, services.create_version(programme=a, by=staff))
-    b = build_draft(programme=ProgrammeFactory(slug="programma-b", title="Programma B"), number=1)
+    b = build_version(
+        programme=ProgrammeFactory(slug="programma-b", title="Programma B"), number=1, **FAMILIES
+    )
     other = ProgrammeFactory(slug="programma-c")  # validated by a zone of its own
     other_zone = ZoneFactory()
     other.validating_zones.set([other_zone])
-    other_version = build_draft(programme=other, number=1).version
-    services.submit_version(version=other_version, by=StaffFactory())
+    other_version = build_version(programme=other, number=1, **FAMILIES).version
+    services.submit_version(version=other_version, by=someone("staff"))
     w = {
         "a": a,
         "draft": draft,
@@ -127,27 +128,27 @@ def world():
     w["comment"] = Comment.objects.create(
         contribution=w["contribution"], author=UserFactory(), text="Un commento."
     )
-    w["spokesperson_a"] = SpokespersonFactory(zone=zone_a).user
-    w["spokesperson_b"] = SpokespersonFactory(zone=zone_b).user
+    w["spokesperson_a"] = someone("spokesperson", zone=zone_a)
+    w["spokesperson_b"] = someone("spokesperson", zone=zone_b)
     return w
 
 
-def copy_of(d: Draft, version) -> Draft:
+def copy_of(d: Content, version) -> Content:
     """``d``'s items as copied into the new draft ``version`` (same keys, new rows)."""
 
-    def same(obj):
-        return type(obj).objects.get(version=version, key=obj.key)
+    def same(items):
+        return [type(obj).objects.get(version=version, key=obj.key) for obj in items]
 
-    return Draft(
-        d.programme,
-        version,
-        same(d.policy),
-        same(d.area),
-        same(d.action),
-        [same(t) for t in d.tools],
-        [same(t) for t in d.targets],
-        d.zones,
-        d.table,
+    return Content(
+        programme=d.programme,
+        version=version,
+        policies=same(d.policies),
+        areas=same(d.areas),
+        actions=same(d.actions),
+        tools=same(d.tools),
+        targets=same(d.targets),
+        zones=d.zones,
+        tables=d.tables,
     )
 
 
@@ -223,7 +224,7 @@ def nested_cases(w, name, params, kind):
 @pytest.fixture
 def roles(world):
     spokesperson = world["spokesperson_a"]
-    return {"registered": UserFactory(), "spokesperson": spokesperson}
+    return {"registered": someone("registered"), "spokesperson": spokesperson}
 
 
 def test_every_staff_url_refuses_anyone_but_the_redazione(client, world, roles):
@@ -245,7 +246,7 @@ def test_every_staff_url_refuses_anyone_but_the_redazione(client, world, roles):
 
 
 def test_nested_urls_with_objects_of_another_programme_or_version_are_404(client, world):
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     checked = 0
     for _ns, name, params, kind in area_patterns():
         if _ns != "redazione":

@@ -9,7 +9,8 @@ from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.urls import reverse
 
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import UserFactory
+from tests.people import login_as, someone
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
@@ -68,7 +69,7 @@ def test_the_counters_are_in_redis(client, address):
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_the_admin_login_sends_people_to_the_portal_login(client, method):
-    staff = StaffFactory(is_staff=True)
+    staff = someone("staff", is_staff=True)
     staff.set_password("password-dello-staff-2018")
     staff.save()
     url = reverse("admin:login")
@@ -80,5 +81,5 @@ def test_the_admin_login_sends_people_to_the_portal_login(client, method):
 
 
 def test_the_admin_refuses_a_logged_in_user_who_is_not_staff(client):
-    client.force_login(UserFactory())
+    login_as(client, "registered")
     assert client.get(reverse("admin:login")).status_code == 403

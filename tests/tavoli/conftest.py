@@ -14,7 +14,8 @@ from tests.factories import (
     ThematicTableFactory,
     UserFactory,
 )
-from tests.tavoli.factories import TableMembershipFactory, answered, version_with_actions
+from tests.tavoli.factories import TableMembershipFactory, answered
+from tests.versions import build_version
 
 
 @dataclass
@@ -85,10 +86,10 @@ def world(db):
     meeting = MeetingFactory(programme=programme, title="Incontro provinciale di Cuneo")
     meeting.tables.set([tables["abitare"], tables["famiglie-2017"]])
     MeetingFactory(programme=programme, title="Incontro provinciale di Asti")  # no table
-    _, published_actions = version_with_actions(
-        programme, status="published", number=1, codes=["2.2.2", "2.2.5"]
-    )
-    _, draft_actions = version_with_actions(programme, status="draft", number=2, codes=["9.9.9"])
+    published_actions = build_version(
+        programme, actions=["2.2.2", "2.2.5"], status="published"
+    ).actions
+    draft_actions = build_version(programme, number=2, actions=["9.9.9"]).actions
     w = World(
         programme,
         [phase_2015, phase_2017],

@@ -6,18 +6,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from patto.models import PlanVersion
 from tavoli.models import Comment, Contribution, ContributionChannel, Moderation
-from tests.factories import (
-    ActionFactory,
-    PhaseFactory,
-    PlanVersionFactory,
-    PolicyFactory,
-    ProgrammeFactory,
-    SpokespersonFactory,
-    StaffFactory,
-    UserFactory,
-)
+from tests.factories import PhaseFactory, ProgrammeFactory
+from tests.people import someone
+from tests.versions import build_version
 
 POLICY_KEY = uuid.UUID("00000000-0000-0000-0000-00000000aaaa")
 ACTION_KEY = uuid.UUID("00000000-0000-0000-0000-00000000bbbb")
@@ -25,15 +17,16 @@ ACTION_KEY = uuid.UUID("00000000-0000-0000-0000-00000000bbbb")
 
 def version_with_items(programme, *, number, status, policy_key=POLICY_KEY, action_key=ACTION_KEY):
     """A version with policy «1» and action «1.1.1», items named by the given stable keys."""
-    version = PlanVersionFactory(programme=programme, number=number)
-    policy = PolicyFactory(version=version, code="1", title="Inclusione sociale", key=policy_key)
-    action = ActionFactory(
-        area__policy=policy, code="1.1.1", title="Sportelli di prossimità", key=action_key
+    content = build_version(
+        programme,
+        number=number,
+        status=status,
+        tools=0,
+        targets=0,
+        policy={"title": "Inclusione sociale", "key": policy_key},
+        action={"title": "Sportelli di prossimità", "key": action_key},
     )
-    if status != "draft":
-        PlanVersion.objects.filter(pk=version.pk).update(status=status, fingerprint="f" * 64)
-        version.refresh_from_db()
-    return version, policy, action
+    return content.version, content.policy, content.action
 
 
 @dataclass
@@ -48,6 +41,16 @@ class Consultation:
     author: object
     other: object
     spokesperson: object
+
+    @property
+    def people(self) -> dict:
+        """Who the roles of the consultation's tables are: ``login_as(client, role, **people)``."""
+        return {
+            "author": self.author,
+            "other": self.other,
+            "spokesperson": self.spokesperson,
+            "staff": self.staff,
+        }
 
     def open(self):
         now = timezone.now()
@@ -112,8 +115,10 @@ def make_consultation() -> Consultation:
         proposal=proposal,
         policy=policy,
         action=action,
-        staff=StaffFactory(email="redazione@example.org"),
-        author=UserFactory(email="maria@example.org", first_name="Maria", last_name="Bianchi"),
-        other=UserFactory(email="luca@example.org"),
-        spokesperson=SpokespersonFactory(user__email="portavoce@example.org").user,
+        staff=someone("staff", email="redazione@example.org"),
+        author=someone(
+            "registered", email="maria@example.org", first_name="Maria", last_name="Bianchi"
+        ),
+        other=someone("registered", email="luca@example.org"),
+        spokesperson=someone("spokesperson", email="portavoce@example.org"),
     )

@@ -1,13 +1,11 @@
-"""Factories and small builders for the tables' and contributions' public pages."""
+"""Factories and small builders for the tables' and contributions' pages."""
 
 import datetime
 
 import factory
 
-from matrice.models import Action
-from patto.models import PlanVersion
 from tavoli.models import TableMembership
-from tests.factories import ActionFactory, BodyFactory, PlanVersionFactory, ThematicTableFactory
+from tests.factories import BodyFactory, ThematicTableFactory
 
 
 class TableMembershipFactory(factory.django.DjangoModelFactory):
@@ -17,20 +15,6 @@ class TableMembershipFactory(factory.django.DjangoModelFactory):
     table = factory.SubFactory(ThematicTableFactory)
     body = factory.SubFactory(BodyFactory)
     role = "Componente"
-
-
-def version_with_actions(programme, *, status, number, codes) -> tuple[PlanVersion, list[Action]]:
-    """A version of ``programme`` with one action per code, then moved to ``status`` (content is
-    written while the version is a draft, as the portal does)."""
-    version = PlanVersionFactory(programme=programme, number=number)
-    actions = [
-        ActionFactory(area__policy__version=version, code=code, title=f"Azione {code}")
-        for code in codes
-    ]
-    if status != "draft":
-        PlanVersion.objects.filter(pk=version.pk).update(status=status, fingerprint="f" * 64)
-        version.refresh_from_db()
-    return version, actions
 
 
 def answered(**kwargs) -> dict:

@@ -8,26 +8,12 @@ import pytest
 from django.urls import reverse
 
 from tavoli.models import Comment, Contribution, Moderation
-from tests.factories import UserFactory
+from tests.people import login_as
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "registered", "author", "other", "spokesperson", "staff"]
 LOGIN = "login"
-
-
-def login_as(client, c, role):
-    user = {
-        "anonymous": None,
-        "registered": UserFactory(),
-        "author": c.author,
-        "other": c.other,
-        "spokesperson": c.spokesperson,
-        "staff": c.staff,
-    }[role]
-    if user is not None:
-        client.force_login(user)
-    return user
 
 
 def check(response, expected):
@@ -47,7 +33,7 @@ PARTICIPANT_GET = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 200)}
 @pytest.mark.parametrize("role", ROLES)
 def test_contribute(client, consultation, role):
     c = consultation
-    login_as(client, c, role)
+    login_as(client, role, **c.people)
     url = reverse("tavoli:contribute", args=[c.programme.slug, c.proposal.number])
     check(client.get(url, {"azione": c.action.code}), PARTICIPANT_GET[role])
     response = client.post(
@@ -62,7 +48,7 @@ def test_contribute(client, consultation, role):
 def test_comment(client, consultation, role):
     c = consultation
     contribution = c.online()
-    login_as(client, c, role)
+    login_as(client, role, **c.people)
     url = reverse("tavoli:comment", args=[c.programme.slug, contribution.pk])
     check(client.get(url), PARTICIPANT_GET[role])
     check(client.post(url, {"text": f"Commento di {role}"}), PARTICIPANT[role])
@@ -76,7 +62,7 @@ PENDING_DETAIL = {**dict.fromkeys(ROLES, 404), "author": 200}
 def test_a_pending_contribution_exists_only_for_its_author(client, consultation, role):
     c = consultation
     contribution = c.online(moderation=Moderation.PENDING)
-    login_as(client, c, role)
+    login_as(client, role, **c.people)
     url = reverse("tavoli:contribution", args=[c.programme.slug, contribution.pk])
     check(client.get(url), PENDING_DETAIL[role])
     comment_url = reverse("tavoli:comment", args=[c.programme.slug, contribution.pk])
@@ -89,7 +75,7 @@ def test_a_pending_contribution_exists_only_for_its_author(client, consultation,
 def test_a_hidden_contribution_page_is_public(client, consultation, role):
     c = consultation
     contribution = c.online(moderation=Moderation.HIDDEN)
-    login_as(client, c, role)
+    login_as(client, role, **c.people)
     url = reverse("tavoli:contribution", args=[c.programme.slug, contribution.pk])
     check(client.get(url), 200)
 
@@ -104,7 +90,7 @@ STAFF_POST = {**STAFF, "staff": 302}
 def test_moderation_queue(client, consultation, role):
     c = consultation
     c.online(moderation=Moderation.PENDING)
-    login_as(client, c, role)
+    login_as(client, role, **c.people)
     check(client.get(reverse("redazione:tavoli_moderation")), STAFF[role])
 
 
@@ -112,7 +98,7 @@ def test_moderation_queue(client, consultation, role):
 def test_moderate_a_contribution(client, consultation, role):
     c = consultation
     contribution = c.online(moderation=Moderation.PENDING)
-    login_as(client, c, role)
+    login_as(client, role, **c.people)
     response = client.post(
         reverse("redazione:tavoli_contribution_moderate", args=[contribution.pk]),
         {"revision": contribution.revision, "decision": "approve"},
@@ -126,7 +112,7 @@ def test_moderate_a_contribution(client, consultation, role):
 def test_hide_a_comment(client, consultation, role):
     c = consultation
     comment = c.comment(c.online())
-    login_as(client, c, role)
+    login_as(client, role, **c.people)
     response = client.post(
         reverse("redazione:tavoli_comment_moderate", args=[comment.pk]),
         {"revision": comment.revision, "decision": "hide", "reason": "Fuori tema."},
@@ -139,7 +125,7 @@ def test_hide_a_comment(client, consultation, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_consultation_settings(client, consultation, role):
     c = consultation
-    login_as(client, c, role)
+    login_as(client, role, **c.people)
     url = reverse("redazione:tavoli_consultation", args=[c.programme.slug])
     check(client.get(url), STAFF[role])
     check(client.post(url, {"revision": c.programme.revision}), STAFF_POST[role])
@@ -150,7 +136,7 @@ def test_consultation_settings(client, consultation, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_phase_consultation(client, consultation, role):
     c = consultation
-    login_as(client, c, role)
+    login_as(client, role, **c.people)
     prefix = f"fase{c.phase.pk}"
     response = client.post(
         reverse("redazione:tavoli_phase_consultation", args=[c.programme.slug, c.phase.pk]),

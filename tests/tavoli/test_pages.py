@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from patto.models import PUBLIC_STATUSES
 from tests.factories import ContributionFactory, ProgrammeFactory, ThematicTableFactory
-from tests.tavoli.factories import version_with_actions
+from tests.versions import build_version
 
 pytestmark = pytest.mark.django_db
 
@@ -289,7 +289,7 @@ def test_pages_in_english_are_under_en(client, world):
 def test_action_links_by_version_status(client, db, status, linked):
     assert (status in PUBLIC_STATUSES) is linked
     programme = ProgrammeFactory(slug="prog")
-    _version, (action,) = version_with_actions(programme, status=status, number=3, codes=["4.1.2"])
+    action = build_version(programme, number=3, actions=["4.1.2"], status=status).action
     contribution = ContributionFactory(programme=programme, title="Un contributo")
     contribution.led_to.set([action])
     action_url = reverse("matrice:action", args=["prog", 3, "4.1.2"])

@@ -15,7 +15,8 @@ from tests.factories import (
     ProgrammeFactory,
     ThematicTableFactory,
 )
-from tests.tavoli.factories import TableMembershipFactory, answered, version_with_actions
+from tests.tavoli.factories import TableMembershipFactory, answered
+from tests.versions import build_version
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +38,8 @@ def populate(size):
         for body in bodies:
             TableMembershipFactory(table=table, body=body)
     codes = [f"1.{i}" for i in range(size)]
-    _, published = version_with_actions(programme, status="published", number=1, codes=codes)
-    _, draft = version_with_actions(programme, status="draft", number=2, codes=codes)
+    published = build_version(programme, actions=codes, status="published").actions
+    draft = build_version(programme, number=2, actions=codes).actions
     statuses = list(ContributionStatus)
     contributions = []
     for i in range(size):

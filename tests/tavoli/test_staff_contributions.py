@@ -14,20 +14,13 @@ from tests.factories import (
     ContributionFactory,
     MeetingFactory,
     ProgrammeFactory,
-    StaffFactory,
     ThematicTableFactory,
 )
-from tests.tavoli.factories import version_with_actions
+from tests.versions import build_version
 from tests.xss import XSS, active_content
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client):
-    user = StaffFactory(first_name="Anna", last_name="Bianchi")
-    client.force_login(user)
-    return user
+# The redazione's pages: every test starts logged in as the staff persona.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_client")]
 
 
 @pytest.fixture
@@ -119,14 +112,12 @@ def test_an_outcome_needs_a_reason(client, staff, contribution, status):
 
 
 def test_answer_with_the_actions_it_led_to(client, staff, programme, contribution):
-    version_with_actions(programme, status="archived", number=1, codes=["0.0.1"])
-    _, published = version_with_actions(
-        programme, status="published", number=2, codes=["2.2.2", "2.2.5"]
-    )
-    _, draft = version_with_actions(programme, status="draft", number=3, codes=["2.2.9"])
-    _, foreign = version_with_actions(
-        ProgrammeFactory(), status="published", number=1, codes=["7.7.7"]
-    )
+    build_version(programme, actions=["0.0.1"], status="archived")
+    published = build_version(
+        programme, number=2, actions=["2.2.2", "2.2.5"], status="published"
+    ).actions
+    draft = build_version(programme, number=3, actions=["2.2.9"]).actions
+    foreign = build_version(ProgrammeFactory(), actions=["7.7.7"], status="published").actions
 
     page = client.get(page_url(contribution)).text
     assert "2.2.2 Azione 2.2.2 (versione 2, pubblicata)" in page
@@ -174,8 +165,8 @@ def test_answer_with_the_actions_it_led_to(client, staff, programme, contributio
 def test_an_action_already_linked_from_an_older_version_is_kept(
     client, staff, programme, contribution
 ):
-    _, old = version_with_actions(programme, status="archived", number=1, codes=["1.1"])
-    version_with_actions(programme, status="published", number=2, codes=["1.1"])
+    old = build_version(programme, actions=["1.1"], status="archived").actions
+    build_version(programme, number=2, actions=["1.1"], status="published")
     contribution.led_to.set(old)
     page = client.get(page_url(contribution)).text
     assert "1.1 Azione 1.1 (versione 1, archiviata)" in page
@@ -198,8 +189,8 @@ def test_back_to_under_review_clears_the_answer_date(client, staff, contribution
     assert (contribution.answered_at, contribution.answered_by) == (None, None)
 
 
-def test_two_people_answering_at_once(client, contribution):
-    first, second = StaffFactory(first_name="Anna", last_name="Bianchi"), StaffFactory()
+def test_two_people_answering_at_once(client, contribution, staff, other_staff):
+    first, second = staff, other_staff
     client.force_login(first)
     client.post(
         answer_url(contribution), {"revision": 1, "status": "not_accepted", "response": "No."}

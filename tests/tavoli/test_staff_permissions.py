@@ -18,11 +18,9 @@ from tests.factories import (
     MeetingFactory,
     PhaseFactory,
     ProgrammeFactory,
-    SpokespersonFactory,
-    StaffFactory,
     ThematicTableFactory,
-    UserFactory,
 )
+from tests.people import login_as, someone
 from tests.tavoli.factories import TableMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,18 +60,6 @@ def data():
         meeting,
         contribution,
     )
-
-
-def login_as(client, role):
-    if role == "anonymous":
-        return None
-    user = {
-        "registered": UserFactory,
-        "spokesperson": lambda: SpokespersonFactory().user,
-        "staff": StaffFactory,
-    }[role]()
-    client.force_login(user)
-    return user
 
 
 def assert_outcome(response, role, allowed_status):
@@ -236,7 +222,7 @@ MISSING = {
 
 @pytest.mark.parametrize("case", MISSING)
 def test_missing_objects_are_404_for_staff(client, data, case):
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     method, url = MISSING[case]
     response = getattr(client, method)(url(data))
     assert response.status_code == 404
@@ -245,7 +231,7 @@ def test_missing_objects_are_404_for_staff(client, data, case):
 
 @pytest.mark.parametrize("role", ["registered", "spokesperson"])
 def test_services_refuse_people_outside_the_redazione(data, role):
-    user = UserFactory() if role == "registered" else SpokespersonFactory().user
+    user = someone(role)
     calls = [
         lambda: services.create_table(programme=data.programme, by=user, title="X", slug="x"),
         lambda: services.update_table(table=data.table, by=user, expected_revision=1, title="X"),

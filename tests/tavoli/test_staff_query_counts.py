@@ -14,10 +14,11 @@ from tests.factories import (
     MeetingFactory,
     PhaseFactory,
     ProgrammeFactory,
-    StaffFactory,
     ThematicTableFactory,
 )
-from tests.tavoli.factories import TableMembershipFactory, answered, version_with_actions
+from tests.people import login_as
+from tests.tavoli.factories import TableMembershipFactory, answered
+from tests.versions import build_version
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +37,9 @@ def populate(size):
         TableMembershipFactory(table=tables[0], body=body)
     for table, body in zip(tables[1:], bodies, strict=False):
         TableMembershipFactory(table=table, body=body)
-    _, actions = version_with_actions(
-        programme, status="published", number=1, codes=[f"1.{i}" for i in range(size)]
-    )
+    actions = build_version(
+        programme, actions=[f"1.{i}" for i in range(size)], status="published"
+    ).actions
     statuses = list(ContributionStatus)
     contributions = []
     for i in range(size):
@@ -93,7 +94,7 @@ PAGES = {
 @pytest.mark.parametrize("page", PAGES)
 def test_query_count(client, django_assert_num_queries, page, size):
     items = populate(size)
-    client.force_login(StaffFactory())
+    login_as(client, "staff")
     queries, url = PAGES[page]
     with django_assert_num_queries(queries):
         response = client.get(url(*items))

@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from patto.models import PlanVersion
 from tavoli import services
 from tavoli.models import Body, TableMembership, ThematicTable
 from tests.factories import (
@@ -15,19 +14,13 @@ from tests.factories import (
     PhaseFactory,
     ProgrammeFactory,
     ProvinceFactory,
-    StaffFactory,
     ThematicTableFactory,
 )
-from tests.tavoli.factories import TableMembershipFactory, version_with_actions
+from tests.tavoli.factories import TableMembershipFactory
+from tests.versions import build_version, freeze
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client):
-    user = StaffFactory(first_name="Anna", last_name="Bianchi")
-    client.force_login(user)
-    return user
+# The redazione's pages: every test starts logged in as the staff persona.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_client")]
 
 
 @pytest.fixture
@@ -126,8 +119,10 @@ def test_edit_a_table_and_see_it_in_the_history(client, staff, table):
     assert "Abitare" in history and "Politiche per l&#x27;abitare" in history
 
 
-def test_two_people_editing_the_same_table_do_not_overwrite_each_other(client, table):
-    first, second = StaffFactory(first_name="Anna", last_name="Bianchi"), StaffFactory()
+def test_two_people_editing_the_same_table_do_not_overwrite_each_other(
+    client, table, staff, other_staff
+):
+    first, second = staff, other_staff
     # both open the form at revision 1
     client.force_login(first)
     form_of_first = edit_payload(table)
@@ -272,9 +267,9 @@ def test_the_identifier_of_a_table_cited_by_a_frozen_version_cannot_change(
 ):
     """A frozen version's text (and fingerprint) names its actions' source tables by their
     identifier: once cited there, the identifier is read-only in the page and the service."""
-    version, actions = version_with_actions(programme, status="draft", number=1, codes=["1.1"])
-    actions[0].tables.set([table])
-    PlanVersion.objects.filter(pk=version.pk).update(status="published", fingerprint="f" * 64)
+    draft = build_version(programme, actions=["1.1"])
+    draft.action.tables.set([table])
+    freeze(draft.version, "published")
 
     page = client.get(table_url(table)).text
     assert "il tavolo è citato dalla versione 1 (pubblicata)" in page

@@ -103,10 +103,10 @@ def test_list_says_which_zones_have_unknown_comuni_and_points_to_the_official_so
     assert "import_zone_membership" not in page  # operator instructions are for staff only
 
 
-def test_list_tells_staff_how_to_load_the_official_list(client, reference, staff_user):
-    staff_user.is_staff = True
-    staff_user.save()
-    client.force_login(staff_user)
+def test_list_tells_staff_how_to_load_the_official_list(client, reference, staff):
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
 
     assert "manage.py import_zone_membership" in text(client.get(LIST_URL))
 
