@@ -9,13 +9,12 @@ programme's news stops following that programme; any other topic is recorded as 
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import models
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from patto.mail.sending import send_templated
 from patto.models import EmailOptOut, Follow, Programme
 
 SALT = "patto.unsubscribe"
@@ -119,18 +118,12 @@ def send_participant_mail(user, topic, template: str, context: dict, programme=N
         "unsubscribe_topic": EmailTopic(topic).label,
         "site_url": settings.SITE_URL.rstrip("/"),
     }
-    with translation.override("it"):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject,
-        text,
-        to=[user.email],
+    return send_templated(
+        template,
+        context,
+        user.email,
         headers={
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(html, "text/html")
-    return message.send()

@@ -4,28 +4,19 @@ recipient in Italian (text and HTML)."""
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from patto.mail.participants import EmailTopic, send_participant_mail
-from patto.mail.sending import RETRY, absolute
+from patto.mail.sending import RETRY, absolute, send_templated
 from patto.models import REDAZIONE_GROUP, Follow, PlanVersion, Validation
 from zone.models import SpokespersonAssignment
 
 
 def _send(template: str, context: dict, recipients) -> int:
-    sent = 0
-    with translation.override("it"):
-        subject = render_to_string(f"patto/email/{template}_subject.txt", context).strip()
-        text = render_to_string(f"patto/email/{template}.txt", context)
-        html = render_to_string(f"patto/email/{template}.html", context)
-        for email in sorted({r for r in recipients if r}):
-            message = EmailMultiAlternatives(subject, text, to=[email])
-            message.attach_alternative(html, "text/html")
-            sent += message.send()
-    return sent
+    return sum(
+        send_templated(f"patto/email/{template}", context, email)
+        for email in sorted({r for r in recipients if r})
+    )
 
 
 def _spokesperson_emails(version) -> list[str]:
