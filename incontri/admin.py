@@ -58,7 +58,10 @@ class MeetingAdmin(admin.ModelAdmin):
     inlines = [RegistrationInline]
     fieldsets = (
         (None, {"fields": ("programme", "phase", "kind", "title", "status")}),
-        (_("Quando"), {"fields": ("date", "date_note", ("start_time", "end_time"))}),
+        (
+            _("Quando"),
+            {"fields": ("date", "date_note", "expected_by", ("start_time", "end_time"))},
+        ),
         (
             _("Dove"),
             {"fields": ("venue", "address", "municipality", "province", "zone")},

@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incontri import queries
 from incontri.models import Meeting, MeetingKind
 from patto.models import Programme
 from zone.models import Province, Zone
@@ -103,7 +102,7 @@ class MeetingFilterSet(django_filters.FilterSet):
 
     def filter_when(self, queryset, name, value):
         if value == UPCOMING:
-            return queries.not_past(queryset, self.today)
+            return queryset.not_past(self.today)
         if value == PAST:
             return queryset.past(self.today)
         return queryset

@@ -7,10 +7,8 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incontri import queries
 from incontri.models import Meeting, MeetingKind, MeetingStatus
 from incontri.services import check_minutes_pdf
 from patto.core.staff_forms import (
@@ -84,7 +82,8 @@ class MeetingForm(StaffModelForm):
         label=_("Data da confermare"),
         required=False,
         help_text=_(
-            "Spuntate se la data non è ancora fissata, e scrivete nella nota quello che si sa."
+            "Spunta se la data non è ancora fissata: scrivi nella nota quello che si sa e, in "
+            "«Previsto entro il», l'ultimo giorno del periodo in cui l'incontro è previsto."
         ),
     )
     municipality = MunicipalityField(
@@ -115,6 +114,7 @@ class MeetingForm(StaffModelForm):
             "title",
             "date",
             "date_note",
+            "expected_by",
             "start_time",
             "end_time",
             "venue",
@@ -129,6 +129,7 @@ class MeetingForm(StaffModelForm):
         ]
         widgets = {
             "date": DateInput,
+            "expected_by": DateInput,
             "start_time": TimeInput,
             "end_time": TimeInput,
             "agenda": forms.Textarea(attrs={"rows": 8}),
@@ -174,6 +175,8 @@ class MeetingForm(StaffModelForm):
             )
         elif not tbc and not date and "date" not in self.errors:
             self.add_error("date", _("Inserite la data, oppure spuntate «Data da confermare»."))
+        if not tbc:
+            data["expected_by"] = None  # a period means something only while the date is not
         return data
 
     def service_data(self, *, exclude=()):
@@ -342,7 +345,7 @@ class StaffMeetingFilterSet(django_filters.FilterSet):
 
     def filter_when(self, queryset, name, value):
         if value == UPCOMING:
-            return queries.not_past(queryset, timezone.localdate())
+            return queryset.not_past()
         if value == PAST:
             return queryset.past()
         if value == TBC:

@@ -1,10 +1,19 @@
 """Meetings (plenary, provincial, zone, table), their registrations and their iCalendar identity.
 
-A meeting's date may still be "to be confirmed": ``date`` is then empty and ``date_note`` says
-what is known (e.g. "ottobre–novembre 2017"). Times are optional because the sources often give
-only the day; nothing is invented to fill the gap.
+A meeting's date may still be "to be confirmed": ``date`` is then empty, ``date_note`` says
+what is known (e.g. "ottobre–novembre 2017") and ``expected_by`` is the last day of the period it
+was expected in. Once that day is over the meeting is no longer "upcoming": it is listed with the
+past ones, as a meeting whose date was never published. Times are optional because the sources
+often give only the day; nothing is invented to fill the gap.
+
+Which meetings are still ahead is decided in one place, :func:`past_condition` (read by the
+queryset's ``upcoming()``, ``not_past()`` and ``past()`` and by the meeting list's ``is_past``),
+mirrored for one meeting in memory by :meth:`Meeting.has_passed`. It compares dates only, so its
+answer changes at local midnight, when every cached page is re-rendered anyway
+(``patto.cache.freshness``).
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -31,17 +40,29 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Annullato")
 
 
+def past_condition(today: datetime.date) -> Q:
+    """The meetings that are behind us on ``today``, whatever their status: those dated before
+    today, and those whose date was to be confirmed and whose expected period ended before
+    today (their date was never published). A meeting to be confirmed with no known period
+    stays ahead: nothing says it is over."""
+    return Q(date__lt=today) | Q(date__isnull=True, expected_by__lt=today)
+
+
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self, today=None):
-        """Scheduled meetings from today on, and those whose date is still to be confirmed."""
-        today = today or timezone.localdate()
-        return self.filter(status=MeetingStatus.SCHEDULED).filter(
-            Q(date__gte=today) | Q(date__isnull=True)
-        )
+        """Scheduled meetings still ahead: from today on, or to be confirmed within a period
+        that is not over. The one place that decides what "upcoming" means."""
+        return self.not_past(today).filter(status=MeetingStatus.SCHEDULED)
+
+    def not_past(self, today=None):
+        """Meetings still ahead, whatever their status: the complement of ``past()``.
+
+        Wider than ``upcoming()`` on purpose: a meeting cancelled next week stays in the list,
+        marked as cancelled, so whoever planned to go finds out."""
+        return self.exclude(past_condition(today or timezone.localdate()))
 
     def past(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(date__lt=today)
+        return self.filter(past_condition(today or timezone.localdate()))
 
 
 class Meeting(Revisioned):
@@ -70,6 +91,16 @@ class Meeting(Revisioned):
         max_length=200,
         blank=True,
         help_text=_("Quello che si sa quando la data è ancora da confermare."),
+    )
+    expected_by = models.DateField(
+        _("previsto entro il"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Solo se la data è da confermare: l'ultimo giorno del periodo in cui l'incontro è "
+            "previsto. Dopo quel giorno l'incontro va tra quelli passati, con la data mai "
+            "pubblicata."
+        ),
     )
     start_time = models.TimeField(_("ora di inizio"), null=True, blank=True)
     end_time = models.TimeField(_("ora di fine"), null=True, blank=True)
@@ -152,6 +183,13 @@ class Meeting(Revisioned):
                 name="meeting_held_has_date",
                 violation_error_message=_("Un incontro svolto deve avere una data."),
             ),
+            models.CheckConstraint(
+                condition=Q(date__isnull=True) | Q(expected_by__isnull=True),
+                name="meeting_expected_by_only_without_date",
+                violation_error_message=_(
+                    "Il periodo previsto vale solo per un incontro con la data da confermare."
+                ),
+            ),
         ]
         indexes = [
             # Meeting.objects.upcoming() per programme, the home page's "next meetings"
@@ -168,6 +206,18 @@ class Meeting(Revisioned):
     def is_date_to_be_confirmed(self):
         return self.date is None
 
+    def has_passed(self, today=None) -> bool:
+        """Whether the meeting is behind us: ``past_condition`` for this one meeting."""
+        today = today or timezone.localdate()
+        if self.date is not None:
+            return self.date < today
+        return self.expected_by is not None and self.expected_by < today
+
+    @property
+    def date_never_published(self) -> bool:
+        """The date was to be confirmed and the period the meeting was expected in is over."""
+        return self.date is None and self.has_passed()
+
     def registration_closed_reason(self, today=None) -> str:
         """Why the meeting does not take registrations now, or "" when it does. Only a
         scheduled meeting with a date from today on takes them."""
@@ -177,6 +227,11 @@ class Meeting(Revisioned):
         if self.status == MeetingStatus.HELD:
             return _("L'incontro si è già svolto: le iscrizioni sono chiuse.")
         if self.date is None:
+            if self.has_passed(today):
+                return _(
+                    "La data dell'incontro non è mai stata pubblicata e il periodo in cui era "
+                    "previsto è passato: le iscrizioni sono chiuse."
+                )
             return _("Le iscrizioni si apriranno quando la data dell'incontro sarà confermata.")
         if self.date < today:
             return _("La data dell'incontro è passata: le iscrizioni sono chiuse.")

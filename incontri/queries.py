@@ -5,27 +5,30 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from incontri.models import Meeting, MeetingStatus, Registration, RegistrationStatus
+from incontri.models import (
+    Meeting,
+    MeetingStatus,
+    Registration,
+    RegistrationStatus,
+    past_condition,
+)
 from patto.models import Programme
 from tavoli.models import ThematicTable
 
 
-def not_past(queryset: QuerySet, today: datetime.date) -> QuerySet:
-    """Meetings still ahead, whatever their status: the complement of ``Meeting.objects.past()``.
-
-    Wider than ``Meeting.objects.upcoming()`` on purpose: a meeting cancelled next week stays in
-    the list, marked as cancelled, so whoever planned to go finds out."""
-    return queryset.filter(Q(date__gte=today) | Q(date__isnull=True))
-
-
 def meeting_list(today: datetime.date | None = None) -> QuerySet:
     """Every meeting, those still ahead first (by date, then the ones whose date is to be
-    confirmed), then the past ones, most recent first. Each carries ``is_past``."""
+    confirmed, by the end of their expected period), then the past ones, most recent first (a
+    meeting whose date was never published at the end of its expected period). Each carries
+    ``is_past``, as ``Meeting.objects.past()`` decides."""
     today = today or timezone.localdate()
     is_past = Case(
-        When(date__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField()
+        When(past_condition(today), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
     )
     return (
         Meeting.objects.select_related("programme", "province", "zone", "municipality")
@@ -34,7 +37,8 @@ def meeting_list(today: datetime.date | None = None) -> QuerySet:
             "is_past",
             # ahead: soonest first, "to be confirmed" last; past: latest first
             Case(When(is_past=False, then=F("date"))).asc(nulls_last=True),
-            F("date").desc(nulls_last=True),
+            Case(When(is_past=False, then=F("expected_by"))).asc(nulls_last=True),
+            Coalesce("date", "expected_by").desc(nulls_last=True),
             F("start_time").asc(nulls_first=True),
             "title",
             "pk",
@@ -89,7 +93,7 @@ class RegistrationBox:
     waiting: int = 0
     mine: Registration | None = None
     position: int | None = None
-    opens_later: bool = False  # scheduled, the date still to be confirmed
+    opens_later: bool = False  # scheduled, the date still to be confirmed, its period not over
 
     @property
     def is_open(self) -> bool:
@@ -116,7 +120,11 @@ def registration_box(meeting: Meeting, user) -> RegistrationBox:
 
     box = RegistrationBox(
         closed_reason=meeting.registration_closed_reason(),
-        opens_later=meeting.status == MeetingStatus.SCHEDULED and meeting.date is None,
+        opens_later=(
+            meeting.status == MeetingStatus.SCHEDULED
+            and meeting.date is None
+            and not meeting.has_passed()
+        ),
     )
     if box.is_open:
         counts = Registration.objects.filter(meeting=meeting).aggregate(

@@ -53,6 +53,7 @@ MEETING_FIELDS = frozenset(
         "title",
         "date",
         "date_note",
+        "expected_by",
         "start_time",
         "end_time",
         "venue",
@@ -68,6 +69,12 @@ MEETING_FIELDS = frozenset(
 PDF_MAGIC = b"%PDF-"
 
 
+def _settle_when(meeting: Meeting) -> None:
+    """Once the date is known, the period the meeting was expected in means nothing."""
+    if meeting.date is not None:
+        meeting.expected_by = None
+
+
 def _check_meeting(meeting: Meeting, tables: Iterable[ThematicTable] | None) -> None:
     errors = {}
     if meeting.phase_id and meeting.phase.programme_id != meeting.programme_id:
@@ -80,6 +87,12 @@ def _check_meeting(meeting: Meeting, tables: Iterable[ThematicTable] | None) -> 
             errors["tables"] = _("Tavoli di un altro programma: %(list)s.") % {
                 "list": ", ".join(foreign)
             }
+    if meeting.date is None and meeting.expected_by is None:
+        errors["expected_by"] = _(
+            "La data è da confermare: indica entro quale giorno è previsto l'incontro, "
+            "l'ultimo giorno del periodo che conosci (per esempio 30 novembre 2017 se è "
+            "previsto a ottobre–novembre 2017)."
+        )
     if meeting.date is None and (meeting.start_time or meeting.end_time):
         errors["start_time"] = _(
             "Un orario richiede una data: togliete l'orario finché la data è da confermare."
@@ -95,12 +108,14 @@ def schedule_meeting(
     *, programme: Programme, by, tables: Iterable[ThematicTable] = (), **fields
 ) -> Meeting:
     """Put a meeting of ``programme`` in the calendar. ``fields``: phase, kind, title, date (or
-    none, with ``date_note``: the date is to be confirmed), start_time, end_time, venue,
+    none: the date is to be confirmed, with ``date_note`` saying what is known and
+    ``expected_by`` the last day of the period it is expected in), start_time, end_time, venue,
     address, municipality, province, zone, audiences, agenda, capacity."""
     require_redazione(by)
     tables = list(tables)
     meeting = Meeting(programme=programme, status=MeetingStatus.SCHEDULED)
     apply_changes(meeting, fields, MEETING_FIELDS)
+    _settle_when(meeting)
     _check_meeting(meeting, tables)
     save_checked(meeting, by=by)
     if tables:
@@ -126,6 +141,7 @@ def update_meeting(
     if capacity_changes:
         _lock(meeting)  # registrations wait until the new capacity is saved
     apply_changes(meeting, changes, MEETING_FIELDS)
+    _settle_when(meeting)
     _check_meeting(meeting, tables)
     if capacity_changes:
         _check_capacity(meeting)
@@ -505,16 +521,11 @@ def record_presences(
 def cancel_future_registrations(*, user) -> int:
     """Cancel ``user``'s registrations to meetings still ahead (e.g. before the account is
     deleted), so that their places go to the waiting lists. Returns how many."""
-    today = timezone.localdate()
-    registrations = (
-        Registration.objects.filter(
-            user=user,
-            status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING],
-            meeting__status=MeetingStatus.SCHEDULED,
-        )
-        .filter(models.Q(meeting__date__gte=today) | models.Q(meeting__date__isnull=True))
-        .select_related("meeting")
-    )
+    registrations = Registration.objects.filter(
+        user=user,
+        status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING],
+        meeting__in=Meeting.objects.upcoming(),
+    ).select_related("meeting")
     count = 0
     for registration in registrations:
         cancel_registration(registration=registration, by=user)

@@ -3,6 +3,7 @@ production guard: test_demo_production.py). The demo is loaded once for the modu
 only read it; what a test writes is rolled back at its end, the demo at the module's end."""
 
 import csv
+import datetime
 from io import StringIO
 
 import pytest
@@ -136,6 +137,23 @@ def test_meetings_come_from_the_csv(demo):
         assert meeting.audiences
         assert set(meeting.audiences) <= set(ActorCategory.values)
         assert ActorCategory.HOUSING in meeting.audiences
+
+
+def test_meetings_without_a_date_were_expected_by_the_end_of_november_2017(demo):
+    undated = Meeting.objects.filter(programme__slug=PATTO, date__isnull=True)
+    # "nei mesi di ottobre e novembre 2017" (seed 000): the period, not an invented date
+    assert {(m.date_note, m.expected_by) for m in undated} == {
+        ("ottobre–novembre 2017", datetime.date(2017, 11, 30))
+    }
+    assert not Meeting.objects.filter(programme__slug=PATTO).upcoming().exists()
+    assert set(Meeting.objects.past().filter(date__isnull=True)) == set(undated)
+
+
+def test_a_demo_loaded_before_meetings_had_an_expected_period_gets_it(demo):
+    undated = Meeting.objects.filter(programme__slug=PATTO, date__isnull=True)
+    undated.update(expected_by=None)
+    run_load_demo()
+    assert {m.expected_by for m in undated} == {datetime.date(2017, 11, 30)}
 
 
 def test_upcoming_illustrative_meetings_take_registrations(demo):

@@ -291,6 +291,7 @@ class _Builder:
                     "kind": kind,
                     "date": date,
                     "date_note": "" if date else patto_2017["date_note"],
+                    "expected_by": None if date else patto_2017["expected_by"],
                     "venue": row["luogo"].strip(),
                     "municipality": municipality,
                     "province": province,
@@ -302,6 +303,10 @@ class _Builder:
             )
             if created:
                 meeting.tables.set(tables)
+            elif meeting.date is None and meeting.expected_by is None:
+                # loaded before meetings had an expected period: give it the one the data say
+                meeting.expected_by = patto_2017["expected_by"]
+                meeting.save(update_fields=["expected_by"])
             meetings[title] = meeting
         return meetings
 

@@ -90,6 +90,7 @@ def edit_payload(meeting, **changes):
         "date": meeting.date.isoformat() if meeting.date else "",
         "date_to_be_confirmed": "" if meeting.date else "on",
         "date_note": meeting.date_note,
+        "expected_by": meeting.expected_by.isoformat() if meeting.expected_by else "",
         "venue": meeting.venue,
         "agenda": meeting.agenda,
     }
@@ -134,13 +135,44 @@ def test_schedule_a_meeting_with_everything(client, staff, programme):
 def test_schedule_a_meeting_whose_date_is_to_be_confirmed(client, staff, programme):
     response = client.post(
         create_url(),
-        base_payload(date="", date_to_be_confirmed="on", date_note="ottobre–novembre 2017"),
+        base_payload(
+            date="",
+            date_to_be_confirmed="on",
+            date_note="ottobre–novembre 2030",
+            expected_by="2030-11-30",
+        ),
     )
     assert response.status_code == 302
     meeting = Meeting.objects.get()
-    assert meeting.date is None and meeting.date_note == "ottobre–novembre 2017"
+    assert meeting.date is None and meeting.date_note == "ottobre–novembre 2030"
+    assert meeting.expected_by == datetime.date(2030, 11, 30)
     public = client.get(reverse("incontri:detail", args=[meeting.pk])).text
     assert "Data da confermare" in public
+
+
+def test_a_date_to_be_confirmed_needs_the_end_of_its_expected_period(client, staff, programme):
+    form = client.get(create_url()).text
+    assert 'name="expected_by"' in form
+    response = client.post(
+        create_url(), base_payload(date="", date_to_be_confirmed="on", date_note="autunno")
+    )
+    assert response.status_code == 200
+    assert "indica entro quale giorno è previsto l&#x27;incontro" in response.text
+    assert not Meeting.objects.exists()
+
+
+def test_the_expected_period_goes_once_the_date_is_known(client, staff, programme):
+    meeting = MeetingFactory(
+        programme=programme, date=None, date_note="autunno", expected_by=datetime.date(2030, 11, 30)
+    )
+    # the box unticked, a date given, the old period still in its field: it is dropped
+    response = client.post(
+        meeting_url(meeting),
+        edit_payload(meeting, date="2030-10-15", date_to_be_confirmed=""),
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.date, meeting.expected_by) == (datetime.date(2030, 10, 15), None)
 
 
 @pytest.mark.parametrize(
@@ -148,6 +180,11 @@ def test_schedule_a_meeting_whose_date_is_to_be_confirmed(client, staff, program
     [
         ({"date": ""}, "date", "Inserite la data, oppure spuntate «Data da confermare»."),
         ({"date_to_be_confirmed": "on"}, "date", "togliete la data o la spunta"),
+        (
+            {"date": "", "date_to_be_confirmed": "on", "expected_by": "30/11"},
+            "expected_by",
+            "Inserisci una data valida.",
+        ),
         (
             {"date": "", "date_to_be_confirmed": "on", "start_time": "10:00"},
             "start_time",
@@ -184,7 +221,8 @@ def test_a_zone_outside_the_province_is_refused(client, staff, programme):
 
 def test_a_held_meeting_cannot_lose_its_date(client, staff, held):
     response = client.post(
-        meeting_url(held), edit_payload(held, date="", date_to_be_confirmed="on")
+        meeting_url(held),
+        edit_payload(held, date="", date_to_be_confirmed="on", expected_by="2017-11-30"),
     )
     assert response.status_code == 200
     assert "Un incontro svolto deve avere una data." in response.text
