@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from incontri import services
 from incontri.models import Meeting, Registration, RegistrationStatus
 from patto.models import ActorCategory
 
@@ -54,7 +55,7 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ("title", "venue", "address", "agenda", "municipality__name", "date_note")
     autocomplete_fields = ("municipality",)
     filter_horizontal = ("tables",)
-    readonly_fields = ("ical_uid", "created", "updated")
+    readonly_fields = ("ical_uid", "sequence", "created", "updated")
     inlines = [RegistrationInline]
     fieldsets = (
         (None, {"fields": ("programme", "phase", "kind", "title", "status")}),
@@ -68,8 +69,13 @@ class MeetingAdmin(admin.ModelAdmin):
         ),
         (_("Per chi"), {"fields": ("tables", "audiences", "capacity")}),
         (_("Contenuto"), {"fields": ("agenda", "minutes", "minutes_file", "attendance")}),
-        (_("Registrazione"), {"fields": ("source", "ical_uid", "created", "updated")}),
+        (_("Registrazione"), {"fields": ("source", "ical_uid", "sequence", "created", "updated")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        # the same bookkeeping as the services: calendars that hold the meeting see the edit
+        services.note_calendar_changes(obj)
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return (

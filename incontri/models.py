@@ -156,6 +156,20 @@ class Meeting(Revisioned):
         _("posti disponibili"), null=True, blank=True, help_text=_("Vuoto: senza limite.")
     )
     source = models.CharField(_("fonte"), max_length=500, blank=True)
+    # The meeting's event in people's calendars (``incontri.ical``), kept by the services
+    # (``incontri.services.note_calendar_changes``): SEQUENCE grows on every change of time,
+    # place or status, so calendars replace the event they hold; when the date goes back to
+    # "to be confirmed", the event stays where it was, as tentative, until a date is set again.
+    sequence = models.PositiveIntegerField(_("versione nel calendario"), default=0, editable=False)
+    previous_date = models.DateField(
+        _("ultima data pubblicata"), null=True, blank=True, editable=False
+    )
+    previous_start_time = models.TimeField(
+        _("ultima ora di inizio pubblicata"), null=True, blank=True, editable=False
+    )
+    previous_end_time = models.TimeField(
+        _("ultima ora di fine pubblicata"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -188,6 +202,13 @@ class Meeting(Revisioned):
                 name="meeting_expected_by_only_without_date",
                 violation_error_message=_(
                     "Il periodo previsto vale solo per un incontro con la data da confermare."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(date__isnull=True) | Q(previous_date__isnull=True),
+                name="meeting_previous_date_only_without_date",
+                violation_error_message=_(
+                    "L'ultima data pubblicata vale solo per un incontro tornato da confermare."
                 ),
             ),
         ]

@@ -56,11 +56,18 @@ def meeting_detail() -> QuerySet:
 
 
 def calendar_meetings(programme: Programme) -> list[Meeting]:
-    """The programme's meetings that can go in a calendar: those with a date. One query."""
+    """The programme's meetings that go in a calendar (``incontri.ical.in_calendars``): those
+    with a date, and those whose date is to be confirmed again, at the last one published. In
+    the calendar's order. One query."""
     return list(
-        programme.meetings.filter(date__isnull=False)
+        programme.meetings.filter(Q(date__isnull=False) | Q(previous_date__isnull=False))
         .select_related("programme", "municipality")
-        .order_by("date", F("start_time").asc(nulls_first=True), "title", "pk")
+        .order_by(
+            Coalesce("date", "previous_date"),
+            Coalesce("start_time", "previous_start_time").asc(nulls_first=True),
+            "title",
+            "pk",
+        )
     )
 
 

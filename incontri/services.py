@@ -6,6 +6,11 @@ the tests all go through these functions.
         │                                                        │
         └──cancel──▶ cancelled ──restore──▶ scheduled ◀──restore─┘
 
+Every write of a meeting's row goes through ``_save_meeting``, which first calls
+``note_calendar_changes``: the one place that keeps the meeting's event in people's calendars
+current (``SEQUENCE`` raised on every change of time, place or status; the last published date
+kept when the date goes back to "to be confirmed"). The admin calls it too.
+
 Minutes may be written (Markdown) or uploaded as a PDF. An upload is checked by its content,
 not its name: it must start like a PDF, parse as one and stay within
 ``settings.MINUTES_MAX_UPLOAD_MB``; anything else is refused before a byte is stored.
@@ -67,6 +72,60 @@ MEETING_FIELDS = frozenset(
     }
 )
 PDF_MAGIC = b"%PDF-"
+# What a meeting's event in a calendar says about when, where and whether it takes place: a
+# change to any of them is a significant revision of the event (RFC 5545 §3.8.7.4).
+CALENDAR_FIELDS = (
+    "date",
+    "start_time",
+    "end_time",
+    "venue",
+    "address",
+    "municipality_id",
+    "status",
+)
+PREVIOUS_FIELDS = ("previous_date", "previous_start_time", "previous_end_time")
+
+
+def note_calendar_changes(meeting: Meeting) -> None:
+    """Before ``meeting``'s row is written (by the services here, and by the admin): keep its
+    event in people's calendars current (``incontri.ical``). Compared with the stored row, which
+    stays locked until the end of the transaction (one query):
+
+    - a change of time, place or status raises ``sequence``, the event's SEQUENCE (RFC 5545
+      §3.8.7.4), so calendars that already hold the event replace it instead of keeping the
+      old one;
+    - when the date goes back to "to be confirmed", the date and times it had are kept: the
+      event stays in calendars there, marked as tentative, instead of vanishing; once a date is
+      set again they are forgotten.
+
+    A new meeting starts at SEQUENCE 0 and has nothing to compare with."""
+    if meeting.pk is None:
+        return
+    stored = (
+        Meeting.objects.select_for_update()
+        .filter(pk=meeting.pk)
+        .values("sequence", *PREVIOUS_FIELDS, *CALENDAR_FIELDS)
+        .first()
+    )
+    if stored is None:
+        return
+    changed = any(getattr(meeting, name) != stored[name] for name in CALENDAR_FIELDS)
+    meeting.sequence = stored["sequence"] + 1 if changed else stored["sequence"]
+    if meeting.date is not None:
+        previous = (None, None, None)
+    elif stored["date"] is not None:  # back to "to be confirmed": remember where it was
+        previous = (stored["date"], stored["start_time"], stored["end_time"])
+    else:  # still to be confirmed: where it last was in calendars stays as stored
+        previous = tuple(stored[name] for name in PREVIOUS_FIELDS)
+    for name, value in zip(PREVIOUS_FIELDS, previous, strict=True):
+        setattr(meeting, name, value)
+
+
+def _save_meeting(meeting: Meeting, *, by, expected_revision: int | None = None) -> None:
+    """Every write of a meeting's row: its calendar event kept current, then saved under the
+    optimistic lock (``save_checked``)."""
+    note_calendar_changes(meeting)
+    save_checked(meeting, by=by, expected_revision=expected_revision)
 
 
 def _settle_when(meeting: Meeting) -> None:
@@ -117,7 +176,7 @@ def schedule_meeting(
     apply_changes(meeting, fields, MEETING_FIELDS)
     _settle_when(meeting)
     _check_meeting(meeting, tables)
-    save_checked(meeting, by=by)
+    _save_meeting(meeting, by=by)
     if tables:
         meeting._history_user = by
         meeting.tables.set(tables)
@@ -145,7 +204,7 @@ def update_meeting(
     _check_meeting(meeting, tables)
     if capacity_changes:
         _check_capacity(meeting)
-    save_checked(meeting, by=by, expected_revision=expected_revision)
+    _save_meeting(meeting, by=by, expected_revision=expected_revision)
     if tables is not None:
         meeting._history_user = by
         meeting.tables.set(tables)
@@ -189,7 +248,7 @@ def cancel_meeting(*, meeting: Meeting, by, expected_revision: int) -> Meeting:
     require_redazione(by)
     _require_status(meeting, MeetingStatus.SCHEDULED, action=_("annullare l'incontro"))
     meeting.status = MeetingStatus.CANCELLED
-    save_checked(meeting, by=by, expected_revision=expected_revision)
+    _save_meeting(meeting, by=by, expected_revision=expected_revision)
     return meeting
 
 
@@ -218,7 +277,7 @@ def mark_meeting_held(
     meeting.status = MeetingStatus.HELD
     if attendance is not None:
         meeting.attendance = attendance
-    save_checked(meeting, by=by, expected_revision=expected_revision)
+    _save_meeting(meeting, by=by, expected_revision=expected_revision)
     return meeting
 
 
@@ -233,7 +292,7 @@ def restore_meeting(*, meeting: Meeting, by, expected_revision: int) -> Meeting:
         action=_("riportare l'incontro in programma"),
     )
     meeting.status = MeetingStatus.SCHEDULED
-    save_checked(meeting, by=by, expected_revision=expected_revision)
+    _save_meeting(meeting, by=by, expected_revision=expected_revision)
     return meeting
 
 
@@ -248,7 +307,7 @@ def record_attendance(
             {"attendance": _("Il numero di partecipanti non può essere negativo.")}
         )
     meeting.attendance = attendance
-    save_checked(meeting, by=by, expected_revision=expected_revision)
+    _save_meeting(meeting, by=by, expected_revision=expected_revision)
     return meeting
 
 
@@ -332,7 +391,7 @@ def record_minutes(
     elif remove_file:
         meeting.minutes_file = ""
     try:
-        save_checked(meeting, by=by, expected_revision=expected_revision)
+        _save_meeting(meeting, by=by, expected_revision=expected_revision)
     except ValidationError:  # a ConflictError too: the row was not written, drop the file
         if stored:
             meeting.minutes_file.storage.delete(stored)
@@ -513,7 +572,7 @@ def record_presences(
             registration.save(update_fields=["attended"])
     if meeting.attendance is None or update_attendance:
         meeting.attendance = len(present)
-        save_checked(meeting, by=by, expected_revision=expected_revision)
+        _save_meeting(meeting, by=by, expected_revision=expected_revision)
     return meeting
 
 

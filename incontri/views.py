@@ -159,13 +159,14 @@ class CancelRegistrationView(LoginRequiredMixin, View):
 
 @method_decorator(public_page, name="dispatch")
 class MeetingCalendarView(View):
-    """One meeting as an .ics file. A meeting whose date is to be confirmed has none."""
+    """One meeting as an .ics file. A meeting that never had a date has none; one whose date is
+    to be confirmed again has its tentative event, at the last date published."""
 
     def get(self, request, pk):
         meeting = get_object_or_404(
             Meeting.objects.select_related("programme", "municipality"), pk=pk
         )
-        if meeting.date is None:
+        if not ical.in_calendars(meeting):
             raise Http404(
                 _(
                     "La data di questo incontro è ancora da confermare: il file per il calendario "
