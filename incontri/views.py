@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from incontri import ical, opendata, queries, services
+from incontri import calendar_links, ical, opendata, queries, services
 from incontri.filters import MeetingFilterSet
 from incontri.forms import RegistrationForm
 from incontri.models import Meeting, Registration, RegistrationStatus
@@ -64,7 +64,8 @@ class MeetingListView(FilterView):
 
 @method_decorator(public_page, name="dispatch")
 class MeetingDetailView(DetailView):
-    """A meeting, with the box to register for it (or the visitor's registration)."""
+    """A meeting, with the box to register for it (or the visitor's registration) and the ways
+    to add it to a calendar."""
 
     template_name = "incontri/meeting_detail.html"
     context_object_name = "meeting"
@@ -77,6 +78,9 @@ class MeetingDetailView(DetailView):
         user = self.request.user
         box = queries.registration_box(self.object, user)
         context["registration"] = box
+        context["calendar_links"] = calendar_links.links(
+            self.object, url=self.request.build_absolute_uri(self.object.get_absolute_url())
+        )
         if "registration_form" not in context and user.is_authenticated and box.is_open:
             context["registration_form"] = RegistrationForm.for_user(user, box.mine)
         return context
