@@ -29,6 +29,17 @@ class HomeView(TemplateView):
 
 
 @method_decorator(public_page, name="dispatch")
+class ProgrammeListView(TemplateView):
+    """Every programme: who promotes it, its period and current phase, its plan in force and its
+    proposal not yet in force, with links to them."""
+
+    template_name = "patto/programme_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, programmes=queries.programmes_overview())
+
+
+@method_decorator(public_page, name="dispatch")
 class ProgrammeDetailView(DetailView):
     template_name = "patto/programme_detail.html"
     context_object_name = "programme"
