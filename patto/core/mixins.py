@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from patto.models import PlanVersion, Programme
+from patto.models import PlanVersion, Programme, VersionStatus
 
 
 class ProgrammeMixin:
@@ -72,6 +72,19 @@ class PublicVersionsMixin(VersionMixin):
     @cached_property
     def programme(self) -> Programme:
         return self.public_versions[0].programme
+
+    @cached_property
+    def newer_proposal(self) -> PlanVersion | None:
+        """The proposal that would replace the version asked for, when that version is the plan
+        in force: its pages point to it."""
+        newest = self.public_versions[0]
+        if self.version.status == VersionStatus.PUBLISHED and newest.is_proposal:
+            return newest
+        return None
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("newer_proposal", self.newer_proposal)
+        return super().get_context_data(**kwargs)
 
     @cached_property
     def version(self) -> PlanVersion:

@@ -12,15 +12,6 @@ def programmes_with_timeline():
     )
 
 
-# A version newer than the plan in force that is not yet in force: sent to the zones (and maybe
-# sent back by one of them), or validated and waiting to be published.
-PROPOSAL_STATUSES = (
-    VersionStatus.IN_VALIDATION,
-    VersionStatus.CHANGES_REQUESTED,
-    VersionStatus.VALIDATED,
-)
-
-
 def plan_in_force(versions) -> PlanVersion | None:
     """Among a programme's public ``versions`` (already read): the published one."""
     return next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
@@ -30,7 +21,7 @@ def open_proposal(versions) -> PlanVersion | None:
     """Among a programme's public ``versions`` (already read, newest first): the newest, when it
     is a proposal not yet in force."""
     newest = versions[0] if versions else None
-    return newest if newest is not None and newest.status in PROPOSAL_STATUSES else None
+    return newest if newest is not None and newest.is_proposal else None
 
 
 def programmes_overview() -> list[Programme]:
