@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from patto.core.titles import list_title_details
 from patto.models import PlanVersion, Programme, VersionStatus
 
 
@@ -95,3 +96,13 @@ class PublicVersionsMixin(VersionMixin):
         if version is None:
             raise Http404(_("Versione non trovata."))
         return version
+
+
+class FilteredListMixin:
+    """For a list filtered through a django-filter ``FilterSet`` and paginated: its title names
+    the filters chosen and the page (``title_details``), so each filtered page has its own."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title_details"] = list_title_details(self.filterset.form, context.get("page_obj"))
+        return context

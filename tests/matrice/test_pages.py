@@ -294,3 +294,35 @@ def test_query_counts_of_the_plan_in_force_with_a_newer_proposal(
         response = client.get(address)
     assert response.status_code == 200
     assert "nuova proposta" in response.content.decode()
+
+
+def title_of(client, address) -> str:
+    page = client.get(address).content.decode()
+    return page[page.index("<title>") + 7 : page.index("</title>")]
+
+
+def test_each_page_of_a_version_has_a_title_saying_what_it_shows_and_of_what(client):
+    version = plan_version(actions=30)
+    of = "versione 1 – Piano di prova · Patto"
+    assert title_of(client, version.get_absolute_url()) == f"Il piano in vigore – {of}"
+    assert title_of(client, url("matrice:matrix", version)) == f"La matrice – {of}"
+    matrix = url("matrice:matrix", version) + "?politica=2"
+    assert title_of(client, matrix) == f"La matrice – politica 2 – {of}"
+    actions = url("matrice:actions", version)
+    assert title_of(client, actions) == f"Le azioni – {of}"
+    assert title_of(client, actions + "?page=2") == f"Le azioni – pagina 2 – {of}"
+    assert (
+        title_of(client, actions + "?strumento=S1&q=casa")
+        == f"Le azioni – Cerca nel testo: «casa», Strumento: Strumento 1 – {of}"
+    )
+    # a filter that is not valid is not named (the page says why it lists nothing)
+    assert title_of(client, actions + "?strumento=X9") == f"Le azioni – {of}"
+    action = version.actions.order_by("code").first()
+    assert (
+        title_of(client, url("matrice:action", version, action.code))
+        == f"Azione {action.code} {action.title} – {of}"
+    )
+    proposal = build_version(version.programme, number=2, status=VersionStatus.IN_VALIDATION)
+    assert title_of(client, proposal.version.get_absolute_url()).startswith(
+        "La proposta – versione 2 – Piano di prova"
+    )
