@@ -28,6 +28,7 @@ from incontri.forms import (
 )
 from incontri.models import Meeting, MeetingStatus, RegistrationStatus
 from patto.core.history import history_of
+from patto.core.mixins import FilteredListMixin
 from patto.core.permissions import RedazioneRequiredMixin
 from patto.core.staff_views import (
     ItemEditView,
@@ -42,7 +43,7 @@ def staff_meetings():
     return queries.meeting_list()
 
 
-class MeetingListView(RedazioneRequiredMixin, FilterView):
+class MeetingListView(RedazioneRequiredMixin, FilteredListMixin, FilterView):
     template_name = "redazione/incontri/meeting_list.html"
     filterset_class = StaffMeetingFilterSet
     context_object_name = "meetings"

@@ -18,7 +18,7 @@ from incontri.forms import RegistrationForm
 from incontri.models import Meeting, Registration, RegistrationStatus
 from incontri.services import minutes_file_name
 from patto.cache.pages import public_page
-from patto.core.mixins import ProgrammeMixin
+from patto.core.mixins import FilteredListMixin, ProgrammeMixin
 from patto.models import Programme
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -38,7 +38,7 @@ def download(content, *, content_type: str, filename: str) -> HttpResponse:
 
 
 @method_decorator(public_page, name="dispatch")
-class MeetingListView(FilterView):
+class MeetingListView(FilteredListMixin, FilterView):
     """Every meeting: those still ahead first, then the past ones; filterable."""
 
     template_name = "incontri/meeting_list.html"

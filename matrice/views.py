@@ -12,13 +12,13 @@ from matrice import opendata, queries
 from matrice.filters import ActionFilterSet
 from matrice.models import Policy
 from patto.cache.pages import frozen_fragment, public_page
-from patto.core.mixins import PublicVersionsMixin, VersionMixin
+from patto.core.mixins import FilteredListMixin, PublicVersionsMixin, VersionMixin
 from tavoli.consultation import ConsultationMixin
 from tavoli.views import consultation_context
 
 
 @method_decorator(public_page, name="dispatch")
-class MatrixView(VersionMixin, TemplateView):
+class MatrixView(ConsultationMixin, PublicVersionsMixin, TemplateView):
     """Tools × targets, for the whole plan or for one policy (``?politica=<code>``)."""
 
     template_name = "matrice/matrix.html"
@@ -51,7 +51,7 @@ class MatrixView(VersionMixin, TemplateView):
 
 
 @method_decorator(public_page, name="dispatch")
-class ActionListView(VersionMixin, FilterView):
+class ActionListView(ConsultationMixin, PublicVersionsMixin, FilteredListMixin, FilterView):
     template_name = "matrice/action_list.html"
     filterset_class = ActionFilterSet
     paginate_by = 25

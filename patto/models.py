@@ -254,6 +254,15 @@ PUBLIC_STATUSES = (
 )
 
 
+# A version that is not (yet) in force although nobody edits it any more: sent to the zones (and
+# perhaps sent back by one of them), or validated and waiting to be published.
+PROPOSAL_STATUSES = (
+    VersionStatus.IN_VALIDATION,
+    VersionStatus.CHANGES_REQUESTED,
+    VersionStatus.VALIDATED,
+)
+
+
 class PlanVersionQuerySet(models.QuerySet):
     def public(self):
         """Versions anyone may read: the proposal under validation and every validated,
@@ -404,6 +413,11 @@ class PlanVersion(models.Model):
     @property
     def is_public(self):
         return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_proposal(self):
+        """Public and frozen, but not (yet) in force: see ``PROPOSAL_STATUSES``."""
+        return self.status in PROPOSAL_STATUSES
 
     def validation_record(self) -> list[dict]:
         """One row per validating zone of the programme: the zone and its decision on this

@@ -132,3 +132,7 @@ class ConsultationMixin:
     def consultation(self) -> Consultation:
         phases = Phase.objects.filter(programme=self.programme, is_consultation=True)
         return consultation_from(self.programme, phases, self.public_versions)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("consultation", self.consultation)
+        return super().get_context_data(**kwargs)

@@ -16,6 +16,7 @@ from django_filters.views import FilterView
 
 from matrice.models import Action
 from patto.core.history import HISTORY_LIMIT, HistoryEntry, history_of
+from patto.core.mixins import FilteredListMixin
 from patto.core.permissions import RedazioneRequiredMixin
 from patto.core.staff_views import (
     ItemEditView,
@@ -74,7 +75,7 @@ def membership_history(table: ThematicTable) -> list[HistoryEntry]:
 # Tables --------------------------------------------------------------------------------------
 
 
-class TableListView(RedazioneRequiredMixin, FilterView):
+class TableListView(RedazioneRequiredMixin, FilteredListMixin, FilterView):
     template_name = "redazione/tavoli/table_list.html"
     filterset_class = StaffTableFilterSet
     context_object_name = "tables"
@@ -174,7 +175,7 @@ class MembershipRemoveView(RedazioneRequiredMixin, View):
 
     def get_membership(self) -> TableMembership:
         return get_object_or_404(
-            TableMembership.objects.select_related("table__programme", "body"),
+            TableMembership.objects.select_related("table__programme", "table__phase", "body"),
             pk=self.kwargs["membership"],
             table_id=self.kwargs["pk"],
         )
@@ -199,7 +200,7 @@ class MembershipRemoveView(RedazioneRequiredMixin, View):
 # Bodies --------------------------------------------------------------------------------------
 
 
-class BodyListView(RedazioneRequiredMixin, FilterView):
+class BodyListView(RedazioneRequiredMixin, FilteredListMixin, FilterView):
     template_name = "redazione/tavoli/body_list.html"
     filterset_class = StaffBodyFilterSet
     context_object_name = "bodies"
@@ -266,7 +267,7 @@ def staff_contributions():
     )
 
 
-class ContributionListView(RedazioneRequiredMixin, FilterView):
+class ContributionListView(RedazioneRequiredMixin, FilteredListMixin, FilterView):
     template_name = "redazione/tavoli/contribution_list.html"
     filterset_class = StaffContributionFilterSet
     context_object_name = "contributions"

@@ -13,7 +13,7 @@ from django_filters.views import FilterView
 
 from matrice.models import Action, Policy
 from patto.cache.pages import public_page
-from patto.core.mixins import ProgrammeMixin, VersionMixin
+from patto.core.mixins import FilteredListMixin, ProgrammeMixin, VersionMixin
 from patto.core.staff_views import safe_next
 from tavoli import opendata, queries, services
 from tavoli.consultation import consultation_of
@@ -52,7 +52,7 @@ class TableDetailView(ProgrammeMixin, TemplateView):
 
 
 @method_decorator(public_page, name="dispatch")
-class ContributionListView(ProgrammeMixin, FilterView):
+class ContributionListView(ProgrammeMixin, FilteredListMixin, FilterView):
     """ "Hai detto, abbiamo fatto": every contribution of the programme and what became of it."""
 
     template_name = "tavoli/contribution_list.html"

@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from patto.models import PlanVersion, Programme
+from patto.core.titles import list_title_details
+from patto.models import PlanVersion, Programme, VersionStatus
 
 
 class ProgrammeMixin:
@@ -74,6 +75,19 @@ class PublicVersionsMixin(VersionMixin):
         return self.public_versions[0].programme
 
     @cached_property
+    def newer_proposal(self) -> PlanVersion | None:
+        """The proposal that would replace the version asked for, when that version is the plan
+        in force: its pages point to it."""
+        newest = self.public_versions[0]
+        if self.version.status == VersionStatus.PUBLISHED and newest.is_proposal:
+            return newest
+        return None
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("newer_proposal", self.newer_proposal)
+        return super().get_context_data(**kwargs)
+
+    @cached_property
     def version(self) -> PlanVersion:
         """The version asked for, among the public versions (a draft or a number that does not
         exist answers 404)."""
@@ -82,3 +96,13 @@ class PublicVersionsMixin(VersionMixin):
         if version is None:
             raise Http404(_("Versione non trovata."))
         return version
+
+
+class FilteredListMixin:
+    """For a list filtered through a django-filter ``FilterSet`` and paginated: its title names
+    the filters chosen and the page (``title_details``), so each filtered page has its own."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title_details"] = list_title_details(self.filterset.form, context.get("page_obj"))
+        return context

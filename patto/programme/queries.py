@@ -12,8 +12,41 @@ def programmes_with_timeline():
     )
 
 
+def plan_in_force(versions) -> PlanVersion | None:
+    """Among a programme's public ``versions`` (already read): the published one."""
+    return next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
+
+
+def open_proposal(versions) -> PlanVersion | None:
+    """Among a programme's public ``versions`` (already read, newest first): the newest, when it
+    is a proposal not yet in force."""
+    newest = versions[0] if versions else None
+    return newest if newest is not None and newest.is_proposal else None
+
+
+def programmes_overview() -> list[Programme]:
+    """Every programme with its phases (for the current one), its public versions newest first
+    (``public_versions``), its plan in force (``in_force``) and its proposal not yet in force
+    (``proposal``). Three queries, whatever the number of programmes."""
+    programmes = list(
+        programmes_with_timeline().prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=PlanVersion.objects.public().order_by("-number"),
+                to_attr="public_versions",
+            )
+        )
+    )
+    for programme in programmes:
+        for version in programme.public_versions:
+            version.programme = programme
+        programme.in_force = plan_in_force(programme.public_versions)
+        programme.proposal = open_proposal(programme.public_versions)
+    return programmes
+
+
 def home_context() -> dict:
-    programmes = list(programmes_with_timeline())
+    programmes = programmes_overview()
     published = (
         PlanVersion.objects.published().select_related("programme").order_by("-published_at")[:5]
     )
@@ -30,14 +63,14 @@ def home_context() -> dict:
 
 
 def programme_context(programme: Programme) -> dict:
-    versions = programme.versions.public().order_by("-number")
+    versions = list(programme.versions.public().order_by("-number"))
+    for version in versions:
+        version.programme = programme
     return {
         "current_phase": programme.current_phase(),
-        "public_versions": list(versions),
-        "published_version": next(
-            (v for v in versions if v.status == VersionStatus.PUBLISHED), None
-        ),
-        "proposal": next((v for v in versions if v.status == VersionStatus.IN_VALIDATION), None),
+        "public_versions": versions,
+        "published_version": plan_in_force(versions),
+        "proposal": open_proposal(versions),
         "tables": list(
             programme.tables.select_related("phase").order_by("phase__position", "position")
         ),

@@ -8,6 +8,7 @@ app_name = "patto"
 urlpatterns = [
     path("dati-aperti/", views.OpenDataView.as_view(), name="open_data"),
     path("accessibilita/", views.AccessibilityView.as_view(), name="accessibility"),
+    path("programmi/", views.ProgrammeListView.as_view(), name="programmes"),
     path("programmi/<slug:slug>/", views.ProgrammeDetailView.as_view(), name="programme"),
     path("programmi/<slug:slug>/piano/", views.PublishedPlanView.as_view(), name="published"),
     path("programmi/<slug:slug>/versioni/", views.VersionListView.as_view(), name="versions"),

@@ -29,6 +29,17 @@ class HomeView(TemplateView):
 
 
 @method_decorator(public_page, name="dispatch")
+class ProgrammeListView(TemplateView):
+    """Every programme: who promotes it, its period and current phase, its plan in force and its
+    proposal not yet in force, with links to them."""
+
+    template_name = "patto/programme_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, programmes=queries.programmes_overview())
+
+
+@method_decorator(public_page, name="dispatch")
 class ProgrammeDetailView(DetailView):
     template_name = "patto/programme_detail.html"
     context_object_name = "programme"
@@ -135,7 +146,8 @@ class VersionDetailView(ConsultationMixin, PublicVersionsMixin, TemplateView):
     template_name = "patto/version_detail.html"
 
     def get_context_data(self, **kwargs):
-        plan = version_plan(self.version, self.request.GET.get("politica", ""))
+        policy_code = self.request.GET.get("politica", "")
+        plan = version_plan(self.version, policy_code)
         policies = [SimpleNamespace(**policy) for policy in plan["policies"]]
         context = consultation_context(
             self.version, self.request.user, policies=policies, consultation=self.consultation
@@ -144,6 +156,8 @@ class VersionDetailView(ConsultationMixin, PublicVersionsMixin, TemplateView):
         return super().get_context_data(
             **kwargs,
             plan=plan,
+            # one policy at a time: the title names it (the index's links ask for it)
+            title_policy=policy_code if plan["one_policy"] else "",
             validation_record=self.version.validation_record(),
             other_versions=self.public_versions,
             **context,

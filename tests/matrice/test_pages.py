@@ -239,6 +239,9 @@ def test_open_data_of_a_version(client):
         # consultation phases, contributions on the version, the zones' decisions (2), the menu
         ("patto:version", (), 9),
         ("patto:versions", (), 3),
+        # the programme with its public versions (the version among them), the consultation
+        # phases (a newer proposal is announced with its consultation), the policies, the
+        # matrix (4), the menu
         ("matrice:matrix", (), 9),
         ("matrice:actions", (), 12),
         ("matrice:actions_csv", (), 7),
@@ -266,3 +269,60 @@ def test_query_counts_do_not_grow_with_the_plan(
             client.get(address + ("?strumento=S1" if name == "matrice:actions" else "")).status_code
             == 200
         )
+
+
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [
+        # as above: the newer proposal is among the public versions already read, and whether
+        # its consultation is open comes from the consultation phases, read anyway
+        ("patto:version", 9),
+        ("matrice:matrix", 9),
+        ("matrice:actions", 12),
+        ("matrice:action", 7),
+    ],
+)
+@pytest.mark.parametrize("size", [3, 30])
+def test_query_counts_of_the_plan_in_force_with_a_newer_proposal(
+    client, django_assert_num_queries, name, queries, size
+):
+    version = plan_version(actions=size)
+    freeze(PlanVersionFactory(programme=version.programme, number=2), VersionStatus.IN_VALIDATION)
+    args = (version.actions.order_by("code").first().code,) if name == "matrice:action" else ()
+    address = version.get_absolute_url() if name == "patto:version" else url(name, version, *args)
+    with django_assert_num_queries(queries):
+        response = client.get(address)
+    assert response.status_code == 200
+    assert "nuova proposta" in response.content.decode()
+
+
+def title_of(client, address) -> str:
+    page = client.get(address).content.decode()
+    return page[page.index("<title>") + 7 : page.index("</title>")]
+
+
+def test_each_page_of_a_version_has_a_title_saying_what_it_shows_and_of_what(client):
+    version = plan_version(actions=30)
+    of = "versione 1 – Piano di prova · Patto"
+    assert title_of(client, version.get_absolute_url()) == f"Il piano in vigore – {of}"
+    assert title_of(client, url("matrice:matrix", version)) == f"La matrice – {of}"
+    matrix = url("matrice:matrix", version) + "?politica=2"
+    assert title_of(client, matrix) == f"La matrice – politica 2 – {of}"
+    actions = url("matrice:actions", version)
+    assert title_of(client, actions) == f"Le azioni – {of}"
+    assert title_of(client, actions + "?page=2") == f"Le azioni – pagina 2 – {of}"
+    assert (
+        title_of(client, actions + "?strumento=S1&q=casa")
+        == f"Le azioni – Cerca nel testo: «casa», Strumento: Strumento 1 – {of}"
+    )
+    # a filter that is not valid is not named (the page says why it lists nothing)
+    assert title_of(client, actions + "?strumento=X9") == f"Le azioni – {of}"
+    action = version.actions.order_by("code").first()
+    assert (
+        title_of(client, url("matrice:action", version, action.code))
+        == f"Azione {action.code} {action.title} – {of}"
+    )
+    proposal = build_version(version.programme, number=2, status=VersionStatus.IN_VALIDATION)
+    assert title_of(client, proposal.version.get_absolute_url()).startswith(
+        "La proposta – versione 2 – Piano di prova"
+    )

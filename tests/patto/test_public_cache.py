@@ -44,6 +44,20 @@ def test_a_repeat_visit_is_served_from_the_cache(client, django_assert_num_queri
     assert again.content == first.content
 
 
+def test_the_list_of_programmes_is_served_from_the_cache_until_a_version_changes(
+    client, django_assert_num_queries
+):
+    version = plan_version(actions=2)
+    address = reverse("patto:programmes")
+    first = client.get(address)
+    with django_assert_num_queries(0):
+        again = client.get(address)
+    assert again.content == first.content
+    assert "Non ancora pubblicato" not in first.content.decode()
+    PlanVersion.objects.filter(pk=version.pk).update(status=VersionStatus.ARCHIVED)
+    assert "Non ancora pubblicato" in client.get(address).content.decode()
+
+
 def test_an_etag_gives_304_until_something_changes(client):
     programme = ProgrammeFactory(slug="piano", title="Piano sociale")
     address = reverse("patto:programme", args=["piano"])

@@ -52,6 +52,85 @@ def test_home_shows_programmes_phases_meetings_and_published_plans(client):
     assert "versione 2" in page
 
 
+def test_home_links_each_programmes_plan_in_force_and_proposal(client):
+    build(2)
+    page = client.get("/").content.decode()
+    for slug in ("programma-0", "programma-1"):
+        assert f'href="/programmi/{slug}/versioni/2/"' in page  # published: the plan in force
+        assert f'href="/programmi/{slug}/versioni/3/"' in page  # the proposal
+        assert f'href="/programmi/{slug}/versioni/4/"' not in page  # the draft
+    latest = page[page.index("Ultimi piani pubblicati") :]
+    assert 'href="/programmi/programma-0/versioni/2/"' in latest
+
+
+def test_the_list_of_programmes_says_what_each_is_and_links_its_plans(client):
+    build(2)
+    ProgrammeFactory(slug="nuovo", title="Programma senza piano", promoter="Ente nuovo")
+    response = client.get(reverse("patto:programmes"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    page = page[page.index('id="main-content"') :]  # not the menu
+    assert "<h1>Programmi</h1>" in page
+    card = page[page.index("Programma 1") :]
+    card = card[: card.index("</dl>")]
+    assert "Fase attuale" in card and "Fase 2" in card
+    assert "Il piano in vigore" in card
+    assert 'href="/programmi/programma-1/versioni/2/"' in card
+    assert "La nuova proposta" in card and 'href="/programmi/programma-1/versioni/3/"' in card
+    assert "Proposta in validazione" in card
+    assert "versioni/1/" not in card and "versioni/4/" not in card  # archived, draft
+    empty = page[page.index("Programma senza piano") :]
+    assert "Ente nuovo" in page
+    assert "Non ancora pubblicato" in empty[: empty.index("</dl>")]
+    assert "La nuova proposta" not in empty[: empty.index("</dl>")]
+
+
+def test_the_programmes_menu_and_the_breadcrumbs_lead_to_the_list_of_programmes(client):
+    build(1)
+    programmes = reverse("patto:programmes")
+    for address in ("/", reverse("patto:programme", args=["programma-0"])):
+        page = client.get(address).content.decode()
+        menu = page[page.index('id="programmes-menu-button"') - 200 :]
+        assert f'href="{programmes}"' in menu[:400]  # the menu's own link, without JavaScript
+        assert "Tutti i programmi" in page
+    for address in (
+        reverse("patto:programme", args=["programma-0"]),
+        reverse("patto:version", args=["programma-0", 2]),
+        reverse("patto:versions", args=["programma-0"]),
+        reverse("tavoli:list", args=["programma-0"]),
+    ):
+        page = client.get(address).content.decode()
+        crumbs = page[page.index('class="breadcrumb"') : page.index("</ol>")]
+        assert f'<a href="{programmes}">Programmi</a>' in crumbs, address
+
+
+def test_the_programme_page_leads_to_the_plan_in_force_and_the_proposal(client):
+    build(1)
+    page = client.get(reverse("patto:programme", args=["programma-0"])).content.decode()
+    in_force = page[page.index('id="in-force-title"') :]
+    in_force = in_force[: in_force.index("</section>")]
+    assert "Versione 2" in in_force
+    base = "/programmi/programma-0/versioni/2/"
+    for href in (base, base + "matrice/", base + "azioni/", "/programmi/programma-0/versioni/"):
+        assert f'href="{href}"' in in_force, href
+    proposal = page[page.index('id="proposal-title"') :]
+    proposal = proposal[: proposal.index("</section>")]
+    assert "La nuova proposta" in proposal and "Versione 3" in proposal
+    assert 'href="/programmi/programma-0/versioni/3/"' in proposal
+    assert 'href="/programmi/programma-0/confronta/?da=2&amp;a=3"' in proposal
+    # the list of versions links each of them
+    versions = page[page.index('id="versions-title"') :]
+    for number in (1, 2, 3):
+        assert f'href="/programmi/programma-0/versioni/{number}/"' in versions
+
+
+def test_a_programme_without_a_plan_says_so(client):
+    programme = ProgrammeFactory(slug="vuoto")
+    page = client.get(programme.get_absolute_url()).content.decode()
+    assert "Questo programma non ha ancora un piano pubblicato." in page
+    assert 'id="proposal-title"' not in page
+
+
 def test_programme_page_has_its_timeline_and_public_versions_only(client):
     build(1)
     page = client.get(reverse("patto:programme", args=["programma-0"])).content.decode()
@@ -79,7 +158,10 @@ def test_unknown_programme_is_a_404_in_the_portal_style(client):
 @pytest.mark.parametrize(
     ("address", "queries"),
     [
-        ("/", 5),
+        # programmes, their phases and public versions, the latest published, meetings, the menu
+        ("/", 6),
+        # programmes, their phases and public versions, the menu
+        ("/programmi/", 4),
         ("/programmi/programma-0/", 6),
         ("/dati-aperti/", 3),
         ("/accessibilita/", 1),

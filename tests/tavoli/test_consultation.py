@@ -469,8 +469,10 @@ def test_no_email_to_who_unsubscribed_from_answers(
 def test_the_programme_page_announces_an_open_consultation(client, consultation):
     c = consultation
     page = client.get(c.programme.get_absolute_url()).content.decode()
-    assert "Consultazione sulla versione 2" in page
-    assert f"{version_url(c)}#consultazione" in page
+    proposal = page[page.index('id="proposal-title"') :]
+    assert proposal.startswith('id="proposal-title" class="h4 card-title">La proposta in consult')
+    assert "Versione 2" in proposal and "La consultazione è aperta fino al" in proposal
+    assert f"{version_url(c)}#consultazione" in proposal
 
 
 def test_a_deleted_account_leaves_its_online_contributions_and_comments_anonymised(
