@@ -236,6 +236,8 @@ def plan_import(version, content: bytes) -> ImportPlan:
     for kind in ("tool", "target", "policy", "area", "action"):
         context.read(kind, tables[kind])
     context.resolve()
+    order = {layout.sheet: i for i, layout in enumerate(LAYOUTS)}
+    plan.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0, len(p.column), p.column))
     if plan.is_valid:
         plan.kinds = _changes(plan, context)
     return plan

@@ -248,6 +248,14 @@ def file_name(version, extension: str) -> str:
 # Writing XLSX --------------------------------------------------------------------------------
 
 
+def _lines(value, width: float) -> int:
+    """About how many lines ``value`` takes in a wrapped cell ``width`` characters wide."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(int(width * 1.1), 1)
+    return sum(max(1, -(-len(line) // per_line)) for line in value.split("\n"))
+
+
 def write_xlsx(workbook: Workbook) -> bytes:
     from openpyxl import Workbook as XlsxWorkbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -296,6 +304,14 @@ def write_xlsx(workbook: Workbook) -> bytes:
                 if column.type in formats:
                     cell.number_format = formats[column.type]
                 cell.alignment = wrapped if column.type in (LONG, TEXT) else top
+        # Excel and LibreOffice do not size a row to its wrapped text when opening a file:
+        # each row gets the height of its longest cell, estimated from the column widths
+        for row_number, row in enumerate([[c.header for c in columns], *sheet.rows], start=1):
+            lines = max(
+                _lines(value, column.width) for column, value in zip(columns, row, strict=True)
+            )
+            if lines > 1:
+                ws.row_dimensions[row_number].height = min(15 * lines + 2, 409)
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(sheet.rows) + 1, 2)}"
         ws.print_title_rows = "1:1"
@@ -356,6 +372,7 @@ def _ods_freeze(document, sheet_names: list[str]) -> None:
 
 def write_ods(workbook: Workbook) -> bytes:
     from odf import teletype
+    from odf.namespaces import LOEXTNS
     from odf.number import DateStyle, Day, Month, Number, NumberStyle, Text, TextContent, TextStyle
     from odf.number import Year as YearStyle
     from odf.opendocument import OpenDocumentSpreadsheet
@@ -392,22 +409,20 @@ def write_ods(workbook: Workbook) -> bytes:
 
     # landscape A4 pages, for whoever prints a sheet or saves it as PDF
     page_layout = PageLayout(name="landscape")
-    page_layout.addElement(
-        PageLayoutProperties(
-            pagewidth="29.7cm",
-            pageheight="21cm",
-            printorientation="landscape",
-            margin="1.5cm",
-            scaleto="100%",
-        )
+    page_properties = PageLayoutProperties(
+        pagewidth="29.7cm", pageheight="21cm", printorientation="landscape", margin="1.5cm"
     )
+    # as wide as one page, as many pages long as it takes (LibreOffice's extension)
+    page_properties.setAttrNS(LOEXTNS, "scale-to-X", "1")
+    page_properties.setAttrNS(LOEXTNS, "scale-to-Y", "0")
+    page_layout.addElement(page_properties)
     document.automaticstyles.addElement(page_layout)
     document.masterstyles.addElement(MasterPage(name="Landscape", pagelayoutname=page_layout))
     table_style = Style(name="sheet", family="table", masterpagename="Landscape")
     table_style.addElement(TableProperties(display="true", writingmode="lr-tb"))
     document.automaticstyles.addElement(table_style)
 
-    def cell_style(name, *, header=False, wrap=False, data_style=None):
+    def cell_style(name, *, header=False, wrap=False, bold=False, data_style=None):
         style = Style(name=name, family="table-cell", parentstylename="Default")
         if data_style is not None:
             style.setAttribute("datastylename", data_style)
@@ -422,8 +437,9 @@ def write_ods(workbook: Workbook) -> bytes:
                 ),
             )
         )
-        if header:
+        if header or bold:
             style.addElement(TextProperties(fontweight="bold"))
+        if header:
             style.addElement(ParagraphProperties(textalign="start"))
         document.automaticstyles.addElement(style)
         return style
@@ -436,11 +452,8 @@ def write_ods(workbook: Workbook) -> bytes:
         DATE: cell_style("date", data_style=date_format),
         MONEY: cell_style("money", data_style=money_format),
         "note": cell_style("note", wrap=True),
-        "note-title": cell_style("note-title"),
+        "note-title": cell_style("note-title", bold=True),
     }
-    bold = Style(name="bold-text", family="text")
-    bold.addElement(TextProperties(fontweight="bold"))
-    document.automaticstyles.addElement(bold)
     column_styles: dict[float, Style] = {}
 
     def column_style(width: float) -> Style:
