@@ -424,15 +424,22 @@ class VersionSpreadsheetView(RedazioneRequiredMixin, ProgrammeMixin, View):
 
     extension = "ods"
 
-    def get(self, request, *args, **kwargs):
-        version = get_object_or_404(
+    @cached_property
+    def version(self) -> PlanVersion:
+        return get_object_or_404(
             PlanVersion.objects.select_related("programme"),
             programme=self.programme,
-            number=kwargs["number"],
+            number=self.kwargs["number"],
         )
-        response = spreadsheets.download(version, self.extension)
+
+    def get(self, request, *args, **kwargs):
+        response = spreadsheets.download(self.version, self.extension)
         response["Cache-Control"] = "private, no-store"
         return response
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        self.version  # a version that does not exist is a 404 whatever the method  # noqa: B018
+        return super().http_method_not_allowed(request, *args, **kwargs)
 
 
 class _LimitedUpload(FileUploadHandler):

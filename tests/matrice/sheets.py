@@ -10,6 +10,9 @@ from odf.text import P
 from openpyxl import load_workbook
 
 from matrice import spreadsheets
+from matrice.import_services import draft_state, file_hash
+from matrice.models import SpreadsheetImport
+from tests.people import someone
 
 
 def export(version, extension="xlsx") -> bytes:
@@ -77,3 +80,18 @@ def edit_ods(content: bytes, edits: dict) -> bytes:
     buffer = io.BytesIO()
     document.write(buffer)
     return buffer.getvalue()
+
+
+def pending_import(d) -> SpreadsheetImport:
+    """A spreadsheet uploaded by a member of the redazione into the draft of ``d`` (a
+    ``tests.versions.Content``), changing the first action's title, waiting for confirmation."""
+    content = edit_xlsx(export(d.version), {("Azioni", "D2"): "Dal foglio"})
+    return SpreadsheetImport.objects.create(
+        version=d.version,
+        uploaded_by=someone("staff"),
+        file_name="piano.xlsx",
+        file_format="xlsx",
+        sha256=file_hash(content),
+        draft_state=draft_state(d.version),
+        content=content,
+    )
