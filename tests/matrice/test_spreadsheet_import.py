@@ -11,6 +11,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from matrice import import_services
@@ -18,6 +20,7 @@ from matrice.models import Action, ActionArea, Policy, SpreadsheetImport, Target
 from matrice.sheet_import import plan_import
 from patto.models import VersionStatus
 from tests.matrice.sheets import edit_ods, edit_xlsx, export, xlsx_rows, xlsx_with
+from tests.matrice.test_staff_pages import grow
 from tests.versions import FAMILIES, build_version, freeze
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +34,6 @@ def d():
 
 
 def upload(client, d, content, name="piano.xlsx"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     url = reverse("redazione:matrice_import", args=[d.programme.slug])
     return client.post(url, {"file": SimpleUploadedFile(name, content)})
 
@@ -436,3 +437,48 @@ def test_the_service_refuses_anyone_but_the_redazione(d):
 def test_the_exported_rows_of_a_file_read_back_as_the_draft(d):
     rows = xlsx_rows(export(d.version))
     assert [row[1] for row in rows["Azioni"][1:]] == ["1.1.1", "1.1.2", "1.2.1"]
+
+
+# Query counts and CSRF ------------------------------------------------------------------------
+
+
+# session, user, programme, draft, the upload, its file read against the draft (the nine queries
+# of the snapshot, zones, tables) and the draft's state (five), the menu's programmes…
+PREVIEW_QUERIES = 23
+# session, user, programme, version, the nine queries of the snapshot…
+EXPORT_QUERIES = 13
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_the_preview_and_the_export_run_a_fixed_number_of_queries(
+    staff_client, django_assert_num_queries, extra
+):
+    d = build_version(**{**FAMILIES, "actions": 2})
+    grow(d, extra)
+    content = edit_xlsx(export(d.version), {("Azioni", "D2"): "Cambiato"})
+    upload(staff_client, d, content)
+    stored = SpreadsheetImport.objects.get()
+    preview = reverse("redazione:matrice_import_preview", args=[d.programme.slug, stored.pk])
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        assert staff_client.get(preview).status_code == 200
+    download = reverse("redazione:matrice_version_xlsx", args=[d.programme.slug, 1])
+    with django_assert_num_queries(EXPORT_QUERIES):
+        assert staff_client.get(download).status_code == 200
+
+
+def test_the_upload_and_the_confirmation_need_the_csrf_token(staff, d):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    content = edit_xlsx(export(d.version), {("Azioni", "D2"): "Senza token"})
+    assert upload(client, d, content).status_code == 403
+    assert not SpreadsheetImport.objects.exists()
+    page = client.get(reverse("redazione:matrice_import", args=[d.programme.slug]))
+    token = page.cookies["csrftoken"].value
+    url = reverse("redazione:matrice_import", args=[d.programme.slug])
+    response = client.post(
+        url, {"file": SimpleUploadedFile("piano.xlsx", content), "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    stored = SpreadsheetImport.objects.get()
+    assert confirm(client, d, stored).status_code == 403
+    assert Action.objects.get(pk=d.actions[0].pk).title == "Centri per le famiglie 1"
