@@ -482,3 +482,12 @@ def test_the_upload_and_the_confirmation_need_the_csrf_token(staff, d):
     stored = SpreadsheetImport.objects.get()
     assert confirm(client, d, stored).status_code == 403
     assert Action.objects.get(pk=d.actions[0].pk).title == "Centri per le famiglie 1"
+
+
+def test_the_database_refuses_an_applied_import_without_its_date(d):
+    from django.db import IntegrityError, transaction
+
+    fields = {"version": d.version, "file_name": "x.ods", "sha256": "0" * 64, "draft_state": ""}
+    with pytest.raises(IntegrityError), transaction.atomic():  # spreadsheet_import_applied_has_date
+        SpreadsheetImport.objects.create(**fields, status="applied")
+    SpreadsheetImport.objects.create(**fields, status="pending")
