@@ -221,7 +221,7 @@ def plan_import(version, content: bytes) -> ImportPlan:
         return plan
     (snapshot,) = version_snapshots([version])
     plan.current = current_items(snapshot)
-    tables = _find_tables(plan, sheets)
+    found = _find_tables(plan, sheets)
     if not plan.is_valid:
         return plan
     context = _Context(
@@ -234,7 +234,7 @@ def plan_import(version, content: bytes) -> ImportPlan:
         ),
     )
     for kind in ("tool", "target", "policy", "area", "action"):
-        context.read(kind, tables[kind])
+        context.read(kind, found[kind])
     context.resolve()
     order = {layout.sheet: i for i, layout in enumerate(LAYOUTS)}
     plan.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0, len(p.column), p.column))
@@ -346,8 +346,6 @@ class _Context:
         self.zones = zones
         self.tables = tables
         self.rows: dict[str, list[dict]] = {kind: [] for kind in KINDS}
-        # where each value was read, for the problems found once every sheet is read
-        self.where: dict[tuple[str, int], tuple[str, int]] = {}
 
     def problem(self, table: _Table, row: int, name: str | None, message: str) -> None:
         if name is None:
@@ -367,14 +365,12 @@ class _Context:
         seen_codes: dict[str, int] = {}
         for number, cells in table.sheet.rows[1:]:
             values = {}
-            ok = True
             for column in layout.columns:
                 index = table.positions[column.name]
                 raw = cells[index] if index < len(cells) else None
                 value, error = self.cell(model, column, raw)
                 if error:
                     self.problem(table, number, column.name, error)
-                    ok = False
                 values[column.name] = value
             if not any(values[column.name] not in (None, "", []) for column in layout.columns):
                 continue  # a row of empty cells (or of spaces)
@@ -392,7 +388,6 @@ class _Context:
                         )
                         % {"row": seen_keys[key]},
                     )
-                    ok = False
                 else:
                     seen_keys[key] = number
                     if key not in self.plan.current[kind]:
@@ -406,7 +401,6 @@ class _Context:
                             )
                             % {"noun": _NOUNS[kind]},
                         )
-                        ok = False
             if code:
                 if code in seen_codes:
                     self.problem(
@@ -416,7 +410,6 @@ class _Context:
                         _("Codice «%(code)s» ripetuto: c'è già alla riga %(row)s.")
                         % {"code": code, "row": seen_codes[code]},
                     )
-                    ok = False
                 else:
                     seen_codes[code] = number
             if kind == "action":
@@ -429,9 +422,7 @@ class _Context:
                         _("La fine (%(end)s) viene prima dell'inizio (%(start)s).")
                         % {"end": _shown_date(end), "start": _shown_date(start)},
                     )
-                    ok = False
             values["_table"] = table
-            values["_ok"] = ok
             self.rows[kind].append(values)
 
     def cell(self, model, column, raw):
@@ -587,7 +578,6 @@ class _Context:
         for kind in KINDS:
             for row in self.rows[kind]:
                 row.pop("_table", None)
-                row.pop("_ok", None)
         self.plan.rows = self.rows
 
 

@@ -28,12 +28,29 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from xml.sax import handler
+from xml.sax.xmlreader import InputSource
 
+import openpyxl
+from defusedxml.sax import make_parser
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from odf import config as odfconfig
+from odf import dc as odfdc
+from odf import number as odfnumber
+from odf import style as odfstyle
+from odf import table as odftable
+from odf import teletype
+from odf import text as odftext
+from odf.load import LoadParser
+from odf.namespaces import LOEXTNS, OFFICENS, TABLENS
+from odf.opendocument import OpenDocument, OpenDocumentSpreadsheet
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from matrice.snapshots import version_snapshots
 
@@ -257,11 +274,7 @@ def _lines(value, width: float) -> int:
 
 
 def write_xlsx(workbook: Workbook) -> bytes:
-    from openpyxl import Workbook as XlsxWorkbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    book = XlsxWorkbook()
+    book = openpyxl.Workbook()
     book.properties.title = workbook.title
     book.properties.creator = "Patto"
     header_font = Font(bold=True)
@@ -330,26 +343,19 @@ def write_xlsx(workbook: Workbook) -> bytes:
 
 def _ods_freeze(document, sheet_names: list[str]) -> None:
     """settings.xml: the first row of each sheet stays in view when scrolling."""
-    from odf.config import (
-        ConfigItem,
-        ConfigItemMapEntry,
-        ConfigItemMapIndexed,
-        ConfigItemMapNamed,
-        ConfigItemSet,
-    )
 
     def item(name, kind, value):
-        element = ConfigItem(name=name, type=kind)
+        element = odfconfig.ConfigItem(name=name, type=kind)
         element.addText(str(value))
         return element
 
-    view_settings = ConfigItemSet(name="ooo:view-settings")
-    views = ConfigItemMapIndexed(name="Views")
-    view = ConfigItemMapEntry()
+    view_settings = odfconfig.ConfigItemSet(name="ooo:view-settings")
+    views = odfconfig.ConfigItemMapIndexed(name="Views")
+    view = odfconfig.ConfigItemMapEntry()
     view.addElement(item("ViewId", "string", "view1"))
-    tables = ConfigItemMapNamed(name="Tables")
+    tables = odfconfig.ConfigItemMapNamed(name="Tables")
     for name in sheet_names:
-        entry = ConfigItemMapEntry(name=name)
+        entry = odfconfig.ConfigItemMapEntry(name=name)
         for key, kind, value in (
             ("HorizontalSplitMode", "short", 0),
             ("VerticalSplitMode", "short", 2),
@@ -371,45 +377,28 @@ def _ods_freeze(document, sheet_names: list[str]) -> None:
 
 
 def write_ods(workbook: Workbook) -> bytes:
-    from odf import teletype
-    from odf.namespaces import LOEXTNS
-    from odf.number import DateStyle, Day, Month, Number, NumberStyle, Text, TextContent, TextStyle
-    from odf.number import Year as YearStyle
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.style import (
-        MasterPage,
-        PageLayout,
-        PageLayoutProperties,
-        ParagraphProperties,
-        Style,
-        TableCellProperties,
-        TableColumnProperties,
-        TableProperties,
-        TextProperties,
-    )
-    from odf.table import Table, TableCell, TableColumn, TableHeaderRows, TableRow
-    from odf.text import P
-
     document = OpenDocumentSpreadsheet()
     document.meta.addElement(_ods_title(workbook.title))
 
     # number formats: text (so typed codes stay text), dates as 31/01/2019, euro amounts
-    text_format = TextStyle(name="N-text")
-    text_format.addElement(TextContent())
-    date_format = DateStyle(name="N-date")
-    date_format.addElement(Day(style="long"))
-    date_format.addElement(Text(text="/"))
-    date_format.addElement(Month(style="long"))
-    date_format.addElement(Text(text="/"))
-    date_format.addElement(YearStyle(style="long"))
-    money_format = NumberStyle(name="N-money")
-    money_format.addElement(Number(decimalplaces="2", minintegerdigits="1", grouping="true"))
+    text_format = odfnumber.TextStyle(name="N-text")
+    text_format.addElement(odfnumber.TextContent())
+    date_format = odfnumber.DateStyle(name="N-date")
+    date_format.addElement(odfnumber.Day(style="long"))
+    date_format.addElement(odfnumber.Text(text="/"))
+    date_format.addElement(odfnumber.Month(style="long"))
+    date_format.addElement(odfnumber.Text(text="/"))
+    date_format.addElement(odfnumber.Year(style="long"))
+    money_format = odfnumber.NumberStyle(name="N-money")
+    money_format.addElement(
+        odfnumber.Number(decimalplaces="2", minintegerdigits="1", grouping="true")
+    )
     for element in (text_format, date_format, money_format):
         document.automaticstyles.addElement(element)
 
     # landscape A4 pages, for whoever prints a sheet or saves it as PDF
-    page_layout = PageLayout(name="landscape")
-    page_properties = PageLayoutProperties(
+    page_layout = odfstyle.PageLayout(name="landscape")
+    page_properties = odfstyle.PageLayoutProperties(
         pagewidth="29.7cm", pageheight="21cm", printorientation="landscape", margin="1.5cm"
     )
     # as wide as one page, as many pages long as it takes (LibreOffice's extension)
@@ -417,17 +406,19 @@ def write_ods(workbook: Workbook) -> bytes:
     page_properties.setAttrNS(LOEXTNS, "scale-to-Y", "0")
     page_layout.addElement(page_properties)
     document.automaticstyles.addElement(page_layout)
-    document.masterstyles.addElement(MasterPage(name="Landscape", pagelayoutname=page_layout))
-    table_style = Style(name="sheet", family="table", masterpagename="Landscape")
-    table_style.addElement(TableProperties(display="true", writingmode="lr-tb"))
+    document.masterstyles.addElement(
+        odfstyle.MasterPage(name="Landscape", pagelayoutname=page_layout)
+    )
+    table_style = odfstyle.Style(name="sheet", family="table", masterpagename="Landscape")
+    table_style.addElement(odfstyle.TableProperties(display="true", writingmode="lr-tb"))
     document.automaticstyles.addElement(table_style)
 
     def cell_style(name, *, header=False, wrap=False, bold=False, data_style=None):
-        style = Style(name=name, family="table-cell", parentstylename="Default")
+        style = odfstyle.Style(name=name, family="table-cell", parentstylename="Default")
         if data_style is not None:
             style.setAttribute("datastylename", data_style)
         style.addElement(
-            TableCellProperties(
+            odfstyle.TableCellProperties(
                 verticalalign="top",
                 wrapoption="wrap" if wrap or header else "no-wrap",
                 **(
@@ -438,9 +429,9 @@ def write_ods(workbook: Workbook) -> bytes:
             )
         )
         if header or bold:
-            style.addElement(TextProperties(fontweight="bold"))
+            style.addElement(odfstyle.TextProperties(fontweight="bold"))
         if header:
-            style.addElement(ParagraphProperties(textalign="start"))
+            style.addElement(odfstyle.ParagraphProperties(textalign="start"))
         document.automaticstyles.addElement(style)
         return style
 
@@ -454,14 +445,16 @@ def write_ods(workbook: Workbook) -> bytes:
         "note": cell_style("note", wrap=True),
         "note-title": cell_style("note-title", bold=True),
     }
-    column_styles: dict[float, Style] = {}
+    column_styles: dict[float, odfstyle.Style] = {}
 
-    def column_style(width: float) -> Style:
+    def column_style(width: float) -> odfstyle.Style:
         if width not in column_styles:
-            style = Style(name=f"width-{len(column_styles) + 1}", family="table-column")
+            style = odfstyle.Style(name=f"width-{len(column_styles) + 1}", family="table-column")
             # about 0.21 cm per character of the default 10 pt font
             style.addElement(
-                TableColumnProperties(columnwidth=f"{width * 0.21:.2f}cm", breakbefore="auto")
+                odfstyle.TableColumnProperties(
+                    columnwidth=f"{width * 0.21:.2f}cm", breakbefore="auto"
+                )
             )
             document.automaticstyles.addElement(style)
             column_styles[width] = style
@@ -469,15 +462,17 @@ def write_ods(workbook: Workbook) -> bytes:
 
     def paragraphs(cell, text: str) -> None:
         for line in text.split("\n"):
-            paragraph = P()
+            paragraph = odftext.P()
             teletype.addTextToElement(paragraph, line)
             cell.addElement(paragraph)
 
-    notes = Table(name=INSTRUCTIONS, stylename=table_style)
-    notes.addElement(TableColumn(stylename=column_style(110), defaultcellstylename=styles["note"]))
+    notes = odftable.Table(name=INSTRUCTIONS, stylename=table_style)
+    notes.addElement(
+        odftable.TableColumn(stylename=column_style(110), defaultcellstylename=styles["note"])
+    )
     for number, line in enumerate([*workbook.about, "", *INSTRUCTION_LINES]):
-        row = TableRow()
-        cell = TableCell(
+        row = odftable.TableRow()
+        cell = odftable.TableCell(
             valuetype="string", stylename=styles["note"] if number else styles["note-title"]
         )
         if line:
@@ -490,37 +485,39 @@ def write_ods(workbook: Workbook) -> bytes:
 
     for sheet in workbook.sheets:
         columns = sheet.layout.columns
-        table = Table(name=sheet.layout.sheet, stylename=table_style)
+        table = odftable.Table(name=sheet.layout.sheet, stylename=table_style)
         for column in columns:
             table.addElement(
-                TableColumn(
+                odftable.TableColumn(
                     stylename=column_style(column.width), defaultcellstylename=styles[column.type]
                 )
             )
-        header_rows = TableHeaderRows()
-        header = TableRow()
+        header_rows = odftable.TableHeaderRows()
+        header = odftable.TableRow()
         for column in columns:
-            cell = TableCell(valuetype="string", stylename=styles["header"])
+            cell = odftable.TableCell(valuetype="string", stylename=styles["header"])
             paragraphs(cell, column.header)
             header.addElement(cell)
         header_rows.addElement(header)
         table.addElement(header_rows)
         for values in sheet.rows:
-            row = TableRow()
+            row = odftable.TableRow()
             for column, value in zip(columns, values, strict=True):
                 style = styles[column.type]
                 if value in (None, ""):
-                    row.addElement(TableCell(stylename=style))
+                    row.addElement(odftable.TableCell(stylename=style))
                 elif isinstance(value, datetime.date):
-                    cell = TableCell(valuetype="date", datevalue=value.isoformat(), stylename=style)
-                    cell.addElement(P(text=value.strftime("%d/%m/%Y")))
+                    cell = odftable.TableCell(
+                        valuetype="date", datevalue=value.isoformat(), stylename=style
+                    )
+                    cell.addElement(odftext.P(text=value.strftime("%d/%m/%Y")))
                     row.addElement(cell)
                 elif isinstance(value, Decimal):
-                    cell = TableCell(valuetype="float", value=str(value), stylename=style)
-                    cell.addElement(P(text=f"{value:,.2f}".translate(_ITALIAN_DIGITS)))
+                    cell = odftable.TableCell(valuetype="float", value=str(value), stylename=style)
+                    cell.addElement(odftext.P(text=f"{value:,.2f}".translate(_ITALIAN_DIGITS)))
                     row.addElement(cell)
                 else:
-                    cell = TableCell(valuetype="string", stylename=style)
+                    cell = odftable.TableCell(valuetype="string", stylename=style)
                     paragraphs(cell, str(value))
                     row.addElement(cell)
             table.addElement(row)
@@ -536,9 +533,7 @@ _ITALIAN_DIGITS = str.maketrans({",": ".", ".": ","})
 
 
 def _ods_title(title: str):
-    from odf.dc import Title
-
-    element = Title()
+    element = odfdc.Title()
     element.addText(title)
     return element
 
@@ -706,12 +701,9 @@ def _unreadable(kind: str, error: Exception) -> SpreadsheetError:
 
 
 def _read_xlsx(content: bytes) -> list[ReadSheet]:
-    from openpyxl import load_workbook
-    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-
     counter = _Counter()
     try:
-        book = load_workbook(
+        book = openpyxl.load_workbook(
             io.BytesIO(content), read_only=True, data_only=False, keep_links=False, keep_vba=False
         )
     except SpreadsheetError:
@@ -754,14 +746,6 @@ def _read_xlsx(content: bytes) -> list[ReadSheet]:
 
 
 def _read_ods(content: bytes) -> list[ReadSheet]:
-    from xml.sax import handler
-    from xml.sax.xmlreader import InputSource
-
-    from defusedxml.sax import make_parser
-    from odf.load import LoadParser
-    from odf.namespaces import OFFICENS, TABLENS
-    from odf.opendocument import OpenDocument
-
     archive = _open_archive(content)
     try:
         part = archive.read("content.xml")
@@ -856,8 +840,6 @@ def _ods_row(row, sheet: str, counter: _Counter, table_ns: str, office_ns: str) 
 
 
 def _ods_value(cell, table_ns: str, office_ns: str):
-    from odf import teletype
-
     formula = cell.attributes.get((table_ns, "formula"))
     if formula:
         return Formula(formula)
