@@ -7,7 +7,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from matrice import staff_queries
+from matrice import spreadsheets, staff_queries
 from matrice.models import ActionArea, Policy, Target, Tool
 from patto.core.staff_forms import ServiceErrorsMixin
 from tavoli.models import ThematicTable
@@ -259,3 +259,50 @@ class CatalogueEntryForm(ContentForm):
     )
     name = forms.CharField(label=_("Nome"), max_length=200, widget=_text())
     description = forms.CharField(label=_("Descrizione"), required=False, widget=_area(4))
+
+
+class SpreadsheetImportForm(forms.Form):
+    """The spreadsheet to import into the draft. The form only takes the file and its size;
+    what is in it is read by ``matrice.sheet_import``."""
+
+    file = forms.FileField(
+        label=_("Foglio di calcolo"),
+        widget=forms.FileInput(
+            attrs={
+                "class": "form-control",
+                "accept": ".ods,.xlsx,application/vnd.oasis.opendocument.spreadsheet,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ),
+        error_messages={
+            "required": _("Scegli il file da importare."),
+            "empty": _("Il file è vuoto."),
+            "invalid": _("Scegli un file ODS o XLSX."),
+        },
+    )
+
+    def __init__(self, *args, too_big=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_big = too_big
+        self.fields["file"].help_text = _(
+            "Un file ODS o XLSX come quello che scarichi dalla bozza, al massimo %(max)s MB."
+        ) % {"max": spreadsheets.max_upload_bytes() // (1024 * 1024)}
+
+    def clean(self):
+        if self.too_big:
+            self._errors.pop("file", None)
+            raise forms.ValidationError(self.too_big_message(), code="too_big")
+        return super().clean()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > spreadsheets.max_upload_bytes():
+            raise forms.ValidationError(self.too_big_message(), code="too_big")
+        upload.seek(0)
+        return upload
+
+    @staticmethod
+    def too_big_message() -> str:
+        return _("Il file è troppo grande: al massimo %(max)s MB.") % {
+            "max": spreadsheets.max_upload_bytes() // (1024 * 1024)
+        }

@@ -9,6 +9,7 @@ methods refuse it here, and database triggers (see ``matrice/db_triggers.py``) r
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -300,3 +301,64 @@ def refuse_frozen_relation_change(sender, instance, action, reverse, model, pk_s
     frozen = _frozen_version_among(version_ids)
     if frozen is not None:
         raise FrozenVersionError(frozen)
+
+
+class SpreadsheetImport(models.Model):
+    """A spreadsheet uploaded to change a draft, waiting for its uploader to confirm what the
+    preview showed (``matrice.import_services``). The file is kept until then, with its SHA-256
+    and the state of the draft it was previewed against: confirming a preview of another file,
+    or of a draft changed since, is refused. Once applied or replaced by a newer upload, the
+    file is dropped and the row stays as a record of who imported what, and when."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("in attesa di conferma")
+        APPLIED = "applied", _("importato")
+        DISCARDED = "discarded", _("sostituito da un altro file")
+
+    class Format(models.TextChoices):
+        ODS = "ods", "ODS"
+        XLSX = "xlsx", "XLSX"
+
+    version = models.ForeignKey(
+        PlanVersion,
+        on_delete=models.CASCADE,
+        related_name="spreadsheet_imports",
+        verbose_name=_("versione"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("caricato da"),
+    )
+    uploaded_at = models.DateTimeField(_("caricato il"), auto_now_add=True)
+    file_name = models.CharField(_("nome del file"), max_length=255)
+    file_format = models.CharField(_("formato"), max_length=4, choices=Format.choices)
+    sha256 = models.CharField(_("impronta SHA-256 del file"), max_length=64)
+    draft_state = models.CharField(
+        _("stato della bozza all'anteprima"),
+        max_length=64,
+        help_text=_(
+            "Impronta delle revisioni delle voci della bozza quando il file è stato letto."
+        ),
+    )
+    content = models.BinaryField(_("contenuto"), blank=True, editable=False)
+    status = models.CharField(
+        _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    applied_at = models.DateTimeField(_("importato il"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("importazione da foglio di calcolo")
+        verbose_name_plural = _("importazioni da foglio di calcolo")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="applied", applied_at__isnull=False) | ~Q(status="applied"),
+                name="spreadsheet_import_applied_has_date",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"

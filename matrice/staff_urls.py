@@ -45,6 +45,23 @@ urlpatterns = [
     path(DRAFT, staff_views.DraftView.as_view(), name="matrice_draft"),
     path(f"{DRAFT}matrice/", staff_views.DraftMatrixView.as_view(), name="matrice_draft_matrix"),
     path(f"{DRAFT}cataloghi/", staff_views.CataloguesView.as_view(), name="matrice_catalogues"),
+    path(f"{DRAFT}importa/", staff_views.ImportView.as_view(), name="matrice_import"),
+    path(
+        f"{DRAFT}importa/<int:pk>/",
+        staff_views.ImportPreviewView.as_view(),
+        name="matrice_import_preview",
+    ),
+    # any version, drafts included, as a spreadsheet
+    path(
+        "programmi/<slug:slug>/versioni/<int:number>/foglio.ods",
+        staff_views.VersionSpreadsheetView.as_view(extension="ods"),
+        name="matrice_version_ods",
+    ),
+    path(
+        "programmi/<slug:slug>/versioni/<int:number>/foglio.xlsx",
+        staff_views.VersionSpreadsheetView.as_view(extension="xlsx"),
+        name="matrice_version_xlsx",
+    ),
 ]
 for _name, (_word, _new) in WORDS.items():
     urlpatterns += _item_patterns(_name, _word, _new)

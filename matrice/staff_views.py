@@ -13,22 +13,34 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import TemplateView
 
-from matrice import queries, services, staff_queries
-from matrice.forms import ActionForm, AreaForm, CatalogueEntryForm, PolicyForm, comparable, shown
-from matrice.models import Action, ActionArea, Policy, Target, Tool
+from matrice import import_services, queries, services, spreadsheets, staff_queries
+from matrice.forms import (
+    ActionForm,
+    AreaForm,
+    CatalogueEntryForm,
+    PolicyForm,
+    SpreadsheetImportForm,
+    comparable,
+    shown,
+)
+from matrice.models import Action, ActionArea, Policy, SpreadsheetImport, Target, Tool
 from patto.core.exceptions import FrozenVersionError
 from patto.core.history import history_of
 from patto.core.mixins import ProgrammeMixin
 from patto.core.permissions import RedazioneRequiredMixin
 from patto.core.staff_views import ItemEditView
+from patto.models import PlanVersion
 
 
 @dataclass(frozen=True)
@@ -401,3 +413,153 @@ class ItemMoveView(KindMixin, View):
             context |= _tree_context(staff_queries.draft_tree(version))
             template = "redazione/matrice/includes/tree.html"
         return render(self.request, template, context)
+
+
+# Spreadsheets: any version out as ODS or XLSX, a spreadsheet into the draft ------------------
+
+
+class VersionSpreadsheetView(RedazioneRequiredMixin, ProgrammeMixin, View):
+    """Any version of the programme, drafts included, as a spreadsheet (``extension``: "ods" or
+    "xlsx"); the public site offers only public versions."""
+
+    extension = "ods"
+
+    @cached_property
+    def version(self) -> PlanVersion:
+        return get_object_or_404(
+            PlanVersion.objects.select_related("programme"),
+            programme=self.programme,
+            number=self.kwargs["number"],
+        )
+
+    def get(self, request, *args, **kwargs):
+        response = spreadsheets.download(self.version, self.extension)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        self.version  # a version that does not exist is a 404 whatever the method  # noqa: B018
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
+class _LimitedUpload(FileUploadHandler):
+    """Stops reading an uploaded file as soon as it is larger than ``limit`` bytes: nothing
+    larger is kept in memory or on disk, and the form says the file is too big."""
+
+    def __init__(self, limit: int, request=None):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.too_big = False
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.too_big = content_length > self.limit + 64 * 1024  # room for the other fields
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.too_big or self.received > self.limit:
+            self.too_big = True
+            raise StopUpload(connection_reset=False)  # reads the rest away, keeps nothing
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handlers keep the file
+
+
+@method_decorator(csrf_exempt, name="dispatch")  # checked in post(), once the limit is set
+class ImportView(DraftMixin, TemplateView):
+    """Choose a spreadsheet to import into the draft. A file with problems comes back with
+    every problem (sheet, row, column, reason) and nothing stored; a good one leads to its
+    preview."""
+
+    template_name = "redazione/matrice/import.html"
+
+    def get_context_data(self, **kwargs):
+        if self.draft is not None:
+            kwargs.setdefault("form", SpreadsheetImportForm())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        limit = _LimitedUpload(spreadsheets.max_upload_bytes(), request)
+        request.upload_handlers.insert(0, limit)
+        return csrf_protect(partial(self.upload, limit=limit))(request)
+
+    def upload(self, request, *, limit):
+        if self.draft is None:
+            messages.error(request, _("Questo programma non ha una bozza da modificare."))
+            return redirect(self.draft_url())
+        form = SpreadsheetImportForm(request.POST, request.FILES, too_big=limit.too_big)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        upload = form.cleaned_data["file"]
+        try:
+            plan, stored = import_services.start_import(
+                version=self.draft, by=request.user, content=upload.read(), file_name=upload.name
+            )
+        except FrozenVersionError as exc:
+            messages.error(request, _error_text(exc))
+            return redirect(self.draft_url())
+        if stored is None:
+            return self.render_to_response(
+                self.get_context_data(
+                    form=SpreadsheetImportForm(), plan=plan, file_name=upload.name
+                )
+            )
+        return redirect("redazione:matrice_import_preview", slug=self.programme.slug, pk=stored.pk)
+
+
+class ImportPreviewView(DraftMixin, TemplateView):
+    """What the uploaded file would change in the draft, item by item and field by field, and
+    the button that applies it. Confirming checks that the file and the draft are still those
+    of the preview (409 otherwise, with nothing written)."""
+
+    template_name = "redazione/matrice/import_preview.html"
+
+    @cached_property
+    def upload(self) -> SpreadsheetImport:
+        return get_object_or_404(
+            SpreadsheetImport.objects.select_related("version", "uploaded_by"),
+            pk=self.kwargs["pk"],
+            version__programme=self.programme,
+        )
+
+    def get_context_data(self, **kwargs):
+        upload = self.upload
+        upload.version.programme = self.programme
+        context = {"upload": upload, "version": upload.version}
+        if upload.version.is_frozen:
+            context["frozen_message"] = _error_text(FrozenVersionError(upload.version))
+        elif upload.status == SpreadsheetImport.Status.PENDING:
+            plan, fresh = import_services.preview(upload)
+            context |= {"plan": plan, "fresh": fresh}
+        return super().get_context_data(**kwargs, **context)
+
+    def post(self, request, *args, **kwargs):
+        upload = self.upload
+        try:
+            outcome = import_services.confirm_import(
+                upload=upload,
+                by=request.user,
+                sha256=request.POST.get("sha256", ""),
+                state=request.POST.get("state", ""),
+            )
+        except FrozenVersionError as exc:
+            messages.error(request, _error_text(exc))
+            return redirect(self.draft_url())
+        except ValidationError as exc:  # StaleImportError included
+            context = self.get_context_data(refused=_error_text(exc))
+            return self.render_to_response(context, status=409)
+        messages.success(
+            request,
+            _(
+                "Importazione completata da «%(file)s»: %(added)s voci aggiunte, %(changed)s "
+                "modificate, %(removed)s eliminate."
+            )
+            % {
+                "file": upload.file_name,
+                "added": outcome.added,
+                "changed": outcome.changed,
+                "removed": outcome.removed,
+            },
+        )
+        return redirect(self.draft_url())

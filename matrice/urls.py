@@ -10,4 +10,6 @@ urlpatterns = [
     path("azioni.csv", views.ActionsOpenDataView.as_view(format="csv"), name="actions_csv"),
     path("azioni.json", views.ActionsOpenDataView.as_view(format="json"), name="actions_json"),
     path("azioni/<str:code>/", views.ActionDetailView.as_view(), name="action"),
+    path("piano.ods", views.PlanSpreadsheetView.as_view(extension="ods"), name="plan_ods"),
+    path("piano.xlsx", views.PlanSpreadsheetView.as_view(extension="xlsx"), name="plan_xlsx"),
 ]

@@ -8,7 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
-from matrice import opendata, queries
+from matrice import opendata, queries, spreadsheets
 from matrice.filters import ActionFilterSet
 from matrice.models import Policy
 from patto.cache.pages import frozen_fragment, public_page
@@ -121,3 +121,14 @@ class ActionsOpenDataView(VersionMixin, View):
         if self.format == "json":
             return opendata.actions_json(self.version, request)
         return opendata.actions_csv(self.version, request)
+
+
+@method_decorator(public_page, name="dispatch")
+class PlanSpreadsheetView(VersionMixin, View):
+    """``piano.ods`` / ``piano.xlsx``: the whole content of a public version as a spreadsheet,
+    one sheet per level, as the redazione exports it (drafts answer 404)."""
+
+    extension = "ods"
+
+    def get(self, request, *args, **kwargs):
+        return spreadsheets.download(self.version, self.extension)

@@ -247,6 +247,8 @@ ACCESSIBILITY_FEEDBACK_EMAIL = env.str(
 )
 # Largest minutes PDF (verbale) staff may upload for a meeting, in megabytes.
 MINUTES_MAX_UPLOAD_MB = env.int("MINUTES_MAX_UPLOAD_MB", default=10)
+# Largest spreadsheet (ODS or XLSX) staff may import into a draft, in megabytes.
+SPREADSHEET_MAX_UPLOAD_MB = env.int("SPREADSHEET_MAX_UPLOAD_MB", default=5)
 
 # Languages --------------------------------------------------------------------------------
 

@@ -8,11 +8,15 @@ history."""
 
 import datetime
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from simple_history.signals import pre_create_historical_record
 from simple_history.utils import get_m2m_reverse_field_name
 
 from patto.core.staff_forms import display_value
@@ -22,6 +26,30 @@ HISTORY_LIMIT = 50
 # records, but not the same as in the item it was copied from)
 NOT_SHOWN = {"revision", "updated_at", "created_at", "uid", "id", "key", "search_name", "version"}
 LONG_TEXT = 120
+
+
+_change_reason: ContextVar[str] = ContextVar("history_change_reason", default="")
+
+
+@contextmanager
+def change_reason(reason: str) -> Iterator[None]:
+    """Every history record written inside the block without a reason of its own gets
+    ``reason`` (e.g. "importato da foglio di calcolo"): the services that write them need not
+    know why they were called."""
+    token = _change_reason.set(Truncator(reason).chars(100))
+    try:
+        yield
+    finally:
+        _change_reason.reset(token)
+
+
+def _give_change_reason(sender, history_instance, **kwargs) -> None:
+    reason = _change_reason.get()
+    if reason and not history_instance.history_change_reason:
+        history_instance.history_change_reason = reason
+
+
+pre_create_historical_record.connect(_give_change_reason, dispatch_uid="history_change_reason")
 
 
 @dataclass

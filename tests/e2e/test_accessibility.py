@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PER_KIND = 3  # pages of the same kind (URL name, language and query keys) to check
-DOWNLOADS = (".csv", ".json", ".ics", ".pdf")
+DOWNLOADS = (".csv", ".json", ".ics", ".pdf", ".ods", ".xlsx")
 NOT_PUBLIC = ("/admin/", "/account/logout", "/i18n/", "/media/", "/static/")
 
 

@@ -4,9 +4,11 @@ and spokespersons get 403, the redazione gets the page (200) or is redirected af
 (302); objects of another programme, or that do not exist, answer 404 to the redazione."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from matrice.models import Action, ActionArea, Policy, Target, Tool
+from matrice.models import Action, ActionArea, Policy, SpreadsheetImport, Target, Tool
+from tests.matrice.sheets import edit_xlsx, export, pending_import
 from tests.people import login_as
 from tests.versions import FAMILIES, build_version
 
@@ -46,12 +48,36 @@ def form_data(d, kind, item=None):
     return data
 
 
+def spreadsheet_request(d, page):
+    slug = d.programme.slug
+    if page == "export ods":
+        return "get", reverse("redazione:matrice_version_ods", args=[slug, 1]), None
+    if page == "export xlsx":
+        return "get", reverse("redazione:matrice_version_xlsx", args=[slug, 1]), None
+    if page == "import page":
+        return "get", reverse("redazione:matrice_import", args=[slug]), None
+    if page == "upload":
+        content = edit_xlsx(export(d.version), {("Azioni", "D2"): "Caricato"})
+        data = {"file": SimpleUploadedFile("piano.xlsx", content)}
+        return "post", reverse("redazione:matrice_import", args=[slug]), data
+    upload = pending_import(d)
+    url = reverse("redazione:matrice_import_preview", args=[slug, upload.pk])
+    if page == "preview":
+        return "get", url, None
+    return "post", url, {"sha256": upload.sha256, "state": upload.draft_state}  # confirm
+
+
+SPREADSHEET_PAGES = ("export ods", "export xlsx", "import page", "preview", "upload", "confirm")
+
+
 def request_for(d, case):
     """(method, url, data) of one row of the table, on the draft ``d``."""
     slug = d.programme.slug
     page, kind = case
     if page in ("matrice_draft", "matrice_draft_matrix", "matrice_catalogues"):
         return "get", reverse(f"redazione:{page}", args=[slug]), None
+    if page in SPREADSHEET_PAGES:
+        return spreadsheet_request(d, page)
     item = item_of(d, kind)
     name = f"redazione:matrice_{kind}"
     return {
@@ -75,6 +101,7 @@ CASES = [
     ("matrice_catalogues", None),
     *[(page, kind) for kind in KINDS for page in ("create page", "item page", "delete page")],
     *[(change, kind) for kind in KINDS for change in ("create", "update", "delete", "move")],
+    *[(page, None) for page in SPREADSHEET_PAGES],
 ]
 
 
@@ -113,8 +140,38 @@ def test_refused_changes_change_nothing(client):
         client.post(url, data)
         _, url, data = request_for(d, ("delete", kind))
         client.post(url, data)
+    for page in ("upload", "confirm"):
+        _, url, data = request_for(d, (page, None))
+        assert client.post(url, data).status_code == 403
     assert Policy.objects.get(pk=d.policy.pk).title == "Famiglie e minori"
     assert Tool.objects.filter(version=d.version).count() == 2
+    assert Action.objects.get(pk=d.action.pk).title == "Centri per le famiglie 1"
+    assert not SpreadsheetImport.objects.exclude(status="pending").exists()
+    assert SpreadsheetImport.objects.count() == 1  # the one made for the confirm row
+
+
+@pytest.mark.parametrize("page", ["preview", "confirm"])
+def test_an_upload_of_another_programme_is_404(staff_client, page):
+    mine = build_version(**FAMILIES)
+    other = build_version(slug="altro-piano", **FAMILIES)
+    method, url, data = request_for(other, (page, None))
+    url = url.replace(f"/{other.programme.slug}/", f"/{mine.programme.slug}/")
+    assert getattr(staff_client, method)(url, data or {}).status_code == 404
+    assert Action.objects.get(pk=other.action.pk).title == "Centri per le famiglie 1"
+
+
+def test_any_member_of_the_redazione_may_confirm_and_is_the_one_recorded(client):
+    d = build_version(**FAMILIES)
+    upload = pending_import(d)
+    confirmer = login_as(client, "staff")
+    response = client.post(
+        reverse("redazione:matrice_import_preview", args=[d.programme.slug, upload.pk]),
+        {"sha256": upload.sha256, "state": upload.draft_state},
+    )
+    assert response.status_code == 302
+    action = Action.objects.get(pk=d.action.pk)
+    assert action.title == "Dal foglio"
+    assert action.history.order_by("-history_date").first().history_user == confirmer
 
 
 # 404: what does not exist, or belongs to another programme ----------------------------------

@@ -32,6 +32,7 @@ from tests.factories import (
     UserFactory,
     ZoneFactory,
 )
+from tests.matrice.sheets import pending_import
 from tests.people import login_as, someone
 from tests.tavoli.factories import TableMembershipFactory
 from tests.versions import FAMILIES, Content, build_version
@@ -125,6 +126,7 @@ def world():
         ),
         "phase": PhaseFactory(programme=a, position=9),
     }
+    w["spreadsheet_import"] = pending_import(draft)
     w["comment"] = Comment.objects.create(
         contribution=w["contribution"], author=UserFactory(), text="Un commento."
     )
@@ -172,6 +174,7 @@ OBJECTS = {
     "incontri_meeting": "meeting",
     "tavoli_comment": "comment",
     "tavoli_phase": "phase",
+    "matrice_import": "spreadsheet_import",
 }
 
 
