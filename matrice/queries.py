@@ -4,7 +4,7 @@ queries whatever the size of the version."""
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Prefetch, Subquery, Value
 from django.utils.text import Truncator
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
@@ -300,16 +300,3 @@ def contributions_behind(action):
         .distinct()
         .order_by("-submitted_on", "-id")
     )
-
-
-def search_filter(text: str) -> Q:
-    q = Q()
-    for word in text.split():
-        q &= (
-            Q(title__icontains=word)
-            | Q(description__icontains=word)
-            | Q(code__iexact=word)
-            | Q(lead_body__icontains=word)
-            | Q(partners__icontains=word)
-        )
-    return q
