@@ -188,6 +188,19 @@ class Matrix:
                 [(target, self.cells.get((tool.pk, target.pk), [])) for target in self.targets],
             )
 
+    def columns(self) -> list["MatrixColumn"]:
+        """The matrix read one target at a time (the narrow screen's view): each target with
+        the tools that have actions for it, each with those actions."""
+        columns = []
+        for target in self.targets:
+            cells = [
+                (tool, self.cells[tool.pk, target.pk])
+                for tool in self.tools
+                if self.cells.get((tool.pk, target.pk))
+            ]
+            columns.append(MatrixColumn(target, cells))
+        return columns
+
     @property
     def empty_cells(self):
         return sum(
@@ -196,6 +209,19 @@ class Matrix:
             for target in self.targets
             if not self.cells.get((tool.pk, target.pk))
         )
+
+
+@dataclass
+class MatrixColumn:
+    """A target and the matrix's cells for it that have actions: ``[(tool, [Action])]``."""
+
+    target: Target
+    cells: list
+
+    @property
+    def action_count(self) -> int:
+        """How many actions are for this target, each once (whatever its tools)."""
+        return len({action.pk for _tool, actions in self.cells for action in actions})
 
 
 def build_matrix(version, policy: Policy | None = None) -> Matrix:
