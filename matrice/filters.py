@@ -51,6 +51,17 @@ class SearchField(forms.CharField):
         ]
 
 
+class SearchInput(forms.TextInput):
+    """The search box, which shows what was typed without its control characters (a NUL is
+    not allowed in an HTML page)."""
+
+    input_type = "search"
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return search.without_control_characters(value) if value else value
+
+
 class SearchFilter(django_filters.CharFilter):
     field_class = SearchField
 
@@ -66,7 +77,7 @@ class ActionFilterSet(django_filters.FilterSet):
     q = SearchFilter(
         label=_("Cerca nel testo"),
         method="filter_text",
-        widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
+        widget=SearchInput(attrs={"class": "form-control"}),
     )
     politica = ItemChoiceFilter(
         label=_("Politica"), lookup="area__policy", empty_label=_("Tutte le politiche")

@@ -51,6 +51,11 @@ def _stemmer() -> Stemmer.Stemmer:
     return stemmer
 
 
+def without_control_characters(text: str) -> str:
+    """``text`` with each control character (NUL…, not tabs or line breaks) made a space."""
+    return _CONTROL.sub(" ", text)
+
+
 def normalise(text: str) -> str:
     """``text`` in lower case without accents (NFKD, combining marks dropped)."""
     text = text.casefold()
@@ -161,7 +166,7 @@ def parse(text: str, *, codes=()) -> Query:
     else, each once, at most ``MAX_TERMS``. The notes say what was left out and why."""
     query = Query()
     if _CONTROL.search(text):
-        text = _CONTROL.sub(" ", text)
+        text = without_control_characters(text)
         query.notes.append(_("La ricerca conteneva caratteri non validi: li abbiamo tolti."))
     terms, stop = [], []
     for piece in text.split():

@@ -120,6 +120,7 @@ def test_control_characters_are_left_out_and_said_so(client, version):
     assert response.status_code == 200
     page = response.content.decode()
     assert "caratteri non validi" in page
+    assert "\x00" not in page and 'value="fami glie "' in page  # shown without them
     # the characters separate words: «fami» and «glie», both found nowhere together
     assert [a.title for a in response.context["actions"]] == []
     assert found(client, version, "famiglie\x00") == [CENTRI]
