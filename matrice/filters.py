@@ -77,7 +77,9 @@ class ActionFilterSet(django_filters.FilterSet):
     q = SearchFilter(
         label=_("Cerca nel testo"),
         method="filter_text",
-        widget=SearchInput(attrs={"class": "form-control"}),
+        # a browser sends no more (the address stays under gunicorn's 4 KB request line); longer
+        # queries from elsewhere are cut to their first words by the search
+        widget=SearchInput(attrs={"class": "form-control", "maxlength": 500}),
     )
     politica = ItemChoiceFilter(
         label=_("Politica"), lookup="area__policy", empty_label=_("Tutte le politiche")
