@@ -20,9 +20,7 @@ The ``icalendar`` package writes the text (CRLF line ends, folding at 75 octets,
 """
 
 import datetime
-import re
 from collections.abc import Callable, Iterable
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -30,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incontri.models import Meeting, MeetingStatus
-from patto.core.markdown import render_markdown
+from patto.core.markdown import markdown_to_text
 
 TZID = "Europe/Rome"
 ROME = ZoneInfo(TZID)
@@ -206,75 +204,3 @@ def rome_vtimezone() -> icalendar.Timezone:
         rule.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
         tz.add_component(rule)
     return tz
-
-
-class _TextExtractor(HTMLParser):
-    """Markdown's HTML as plain text: paragraphs on their own lines, list items as "- " or
-    "1. ", links followed by their address."""
-
-    BLOCKS = {"p", "div", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "ul", "ol"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.href: str | None = None
-        self.lists: list[int | None] = []  # for each open list, its counter (None: bullets)
-        self.item_started = False  # just wrote a list marker, nothing after it yet
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "li":
-            if self.lists and self.lists[-1] is not None:
-                self.lists[-1] += 1
-                marker = f"{self.lists[-1]}. "
-            else:
-                marker = "- "
-            self.parts.append("\n" + "  " * max(len(self.lists) - 1, 0) + marker)
-            self.item_started = True
-            return
-        if tag == "p" and self.lists:  # a paragraph inside a list item
-            if not self.item_started:
-                self.parts.append("\n" + "  " * len(self.lists))
-            return
-        if tag in {"ul", "ol"}:
-            self.lists.append(int(dict(attrs).get("start") or 1) - 1 if tag == "ol" else None)
-        if tag == "br":
-            self.parts.append("\n")
-        elif tag in self.BLOCKS and not (self.lists and tag in {"ul", "ol"}):
-            self.parts.append("\n\n")
-        elif tag == "a":
-            self.href = dict(attrs).get("href")
-
-    def handle_endtag(self, tag):
-        if tag in {"ul", "ol"} and self.lists:
-            self.lists.pop()
-        if tag == "a" and self.href:
-            self.parts.append(f" ({self.href})")
-            self.href = None
-        elif tag in self.BLOCKS and not self.lists:
-            self.parts.append("\n\n")
-        elif tag in {"td", "th"}:
-            self.parts.append(" ")
-
-    def handle_data(self, data):
-        if data.strip() or "\n" not in data:  # not the line breaks between block tags
-            text = re.sub(r"\s+", " ", data)
-            if not self.parts or self.parts[-1].endswith(("\n", " ")):
-                text = text.lstrip()
-            self.parts.append(text)
-            self.item_started = False
-
-
-def markdown_to_text(text: str) -> str:
-    if not text.strip():
-        return ""
-    extractor = _TextExtractor()
-    extractor.feed(str(render_markdown(text)))
-    extractor.close()
-    lines = [line.rstrip() for line in "".join(extractor.parts).splitlines()]
-    out: list[str] = []
-    for line in lines:  # at most one blank line in a row, none at the ends
-        if line or (out and out[-1]):
-            out.append(line)
-    while out and not out[-1]:
-        out.pop()
-    return "\n".join(out)

@@ -5,12 +5,13 @@ from operator import attrgetter
 
 import django_filters
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
+from matrice import search
 from matrice.models import Action, ActionArea, Policy, Target, Tool
-from matrice.queries import search_filter
 from tavoli.models import ThematicTable
 from zone.models import Zone
 
@@ -39,6 +40,32 @@ class ItemChoiceFilter(django_filters.ChoiceFilter):
         return qs.filter(**{self.lookup: item.pk})
 
 
+class SearchField(forms.CharField):
+    """The text of a search as typed, control characters included: the search leaves them out
+    and says so (``matrice.search.parse``) rather than refusing the whole query."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+
+class SearchInput(forms.TextInput):
+    """The search box, which shows what was typed without its control characters (a NUL is
+    not allowed in an HTML page)."""
+
+    input_type = "search"
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return search.without_control_characters(value) if value else value
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
 class ZoneChoiceFilter(ItemChoiceFilter):
     """Actions of that zone, and those that apply everywhere (no zone named)."""
 
@@ -47,10 +74,12 @@ class ZoneChoiceFilter(ItemChoiceFilter):
 
 
 class ActionFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         label=_("Cerca nel testo"),
         method="filter_text",
-        widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
+        # a browser sends no more (the address stays under gunicorn's 4 KB request line); longer
+        # queries from elsewhere are cut to their first words by the search
+        widget=SearchInput(attrs={"class": "form-control", "maxlength": 500}),
     )
     politica = ItemChoiceFilter(
         label=_("Politica"), lookup="area__policy", empty_label=_("Tutte le politiche")
@@ -75,6 +104,8 @@ class ActionFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
+        self.version = version
+        self.search_notes: list[str] = []  # what the text search left out, and why
         code = attrgetter("code")
         catalogues = {
             "politica": (Policy.objects.filter(version=version), code),
@@ -95,4 +126,6 @@ class ActionFilterSet(django_filters.FilterSet):
         return list(self.filters[name].items.values())
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(search_filter(value)) if value.strip() else queryset
+        """The actions ``matrice.search`` finds for ``value``, in the queryset's order."""
+        found, self.search_notes = search.matching_actions(self.version, value)
+        return queryset if found is None else queryset.filter(pk__in=found)

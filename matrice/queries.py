@@ -4,7 +4,7 @@ queries whatever the size of the version."""
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Prefetch, Subquery, Value
 from django.utils.text import Truncator
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
@@ -188,6 +188,19 @@ class Matrix:
                 [(target, self.cells.get((tool.pk, target.pk), [])) for target in self.targets],
             )
 
+    def columns(self) -> list["MatrixColumn"]:
+        """The matrix read one target at a time (the narrow screen's view): each target with
+        the tools that have actions for it, each with those actions."""
+        columns = []
+        for target in self.targets:
+            cells = [
+                (tool, self.cells[tool.pk, target.pk])
+                for tool in self.tools
+                if self.cells.get((tool.pk, target.pk))
+            ]
+            columns.append(MatrixColumn(target, cells))
+        return columns
+
     @property
     def empty_cells(self):
         return sum(
@@ -196,6 +209,19 @@ class Matrix:
             for target in self.targets
             if not self.cells.get((tool.pk, target.pk))
         )
+
+
+@dataclass
+class MatrixColumn:
+    """A target and the matrix's cells for it that have actions: ``[(tool, [Action])]``."""
+
+    target: Target
+    cells: list
+
+    @property
+    def action_count(self) -> int:
+        """How many actions are for this target, each once (whatever its tools)."""
+        return len({action.pk for _tool, actions in self.cells for action in actions})
 
 
 def build_matrix(version, policy: Policy | None = None) -> Matrix:
@@ -300,16 +326,3 @@ def contributions_behind(action):
         .distinct()
         .order_by("-submitted_on", "-id")
     )
-
-
-def search_filter(text: str) -> Q:
-    q = Q()
-    for word in text.split():
-        q &= (
-            Q(title__icontains=word)
-            | Q(description__icontains=word)
-            | Q(code__iexact=word)
-            | Q(lead_body__icontains=word)
-            | Q(partners__icontains=word)
-        )
-    return q

@@ -6,6 +6,9 @@ the comparison says what was added, removed, changed (which fields, old → new,
 diff of text) and moved (to another parent, or to another place among its siblings). Unchanged
 items are only counted.
 
+Descriptions are written in Markdown: they are compared as a reader sees them, rendered and
+reduced to their words, not as typed.
+
 ``compare_snapshots`` is the pure part (no queries); ``compare_versions`` reads the two versions
 and the names of zones and thematic tables, in a fixed number of queries; ``cached_comparison``
 keeps the result of two frozen versions for good.
@@ -31,6 +34,7 @@ from django.utils.translation import gettext as _
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from matrice.snapshots import version_snapshots
 from patto.cache.pages import frozen_fragment
+from patto.core.markdown import markdown_to_text
 from patto.models import ItemKind, PlanVersion
 
 TOOL = "tool"
@@ -42,6 +46,10 @@ KINDS = (TOOL, TARGET, POLICY, ACTION_AREA, ACTION)
 MODELS = {TOOL: Tool, TARGET: Target, POLICY: Policy, ACTION_AREA: ActionArea, ACTION: Action}
 
 TEXT, VALUE, RELATION = "text", "value", "relation"
+# The fields written in Markdown: compared as a reader sees them (``markdown_to_text``: rendered,
+# sanitised and reduced to its words), so a change of markup alone is no change and a diff never
+# shows markup.
+MARKDOWN = {"description"}
 # The fields whose values are shown otherwise than as stored.
 DISPLAYED = {"start_date", "end_date", "budget"}
 _PLAIN_AMOUNT = re.compile(r"(\d+)\.(\d\d)")
@@ -518,6 +526,10 @@ def _changed_fields(kind, old: dict, new: dict, words: _Words) -> list[FieldChan
         before, after = old[name], new[name]
         if before == after:
             continue
+        if name in MARKDOWN:
+            before, after = markdown_to_text(before), markdown_to_text(after)
+            if before == after:
+                continue
         change = FieldChange(name, words.labels[kind][name], type_)
         if type_ == RELATION:
             before_set, after_set = set(before), set(after)

@@ -53,7 +53,12 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
 
     def get_context_data(self, form=None, **kwargs):
         version, zone = self.version, self.zone
-        decision = version.validations.filter(zone=zone).select_related("decided_by").first()
+        decision = (
+            version.validations.filter(zone=zone)
+            .select_related("decided_by")
+            .prefetch_related("remarks")
+            .first()
+        )
         base = queries.last_decided_version(zone, version)
         policies = plan_tree(version)
         return super().get_context_data(

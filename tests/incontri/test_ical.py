@@ -7,7 +7,6 @@ import icalendar
 import pytest
 from django.urls import reverse
 
-from incontri.ical import markdown_to_text
 from incontri.models import MeetingStatus
 from tests.factories import MeetingFactory, MunicipalityFactory, ProgrammeFactory
 
@@ -205,16 +204,6 @@ def test_empty_feed_is_still_a_valid_calendar(client):
     programme = ProgrammeFactory()
     calendar = assert_valid_rfc5545(client.get(feed_url(programme)).content)
     assert events(calendar) == []
-
-
-def test_markdown_to_text():
-    text = markdown_to_text(
-        "Intro **forte** e [un link](https://example.org).\n\n- uno\n- due\n    - due.a\n\nFine"
-    )
-    assert text == (
-        "Intro forte e un link (https://example.org).\n\n- uno\n- due\n  - due.a\n\nFine"
-    )
-    assert markdown_to_text("") == ""
 
 
 @pytest.mark.parametrize("size", [2, 20])

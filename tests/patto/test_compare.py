@@ -344,6 +344,70 @@ def snapshot(actions: list[dict]) -> dict:
     return {"tools": [], "targets": [], "policies": [{**policy, "action_areas": [area]}]}
 
 
+def test_descriptions_differing_only_in_markup_are_unchanged():
+    """A description is compared as a reader sees it: emphasis written another way, a list
+    marker changed, a line broken elsewhere in a paragraph read the same."""
+    before = snapshot(
+        [
+            {"description": "_Azione illustrativa:_ un esempio."},
+            {"description": "- uno\n- due"},
+            {"description": "Una riga\nche continua."},
+        ]
+    )
+    after = snapshot(
+        [
+            {"description": "*Azione illustrativa:* un esempio."},
+            {"description": "* uno\n* due"},
+            {"description": "Una riga che\ncontinua."},
+        ]
+    )
+    comparison = compare_snapshots(before, after)
+    assert not comparison.has_changes
+    assert summary(comparison, ACTION) == (0, 0, 0, 0, 3)
+
+
+def test_a_change_inside_emphasis_shows_just_the_words():
+    before = snapshot([{"description": "Testo.\n\n_Azione illustrativa: il documento._"}])
+    after = snapshot([{"description": "Testo.\n\n_Azione esemplare: il documento._"}])
+    (change,) = compare_snapshots(before, after).of_kind(ACTION)
+    (field,) = change.fields
+    assert field.name == "description"
+    diff = str(field.diff)
+    assert "_" not in diff  # no markup, in the text or around the changed words
+    assert diff == (
+        "Testo.\n\nAzione "
+        '<del><span class="visually-hidden">eliminato: </span>illustrativa</del>'
+        '<ins><span class="visually-hidden">inserito: </span>esemplare</ins>'
+        ": il documento."
+    )
+
+
+def test_markup_that_changes_what_a_reader_sees_is_a_change():
+    """Markup the sanitiser drops is not read; a link's address is."""
+    before = snapshot([{"description": "Vedi [il sito](https://a.example)."}, {"description": "A"}])
+    after = snapshot(
+        [
+            {"description": "Vedi [il sito](https://b.example)."},
+            {"description": "A<script>x</script>"},
+        ]
+    )
+    changes = compare_snapshots(before, after).of_kind(ACTION)
+    assert [change.code for change in changes] == ["1.1.0"]
+    assert "inserito: </span>b</ins>.example" in str(changes[0].fields[0].diff)
+
+
+def test_the_page_shows_the_words_a_reader_sees(client):
+    v1 = first_version(actions=3)
+    v2 = draft_after(v1)
+    edited = action(v2, "1.1.1")
+    edited.description += "\n\n_Azione illustrativa: un esempio._"
+    edited.save()
+    freeze(v2, VersionStatus.IN_VALIDATION)
+    page = client.get(compare_url(v1.programme, 1, 2)).content.decode()
+    assert "Azione illustrativa: un esempio.</ins>" in page
+    assert "_Azione" not in page
+
+
 def test_script_in_changed_content_is_escaped_on_the_page(client):
     v1 = first_version(actions=3)
     v2 = draft_after(v1)
