@@ -76,7 +76,7 @@ class ReviewForm(forms.Form):
             item = parse_remark_name(name)
             if item in items:
                 self.fields[name] = Text(
-                    label=_("Osservazione su %(item)s") % {"item": items[item]},
+                    label=_("Osservazione su %(code)s") % {"code": items[item]},
                     required=False,
                     max_length=REMARK_MAX_LENGTH,
                     error_messages={"max_length": TOO_LONG},

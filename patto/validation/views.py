@@ -227,10 +227,15 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
                 },
             )
 
+        # the revision the page goes on with: the one it was opened on (a later save by
+        # someone else must still be caught), the conflicting draft's once it is shown
+        revision = self.revision_sent() if form.is_bound else None
         if draft is None and can_decide and form.is_bound:
             draft = queries.draft(self.version, self.zone)
         if conflict is not None:
-            draft = conflict
+            draft, revision = conflict, conflict.revision
+        if revision is None:
+            revision = draft.revision if draft is not None else 0
         remark_errors = [
             (remark_name(*item), field.label, error)
             for item, field in form.remark_fields().items()
@@ -250,7 +255,7 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
             remark_errors=remark_errors,
             typed=self._typed(form) if form.is_bound and not can_decide else None,
             draft=draft,
-            draft_revision=draft.revision if draft is not None else 0,
+            draft_revision=revision,
             conflict=conflict,
             conflict_remarks=self._labelled(conflict),
         )

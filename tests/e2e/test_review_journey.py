@@ -76,11 +76,12 @@ def assert_remarks_kept(page):
 
 
 def scrolled_to(page, selector):
-    """Wait until the element is in the viewport (the page scrolls smoothly)."""
+    """Wait until the page has scrolled (smoothly) the element to its top, or to its end."""
     page.wait_for_function(
         """(selector) => {
-            const box = document.querySelector(selector).getBoundingClientRect();
-            return box.top >= -2 && box.top < window.innerHeight;
+            const top = document.querySelector(selector).getBoundingClientRect().top;
+            const end = document.documentElement.scrollHeight - window.innerHeight;
+            return top >= -2 && (top < 40 || window.scrollY >= end - 2);
         }""",
         arg=selector,
     )

@@ -324,6 +324,18 @@ def test_a_draft_saved_meanwhile_by_the_other_spokesperson_is_not_overwritten(cl
     assert ValidationDraft.objects.get().remarks.count() == 2
 
 
+@pytest.mark.parametrize("step", ["write:action:x", "back", "check"])
+def test_a_page_shown_again_keeps_the_revision_it_was_opened_on(client, piano, step):
+    colleague = someone("spokesperson", zone=piano["zone1"])
+    client.force_login(colleague)
+    client.post(url(piano), {remark(piano, "2.1.1"): "Sua.", "step": "save", "draft_revision": "0"})
+    client.force_login(piano["sp1"])  # had opened the page before the colleague saved
+    data = {**typed(piano), "step": step, "draft_revision": "0"}
+    page = client.post(url(piano), data).content.decode()
+    assert 'name="draft_revision" value="0"' in page  # a save from here is still caught
+    assert save(client, piano, draft_revision="0").status_code == 409
+
+
 def test_the_draft_is_seen_only_by_the_zones_current_spokespersons(client, piano):
     client.force_login(piano["sp1"])
     save(client, piano)
