@@ -513,6 +513,72 @@ class ValidationRemark(models.Model):
         return f"{self.item_label}: {self.text[:60]}"
 
 
+class ValidationDraft(models.Model):
+    """What a zone's spokesperson has written on a version in validation and not decided yet:
+    the decision chosen so far, the reason and the remarks. It is not part of the record: only
+    the zone's current spokespersons see it (on their review page), and it is deleted when the
+    zone decides or the version leaves validation (``patto.validation.services``,
+    ``patto.programme.services.mark_validated``)."""
+
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.CASCADE, related_name="drafts", verbose_name=_("versione")
+    )
+    zone = models.ForeignKey(
+        "zone.Zone",
+        on_delete=models.CASCADE,
+        related_name="validation_drafts",
+        verbose_name=_("zona"),
+    )
+    decision = models.CharField(_("decisione"), max_length=20, choices=Decision.choices, blank=True)
+    reason = models.TextField(_("motivazione"), blank=True)
+    # a save made from a page opened before another save of the same draft is refused
+    revision = models.PositiveIntegerField(_("revisione"), default=1)
+    updated_at = models.DateTimeField(_("salvata il"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("salvata da"),
+    )
+
+    class Meta:
+        verbose_name = _("bozza di decisione")
+        verbose_name_plural = _("bozze di decisione")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "zone"], name="validation_draft_one_per_zone_and_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.zone} – {self.version}"
+
+
+class DraftRemark(models.Model):
+    """A remark of a draft on one item of the version, named by its stable key."""
+
+    draft = models.ForeignKey(
+        ValidationDraft, on_delete=models.CASCADE, related_name="remarks", verbose_name=_("bozza")
+    )
+    item_kind = models.CharField(_("tipo di voce"), max_length=20, choices=ItemKind.choices)
+    item_key = models.UUIDField(_("chiave della voce"))
+    text = models.TextField(_("osservazione"))
+
+    class Meta:
+        ordering = ["draft", "id"]
+        verbose_name = _("osservazione in bozza")
+        verbose_name_plural = _("osservazioni in bozza")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft", "item_kind", "item_key"], name="draft_remark_one_per_item"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+
 class Follow(models.Model):
     """A person following a programme: they hear by e-mail when a version is submitted to the
     zones or published."""

@@ -22,7 +22,7 @@ from patto.core.exceptions import TransitionError
 from patto.core.permissions import require_redazione
 from patto.core.transitions import lock_version, require_status
 from patto.mail.sending import after_commit
-from patto.models import PlanVersion, Programme, VersionStatus
+from patto.models import PlanVersion, Programme, ValidationDraft, VersionStatus
 from patto.pdf.services import queue_pdf_render
 from patto.pdf.worker import pdf_is_current
 from patto.programme import notifications
@@ -117,10 +117,11 @@ def validate_by_staff(*, version: PlanVersion, by) -> PlanVersion:
 def mark_validated(version: PlanVersion) -> None:
     """The locked ``version`` becomes validated (the last zone approved, or the redazione
     validated it): its comparison is computed and its PDF queued once the transaction
-    commits."""
+    commits. The zones' drafts of decisions on it are deleted: nobody decides any more."""
     version.status = VersionStatus.VALIDATED
     version.validated_at = timezone.now()
     version.save(update_fields=["status", "validated_at", "validated_by"])
+    ValidationDraft.objects.filter(version=version).delete()
     _precompute_comparison(version)
     if not pdf_is_current(version):
         queue_pdf_render(version)

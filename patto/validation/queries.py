@@ -1,8 +1,6 @@
 """Reads for the spokesperson area."""
 
-from matrice.models import Action, ActionArea, Policy
-from patto.models import ItemKind, PlanVersion, Validation, VersionStatus
-from patto.programme.compare import compare_versions
+from patto.models import PlanVersion, Validation, ValidationDraft, VersionStatus
 
 
 def home(user, zones) -> dict:
@@ -47,22 +45,13 @@ def last_decided_version(zone, version) -> PlanVersion | None:
     return validation.version if validation else None
 
 
-def comparison(base, version):
-    if base is None:
-        return None
-    return compare_versions(base, version)
-
-
-def item_labels(version) -> dict:
-    """(kind, key) → label for every policy, area and action of ``version``."""
-    labels = {}
-    for kind, model in (
-        (ItemKind.POLICY, Policy),
-        (ItemKind.ACTION_AREA, ActionArea),
-        (ItemKind.ACTION, Action),
-    ):
-        for key, code, title in model.objects.filter(version=version).values_list(
-            "key", "code", "title"
-        ):
-            labels[(kind.value, str(key))] = f"{code} {title}"[:300]
-    return labels
+def draft(version, zone) -> ValidationDraft | None:
+    """``zone``'s draft of its decision on ``version``, with its remarks and who saved it last.
+    Only for the zone's current spokespersons (the review page, behind its permission check).
+    Two queries."""
+    return (
+        ValidationDraft.objects.filter(version=version, zone=zone)
+        .select_related("updated_by")
+        .prefetch_related("remarks")
+        .first()
+    )

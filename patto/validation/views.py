@@ -1,19 +1,30 @@
 """The spokesperson area: the versions waiting for the zones a person speaks for, what changed
-since their zone last decided, and the decision (approve, or ask for changes with a reason)."""
+since their zone last decided, and the decision (approve, or ask for changes with a reason).
+
+The review page is one form, in steps, none of which needs JavaScript (``step``, the button
+pressed): ``write:<kind>:<key>`` opens an item's remark box, ``save`` keeps what is written as
+the zone's draft, ``check`` (the default) shows the decision, the reason and the remarks for
+confirmation, ``back`` returns from there to the form, ``confirm`` records the decision. A
+refused step answers the same page with everything as it was typed, each error next to its field
+and listed at the top."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from matrice.queries import plan_tree
-from patto.models import ItemKind, PlanVersion, VersionStatus
-from patto.validation import queries, services
-from patto.validation.forms import DecisionForm
+from patto.models import Decision, PlanVersion, VersionStatus
+from patto.validation import queries, review, services
+from patto.validation.forms import ReviewForm, remark_name
 from patto.validation.permissions import SpokespersonRequiredMixin
+
+WRITE, SAVE, CHECK, BACK, CONFIRM = "write", "save", "check", "back", "confirm"
 
 
 class SpokespersonHomeView(SpokespersonRequiredMixin, TemplateView):
@@ -24,8 +35,9 @@ class SpokespersonHomeView(SpokespersonRequiredMixin, TemplateView):
 
 
 class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
-    """Read a version for one of my zones and decide. A zone the person does not speak for is
-    refused (403); a version that is not public (a draft) does not exist here (404)."""
+    """Read a version for one of my zones, write remarks, keep them as a draft, and decide. A
+    zone the person does not speak for is refused (403); a version that is not public (a draft)
+    does not exist here (404)."""
 
     template_name = "portavoce/review.html"
 
@@ -33,7 +45,7 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
     def zone(self):
         zone = next((z for z in self.zones if z.number == self.kwargs["zone_number"]), None)
         if zone is None:
-            raise PermissionDenied(_("Non siete portavoce di questa zona."))
+            raise PermissionDenied(_("Non sei portavoce di questa zona."))
         return zone
 
     @cached_property
@@ -51,64 +63,236 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
             raise Http404(_("Versione non trovata."))
         return version
 
-    def get_context_data(self, form=None, **kwargs):
-        version, zone = self.version, self.zone
-        decision = (
-            version.validations.filter(zone=zone)
+    @cached_property
+    def decision(self):
+        return (
+            self.version.validations.filter(zone=self.zone)
             .select_related("decided_by")
             .prefetch_related("remarks")
             .first()
         )
-        base = queries.last_decided_version(zone, version)
-        policies = plan_tree(version)
-        return super().get_context_data(
-            **kwargs,
-            version=version,
-            programme=version.programme,
-            zone=zone,
-            decision=decision,
-            can_decide=decision is None and version.status == VersionStatus.IN_VALIDATION,
-            base=base,
-            comparison=queries.comparison(base, version),
-            policies=policies,
-            form=form or DecisionForm(),
-        )
+
+    @cached_property
+    def can_decide(self) -> bool:
+        return self.decision is None and self.version.status == VersionStatus.IN_VALIDATION
+
+    @cached_property
+    def base(self):
+        return queries.last_decided_version(self.zone, self.version)
+
+    @cached_property
+    def text(self) -> dict:
+        return review.review_text(self.version, self.base)
+
+    def url(self) -> str:
+        return reverse("portavoce:review", args=[self.version.pk, self.zone.number])
+
+    # GET: the page, with the zone's draft when there is one
+
+    def get(self, request, *args, **kwargs):
+        draft = queries.draft(self.version, self.zone) if self.can_decide else None
+        form = ReviewForm(items=self.text["labels"], draft=draft)
+        return self.render_review(form, draft=draft)
+
+    # POST: one of the steps
 
     def post(self, request, *args, **kwargs):
-        form = DecisionForm(request.POST)
+        step, _sep, item = request.POST.get("step", CHECK).partition(":")
+        form = ReviewForm(
+            request.POST, items=self.text["labels"], deciding=step in (CHECK, CONFIRM)
+        )
+        try:
+            services.require_may_decide(version=self.version, zone=self.zone, by=request.user)
+        except ValidationError as exc:  # closed, or decided already: nothing is recorded
+            return self.refuse(form, exc)
+        if step == WRITE:
+            kind, _sep, key = item.partition(":")
+            opened = (kind, key) if (kind, key) in self.text["labels"] else None
+            return self.render_review(form, opened=opened)
+        if step == BACK:
+            return self.render_review(form)
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        remarks = self._remarks(request.POST)
+            return self.render_review(form, status=400)
+        if step == SAVE:
+            return self.save(form)
+        if step == CONFIRM:
+            return self.confirm(form)
+        return self.render_confirmation(form)
+
+    def save(self, form):
+        try:
+            draft = services.save_draft(
+                version=self.version,
+                zone=self.zone,
+                by=self.request.user,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                remarks=form.remarks(),
+                revision=self.revision_sent(),
+            )
+        except services.DraftConflict as conflict:
+            return self.render_review(form, status=409, conflict=conflict.draft)
+        except ValidationError as exc:
+            return self.refuse(form, exc)
+        if draft is None:
+            messages.info(self.request, _("Non c'era niente da salvare: la bozza è vuota."))
+        else:
+            messages.success(
+                self.request,
+                _(
+                    "Bozza salvata. La ritrovi qui quando torni; entra nella decisione della "
+                    "zona solo quando la registri."
+                ),
+            )
+        return redirect(self.url())
+
+    def confirm(self, form):
         try:
             services.decide_validation(
                 version=self.version,
                 zone=self.zone,
-                by=request.user,
+                by=self.request.user,
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
-                remarks=remarks,
+                remarks=form.remarks(),
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+            return self.refuse(form, exc)
         messages.success(
-            request,
-            _("Decisione registrata per la %(zone)s.") % {"zone": self.zone},
+            self.request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("Decisione registrata per la %(zone)s.") % {"zone": self.zone},
+                self.version.get_absolute_url(),
+                _("La trovi anche nella pagina pubblica della proposta."),
+            ),
         )
-        return redirect("portavoce:review", pk=self.version.pk, zone_number=self.zone.number)
+        return redirect(self.url())
 
-    def _remarks(self, data):
-        """``remark-<kind>-<key>`` fields, one per item of the version, kept when not empty."""
-        labels = queries.item_labels(self.version)
-        remarks = []
-        for name, text in data.items():
-            if not name.startswith("remark-") or not text.strip():
-                continue
-            _prefix, kind, key = [*name.split("-", 2), "", ""][:3]
-            if kind not in ItemKind.values or (kind, key) not in labels:
-                continue  # an item not in this version: ignore rather than store nonsense
-            remarks.append(
-                services.Remark(ItemKind(kind), key, labels[(kind, key)], text.strip()[:2000])
+    def refuse(self, form, exc: ValidationError):
+        """A step the service refused: its message at the top (or next to the field it names),
+        what was typed kept, nothing recorded."""
+        form.is_valid()  # the field errors first, so that add_error does not clean again
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+        # the decision may have become impossible since the page was read (another tab)
+        for name in ("decision", "can_decide"):
+            self.__dict__.pop(name, None)
+        return self.render_review(form, status=400)
+
+    def revision_sent(self) -> int | None:
+        """The revision of the draft the page was opened on (0: none); None when the form did
+        not say (then the save is not checked against others)."""
+        try:
+            return max(int(self.request.POST.get("draft_revision", "")), 0)
+        except ValueError:
+            return None
+
+    # the pages
+
+    def render_review(self, form, *, status=200, draft=None, opened=None, conflict=None):
+        values = form.remark_values()
+        errors = {item: field.errors for item, field in form.remark_fields().items()}
+        if opened is not None:
+            values.setdefault(opened, "")
+        recorded = {}
+        if self.decision is not None:
+            recorded = {(r.item_kind, str(r.item_key)): r for r in self.decision.remarks.all()}
+        can_decide = self.can_decide
+
+        def slot(kind, key, button):
+            item = (kind, key)
+            if not can_decide:
+                remark = recorded.get(item)
+                if remark is None:
+                    return ""
+                return render_to_string(
+                    "portavoce/includes/recorded_remark.html", {"remark": remark}
+                )
+            if item not in values:
+                return button
+            return render_to_string(
+                "portavoce/includes/remark.html",
+                {
+                    "kind": kind,
+                    "key": key,
+                    "name": remark_name(kind, key),
+                    "code": self.text["labels"][item].split(" ", 1)[0],
+                    "value": values[item],
+                    "errors": errors.get(item, ()),
+                    "autofocus": item == opened,
+                },
             )
-        return remarks
+
+        # the revision the page goes on with: the one it was opened on (a later save by
+        # someone else must still be caught), the conflicting draft's once it is shown
+        revision = self.revision_sent() if form.is_bound else None
+        if draft is None and can_decide and form.is_bound:
+            draft = queries.draft(self.version, self.zone)
+        if conflict is not None:
+            draft, revision = conflict, conflict.revision
+        if revision is None:
+            revision = draft.revision if draft is not None else 0
+        remark_errors = [
+            (remark_name(*item), field.label, error)
+            for item, field in form.remark_fields().items()
+            for error in field.errors
+        ]
+        context = self.get_context_data(
+            version=self.version,
+            programme=self.version.programme,
+            zone=self.zone,
+            decision=self.decision,
+            can_decide=can_decide,
+            base=self.base,
+            changes=self.text["changes"],
+            change_count=self.text["count"],
+            text=review.fill_slots(self.text["text"], slot),
+            form=form,
+            remark_errors=remark_errors,
+            typed=self._typed(form) if form.is_bound and not can_decide else None,
+            draft=draft,
+            draft_revision=revision,
+            conflict=conflict,
+            conflict_remarks=self._labelled(conflict),
+        )
+        return self.render_to_response(context, status=status)
+
+    def _typed(self, form) -> dict:
+        """What was sent, as typed, for a page that no longer has the form to show it in."""
+        labels = self.text["labels"]
+        return {
+            "reason": form["reason"].value() or "",
+            "remarks": [
+                (labels[item], text) for item, text in form.remark_values().items() if text.strip()
+            ],
+        }
+
+    def _labelled(self, draft) -> list[tuple[str, str]]:
+        if draft is None:
+            return []
+        labels = self.text["labels"]
+        return [
+            (labels.get((r.item_kind, str(r.item_key)), ""), r.text) for r in draft.remarks.all()
+        ]
+
+    def render_confirmation(self, form):
+        context = self.get_context_data(
+            version=self.version,
+            programme=self.version.programme,
+            zone=self.zone,
+            form=form,
+            decision_label=Decision(form.cleaned_data["decision"]).label,
+            remarks=form.remarks(),
+            fields=[(remark_name(r.item_kind, r.item_key), r.text) for r in form.remarks()],
+            draft_revision=self.request.POST.get("draft_revision", ""),
+        )
+        return self.response_class(
+            request=self.request,
+            template="portavoce/confirm.html",
+            context=context,
+            using=self.template_engine,
+        )

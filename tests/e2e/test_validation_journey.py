@@ -52,7 +52,9 @@ def approve(browser, portal_url, account):
     page.locator("label[for=id_decision_0]").click()  # the styled label, as a person clicks it
     assert page.get_by_label("Approvata").is_checked()
     with page.expect_navigation():
-        page.get_by_role("button", name="Registra la decisione", exact=True).click()
+        page.get_by_role("button", name="Rileggi e conferma").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Conferma la decisione").click()
     assert "Decisione registrata" in page.inner_text("main")
     page.context.close()
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from patto.models import Validation
+from patto.models import Validation, ValidationDraft
 from tests.fuzz.strategies import an_id, file_content, text
 from tests.security.test_idor import snapshot, world  # noqa: F401
 from zone.models import Municipality
@@ -56,6 +56,14 @@ def test_the_action_list_answers_any_filters(client, world):  # noqa: F811
     check()
 
 
+def typed(text: str) -> str:
+    """``text`` as the review form keeps it: stripped, each line break one LF."""
+    return text.strip().replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+STEPS = ["check", "confirm", "save", "back", "write:policy:"]
+
+
 def test_a_spokespersons_hostile_decision_is_refused_or_stored_as_written(client, world):  # noqa: F811
     version = world["submitted"].version
     zone = world["zones"][0]
@@ -64,6 +72,7 @@ def test_a_spokespersons_hostile_decision_is_refused_or_stored_as_written(client
     policy_key = world["submitted"].policy.key
 
     @given(
+        step=st.one_of(st.sampled_from([*STEPS[:4], f"write:policy:{policy_key}"]), text),
         decision=st.one_of(st.sampled_from(["approved", "changes_requested"]), text),
         reason=text,
         remarks=st.dictionaries(
@@ -72,21 +81,30 @@ def test_a_spokespersons_hostile_decision_is_refused_or_stored_as_written(client
             max_size=3,
         ),
     )
-    @example(decision="approved", reason="", remarks={"remark-x": "a key without its item"})
-    def check(decision, reason, remarks):
+    @example(step="confirm", decision="approved", reason="", remarks={"remark-x": "no item"})
+    @example(step="save", decision="", reason="", remarks={f"remark-policy-{policy_key}": "\x00"})
+    def check(step, decision, reason, remarks):
         decided = Validation.objects.filter(version=version, zone=zone).exists()
         before = snapshot()
-        response = client.post(url, {"decision": decision, "reason": reason, **remarks})
-        assert response.status_code in (302, 400), response.status_code
-        if response.status_code == 400:
+        data = {"step": step, "decision": decision, "reason": reason, **remarks}
+        response = client.post(url, data)
+        assert response.status_code in (200, 302, 400), response.status_code
+        if response.status_code != 302:  # a page: the form again, or the confirmation
             assert snapshot() == before
+        if response.status_code == 400:
             page = response.content.decode()
             assert any(m in page for m in ("text-danger", "alert-danger", NOT_READ))
-        else:
-            assert not decided  # a zone decides once
+        elif response.status_code == 302 and step == "save":
+            assert not decided
+            draft = ValidationDraft.objects.filter(version=version, zone=zone).first()
+            if draft is not None:
+                assert draft.decision == decision and draft.reason == typed(reason)
+        elif response.status_code == 302:
+            assert step == "confirm" and not decided  # a zone decides once
             validation = Validation.objects.get(version=version, zone=zone)
             assert validation.decision == decision
-            assert validation.reason == reason.strip()
+            assert validation.reason == typed(reason)
+            assert not ValidationDraft.objects.filter(version=version, zone=zone).exists()
 
     check()
 

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from matrice.models import Action
-from patto.models import Decision, PlanVersion, VersionStatus
+from patto.models import Decision, PlanVersion, ValidationDraft, VersionStatus
 from patto.programme import services as programme_services
 from patto.validation import services as validation_services
 from tests.factories import (
@@ -96,18 +96,78 @@ def test_who_may_enter_the_spokesperson_area(client, world, role, home, review):
 )
 def test_who_may_decide_for_zone_1(client, world, role, status, decided):
     login_as(client, role, **world)
-    response = client.post(review_url(world), {"decision": Decision.APPROVED})
+    response = client.post(review_url(world), {"decision": Decision.APPROVED, "step": "confirm"})
     assert response.status_code == status
     assert world["version"].validations.filter(zone=world["zone1"]).exists() == decided
 
 
+REFUSED = [
+    ("anonymous", 302),
+    ("registered", 403),
+    ("former", 403),
+    ("staff", 403),
+    ("sp2", 403),
+]
+# The steps of the review page's form (the button pressed): what zone 1's spokesperson gets,
+# and what it stores.
+STEPS = {
+    "write": (200, None),  # the page again, with an item's remark box open
+    "save": (302, "draft"),
+    "check": (200, None),  # the confirmation
+    "back": (200, None),  # from the confirmation to the form
+    "confirm": (302, "decision"),
+}
+
+
+@pytest.mark.parametrize("step", list(STEPS))
+@pytest.mark.parametrize(("role", "status"), [*REFUSED, ("sp1", None)])
+def test_who_may_take_each_step_of_the_review(client, world, role, status, step):
+    login_as(client, role, **world)
+    key = Action.objects.get(version=world["version"]).key
+    data = {
+        "decision": Decision.APPROVED,
+        f"remark-action-{key}": "Un'osservazione",
+        "step": f"write:action:{key}" if step == "write" else step,
+    }
+    response = client.post(review_url(world), data)
+    expected, stores = STEPS[step] if status is None else (status, None)
+    assert response.status_code == expected
+    if role == "anonymous":
+        assert response["Location"].startswith(reverse("account_login"))
+    assert ValidationDraft.objects.exists() == (stores == "draft")
+    assert world["version"].validations.exists() == (stores == "decision")
+
+
+@pytest.mark.parametrize(("role", "status"), [*REFUSED, ("colleague", 200), ("sp1", 200)])
+def test_who_sees_the_zones_draft(client, world, role, status):
+    key = Action.objects.get(version=world["version"]).key
+    validation_services.save_draft(
+        version=world["version"],
+        zone=world["zone1"],
+        by=world["sp1"],
+        reason="Motivazione in bozza",
+        remarks=[validation_services.Remark("action", str(key), "", "Osservazione in bozza")],
+    )
+    colleague = someone("spokesperson", zone=world["zone1"])  # another current one
+    login_as(client, role, colleague=colleague, **world)
+    response = client.get(review_url(world))
+    assert response.status_code == status
+    page = response.content.decode()
+    seen = "Osservazione in bozza" in page and "Motivazione in bozza" in page
+    assert seen == (status == 200)
+    if role == "sp2":  # not on their own zone's page either
+        own = client.get(review_url(world, zone="zone2")).content.decode()
+        assert "in bozza" not in own
+
+
 def test_a_spokesperson_decides_once(client, world):
     client.force_login(world["sp1"])
-    client.post(review_url(world), {"decision": Decision.APPROVED})
+    client.post(review_url(world), {"decision": Decision.APPROVED, "step": "confirm"})
     page = client.get(review_url(world)).content.decode()
-    assert "Registra la decisione" not in page and "Approvata" in page
+    assert "Rileggi e conferma" not in page and "Approvata" in page
     response = client.post(
-        review_url(world), {"decision": Decision.CHANGES_REQUESTED, "reason": "Ci ripenso"}
+        review_url(world),
+        {"decision": Decision.CHANGES_REQUESTED, "reason": "Ci ripenso", "step": "confirm"},
     )
     assert response.status_code == 400
     assert "ha già deciso" in response.content.decode()
@@ -116,9 +176,11 @@ def test_a_spokesperson_decides_once(client, world):
 
 def test_asking_for_changes_needs_a_reason_and_keeps_remarks(client, world):
     client.force_login(world["sp1"])
-    response = client.post(review_url(world), {"decision": Decision.CHANGES_REQUESTED})
+    response = client.post(
+        review_url(world), {"decision": Decision.CHANGES_REQUESTED, "step": "confirm"}
+    )
     assert response.status_code == 400
-    assert "scrivete il motivo" in response.content.decode()
+    assert "scrivi il motivo" in response.content.decode()
     assert not world["version"].validations.exists()
 
     action = Action.objects.get(version=world["version"])
@@ -129,6 +191,7 @@ def test_asking_for_changes_needs_a_reason_and_keeps_remarks(client, world):
             "reason": "Manca la zona 3",
             f"remark-action-{action.key}": "Aggiungere i comuni montani",
             "remark-action-00000000-0000-0000-0000-000000000000": "voce inesistente",
+            "step": "confirm",
         },
     )
     assert response.status_code == 302
@@ -145,7 +208,7 @@ def test_no_decision_on_a_draft_or_after_validation(client, world):
     client.force_login(world["sp1"])
     url = reverse("portavoce:review", args=[draft.pk, 1])
     assert client.get(url).status_code == 404
-    assert client.post(url, {"decision": Decision.APPROVED}).status_code == 404
+    assert client.post(url, {"decision": Decision.APPROVED, "step": "confirm"}).status_code == 404
 
     validation_services.decide_validation(
         version=world["version"], zone=world["zone1"], by=world["sp1"], decision="approved"
@@ -155,7 +218,7 @@ def test_no_decision_on_a_draft_or_after_validation(client, world):
     )
     client.force_login(world["sp1"])
     page = client.get(review_url(world)).content.decode()
-    assert "Registra la decisione" not in page
+    assert "Rileggi e conferma" not in page
 
 
 def test_the_spokesperson_sees_what_changed_since_the_last_decision(client, world):

@@ -49,7 +49,7 @@ def approve_last_zone_with_redis_down(client, redis_server):
     client.force_login(plan.spokespersons[-1])
     redis_server.stop()
     url = reverse("portavoce:review", args=[version.pk, plan.zones[-1].number])
-    response = client.post(url, {"decision": Decision.APPROVED}, follow=True)
+    response = client.post(url, {"decision": Decision.APPROVED, "step": "confirm"}, follow=True)
 
     assert response.status_code == 200
     page = response.content.decode()

@@ -277,6 +277,11 @@ def review_url(version, zone):
     return reverse("portavoce:review", args=[version.pk, zone.number])
 
 
+# Every POST of the review page is one of its steps (the button pressed): open a remark box,
+# save the draft, check, back, confirm the decision.
+STEPS = ("write:policy:x", "save", "check", "back", "confirm")
+
+
 def test_the_spokesperson_area_shows_each_zone_only_its_own_versions(client, world, roles):
     before = snapshot()
     zone_a, zone_b = world["zones"]
@@ -286,11 +291,15 @@ def test_the_spokesperson_area_shows_each_zone_only_its_own_versions(client, wor
     client.logout()
     for url in (reverse("portavoce:home"), review_url(submitted, zone_a)):
         assert client.get(url)["Location"].startswith(reverse("account_login"))
-        assert client.post(url, decide)["Location"].startswith(reverse("account_login"))
+        for step in STEPS:
+            response = client.post(url, {**decide, "step": step})
+            assert response["Location"].startswith(reverse("account_login"))
 
     client.force_login(roles["registered"])
     assert client.get(reverse("portavoce:home")).status_code == 403
-    assert client.post(review_url(submitted, zone_a), decide).status_code == 403
+    for step in STEPS:
+        response = client.post(review_url(submitted, zone_a), {**decide, "step": step})
+        assert response.status_code == 403
 
     client.force_login(world["spokesperson_a"])
     assert client.get(review_url(submitted, zone_a)).status_code == 200  # the own zone
@@ -303,7 +312,9 @@ def test_the_spokesperson_area_shows_each_zone_only_its_own_versions(client, wor
     ]
     for url, status in refused:
         assert client.get(url).status_code == status, url
-        assert client.post(url, {**decide, "remark-policy-x": "Nota"}).status_code == status, url
+        for step in STEPS:
+            data = {**decide, "remark-policy-x": "Nota", "step": step}
+            assert client.post(url, data).status_code == status, (url, step)
     assert snapshot() == before
     assert submitted.validations.count() == 0
     assert draft.status == VersionStatus.DRAFT
