@@ -11,12 +11,16 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from incontri.opendata import MEETINGS
+from matrice.opendata import ACTIONS
 from matrice.queries import plan_outline
 from patto.cache.pages import frozen_fragment, public_page
 from patto.core.mixins import ProgrammeMixin, PublicVersionsMixin
+from patto.core.opendata import LICENCE_URL
 from patto.models import Follow
 from patto.programme import queries
 from tavoli.consultation import ConsultationMixin, consultation_from
+from tavoli.opendata import CONTRIBUTIONS
 from tavoli.views import consultation_context
 
 
@@ -170,12 +174,22 @@ class VersionDetailView(ConsultationMixin, PublicVersionsMixin, TemplateView):
 
 @method_decorator(public_page, name="dispatch")
 class OpenDataView(TemplateView):
-    """What can be downloaded, in which format, under which licence."""
+    """What can be downloaded, in which format, under which licence, and every column of every
+    file, documented from the definitions the files are written from."""
 
     template_name = "patto/open_data.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, programmes=queries.programmes_with_versions())
+        return super().get_context_data(
+            **kwargs,
+            programmes=queries.programmes_with_versions(),
+            datasets={
+                "actions": ACTIONS,
+                "contributions": CONTRIBUTIONS,
+                "meetings": MEETINGS,
+            },
+            licence_url=LICENCE_URL,
+        )
 
 
 @method_decorator(public_page, name="dispatch")
