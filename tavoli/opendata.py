@@ -2,12 +2,13 @@
 for Excel) or JSON, from the columns defined once in ``CONTRIBUTIONS`` (``patto.core.opendata``),
 which /dati-aperti/ documents.
 
-No personal data: the registered user behind a contribution (``author``) and the staff member who
-answered it (``answered_by``) are never written; ``author_name`` is what the contributor chose to
-show publicly. Online contributions are included once approved by moderation; ``channel`` says
-where a contribution was made (``table`` or ``online``) and, for an online one, ``version``,
-``about`` (``version``, ``policy`` or ``action``) and ``about_code`` say what it is about.
-Actions are listed only for public versions (``queries.public_actions_prefetch``).
+The registered user behind a contribution (``author``) and the staff member who answered it
+(``answered_by``) are never written; ``author_name`` is a person's name only where that person
+chose to sign publicly (``Contribution.public_author_name``), empty otherwise. Online
+contributions are included once approved by moderation; ``channel`` says where a contribution
+was made (``table`` or ``online``) and, for an online one, ``version``, ``about`` (``version``,
+``policy`` or ``action``) and ``about_code`` say what it is about. Actions are listed only for
+public versions (``queries.public_actions_prefetch``).
 """
 
 from django.urls import reverse
@@ -79,9 +80,12 @@ CONTRIBUTIONS = Dataset(
         ),
         Column(
             "author_name",
-            _("Il nome di chi ha presentato il contributo, come ha scelto di firmarlo."),
+            _(
+                "Il nome di chi ha presentato il contributo, solo se ha scelto di firmarlo "
+                "pubblicamente."
+            ),
             TEXT,
-            _("nessun nome pubblicato"),
+            _("chi l'ha presentato non ha scelto di firmarlo pubblicamente"),
         ),
         Column(
             "body",
@@ -175,8 +179,8 @@ def record(contribution, *, programme, absolute_url) -> dict:
         "kind": contribution.kind,
         "title": contribution.title,
         "text": contribution.text,
-        "author_name": contribution.author_name,
-        "body": contribution.body.name if contribution.body else None,
+        "author_name": contribution.public_author_name,
+        "body": contribution.body_label,
         "actor_category": contribution.actor_category,
         "submitted_on": contribution.submitted_on,
         "status": contribution.status,

@@ -248,6 +248,7 @@ class ContributeView(LoginRequiredMixin, VersionMixin, View):
                     title=data["title"],
                     text=data["text"],
                     author_name=data["author_name"],
+                    signed_publicly=data["signed_publicly"],
                     body_name=data["body_name"],
                     actor_category=data["actor_category"],
                     policy=policy,
