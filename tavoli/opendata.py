@@ -143,7 +143,11 @@ CONTRIBUTIONS = Dataset(
             _("Per un contributo online: se riguarda tutta la versione, una politica o un'azione."),
             CODE,
             _("contributo presentato a un tavolo o a un incontro"),
-            values=_("version (tutta la versione), policy (una politica), action (un'azione)."),
+            choices=[
+                ("version", _("tutta la versione")),
+                ("policy", _("una politica")),
+                ("action", _("un'azione")),
+            ],
         ),
         Column(
             "about_code",

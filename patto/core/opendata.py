@@ -22,7 +22,7 @@ The same conventions in every file:
 import datetime
 import decimal
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,14 +78,23 @@ class Column:
     meaning: Promise
     type: ValueType
     empty: Promise | None
-    choices: type[Choices] | None = None
+    choices: type[Choices] | Sequence[tuple[str, Promise]] = ()
     values: Promise | str = ""
     many: bool = False
     to_cell: Callable[[Any], str] | None = None
 
     @property
     def codes(self) -> list[tuple[str, str]]:
-        return list(self.choices.choices) if self.choices else []
+        """The codes the column may hold, with their meaning."""
+        if isinstance(self.choices, type):
+            return list(self.choices.choices)
+        return list(self.choices)
+
+    @property
+    def name_parts(self) -> list[str]:
+        """The name cut after each ``_``, where a narrow page may break it."""
+        parts = self.name.split("_")
+        return [part + "_" for part in parts[:-1]] + parts[-1:]
 
 
 def plain(value):

@@ -91,7 +91,8 @@ def documented_columns(client, dataset) -> list[str]:
     page = client.get(reverse("patto:open_data")).content.decode()
     section = re.search(rf'<details [^>]*id="{dataset.anchor}">(.*?)</details>', page, re.S)
     assert section, dataset.anchor
-    return re.findall(r'<th scope="row"><code>([^<]+)</code></th>', section.group(1))
+    cells = re.findall(r'<th scope="row"><code>(.+?)</code></th>', section.group(1))
+    return [cell.replace("<wbr>", "") for cell in cells]
 
 
 @pytest.mark.parametrize("name", DATASETS)
