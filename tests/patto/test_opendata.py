@@ -20,8 +20,10 @@ from incontri.opendata import MEETINGS
 from matrice.opendata import ACTIONS
 from patto.core.opendata import DECIMAL, LICENCE, LICENCE_URL
 from patto.models import VersionStatus
+from tavoli.models import Moderation
 from tavoli.opendata import CONTRIBUTIONS
-from tests.factories import ContributionFactory, MeetingFactory, ZoneFactory
+from tests.factories import ContributionFactory, MeetingFactory, UserFactory, ZoneFactory
+from tests.people import ROLES, login_as
 from tests.versions import build_version
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +255,32 @@ def test_garbage_the_files_do_not_read_is_ignored(client, files, format):
     for name in DATASETS:
         response = client.get(url(name, format), {"formato": "xls", "page": "-1", "q[]": "x"})
         assert response.status_code == 200, name
+
+
+# Who may download what: the same public files for everyone.
+
+DOWNLOADS = [(name, format) for name in DATASETS for format in FORMATS]
+
+
+@pytest.mark.parametrize("role", [*ROLES, "author"])
+def test_every_role_gets_the_same_public_files_and_nobody_a_draft(client, files, role):
+    """anonymous, registered, spokesperson, staff, and the author of a contribution waiting for
+    moderation: every file answers 200 with what is public only (the pending contribution
+    is not there, not even for its author); a draft's actions are a 404 for all, staff
+    included."""
+    author = UserFactory()
+    ContributionFactory(
+        programme=files.programme,
+        title="In attesa di moderazione",
+        author=author,
+        moderation=Moderation.PENDING,
+    )
+    build_version(files.programme, number=2, actions=["9.9.9"])  # a draft
+    login_as(client, role, author=author)
+    for name, format in DOWNLOADS:
+        response = client.get(url(name, format))
+        assert response.status_code == 200, (role, name, format)
+        assert "In attesa di moderazione" not in response.content.decode("utf-8-sig")
+    for format in FORMATS:
+        draft = reverse(f"matrice:actions_{format}", args=["piano", 2])
+        assert client.get(draft).status_code == 404, (role, format)
