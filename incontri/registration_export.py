@@ -4,26 +4,17 @@ expects with Italian regional settings; LibreOffice asks). One row per registrat
 ones included, with labels in Italian rather than codes: this file is for people, the open data
 is elsewhere.
 
-A cell that starts like a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a
-leading apostrophe: the body's name is typed by whoever registers, and a spreadsheet must not run
-it."""
+A cell that starts like a formula gets a leading apostrophe (``patto.core.spreadsheets``, as in
+every CSV of the portal): the body's name is typed by whoever registers, and a spreadsheet must
+not run it."""
 
-import csv
-import io
 from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incontri.models import Registration
-
-BOM = "\ufeff"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+from patto.core import spreadsheets
 
 
 def _attended(value: bool | None) -> str:
@@ -48,20 +39,15 @@ def row(registration: Registration) -> list[str]:
     user = registration.user
     registered = timezone.localtime(registration.created_at).strftime("%d/%m/%Y %H:%M")
     return [
-        _cell(user.get_full_name()),
-        _cell(user.email),
-        _cell(registration.body_name),
-        _cell(registration.get_actor_category_display()),
-        _cell(registration.get_status_display()),
+        user.get_full_name(),
+        user.email,
+        registration.body_name,
+        registration.get_actor_category_display(),
+        registration.get_status_display(),
         registered,
         _attended(registration.attended),
     ]
 
 
 def to_csv(registrations: Iterable[Registration]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header())
-    for registration in registrations:
-        writer.writerow(row(registration))
-    return BOM + buffer.getvalue()
+    return spreadsheets.write(header(), (row(r) for r in registrations), spreadsheets.EXCEL_ITALIAN)

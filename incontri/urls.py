@@ -1,6 +1,7 @@
 from django.urls import path
 
 from incontri import views
+from patto.core import opendata
 
 app_name = "incontri"
 
@@ -20,14 +21,5 @@ urlpatterns = [
         views.ProgrammeCalendarView.as_view(),
         name="programme_ics",
     ),
-    path(
-        "dati-aperti/incontri.csv",
-        views.OpenDataView.as_view(format="csv"),
-        name="opendata_csv",
-    ),
-    path(
-        "dati-aperti/incontri.json",
-        views.OpenDataView.as_view(format="json"),
-        name="opendata_json",
-    ),
+    *opendata.paths("dati-aperti/incontri", views.OpenDataView, "opendata"),
 ]

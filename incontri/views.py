@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -19,9 +21,12 @@ from incontri.models import Meeting, Registration, RegistrationStatus
 from incontri.services import minutes_file_name
 from patto.cache.pages import public_page
 from patto.core.mixins import FilteredListMixin, ProgrammeMixin
+from patto.core.opendata import DownloadView
+from patto.core.opendata import download as download_file
 from patto.models import Programme
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # what <slug:…> accepts in an address
 
 
 def meeting_url(request):
@@ -200,28 +205,24 @@ class ProgrammeCalendarView(ProgrammeMixin, View):
 
 
 @method_decorator(public_page, name="dispatch")
-class OpenDataView(View):
+class OpenDataView(DownloadView):
     """The meetings as open data, all or of one programme (``?programma=<slug>``)."""
-
-    format = "csv"
 
     def get(self, request):
         programme = None
         slug = request.GET.get("programma")
         if slug:
+            if not SLUG.fullmatch(slug):
+                raise Http404(_("Programma non trovato."))
             programme = get_object_or_404(Programme, slug=slug)
         rows = opendata.records(queries.opendata_meetings(programme), meeting_url(request))
-        filename = f"incontri-{programme.slug}" if programme else "incontri"
-        if self.format == "json":
-            return download(
-                opendata.to_json(rows, programme=programme),
-                content_type="application/json; charset=utf-8",
-                filename=f"{filename}.json",
-            )
-        return download(
-            opendata.to_csv(rows),
-            content_type="text/csv; charset=utf-8",
-            filename=f"{filename}.csv",
+        return download_file(
+            request,
+            opendata.MEETINGS,
+            rows,
+            format=self.format,
+            stem=f"incontri-{programme.slug}" if programme else "incontri",
+            programme=programme.slug if programme else None,
         )
 
 

@@ -13,6 +13,7 @@ from matrice.filters import ActionFilterSet
 from matrice.models import Policy
 from patto.cache.pages import frozen_fragment, public_page
 from patto.core.mixins import FilteredListMixin, PublicVersionsMixin, VersionMixin
+from patto.core.opendata import DownloadView
 from tavoli.consultation import ConsultationMixin
 from tavoli.views import consultation_context
 
@@ -112,15 +113,12 @@ class ActionDetailView(ConsultationMixin, PublicVersionsMixin, TemplateView):
 
 
 @method_decorator(public_page, name="dispatch")
-class ActionsOpenDataView(VersionMixin, View):
-    """``azioni.csv`` / ``azioni.json``: every action of a public version."""
-
-    format = "csv"
+class ActionsOpenDataView(VersionMixin, DownloadView):
+    """``azioni.csv``, ``azioni-excel.csv``, ``azioni.json``: every action of a public
+    version."""
 
     def get(self, request, *args, **kwargs):
-        if self.format == "json":
-            return opendata.actions_json(self.version, request)
-        return opendata.actions_csv(self.version, request)
+        return opendata.actions_download(self.version, request, self.format)
 
 
 @method_decorator(public_page, name="dispatch")

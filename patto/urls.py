@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from patto.core.health import healthz
 from patto.mail.views import UnsubscribeView
-from patto.programme import views
+from patto.programme import sitemaps, views
 
 # The admin has no login form of its own: /admin/login/ sends people to the portal's login,
 # with allauth's rate limits on failed attempts (and anyone logged in who is not staff gets 403).
@@ -15,6 +15,11 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    # for machines, in one language: each sitemap names both languages of every page
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -118,7 +118,7 @@ class ContributionAdmin(admin.ModelAdmin):
         "actor_category",
     )
     list_select_related = ("programme", "table", "body")
-    search_fields = ("title", "text", "author_name", "body__name")
+    search_fields = ("title", "text", "author_name", "body__name", "body_name")
     autocomplete_fields = ("author", "answered_by", "moderated_by", "body", "meeting")
     filter_horizontal = ("led_to",)
     date_hierarchy = "submitted_on"
@@ -132,8 +132,10 @@ class ContributionAdmin(admin.ModelAdmin):
                     "table",
                     "meeting",
                     "author_name",
+                    "signed_publicly",
                     "author",
                     "body",
+                    "body_name",
                     "actor_category",
                     "submitted_on",
                 )

@@ -178,6 +178,7 @@ class ContributionForm(StaffModelForm):
             "title",
             "text",
             "author_name",
+            "signed_publicly",
             "body",
             "actor_category",
             "submitted_on",
@@ -187,6 +188,11 @@ class ContributionForm(StaffModelForm):
             "table": _("Il tavolo o l'incontro (o entrambi) in cui è stato presentato."),
             "text": _("Markdown."),
             "author_name": _("Come vuole essere citato chi l'ha presentato."),
+            "signed_publicly": _(
+                "Spunta solo se chi l'ha presentato ha chiesto di essere citato con il suo "
+                "nome: il nome si vede sul sito e nei dati aperti. Senza spunta resta noto solo "
+                "alla redazione."
+            ),
         }
 
     def __init__(self, *args, programme: Programme, **kwargs):
@@ -291,14 +297,28 @@ class OnlineContributionForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Potete usare Markdown: **grassetto**, *corsivo*, elenchi con «-»."),
     )
+    signed_publicly = forms.BooleanField(
+        label=_("Firma il contributo con il tuo nome"),
+        required=False,
+        help_text=_(
+            "Se non spunti la casella, il contributo compare sul sito e nei dati aperti senza "
+            "il tuo nome."
+        ),
+    )
     author_name = forms.CharField(
-        label=_("Firma"),
+        label=_("Il nome con cui firmi"),
         max_length=150,
         required=False,
-        help_text=_("Come volete comparire sul sito. Vuoto: il contributo resta anonimo."),
+        help_text=_(
+            "Compare accanto al contributo, sul sito e nei dati aperti, solo se spunti la "
+            "casella qui sopra."
+        ),
     )
     body_name = forms.CharField(
-        label=_("Ente o organizzazione per cui parlate"), max_length=200, required=False
+        label=_("Ente o organizzazione per cui parlate"),
+        max_length=200,
+        required=False,
+        help_text=_("Il nome dell'ente compare sempre accanto al contributo."),
     )
     actor_category = forms.ChoiceField(
         label=_("Categoria"),
@@ -320,6 +340,10 @@ class OnlineContributionForm(ServiceErrorsMixin, forms.Form):
         data = super().clean()
         if data.get("policy") and data.get("action"):
             raise ValidationError(_("Scegliete una politica oppure un'azione."))
+        if data.get("signed_publicly") and not data.get("author_name", "").strip():
+            self.add_error(
+                "author_name", _("Scrivi il nome con cui vuoi firmare, o togli la spunta.")
+            )
         for name in ("title", "text"):
             if name in data and not data[name].strip():
                 self.add_error(name, _("Questo campo è obbligatorio."))
@@ -549,7 +573,9 @@ class StaffContributionFilterSet(django_filters.FilterSet):
         return queryset.filter(status=value) if value else queryset
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(contribution_search(value)) if value.strip() else queryset
+        if not value.strip():
+            return queryset
+        return queryset.filter(contribution_search(value, private_names=True))
 
 
 def waiting_first():

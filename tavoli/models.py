@@ -254,6 +254,16 @@ class Contribution(Moderated, Revisioned):
     title = models.CharField(_("titolo"), max_length=300)
     text = models.TextField(_("testo"))
     author_name = models.CharField(_("presentato da"), max_length=200, blank=True)
+    # a person's name is public only by their choice; the rows of before the choice existed are
+    # public where the redazione recorded how the person asked to be cited (migration 0004)
+    signed_publicly = models.BooleanField(
+        _("firma pubblica"),
+        default=False,
+        help_text=_(
+            "Chi l'ha presentato ha scelto di comparire con il suo nome: il nome si vede sul "
+            "sito e nei dati aperti. Senza la spunta il nome resta noto solo alla redazione."
+        ),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -269,6 +279,12 @@ class Contribution(Moderated, Revisioned):
         blank=True,
         related_name="contributions",
         verbose_name=_("ente"),
+    )
+    body_name = models.CharField(
+        _("ente indicato"),
+        max_length=200,
+        blank=True,
+        help_text=_("L'ente per cui parla chi l'ha presentato, se non è tra gli enti registrati."),
     )
     actor_category = models.CharField(
         _("categoria"), max_length=40, choices=ActorCategory.choices, blank=True
@@ -337,6 +353,11 @@ class Contribution(Moderated, Revisioned):
                 violation_error_message=_("Un contributo online riguarda una versione."),
             ),
             models.CheckConstraint(
+                condition=Q(signed_publicly=False) | ~Q(author_name=""),
+                name="contribution_signature_has_a_name",
+                violation_error_message=_("Per firmare pubblicamente serve un nome."),
+            ),
+            models.CheckConstraint(
                 condition=Q(policy_key__isnull=True) | Q(action_key__isnull=True),
                 name="contribution_one_target",
                 violation_error_message=_(
@@ -366,6 +387,18 @@ class Contribution(Moderated, Revisioned):
     @property
     def is_online(self):
         return self.channel == ContributionChannel.ONLINE
+
+    @property
+    def public_author_name(self) -> str:
+        """The name the site and the open data show: only a name its person chose to sign
+        with publicly."""
+        return self.author_name if self.signed_publicly else ""
+
+    @property
+    def body_label(self) -> str:
+        """The body the contribution speaks for: a registered one (a query unless ``body`` is
+        selected with it) or the one its author named."""
+        return self.body.name if self.body_id else self.body_name
 
 
 class Comment(Moderated, Revisioned):

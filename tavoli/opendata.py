@@ -1,54 +1,163 @@
-"""Open data of a programme's contributions: one record per contribution, as CSV or JSON.
+"""Open data of a programme's contributions: one record per contribution, as CSV (standard and
+for Excel) or JSON, from the columns defined once in ``CONTRIBUTIONS`` (``patto.core.opendata``),
+which /dati-aperti/ documents.
 
-No personal data: the registered user behind a contribution (``author``) and the staff member who
-answered it (``answered_by``) are never written; ``author_name`` is what the contributor chose to
-show publicly. Online contributions are included once approved by moderation; ``channel`` says
-where a contribution was made (``table`` or ``online``) and, for an online one, ``version``,
-``about`` (``version``, ``policy`` or ``action``) and ``about_code`` say what it is about.
-Actions are listed only for public versions (``queries.public_actions_prefetch``).
+The registered user behind a contribution (``author``) and the staff member who answered it
+(``answered_by``) are never written; ``author_name`` is a person's name only where that person
+chose to sign publicly (``Contribution.public_author_name``), empty otherwise. Online
+contributions are included once approved by moderation; ``channel`` says where a contribution
+was made (``table`` or ``online``) and, for an online one, ``version``, ``about`` (``version``,
+``policy`` or ``action``) and ``about_code`` say what it is about. Actions are listed only for
+public versions (``queries.public_actions_prefetch``).
 """
 
-import csv
-import datetime
-import io
-
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-LICENCE = "CC BY 4.0"
-
-FIELDS = (
-    "id",
-    "programme",
-    "table",
-    "table_title",
-    "meeting_id",
-    "kind",
-    "title",
-    "text",
-    "author_name",
-    "body",
-    "actor_category",
-    "submitted_on",
-    "status",
-    "response",
-    "answered_at",
-    "led_to",
-    "channel",
-    "version",
-    "about",
-    "about_code",
-    "url",
+from patto.core.opendata import (
+    CODE,
+    DATE,
+    DATETIME,
+    INTEGER,
+    NEVER_EMPTY,
+    TEXT,
+    URL,
+    Column,
+    Dataset,
+    ValueType,
 )
+from patto.models import ActorCategory
+from tavoli.models import ContributionChannel, ContributionKind, ContributionStatus
+
+ACTION_IN_VERSION = ValueType(_("versione:codice dell'azione"), "2:1.2.4")
 
 
-def _iso(value):
-    """ISO 8601; a datetime in the site's time zone (Europe/Rome), with its offset."""
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-    return value.isoformat()
+def _action_cell(action: dict) -> str:
+    return f"{action['version']}:{action['code']}"
+
+
+CONTRIBUTIONS = Dataset(
+    slug="contributi",
+    title=_("I contributi e le risposte"),
+    records_key="contributions",
+    columns=(
+        Column(
+            "id",
+            _("Il numero del contributo sul portale, lo stesso del suo indirizzo."),
+            INTEGER,
+            NEVER_EMPTY,
+        ),
+        Column(
+            "programme",
+            _("Il programma, con il nome che ha nel suo indirizzo sul portale."),
+            CODE,
+            NEVER_EMPTY,
+        ),
+        Column(
+            "table",
+            _(
+                "Il tavolo di lavoro a cui è stato presentato, con il nome che ha nel suo "
+                "indirizzo sul portale."
+            ),
+            CODE,
+            _("non presentato a un tavolo"),
+        ),
+        Column("table_title", _("Il titolo del tavolo."), TEXT, _("non presentato a un tavolo")),
+        Column(
+            "meeting_id",
+            _("Il numero dell'incontro in cui è stato presentato (colonna id degli incontri)."),
+            INTEGER,
+            _("non presentato a un incontro"),
+        ),
+        Column("kind", _("Il tipo di contributo."), CODE, NEVER_EMPTY, choices=ContributionKind),
+        Column("title", _("Il titolo del contributo."), TEXT, NEVER_EMPTY),
+        Column(
+            "text",
+            _("Il testo del contributo."),
+            TEXT,
+            NEVER_EMPTY,
+            values=_("Testo in Markdown: *corsivo*, **grassetto**, elenchi con «-»."),
+        ),
+        Column(
+            "author_name",
+            _(
+                "Il nome di chi ha presentato il contributo, solo se ha scelto di firmarlo "
+                "pubblicamente."
+            ),
+            TEXT,
+            _("chi l'ha presentato non ha scelto di firmarlo pubblicamente"),
+        ),
+        Column(
+            "body",
+            _("L'ente o l'organizzazione per cui parla chi ha presentato il contributo."),
+            TEXT,
+            _("nessun ente indicato"),
+        ),
+        Column(
+            "actor_category",
+            _("La categoria di chi ha presentato il contributo."),
+            CODE,
+            _("categoria non indicata"),
+            choices=ActorCategory,
+        ),
+        Column("submitted_on", _("Il giorno in cui è stato presentato."), DATE, _("non si sa")),
+        Column("status", _("Che cosa ne è stato."), CODE, NEVER_EMPTY, choices=ContributionStatus),
+        Column(
+            "response",
+            _("La risposta della redazione: perché è stato accolto o no, e come."),
+            TEXT,
+            _("ancora nessuna risposta"),
+        ),
+        Column(
+            "answered_at",
+            _("Quando la redazione ha risposto."),
+            DATETIME,
+            _("ancora nessuna risposta"),
+        ),
+        Column(
+            "led_to",
+            _(
+                "Le azioni che ne sono nate, solo delle versioni pubbliche del piano. Nel file "
+                "JSON ogni azione ha version, code e url."
+            ),
+            ACTION_IN_VERSION,
+            _("nessuna azione"),
+            many=True,
+            to_cell=_action_cell,
+        ),
+        Column(
+            "channel",
+            _("Dove è stato presentato."),
+            CODE,
+            NEVER_EMPTY,
+            choices=ContributionChannel,
+        ),
+        Column(
+            "version",
+            _("Per un contributo online: il numero della versione del piano che commenta."),
+            INTEGER,
+            _("contributo presentato a un tavolo o a un incontro"),
+        ),
+        Column(
+            "about",
+            _("Per un contributo online: se riguarda tutta la versione, una politica o un'azione."),
+            CODE,
+            _("contributo presentato a un tavolo o a un incontro"),
+            choices=[
+                ("version", _("tutta la versione")),
+                ("policy", _("una politica")),
+                ("action", _("un'azione")),
+            ],
+        ),
+        Column(
+            "about_code",
+            _("Il codice della politica o dell'azione di cui parla il contributo online."),
+            CODE,
+            _("riguarda tutta la versione, o non è un contributo online"),
+        ),
+        Column("url", _("L'indirizzo della pagina del contributo sul portale."), URL, NEVER_EMPTY),
+    ),
+)
 
 
 def _about(contribution) -> tuple[str | None, str | None]:
@@ -74,13 +183,13 @@ def record(contribution, *, programme, absolute_url) -> dict:
         "kind": contribution.kind,
         "title": contribution.title,
         "text": contribution.text,
-        "author_name": contribution.author_name,
-        "body": contribution.body.name if contribution.body else None,
+        "author_name": contribution.public_author_name,
+        "body": contribution.body_label,
         "actor_category": contribution.actor_category,
-        "submitted_on": _iso(contribution.submitted_on),
+        "submitted_on": contribution.submitted_on,
         "status": contribution.status,
         "response": contribution.response,
-        "answered_at": _iso(contribution.answered_at),
+        "answered_at": contribution.answered_at,
         "led_to": [
             {
                 "version": action.version.number,
@@ -101,28 +210,3 @@ def record(contribution, *, programme, absolute_url) -> dict:
 
 def records(contributions, *, programme, absolute_url) -> list[dict]:
     return [record(c, programme=programme, absolute_url=absolute_url) for c in contributions]
-
-
-def to_json(rows: list[dict], *, programme) -> dict:
-    return {
-        "programme": programme.slug,
-        "contributions": rows,
-        "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "licence": LICENCE,
-    }
-
-
-def to_csv(rows: list[dict]) -> str:
-    """CSV with a header row. ``led_to`` becomes ``version:code`` pairs separated by ``; ``
-    (e.g. ``2:1.2.4; 2:2.2.5``); empty values are empty cells."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            {
-                **{k: "" if v is None else v for k, v in row.items()},
-                "led_to": "; ".join(f"{a['version']}:{a['code']}" for a in row["led_to"]),
-            }
-        )
-    return out.getvalue()

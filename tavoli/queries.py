@@ -247,15 +247,19 @@ def with_targets(contributions) -> None:
         contribution.target = items.get((contribution.version_id, key)) if key else None
 
 
-def contribution_search(text: str) -> Q:
-    """Every word of ``text`` in the title, text, response, author's chosen name or body name."""
+def contribution_search(text: str, *, private_names: bool = False) -> Q:
+    """Every word of ``text`` in the title, text, response, author's name or body's name. The
+    public search finds an author's name only where it is public (a name kept private must not
+    be found by searching for it); the redazione's (``private_names``) finds any."""
     q = Q()
     for word in text.split():
+        name = Q(author_name__icontains=word)
         q &= (
             Q(title__icontains=word)
             | Q(text__icontains=word)
             | Q(response__icontains=word)
-            | Q(author_name__icontains=word)
+            | (name if private_names else name & Q(signed_publicly=True))
             | Q(body__name__icontains=word)
+            | Q(body_name__icontains=word)
         )
     return q

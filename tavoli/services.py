@@ -46,6 +46,7 @@ CONTRIBUTION_FIELDS = frozenset(
         "title",
         "text",
         "author_name",
+        "signed_publicly",
         "body",
         "actor_category",
         "submitted_on",
@@ -223,7 +224,8 @@ def _check_contribution(contribution: Contribution) -> None:
 @transaction.atomic
 def record_contribution(*, programme: Programme, by, **fields) -> Contribution:
     """Record a contribution made at a table or a meeting of ``programme``. ``fields``: table,
-    meeting, kind, title, text, author_name, body, actor_category, submitted_on."""
+    meeting, kind, title, text, author_name, signed_publicly, body, actor_category,
+    submitted_on."""
     require_redazione(by)
     contribution = Contribution(programme=programme)
     apply_changes(contribution, fields, CONTRIBUTION_FIELDS)
@@ -237,6 +239,20 @@ def update_contribution(
     *, contribution: Contribution, by, expected_revision: int, **changes
 ) -> Contribution:
     require_redazione(by)
+    if (
+        contribution.is_online
+        and changes.get("signed_publicly")
+        and not contribution.signed_publicly
+    ):
+        raise ValidationError(
+            {
+                "signed_publicly": _(
+                    "Solo chi ha scritto un contributo online può scegliere di firmarlo con il "
+                    "suo nome."
+                )
+            },
+            code="not_their_signature",
+        )
     apply_changes(contribution, changes, CONTRIBUTION_FIELDS)
     _check_contribution(contribution)
     save_checked(contribution, by=by, expected_revision=expected_revision)
@@ -419,6 +435,7 @@ def submit_online_contribution(
     title: str,
     text: str,
     author_name: str = "",
+    signed_publicly: bool = False,
     body_name: str = "",
     actor_category: str = "",
     policy: Policy | None = None,
@@ -427,9 +444,10 @@ def submit_online_contribution(
 ) -> Contribution:
     """A registered user's contribution on ``version`` (the proposal under consultation) as a
     whole, on one of its policies or on one of its actions, while the consultation is open.
-    Published at once or after approval, as the programme says. ``body_name`` names a body
-    already registered (the contribution is linked to it) or one that is not (it is then
-    shown with the signature)."""
+    Published at once or after approval, as the programme says. ``author_name`` is kept, and
+    shown, only when the person chose to sign publicly (``signed_publicly``): otherwise the
+    contribution has no name. ``body_name`` names a body already registered (the contribution
+    is linked to it) or one that is not (kept as written, and shown)."""
     require_participant(by)
     now = now or timezone.now()
     programme = version.programme
@@ -450,11 +468,15 @@ def submit_online_contribution(
     if kind not in ContributionKind.values:
         raise ValidationError({"kind": _("Tipo sconosciuto.")}, code="unknown_kind")
     title, text = title.strip(), text.strip()
-    author_name, body_name = author_name.strip(), body_name.strip()
+    author_name = author_name.strip() if signed_publicly else ""
+    if signed_publicly and not author_name:
+        raise ValidationError(
+            {"author_name": _("Scrivi il nome con cui vuoi firmare, o togli la spunta.")},
+            code="signature_without_name",
+        )
+    body_name = body_name.strip()
     _guard_repeats(Contribution, by=by, text=text, now=now)
     body = Body.objects.filter(name__iexact=body_name).first() if body_name else None
-    if body_name and body is None:
-        author_name = f"{author_name} ({body_name})" if author_name else body_name
     contribution = Contribution(
         programme=programme,
         channel=ContributionChannel.ONLINE,
@@ -466,7 +488,9 @@ def submit_online_contribution(
         text=text,
         author=by,
         author_name=author_name[:200],
+        signed_publicly=signed_publicly,
         body=body,
+        body_name="" if body else body_name[:200],
         actor_category=actor_category,
         submitted_on=timezone.localdate(now),
         **_initial_moderation(programme, now),

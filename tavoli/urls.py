@@ -1,5 +1,6 @@
 from django.urls import path
 
+from patto.core import opendata
 from tavoli import views
 
 app_name = "tavoli"
@@ -31,14 +32,5 @@ urlpatterns = [
         views.ContributeView.as_view(),
         name="contribute",
     ),
-    path(
-        "programmi/<slug:slug>/contributi.csv",
-        views.OpenDataCsvView.as_view(),
-        name="opendata_csv",
-    ),
-    path(
-        "programmi/<slug:slug>/contributi.json",
-        views.OpenDataJsonView.as_view(),
-        name="opendata_json",
-    ),
+    *opendata.paths("programmi/<slug:slug>/contributi", views.OpenDataView, "opendata"),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 from matrice.models import Action, Policy
 from patto.cache.pages import public_page
 from patto.core.mixins import FilteredListMixin, ProgrammeMixin, VersionMixin
+from patto.core.opendata import DownloadView, bad_request, download
 from patto.core.staff_views import safe_next
 from tavoli import opendata, queries, services
 from tavoli.consultation import consultation_of
@@ -92,7 +93,7 @@ class ContributionListView(ProgrammeMixin, FilteredListMixin, FilterView):
 
 
 @method_decorator(public_page, name="dispatch")
-class OpenDataView(ProgrammeMixin, View):
+class OpenDataView(ProgrammeMixin, DownloadView):
     """The programme's contributions as open data. The list's filters apply here too, so the
     page's "download" links give the rows the visitor is looking at."""
 
@@ -103,37 +104,38 @@ class OpenDataView(ProgrammeMixin, View):
             request.GET or None, queryset=self.get_queryset(), programme=self.programme
         )
         if filterset.is_bound and not filterset.is_valid():
-            return HttpResponseBadRequest(
-                filterset.errors.as_text(), content_type="text/plain; charset=utf-8"
+            return bad_request(
+                request,
+                _("I filtri nell'indirizzo del file non sono validi: %(errors)s")
+                % {"errors": filterset_errors(filterset)},
             )
         contributions = list(filterset.qs)
         queries.with_targets(contributions)
         rows = opendata.records(
             contributions, programme=self.programme, absolute_url=request.build_absolute_uri
         )
-        return self.render(rows)
+        return download(
+            request,
+            opendata.CONTRIBUTIONS,
+            rows,
+            format=self.format,
+            stem=f"contributi-{self.programme.slug}",
+            programme=self.programme.slug,
+        )
 
     def get_queryset(self):
         return queries.contributions_for_display(self.programme)
 
-    def render(self, rows):
-        raise NotImplementedError
 
-
-class OpenDataCsvView(OpenDataView):
-    def render(self, rows):
-        response = HttpResponse(opendata.to_csv(rows), content_type="text/csv; charset=utf-8")
-        filename = f"contributi-{self.programme.slug}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-
-
-class OpenDataJsonView(OpenDataView):
-    def render(self, rows):
-        return JsonResponse(
-            opendata.to_json(rows, programme=self.programme),
-            json_dumps_params={"ensure_ascii": False, "indent": 2},
-        )
+def filterset_errors(filterset) -> str:
+    """The filters' errors in a sentence: «Esito: Selezionate una scelta valida…»."""
+    form = filterset.form
+    return " ".join(
+        f"{form.fields[name].label}: {' '.join(errors)}"
+        if name in form.fields
+        else " ".join(errors)
+        for name, errors in form.errors.items()
+    )
 
 
 @method_decorator(public_page, name="dispatch")
@@ -246,6 +248,7 @@ class ContributeView(LoginRequiredMixin, VersionMixin, View):
                     title=data["title"],
                     text=data["text"],
                     author_name=data["author_name"],
+                    signed_publicly=data["signed_publicly"],
                     body_name=data["body_name"],
                     actor_category=data["actor_category"],
                     policy=policy,

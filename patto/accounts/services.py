@@ -150,9 +150,11 @@ def delete_account(*, user) -> None:
     # Contributions stay public, anonymised. The revision moves on, so a staff form opened
     # before cannot write the name back; the name also goes from their past revisions.
     Contribution.objects.filter(author=user).update(
-        author=None, author_name="", revision=F("revision") + 1
+        author=None, author_name="", signed_publicly=False, revision=F("revision") + 1
     )
-    Contribution.history.filter(author_id=user.pk).update(author=None, author_name="")
+    Contribution.history.filter(author_id=user.pk).update(
+        author=None, author_name="", signed_publicly=False
+    )
     Comment.objects.filter(author=user).update(
         author=None, author_name="", revision=F("revision") + 1
     )

@@ -498,6 +498,9 @@ class _Builder:
                     "text": self._illustrative_text(spec.text),
                     "actor_category": ActorCategory(spec.actor_category),
                     "author_name": spec.author_name,
+                    # recorded as the person asked to be cited, as migration 0004 of tavoli
+                    # reads the rows of before the choice existed
+                    "signed_publicly": bool(spec.author_name),
                     "body": self.bodies[spec.body] if spec.body else None,
                     "table": self.tables[spec.table] if spec.table else None,
                     "meeting": self.meetings[spec.meeting] if spec.meeting else None,
@@ -566,6 +569,7 @@ class _Builder:
                     "text": self._illustrative_text(spec.text),
                     "author": self.citizen,
                     "author_name": author["name"],
+                    "signed_publicly": author["signed_publicly"],
                     "actor_category": ActorCategory(author["actor_category"]),
                     "submitted_on": today + datetime.timedelta(days=spec.submitted_in_days),
                     "moderation": moderation,

@@ -1,22 +1,30 @@
+from functools import lru_cache
+from pathlib import Path
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.http import Http404
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from incontri.opendata import MEETINGS
+from matrice.opendata import ACTIONS
 from matrice.queries import plan_outline
 from patto.cache.pages import frozen_fragment, public_page
 from patto.core.mixins import ProgrammeMixin, PublicVersionsMixin
+from patto.core.opendata import LICENCE_URL
 from patto.models import Follow
 from patto.programme import queries
 from tavoli.consultation import ConsultationMixin, consultation_from
+from tavoli.opendata import CONTRIBUTIONS
 from tavoli.views import consultation_context
 
 
@@ -184,12 +192,22 @@ class VersionDetailView(ConsultationMixin, PublicVersionsMixin, TemplateView):
 
 @method_decorator(public_page, name="dispatch")
 class OpenDataView(TemplateView):
-    """What can be downloaded, in which format, under which licence."""
+    """What can be downloaded, in which format, under which licence, and every column of every
+    file, documented from the definitions the files are written from."""
 
     template_name = "patto/open_data.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, programmes=queries.programmes_with_versions())
+        return super().get_context_data(
+            **kwargs,
+            programmes=queries.programmes_with_versions(),
+            datasets={
+                "actions": ACTIONS,
+                "contributions": CONTRIBUTIONS,
+                "meetings": MEETINGS,
+            },
+            licence_url=LICENCE_URL,
+        )
 
 
 @method_decorator(public_page, name="dispatch")
@@ -200,3 +218,42 @@ class AccessibilityView(TemplateView):
         return super().get_context_data(
             **kwargs, feedback_email=settings.ACCESSIBILITY_FEEDBACK_EMAIL
         )
+
+
+# For machines: robots.txt and /favicon.ico (the sitemap is in ``patto.programme.sitemaps``).
+
+# What crawlers may not read: the staff and spokesperson areas, accounts and profiles, the
+# admin, unsubscribe links (they carry a token) and the language switch, in both languages.
+ROBOTS_DISALLOW = (
+    "/redazione/",
+    "/portavoce/",
+    "/account/",
+    "/admin/",
+    "/profilo/",
+    "/disiscrizione/",
+)
+
+
+@public_page
+def robots_txt(request):
+    """Everything public may be read; the disallowed prefixes first, for the crawlers that
+    take the first rule that matches rather than the longest."""
+    lines = ["User-agent: *"]
+    for prefix in ROBOTS_DISALLOW:
+        lines += [f"Disallow: {prefix}", f"Disallow: /en{prefix}"]
+    lines += ["Disallow: /i18n/", "Allow: /", ""]
+    lines.append(f"Sitemap: {settings.SITE_URL.rstrip('/')}/sitemap.xml")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@lru_cache(maxsize=1)
+def _favicon() -> bytes:
+    """The ICO made from static/img/favicon.svg (scripts/favicon.py), read once."""
+    return Path(finders.find("img/favicon.ico")).read_bytes()
+
+
+def favicon(request):
+    """``/favicon.ico``: for what asks for that address without reading a page."""
+    response = HttpResponse(_favicon(), content_type="image/x-icon")
+    patch_cache_control(response, public=True, max_age=7 * 24 * 3600)
+    return response

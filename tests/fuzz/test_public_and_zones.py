@@ -145,3 +145,36 @@ def test_a_malformed_membership_file_is_refused_with_a_message(reference, tmp_pa
                 call_command("import_zone_membership", str(path), "--dry-run")
 
     check()
+
+
+DOWNLOAD_FILTERS = ["programma", "q", "tavolo", "tipo", "esito", "canale", "categoria", "p"]
+download_query = st.dictionaries(
+    st.one_of(st.sampled_from(DOWNLOAD_FILTERS), text),
+    st.one_of(text, an_id, st.lists(text, max_size=3)),
+    max_size=5,
+)
+
+
+@pytest.mark.parametrize("format", ["csv", "excel", "json"])
+def test_the_open_data_downloads_answer_any_query(client, world, format):  # noqa: F811
+    """A file, or a 400/404 page in Italian: never a 500, whatever the query string."""
+    version = world["submitted"].version
+    slug = version.programme.slug
+    urls = [
+        reverse(f"matrice:actions_{format}", args=[slug, version.number]),
+        reverse(f"tavoli:opendata_{format}", args=[slug]),
+        reverse(f"incontri:opendata_{format}"),
+    ]
+
+    @given(params=download_query)
+    @example(params={"programma": "\x00"})
+    @example(params={"esito": "x" * 5001, "tavolo": "'; DROP TABLE x; --"})
+    def check(params):
+        for address in urls:
+            response = client.get(address, params)
+            assert response.status_code in (200, 400, 404), (address, response.status_code)
+            if response.status_code != 200:
+                assert response["Content-Type"].startswith("text/html")
+                assert '<html lang="it"' in response.content.decode()
+
+    check()

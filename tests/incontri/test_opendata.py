@@ -20,6 +20,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 CSV_URL = reverse("incontri:opendata_csv")
+EXCEL_URL = reverse("incontri:opendata_excel")
 JSON_URL = reverse("incontri:opendata_json")
 
 
@@ -53,6 +54,7 @@ def meetings(torino):
 
 def test_urls():
     assert CSV_URL == "/dati-aperti/incontri.csv"
+    assert EXCEL_URL == "/dati-aperti/incontri-excel.csv"
     assert JSON_URL == "/dati-aperti/incontri.json"
 
 
@@ -131,13 +133,13 @@ def test_json_of_one_programme(client, meetings):
     assert [m["programme"] for m in data["meetings"]] == ["patto", "patto"]
 
 
-@pytest.mark.parametrize("url", [CSV_URL, JSON_URL])
+@pytest.mark.parametrize("url", [CSV_URL, EXCEL_URL, JSON_URL])
 def test_unknown_programme_is_404(client, url):
     assert client.get(url, {"programma": "nessuno"}).status_code == 404
 
 
 @pytest.mark.parametrize("size", [3, 30])
-@pytest.mark.parametrize("url", [CSV_URL, JSON_URL])
+@pytest.mark.parametrize("url", [CSV_URL, EXCEL_URL, JSON_URL])
 def test_query_counts(client, django_assert_num_queries, torino, size, url):
     programme = ProgrammeFactory()
     table = ThematicTableFactory(programme=programme)

@@ -76,6 +76,7 @@ def test_drafts_are_never_public(client):
         url("matrice:actions", version),
         url("matrice:action", version, action_code),
         url("matrice:actions_csv", version),
+        url("matrice:actions_excel", version),
         url("matrice:actions_json", version),
     ]:
         assert client.get(address).status_code == 404, address
@@ -244,7 +245,10 @@ def test_open_data_of_a_version(client):
         # matrix (4), the menu
         ("matrice:matrix", (), 9),
         ("matrice:actions", (), 12),
+        # the programme, the version, the actions, their tools, targets, zones and tables
         ("matrice:actions_csv", (), 7),
+        ("matrice:actions_excel", (), 7),
+        ("matrice:actions_json", (), 7),
         # the programme with its public versions, the action, its tools, targets, zones and
         # tables (one union), the contributions behind it, the consultation phases, the
         # contributions on it, the menu

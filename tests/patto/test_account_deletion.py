@@ -49,7 +49,10 @@ def test_a_wrong_password_deletes_nothing(client, person):
 
 def test_deleting_anonymises_contributions_and_removes_the_rest(client, person):
     contribution = ContributionFactory(
-        author=person, author_name="Anna Rossi", title="Più educativa di strada"
+        author=person,
+        author_name="Anna Rossi",
+        signed_publicly=True,
+        title="Più educativa di strada",
     )
     contribution.author_name = "Anna Rossi (cooperativa)"  # a second revision in the history
     contribution.save()
@@ -69,6 +72,7 @@ def test_deleting_anonymises_contributions_and_removes_the_rest(client, person):
     assert not EmailAddress.objects.filter(email=person.email).exists()
     contribution.refresh_from_db()
     assert contribution.author is None and contribution.author_name == ""
+    assert not contribution.signed_publicly
     assert contribution.revision == revision + 1  # a staff form opened before cannot undo it
     assert not contribution.history.filter(author_name__contains="Anna").exists()
     someone_else.refresh_from_db()

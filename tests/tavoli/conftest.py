@@ -109,6 +109,7 @@ def world(db):
         text="Tra lo sfratto e la casa popolare passano mesi.",
         author=author,
         author_name="Comitato inquilini",
+        signed_publicly=True,  # asked to be cited with this name
         body=bodies["coop"],
         actor_category=ActorCategory.COOPERATIVE,
         submitted_on=datetime.date(2017, 10, 19),

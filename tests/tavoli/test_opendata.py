@@ -76,7 +76,7 @@ def test_csv_row_of_an_answered_contribution(client, world):
         "status": "accepted",
         "response": "Accolto: ne è nato il fondo per le locazioni.",
         "answered_at": "2017-12-15T11:00:00+01:00",  # Europe/Rome
-        "led_to": "1:2.2.2; 1:2.2.5",  # version:code, the draft's action left out
+        "led_to": "1:2.2.2|1:2.2.5",  # version:code, the draft's action left out
         "channel": "table",
         "version": "",
         "about": "",
@@ -95,7 +95,8 @@ def test_csv_row_of_a_waiting_contribution_has_empty_cells(client, world):
 
 def test_json_has_contributions_generation_time_and_licence(client, world):
     response, data = get_json(client)
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="contributi-patto.json"'
     assert data["licence"] == "CC BY 4.0"
     assert data["programme"] == "patto"
     assert datetime.datetime.fromisoformat(data["generated_at"]).tzinfo is not None
@@ -156,4 +157,7 @@ def test_unknown_programme_is_404(client, db):
 
 def test_open_data_urls(world):
     assert reverse("tavoli:opendata_csv", args=["patto"]) == "/programmi/patto/contributi.csv"
+    assert (
+        reverse("tavoli:opendata_excel", args=["patto"]) == "/programmi/patto/contributi-excel.csv"
+    )
     assert reverse("tavoli:opendata_json", args=["patto"]) == "/programmi/patto/contributi.json"

@@ -132,7 +132,9 @@ def test_contribution_detail(client, django_assert_num_queries, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", ["tavoli:opendata_csv", "tavoli:opendata_json"])
+@pytest.mark.parametrize(
+    "name", ["tavoli:opendata_csv", "tavoli:opendata_excel", "tavoli:opendata_json"]
+)
 def test_open_data(client, django_assert_num_queries, size, name):
     programme, _tables, _ = populate(size)
     # programme, contributions, their public actions
