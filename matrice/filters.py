@@ -12,6 +12,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from matrice import search
 from matrice.models import Action, ActionArea, Policy, Target, Tool
+from patto.core.titles import without_control_characters
 from tavoli.models import ThematicTable
 from zone.models import Zone
 
@@ -59,7 +60,7 @@ class SearchInput(forms.TextInput):
 
     def format_value(self, value):
         value = super().format_value(value)
-        return search.without_control_characters(value) if value else value
+        return without_control_characters(value) if value else value
 
 
 class SearchFilter(django_filters.CharFilter):

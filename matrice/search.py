@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from matrice.models import Action
 from patto.cache.pages import frozen_fragment
+from patto.core.titles import CONTROL_CHARACTERS, without_control_characters
 
 MAX_TERMS = 10
 
@@ -39,7 +40,6 @@ STOP_WORDS = frozenset(_STOP_WORDS.split())
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: markup and punctuation separate words
 # the blocks of combining marks (accents, once NFKD has taken them off their letters)
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _local = threading.local()
 
 
@@ -49,11 +49,6 @@ def _stemmer() -> Stemmer.Stemmer:
     if stemmer is None:
         stemmer = _local.stemmer = Stemmer.Stemmer("italian")
     return stemmer
-
-
-def without_control_characters(text: str) -> str:
-    """``text`` with each control character (NUL…, not tabs or line breaks) made a space."""
-    return _CONTROL.sub(" ", text)
 
 
 def normalise(text: str) -> str:
@@ -165,7 +160,7 @@ def parse(text: str, *, codes=()) -> Query:
     spaces that is one of ``codes`` (lower case), without stop words unless there is nothing
     else, each once, at most ``MAX_TERMS``. The notes say what was left out and why."""
     query = Query()
-    if _CONTROL.search(text):
+    if CONTROL_CHARACTERS.search(text):
         text = without_control_characters(text)
         query.notes.append(_("La ricerca conteneva caratteri non validi: li abbiamo tolti."))
     terms, stop = [], []

@@ -1,10 +1,20 @@
 """What a page's ``<title>`` says beyond its name, so that no two pages share one: the filters a
 list shows, the page of a paginated list."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext as _
 
 EMPTY = (None, "", [], ())
+
+# control characters (NUL…), not tabs or line breaks: never shown, in a title or anywhere else
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(text: str) -> str:
+    """``text`` with each control character (NUL…, not tabs or line breaks) made a space."""
+    return CONTROL_CHARACTERS.sub(" ", text)
 
 
 def _shown(field: forms.Field, value) -> str:
@@ -18,7 +28,7 @@ def _shown(field: forms.Field, value) -> str:
         return ", ".join(labels.get(str(v), str(v)) for v in values)
     if isinstance(field, forms.BooleanField):
         return _("sì") if value else _("no")
-    return f"«{value}»"
+    return f"«{without_control_characters(str(value))}»"
 
 
 def filters_summary(form: forms.Form) -> str:

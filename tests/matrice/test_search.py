@@ -126,24 +126,21 @@ def test_control_characters_are_left_out_and_said_so(client, version):
     assert found(client, version, "famiglie\x00") == [CENTRI]
 
 
-def test_a_query_of_two_thousand_words_uses_the_first_ten_and_is_quick(client, version):
+def test_a_query_of_two_thousand_words_uses_the_first_ten(client, version):
     words = " ".join(f"parola{n}" for n in range(2000))
-    found(client, version, "famiglia")  # the index is read the first time: not timed here
-    started = time.perf_counter()
     response = client.get(actions_url(version), {"q": "famiglie " + words})
-    elapsed = time.perf_counter() - started
     assert response.status_code == 200
     assert "la ricerca usa solo le prime 10" in response.content.decode()
     assert 'maxlength="500"' in response.content.decode()  # what a browser lets one type
     assert list(response.context["actions"]) == []  # «parola0»… are found nowhere
-    assert elapsed < 2, elapsed  # a fraction of that on any machine; seconds would be a bug
 
 
 def test_a_search_of_a_frozen_version_writes_nothing(client, version):
     """The index is computed and kept in the cache, not stored in the version's rows."""
     with CaptureQueriesContext(connection) as queries:
         assert found(client, version, "famiglia") == [CENTRI]
-    assert [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")] == []
+    writes = ("INSERT", "UPDATE", "DELETE")
+    assert [q["sql"] for q in queries if q["sql"].lstrip("( ").upper().startswith(writes)] == []
 
 
 def test_the_search_combines_with_the_other_filters(client, version):
