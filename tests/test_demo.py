@@ -17,6 +17,7 @@ from django.test import Client, override_settings
 from incontri.models import Meeting, MeetingKind, MeetingStatus
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from matrice.snapshots import compute_fingerprint
+from patto.demo import content
 from patto.demo.content import DEMO_ACCOUNTS, TARGETS, TOOLS
 from patto.models import (
     REDAZIONE_GROUP,
@@ -127,9 +128,14 @@ def test_meetings_come_from_the_csv(demo):
 
     with (django_settings.REFERENCE_DATA_DIR / "incontri_2017.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
+    shown_sources = content.MEETINGS["patto_2017"]["sources"]
     for row in rows:
+        source = shown_sources.get(row["fonte"], row["fonte"])
         if row["data"]:
-            assert meetings.filter(date=row["data"], source=row["fonte"]).exists()
+            assert meetings.filter(date=row["data"], source=source).exists()
+    # a reader sees a source in words or an address, never the csv's note for maintainers
+    assert not meetings.filter(source__in=list(shown_sources)).exists()
+    assert meetings.filter(source__startswith="Nessuna fonte pubblica").count() == 4
     assert meetings.filter(province__name="Torino", kind=MeetingKind.PROVINCIAL).count() == 2
     assert meetings.get(title="Incontro provinciale di Cuneo").province.name == "Cuneo"
     assert all(m.province_id for m in meetings.filter(kind=MeetingKind.PROVINCIAL))

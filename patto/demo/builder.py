@@ -268,8 +268,10 @@ class _Builder:
             if group["phase"] == patto_2017["tables_of_phase"]
             for table in group["tables"]
         ]
+        sources = patto_2017["sources"]
         meetings = {}
         for row in rows:
+            source = sources.get(row["fonte"].strip(), row["fonte"].strip())
             date = datetime.date.fromisoformat(row["data"]) if row["data"].strip() else None
             town = row["luogo"].split(",")[0].strip()
             if row["tipo"] == "plenaria":
@@ -298,7 +300,7 @@ class _Builder:
                     "audiences": self._audiences(),
                     "agenda": spec["agenda"],
                     "status": MeetingStatus.HELD if date else MeetingStatus.SCHEDULED,
-                    "source": row["fonte"].strip(),
+                    "source": source,
                 },
             )
             if created:
@@ -307,6 +309,10 @@ class _Builder:
                 # loaded before meetings had an expected period: give it the one the data say
                 meeting.expected_by = patto_2017["expected_by"]
                 meeting.save(update_fields=["expected_by"])
+            if not created and meeting.source != source:
+                # loaded when the source was the csv's note for maintainers
+                meeting.source = source
+                meeting.save(update_fields=["source"])
             meetings[title] = meeting
         return meetings
 
