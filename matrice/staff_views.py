@@ -277,7 +277,6 @@ class ItemView(KindMixin, ItemEditView):
     template_name = "redazione/matrice/item.html"
     object_name = "item"
     conflict_name = "conflict_rows"
-    conflict_status = 409
 
     def get_object(self):
         return self.item

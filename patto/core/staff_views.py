@@ -154,7 +154,7 @@ class ItemEditView(RedazioneRequiredMixin, TemplateResponseMixin, ContextMixin, 
     success_url_name = ""  # reversed with the item's pk
     form_name = "form"
     conflict_name = "conflict"
-    conflict_status = 200
+    conflict_status = 409  # the save was refused: the page shows why, with both values
 
     def get_object(self):
         raise NotImplementedError

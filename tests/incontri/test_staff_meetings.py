@@ -253,7 +253,7 @@ def test_two_people_editing_the_same_meeting(client, meeting, staff, other_staff
     assert client.post(meeting_url(meeting), {**stale, "venue": "Sala A"}).status_code == 302
     client.force_login(second)
     response = client.post(meeting_url(meeting), {**stale, "venue": "Sala B"})
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Nel frattempo Anna Bianchi ha salvato questa voce" in response.text
     conflict = response.text.split("Cosa è cambiato nel frattempo")[1]
     assert "Sala A" in conflict and "Sala B" in conflict
@@ -459,7 +459,7 @@ def test_a_refused_save_stores_no_file(client, staff, held, settings):
         minutes_url(held),
         {"revision": 1, "minutes": "", "minutes_file": upload("v.pdf", small_pdf())},
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Nel frattempo" in response.text
     assert stored_files(settings) == []
 

@@ -199,7 +199,7 @@ def test_two_people_answering_at_once(client, contribution, staff, other_staff):
     response = client.post(
         answer_url(contribution), {"revision": 1, "status": "accepted", "response": "Sì."}
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Nel frattempo Anna Bianchi ha salvato questa voce" in response.text
     assert "Non accolto" in response.text.split("Cosa è cambiato nel frattempo")[1]
     contribution.refresh_from_db()

@@ -134,7 +134,7 @@ def test_two_people_editing_the_same_table_do_not_overwrite_each_other(
 
     client.force_login(second)
     response = client.post(table_url(table), {**form_of_second, "title": "Abitazione"})
-    assert response.status_code == 200
+    assert response.status_code == 409
     page = response.text
     assert "Nel frattempo Anna Bianchi ha salvato questa voce" in page
     assert "Cosa è cambiato nel frattempo" in page
@@ -239,7 +239,7 @@ def test_edit_a_body_with_history_and_locking(client, staff):
     assert "Storia delle modifiche" in page and "Anna Bianchi" in page
 
     stale = client.post(url, {"revision": 1, "name": "Consorzio del Monviso"})
-    assert stale.status_code == 200
+    assert stale.status_code == 409
     assert "Nel frattempo" in stale.text
     body.refresh_from_db()
     assert body.name == "Consorzio Monviso Solidale"
