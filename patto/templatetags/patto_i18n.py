@@ -1,7 +1,9 @@
-"""The language links of the header."""
+"""The language links of the header, and a programme's name after a preposition."""
 
 from django import template
 from django.urls import translate_url
+
+from patto.core.articles import with_preposition
 
 register = template.Library()
 
@@ -13,3 +15,11 @@ def translated_url(context, language_code):
     CSRF token: the page stays the same for every visitor and can be cached."""
     request = context["request"]
     return translate_url(request.get_full_path(), language_code)
+
+
+@register.filter(name="with_preposition")
+def with_preposition_filter(title, preposition="di"):
+    """``programme.title|with_preposition:"di"`` → "del Piano Sociale Metropolitano": the name
+    after a preposition with its article (``patto.core.articles``). Used in Italian messages only;
+    their English translations take the bare title."""
+    return with_preposition(title, preposition)
