@@ -520,7 +520,7 @@ def test_without_a_choice_the_page_shows_the_form(client, two_versions):
     response = client.get(compare_url(v1.programme))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Scegliete le due versioni da confrontare" in page
+    assert "Scegli le due versioni da confrontare" in page
     assert '<label for="id_da"' in page and '<label for="id_a"' in page
     # the newest two versions are chosen already
     assert '<option value="1" selected>' in page and '<option value="2" selected>' in page

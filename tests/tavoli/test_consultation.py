@@ -268,7 +268,7 @@ def test_the_same_text_twice_within_a_minute_is_refused(client, consultation):
     client.force_login(c.author)
     post_contribution(client, c)
     response = post_contribution(client, c, title="Di nuovo")
-    assert "Avete appena inviato lo stesso testo" in response.content.decode()
+    assert "Hai appena inviato lo stesso testo" in response.content.decode()
     assert Contribution.objects.count() == 1
     # a minute later it is accepted
     later = timezone.now() + datetime.timedelta(minutes=2)

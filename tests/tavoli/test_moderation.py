@@ -36,7 +36,7 @@ def test_hiding_needs_a_reason(client, consultation):
     response = client.post(
         url, {"revision": contribution.revision, "decision": "hide", "reason": ""}, follow=True
     )
-    assert "Scrivete il motivo" in response.content.decode()
+    assert "Scrivi il motivo" in response.content.decode()
     contribution.refresh_from_db()
     assert contribution.is_approved
     client.post(url, {"revision": contribution.revision, "decision": "hide", "reason": "Spam."})
@@ -96,7 +96,7 @@ def test_staff_set_the_window_and_the_approval_setting(client, consultation):
             f"{prefix}-consultation_closes_at": "",
         },
     )
-    assert "Indicate quando si apre la consultazione." in response.content.decode()
+    assert "Indica quando si apre la consultazione." in response.content.decode()
     response = client.post(
         url,
         {
