@@ -14,7 +14,9 @@ stores only its title, so the article is chosen here from that first word:
 - the sound: "l'" before a vowel, "lo"/"gli" before s + consonant, z, gn, ps, pn, x, y and i +
   vowel, otherwise "il"/"i"; "la"/"le" for the feminine.
 
-The English catalogue does not need any of this: its messages use the bare title.
+Messages take the two apart, ``{{ of_the }}{{ title }}`` with ``of_the`` from
+``preposition_before``, so that a translation can leave the Italian preposition out and use the
+bare title ("File delle azioni {{ of_the }}{{ title }}" → "Action files of {{ title }}").
 """
 
 import unicodedata
@@ -169,3 +171,18 @@ def with_preposition(title, preposition="di"):
     joined = fused[article] if fused else f"{preposition} {article}"
     separator = "" if joined.endswith("'") else " "
     return f"{joined}{separator}{rest}"
+
+
+def preposition_before(title, preposition="di"):
+    """What goes before ``title`` after ``preposition``: "del ", "della ", "dell'", "degli ".
+
+    ``preposition_before(title) + title`` reads as ``with_preposition(title)``, except for a title
+    that starts with an article, which cannot lose it: it gets the bare preposition ("di La carta
+    dei servizi"). Store titles without a leading article."""
+    if not title:
+        return ""
+    title = str(title).strip()
+    phrase = with_preposition(title, preposition)
+    if phrase.endswith(title):
+        return phrase[: len(phrase) - len(title)]
+    return f"{preposition.lower()} "

@@ -3,7 +3,7 @@
 from django import template
 from django.urls import translate_url
 
-from patto.core.articles import with_preposition
+from patto.core.articles import preposition_before, with_preposition
 
 register = template.Library()
 
@@ -23,3 +23,11 @@ def with_preposition_filter(title, preposition="di"):
     after a preposition with its article (``patto.core.articles``). Used in Italian messages only;
     their English translations take the bare title."""
     return with_preposition(title, preposition)
+
+
+@register.filter(name="preposition_before")
+def preposition_before_filter(title, preposition="di"):
+    """``programme.title|preposition_before:"di"`` → "del ", "dell'": what goes before the name in
+    an Italian message written as ``{{ of_the }}{{ title }}``, so that its translation can use the
+    bare ``{{ title }}``."""
+    return preposition_before(title, preposition)

@@ -3,7 +3,7 @@
 import pytest
 from django.template import Context, Template
 
-from patto.core.articles import with_preposition
+from patto.core.articles import preposition_before, with_preposition
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,26 @@ def test_the_template_filter_and_its_escaping():
     template = Template('{% load patto_i18n %}{{ title|with_preposition:"di" }}')
     assert template.render(Context({"title": "Piano <b>"})) == "del Piano &lt;b&gt;"
     assert template.render(Context({"title": "Agenda"})) == "dell&#x27;Agenda"
+
+
+@pytest.mark.parametrize(
+    ("title", "preposition", "expected"),
+    [
+        ("Piano Sociale Metropolitano", "di", "del "),
+        ("Agenda 2030", "di", "dell'"),
+        ("Programmazione sociale", "su", "sulla "),
+        ("Un nuovo Patto", "a", "a "),
+        ("La carta dei servizi", "di", "di "),
+    ],
+)
+def test_the_preposition_alone_goes_before_the_bare_title(title, preposition, expected):
+    assert preposition_before(title, preposition) == expected
+
+
+def test_a_translation_may_use_the_bare_title():
+    """An Italian message fuses preposition and article; a translation leaves them out."""
+    template = Template(
+        '{% load patto_i18n %}{% with of_the=title|preposition_before:"di" %}'
+        "{{ of_the }}{{ title }}{% endwith %}"
+    )
+    assert template.render(Context({"title": "Agenda 2030"})) == "dell&#x27;Agenda 2030"
