@@ -15,8 +15,9 @@ stores only its title, so the article is chosen here from that first word:
   vowel, otherwise "il"/"i"; "la"/"le" for the feminine.
 
 Messages take the two apart, ``{{ of_the }}{{ title }}`` with ``of_the`` from
-``preposition_before``, so that a translation can leave the Italian preposition out and use the
-bare title ("File delle azioni {{ of_the }}{{ title }}" → "Action files of {{ title }}").
+``preposition_before`` (the template filter of the same name, which gives nothing in a language
+other than Italian), so that a translation keeps the bare title: "File delle azioni
+{{ of_the }}{{ title }}" → "Action files of %(of_the)s%(title)s".
 """
 
 import unicodedata

@@ -2,6 +2,7 @@
 
 from django import template
 from django.urls import translate_url
+from django.utils.translation import get_language
 
 from patto.core.articles import preposition_before, with_preposition
 
@@ -28,6 +29,9 @@ def with_preposition_filter(title, preposition="di"):
 @register.filter(name="preposition_before")
 def preposition_before_filter(title, preposition="di"):
     """``programme.title|preposition_before:"di"`` → "del ", "dell'": what goes before the name in
-    an Italian message written as ``{{ of_the }}{{ title }}``, so that its translation can use the
-    bare ``{{ title }}``."""
+    an Italian message written as ``{{ of_the }}{{ title }}``. In any other language it is empty:
+    the translation writes its own preposition ("of %(of_the)s%(title)s"), and ``msgfmt
+    --check-format`` wants every placeholder of the message in its translation."""
+    if not (get_language() or "it").startswith("it"):
+        return ""
     return preposition_before(title, preposition)

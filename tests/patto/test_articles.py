@@ -2,6 +2,7 @@
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 from patto.core.articles import preposition_before, with_preposition
 
@@ -62,10 +63,13 @@ def test_the_preposition_alone_goes_before_the_bare_title(title, preposition, ex
     assert preposition_before(title, preposition) == expected
 
 
-def test_a_translation_may_use_the_bare_title():
-    """An Italian message fuses preposition and article; a translation leaves them out."""
+def test_a_translation_gets_the_bare_title():
+    """An Italian message fuses preposition and article; in English the filter gives nothing."""
     template = Template(
         '{% load patto_i18n %}{% with of_the=title|preposition_before:"di" %}'
         "{{ of_the }}{{ title }}{% endwith %}"
     )
-    assert template.render(Context({"title": "Agenda 2030"})) == "dell&#x27;Agenda 2030"
+    with translation.override("it"):
+        assert template.render(Context({"title": "Agenda 2030"})) == "dell&#x27;Agenda 2030"
+    with translation.override("en"):
+        assert template.render(Context({"title": "Agenda 2030"})) == "Agenda 2030"
