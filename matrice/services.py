@@ -162,7 +162,7 @@ def _code(model, *, version: PlanVersion, code: str, pk: int | None, errors: dic
         if other is not None:
             errors["code"] = _(
                 "Il codice «%(code)s» è già usato in questa versione da «%(other)s»: "
-                "sceglietene un altro."
+                "scegline un altro."
             ) % {"code": code, "other": getattr(other, "title", None) or other.name}
     return code
 
