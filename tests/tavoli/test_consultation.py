@@ -431,6 +431,30 @@ def test_staff_answer_reaches_the_author_by_email_and_shows_on_the_action_page(
 
 
 @pytest.mark.usefixtures("eager_celery")
+def test_the_answer_email_names_the_programme_with_its_article_and_is_plain_text(
+    consultation, django_capture_on_commit_callbacks
+):
+    c = consultation
+    c.programme.title = "Agenda sociale"
+    c.programme.save()
+    contribution = c.online(title="L'orario degli sportelli")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer_contribution(
+            contribution=contribution,
+            by=c.staff,
+            expected_revision=contribution.revision,
+            status="accepted",
+            response="L'orario cambia da gennaio.",
+        )
+    (message,) = mail.outbox
+    assert "«L'orario degli sportelli» sull'Agenda sociale." in message.body
+    assert "L'orario cambia da gennaio." in message.body
+    assert "&#x27;" not in message.body and "&#x27;" not in message.subject
+    (html, _mimetype) = message.alternatives[0]
+    assert "sull&#x27;Agenda sociale" in html
+
+
+@pytest.mark.usefixtures("eager_celery")
 def test_table_contributions_with_an_author_are_answered_by_email_too(
     consultation, django_capture_on_commit_callbacks
 ):
