@@ -88,11 +88,11 @@ def test_before_opening_the_form_says_when_it_will_open_and_a_post_is_refused(cl
     c.set_window(opens, opens + datetime.timedelta(days=30))
     client.force_login(c.author)
     page = client.get(action_url(c)).content.decode()
-    assert "La consultazione si aprirà il 3 marzo 2031 alle 9:00" in page
+    assert "La consultazione si aprirà il 3 marzo 2031 alle 09:00" in page
     assert 'name="action" value' not in page
     response = post_contribution(client, c)
     assert response.status_code == 200
-    assert "La consultazione si aprirà il 3 marzo 2031 alle 9:00" in response.content.decode()
+    assert "La consultazione si aprirà il 3 marzo 2031 alle 09:00" in response.content.decode()
     assert not Contribution.objects.exists()
 
 
@@ -105,7 +105,7 @@ def test_after_closing_the_form_says_when_it_opened_and_closed_and_a_post_is_ref
     c.set_window(opens, closes)
     client.force_login(c.author)
     message = (
-        "La consultazione si è aperta il 10 gennaio 2020 alle 9:00 e si è chiusa il "
+        "La consultazione si è aperta il 10 gennaio 2020 alle 09:00 e si è chiusa il "
         "10 febbraio 2020 alle 18:00."
     )
     assert message in client.get(version_url(c)).content.decode()
