@@ -61,14 +61,14 @@ class MunicipalityField(forms.CharField):
         found = list(candidates[:2])
         if not found:
             raise ValidationError(
-                _("Nessun comune del Piemonte si chiama «%(name)s»: controllate il nome.")
+                _("Nessun comune del Piemonte si chiama «%(name)s»: controlla il nome.")
                 % {"name": value},
                 code="unknown_municipality",
             )
         if len(found) > 1:
             raise ValidationError(
                 _(
-                    "Più comuni si chiamano «%(name)s»: aggiungete la sigla della provincia tra "
+                    "Più comuni si chiamano «%(name)s»: aggiungi la sigla della provincia tra "
                     "parentesi, per esempio «%(example)s»."
                 )
                 % {"name": value, "example": str(found[0])},
@@ -89,8 +89,8 @@ class MeetingForm(StaffModelForm):
     municipality = MunicipalityField(
         label=_("Comune"),
         help_text=_(
-            "Scrivete il nome; se due province hanno un comune con lo stesso nome, "
-            "aggiungete la sigla: «Nome (TO)»."
+            "Scrivi il nome; se due province hanno un comune con lo stesso nome, "
+            "aggiungi la sigla: «Nome (TO)»."
         ),
     )
     audiences = forms.MultipleChoiceField(
@@ -135,10 +135,12 @@ class MeetingForm(StaffModelForm):
             "agenda": forms.Textarea(attrs={"rows": 8}),
         }
         help_texts = {
-            "agenda": _("Markdown: **grassetto**, *corsivo*, elenchi con «-»."),
+            "agenda": _(
+                "Puoi usare *corsivo*, **grassetto** ed elenchi (righe che iniziano con «-»)."
+            ),
             "capacity": _(
                 "Vuoto: senza limite. Non può scendere sotto le iscrizioni già confermate; se "
-                "lo alzate, chi è in lista d'attesa passa tra gli iscritti, in ordine."
+                "lo alzi, chi è in lista d'attesa passa tra gli iscritti, in ordine."
             ),
         }
 
@@ -146,7 +148,7 @@ class MeetingForm(StaffModelForm):
         super().__init__(*args, **kwargs)
         self.fields["phase"].queryset = programme.phases.order_by("position")
         self.fields["phase"].empty_label = _("Nessuna fase")
-        self.fields["kind"].choices = [("", _("— scegliete il tipo —")), *MeetingKind.choices]
+        self.fields["kind"].choices = [("", _("— scegli il tipo —")), *MeetingKind.choices]
         self.fields["province"].queryset = Province.objects.order_by("name")
         self.fields["province"].empty_label = _("Nessuna provincia")
         self.fields["zone"].queryset = Zone.objects.order_by("number")
@@ -171,10 +173,10 @@ class MeetingForm(StaffModelForm):
         if tbc and date:
             self.add_error(
                 "date",
-                _("Avete spuntato «Data da confermare»: togliete la data o la spunta."),
+                _("Hai spuntato «Data da confermare»: togli la data o la spunta."),
             )
         elif not tbc and not date and "date" not in self.errors:
-            self.add_error("date", _("Inserite la data, oppure spuntate «Data da confermare»."))
+            self.add_error("date", _("Inserisci la data, oppure spunta «Data da confermare»."))
         if not tbc:
             data["expected_by"] = None  # a period means something only while the date is not
         return data
@@ -198,7 +200,7 @@ class HeldForm(RevisionForm):
         label=_("Partecipanti"),
         min_value=0,
         required=False,
-        help_text=_("Se lo sapete già; si può aggiungere dopo."),
+        help_text=_("Se lo sai già; si può aggiungere dopo."),
     )
 
 
@@ -216,7 +218,10 @@ class MinutesForm(RevisionForm):
         label=_("Verbale (testo)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Markdown. Potete scriverlo qui, caricarlo in PDF, o entrambe le cose."),
+        help_text=_(
+            "Puoi scriverlo qui, caricarlo in PDF, o tutte e due le cose. Nel testo puoi usare "
+            "*corsivo*, **grassetto** ed elenchi (righe che iniziano con «-»)."
+        ),
     )
     minutes_file = forms.FileField(
         label=_("Verbale in PDF"),

@@ -39,6 +39,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -154,7 +155,7 @@ def _check_meeting(meeting: Meeting, tables: Iterable[ThematicTable] | None) -> 
         )
     if meeting.date is None and (meeting.start_time or meeting.end_time):
         errors["start_time"] = _(
-            "Un orario richiede una data: togliete l'orario finché la data è da confermare."
+            "Un orario richiede una data: togli l'orario finché la data è da confermare."
         )
     if meeting.end_time and not (meeting.start_time and meeting.end_time > meeting.start_time):
         errors["end_time"] = _("L'ora di fine deve venire dopo l'ora di inizio.")
@@ -224,7 +225,7 @@ def _check_capacity(meeting: Meeting) -> None:
             {
                 "capacity": _(
                     "Ci sono già %(confirmed)s iscrizioni confermate: i posti non possono essere "
-                    "meno di %(confirmed)s. Per ridurli, annullate prima qualche iscrizione."
+                    "meno di %(confirmed)s. Per ridurli, annulla prima qualche iscrizione."
                 )
                 % {"confirmed": confirmed}
             },
@@ -263,7 +264,7 @@ def mark_meeting_held(
     if meeting.date is None:
         raise ValidationError(
             _(
-                "La data dell'incontro è ancora da confermare: inseritela nei dati "
+                "La data dell'incontro è ancora da confermare: inseriscila nei dati "
                 "dell'incontro prima di segnarlo come svolto."
             ),
             code="held_needs_date",
@@ -271,7 +272,7 @@ def mark_meeting_held(
     if meeting.date > timezone.localdate():
         raise ValidationError(
             _("L'incontro è fissato per il %(date)s: non si può segnare come svolto prima.")
-            % {"date": meeting.date.strftime("%d/%m/%Y")},
+            % {"date": date_format(meeting.date, "j E Y")},
             code="held_in_future",
         )
     meeting.status = MeetingStatus.HELD
@@ -329,7 +330,7 @@ def check_minutes_pdf(upload: File) -> None:
     not_pdf = ValidationError(
         {
             "minutes_file": _(
-                "Il file non è un PDF valido: caricate il verbale in formato PDF (il nome del "
+                "Il file non è un PDF valido: carica il verbale in formato PDF (il nome del "
                 "file non basta, conta il contenuto)."
             )
         },
@@ -374,11 +375,7 @@ def record_minutes(
     _require_status(meeting, MeetingStatus.HELD, action=_("registrare il verbale"))
     if minutes_file is not None and remove_file:
         raise ValidationError(
-            {
-                "remove_file": _(
-                    "Caricate un nuovo PDF oppure togliete quello attuale, non tutti e due."
-                )
-            }
+            {"remove_file": _("Carica un nuovo PDF oppure togli quello attuale, non tutti e due.")}
         )
     meeting.minutes = minutes.strip()
     stored = None
@@ -454,7 +451,7 @@ def register(
     if len(body_name) > Registration._meta.get_field("body_name").max_length:
         errors["body_name"] = _("Il nome dell'ente è troppo lungo (al massimo 200 caratteri).")
     if actor_category and actor_category not in ActorCategory.values:
-        errors["actor_category"] = _("Scegliete una categoria dall'elenco.")
+        errors["actor_category"] = _("Scegli una categoria dall'elenco.")
     if errors:
         raise ValidationError(errors)
     meeting = _lock(meeting)
@@ -562,7 +559,7 @@ def record_presences(
     unknown = present - {r.pk for r in registrations}
     if unknown:
         raise ValidationError(
-            _("Alcune persone spuntate non sono iscritte a questo incontro: ricaricate la pagina."),
+            _("Alcune persone spuntate non sono iscritte a questo incontro: ricarica la pagina."),
             code="unknown_registration",
         )
     for registration in registrations:

@@ -56,7 +56,7 @@ def shown(field, value) -> str:
         pks = value if isinstance(value, set) else ({value} if value else set())
         return ", ".join(sorted(labels.get(pk, "?") for pk in pks)) or "–"
     if hasattr(value, "isoformat"):
-        return date_format(value, "SHORT_DATE_FORMAT")
+        return date_format(value, "j E Y")
     return str(value) if value not in ("", None) else "–"
 
 
@@ -76,8 +76,8 @@ class ContentForm(ServiceErrorsMixin, forms.Form):
                 widget=forms.HiddenInput,
                 min_value=1,
                 error_messages={
-                    "required": _("Manca la revisione del modulo: ricaricate la pagina."),
-                    "invalid": _("Revisione non valida: ricaricate la pagina."),
+                    "required": _("Manca la revisione del modulo: ricarica la pagina."),
+                    "invalid": _("Revisione non valida: ricarica la pagina."),
                 },
             )
 
@@ -175,7 +175,7 @@ class ActionForm(ContentForm):
     area = VersionChoiceField(
         label=_("Ambito d'azione"),
         queryset=ActionArea.objects.none(),
-        empty_label=_("– scegliete l'ambito –"),
+        empty_label=_("– scegli l'ambito –"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     description = forms.CharField(
@@ -219,14 +219,14 @@ class ActionForm(ContentForm):
         required=False,
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": _("Scrivete una data valida, ad esempio 31/12/2019.")},
+        error_messages={"invalid": _("Scrivi una data valida, ad esempio 31/12/2019.")},
     )
     end_date = forms.DateField(
         label=_("Fine"),
         required=False,
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": _("Scrivete una data valida, ad esempio 31/12/2019.")},
+        error_messages={"invalid": _("Scrivi una data valida, ad esempio 31/12/2019.")},
     )
     budget = forms.DecimalField(
         label=_("Risorse (euro)"),
@@ -234,7 +234,7 @@ class ActionForm(ContentForm):
         localize=True,
         widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
         help_text=_("In euro, ad esempio 150000 o 1500,50. Vuoto se non previste."),
-        error_messages={"invalid": _("Scrivete un importo in euro, ad esempio 15000 o 1500,50.")},
+        error_messages={"invalid": _("Scrivi un importo in euro, ad esempio 15000 o 1500,50.")},
     )
     indicators = forms.CharField(
         label=_("Indicatori"),

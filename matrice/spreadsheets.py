@@ -36,7 +36,7 @@ from defusedxml.sax import make_parser
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from odf import config as odfconfig
 from odf import dc as odfdc
@@ -253,7 +253,8 @@ def version_workbook(version) -> Workbook:
     if version.is_frozen:  # the file of a frozen version is the same whenever it is asked for
         about.append(f"Impronta SHA-256 del contenuto: {version.fingerprint}")
     else:
-        about.append("Bozza scaricata il " + timezone.localtime().strftime("%d/%m/%Y alle %H:%M"))
+        downloaded = formats.date_format(timezone.localtime(), "j E Y, H:i")
+        about.append(f"Bozza scaricata il {downloaded}")
     title = f"{programme.title} – versione {version.number}"
     return Workbook(title, about, snapshot_sheets(snapshot))
 

@@ -168,7 +168,7 @@ class NewVersionForm(forms.ModelForm):
         # The service refuses these too; checking here turns them into form errors.
         if programme and programme.versions.filter(status=VersionStatus.DRAFT).exists():
             self.add_error(
-                "programme", _("Esiste già una bozza di questo programma: modificate quella.")
+                "programme", _("Esiste già una bozza di questo programma: modifica quella.")
             )
         if programme and based_on and based_on.programme_id != programme.pk:
             self.add_error("based_on", _("La versione di partenza è di un altro programma."))
@@ -193,7 +193,7 @@ class PlanVersionAdmin(admin.ModelAdmin):
     actions = [
         delete_selected_unless(
             ~Q(status=VersionStatus.DRAFT),
-            _("Solo le bozze si possono eliminare: togliete dalla selezione le altre versioni."),
+            _("Solo le bozze si possono eliminare: togli dalla selezione le altre versioni."),
         )
     ]
     add_form = NewVersionForm

@@ -22,11 +22,12 @@ from patto.models import Phase, PlanVersion, Programme
 
 
 def when(value) -> str:
-    """A consultation instant as people read it: «3 marzo 2026 alle 9:00»."""
+    """A consultation instant as people read it: «3 marzo 2026 alle 09:00» (the time as every
+    other time of the portal, ``H:i``)."""
     value = timezone.localtime(value)
     return _("%(date)s alle %(time)s") % {
         "date": date_format(value, "j E Y"),
-        "time": date_format(value, "G:i"),
+        "time": date_format(value, "H:i"),
     }
 
 

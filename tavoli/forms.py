@@ -44,7 +44,9 @@ class TableForm(StaffModelForm):
             "slug": _(
                 "Parte dell'indirizzo della pagina pubblica: lettere minuscole, cifre e trattini."
             ),
-            "description": _("Markdown: **grassetto**, *corsivo*, elenchi con «-»."),
+            "description": _(
+                "Puoi usare *corsivo*, **grassetto** ed elenchi (righe che iniziano con «-»)."
+            ),
             "position": _("I tavoli di una fase sono elencati in quest'ordine."),
         }
 
@@ -90,7 +92,7 @@ class MembershipForm(ServiceErrorsMixin, forms.Form):
         label=_("Ente già registrato"),
         queryset=Body.objects.none(),
         required=False,
-        empty_label=_("— scegliete un ente —"),
+        empty_label=_("— scegli un ente —"),
     )
     new_name = forms.CharField(label=_("Nome dell'ente nuovo"), max_length=200, required=False)
     new_category = forms.ChoiceField(
@@ -127,13 +129,13 @@ class MembershipForm(ServiceErrorsMixin, forms.Form):
         if data.get("body") and data.get("new_name", "").strip():
             raise ValidationError(
                 _(
-                    "Scegliete un ente già registrato oppure scrivete il nome di uno nuovo, non "
+                    "Scegli un ente già registrato oppure scrivi il nome di uno nuovo, non "
                     "tutti e due."
                 )
             )
         if not data.get("body") and not data.get("new_name", "").strip():
             raise ValidationError(
-                _("Scegliete un ente già registrato oppure scrivete il nome di uno nuovo.")
+                _("Scegli un ente già registrato oppure scrivi il nome di uno nuovo.")
             )
         return data
 
@@ -186,7 +188,9 @@ class ContributionForm(StaffModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 8}), "submitted_on": DateInput}
         help_texts = {
             "table": _("Il tavolo o l'incontro (o entrambi) in cui è stato presentato."),
-            "text": _("Markdown."),
+            "text": _(
+                "Puoi usare *corsivo*, **grassetto** ed elenchi (righe che iniziano con «-»)."
+            ),
             "author_name": _("Come vuole essere citato chi l'ha presentato."),
             "signed_publicly": _(
                 "Spunta solo se chi l'ha presentato ha chiesto di essere citato con il suo "
@@ -215,7 +219,7 @@ class ContributionForm(StaffModelForm):
             ("", _("Non indicata")),
             *ActorCategory.choices,
         ]
-        self.fields["kind"].choices = [("", _("— scegliete il tipo —")), *ContributionKind.choices]
+        self.fields["kind"].choices = [("", _("— scegli il tipo —")), *ContributionKind.choices]
 
 
 def table_label(table: ThematicTable) -> str:
@@ -224,7 +228,7 @@ def table_label(table: ThematicTable) -> str:
 
 
 def meeting_label(meeting: Meeting) -> str:
-    when = date_format(meeting.date, "j M Y") if meeting.date else _("data da confermare")
+    when = date_format(meeting.date, "j E Y") if meeting.date else _("data da confermare")
     return f"{when} – {meeting.title}"
 
 
@@ -247,7 +251,7 @@ class AnswerForm(RevisionForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "Obbligatoria per «accolto», «accolto in parte» e «non accolto»: perché, e come. "
-            "Markdown."
+            "Puoi usare *corsivo*, **grassetto** ed elenchi (righe che iniziano con «-»)."
         ),
     )
     led_to = forms.ModelMultipleChoiceField(
@@ -288,14 +292,14 @@ class OnlineContributionForm(ServiceErrorsMixin, forms.Form):
 
     kind = forms.ChoiceField(
         label=_("Tipo"),
-        choices=[("", _("— scegliete il tipo —")), *ContributionKind.choices],
+        choices=[("", _("— scegli il tipo —")), *ContributionKind.choices],
     )
     title = forms.CharField(label=_("Titolo"), max_length=300)
     text = forms.CharField(
-        label=_("Il vostro contributo"),
+        label=_("Il tuo contributo"),
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Potete usare Markdown: **grassetto**, *corsivo*, elenchi con «-»."),
+        help_text=_("Puoi usare *corsivo*, **grassetto** ed elenchi (righe che iniziano con «-»)."),
     )
     signed_publicly = forms.BooleanField(
         label=_("Firma il contributo con il tuo nome"),
@@ -315,7 +319,7 @@ class OnlineContributionForm(ServiceErrorsMixin, forms.Form):
         ),
     )
     body_name = forms.CharField(
-        label=_("Ente o organizzazione per cui parlate"),
+        label=_("Ente o organizzazione per cui parli"),
         max_length=200,
         required=False,
         help_text=_("Il nome dell'ente compare sempre accanto al contributo."),
@@ -339,7 +343,7 @@ class OnlineContributionForm(ServiceErrorsMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("policy") and data.get("action"):
-            raise ValidationError(_("Scegliete una politica oppure un'azione."))
+            raise ValidationError(_("Scegli una politica oppure un'azione."))
         if data.get("signed_publicly") and not data.get("author_name", "").strip():
             self.add_error(
                 "author_name", _("Scrivi il nome con cui vuoi firmare, o togli la spunta.")
@@ -352,7 +356,7 @@ class OnlineContributionForm(ServiceErrorsMixin, forms.Form):
 
 class CommentForm(ServiceErrorsMixin, forms.Form):
     text = forms.CharField(
-        label=_("Il vostro commento"),
+        label=_("Il tuo commento"),
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

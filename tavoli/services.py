@@ -80,7 +80,7 @@ def save_checked(instance, *, by, expected_revision: int | None = None) -> None:
         raise ValidationError(
             _(
                 "Il salvataggio è stato rifiutato perché nel frattempo i dati sono cambiati o "
-                "non rispettano una regola: ricontrollateli e salvate di nuovo."
+                "non rispettano una regola: ricontrollali e salva di nuovo."
             ),
             code="integrity",
         ) from exc
@@ -182,7 +182,7 @@ def add_member(
     require_redazione(by)
     if (body is None) == (new_body is None):
         raise ValidationError(
-            _("Scegliete un ente già registrato oppure scrivete il nome di un ente nuovo."),
+            _("Scegli un ente già registrato oppure scrivi il nome di un ente nuovo."),
             code="one_body",
         )
     if body is None:
@@ -216,7 +216,7 @@ def _check_contribution(contribution: Contribution) -> None:
     if contribution.is_online:
         pass  # made online, about a version: no table or meeting
     elif not contribution.table_id and not contribution.meeting_id:
-        errors["table"] = _("Indicate il tavolo o l'incontro in cui è stato presentato.")
+        errors["table"] = _("Indica il tavolo o l'incontro in cui è stato presentato.")
     if errors:
         raise ValidationError(errors)
 
@@ -302,7 +302,7 @@ def answer_contribution(
     response = response.strip()
     if status in ANSWERED_STATUSES and not response:
         raise ValidationError(
-            {"response": _("Scrivete il motivo: un esito va sempre motivato nella risposta.")},
+            {"response": _("Scrivi il motivo: un esito va sempre motivato nella risposta.")},
             code="response_required",
         )
     if led_to is not None:
@@ -372,9 +372,9 @@ def update_phase_consultation(
     require_redazione(by)
     errors = {}
     if is_consultation and consultation_opens_at is None:
-        errors["consultation_opens_at"] = _("Indicate quando si apre la consultazione.")
+        errors["consultation_opens_at"] = _("Indica quando si apre la consultazione.")
     if is_consultation and consultation_closes_at is None:
-        errors["consultation_closes_at"] = _("Indicate quando si chiude la consultazione.")
+        errors["consultation_closes_at"] = _("Indica quando si chiude la consultazione.")
     if (
         consultation_opens_at
         and consultation_closes_at
@@ -399,7 +399,7 @@ RATE_LIMIT = 10  # contributions, and separately comments, per person per RATE_W
 
 def require_participant(user) -> None:
     if user is None or not user.is_authenticated or not user.is_active:
-        raise PermissionDenied(_("Accedete per partecipare."))
+        raise PermissionDenied(_("Accedi per partecipare."))
 
 
 def _guard_repeats(model, *, by, text: str, now) -> None:
@@ -410,12 +410,12 @@ def _guard_repeats(model, *, by, text: str, now) -> None:
     mine = model.objects.filter(author=by)
     if mine.filter(text=text, created_at__gte=now - DUPLICATE_WINDOW).exists():
         raise ValidationError(
-            _("Avete appena inviato lo stesso testo: non serve inviarlo di nuovo."),
+            _("Hai appena inviato lo stesso testo: non serve inviarlo di nuovo."),
             code="duplicate",
         )
     if mine.filter(created_at__gte=now - RATE_WINDOW).count() >= RATE_LIMIT:
         raise ValidationError(
-            _("Avete inviato molti testi nell'ultima ora: riprovate più tardi."),
+            _("Hai inviato molti testi nell'ultima ora: riprova più tardi."),
             code="rate_limited",
         )
 
@@ -568,7 +568,7 @@ def hide(*, item: Contribution | Comment, by, expected_revision: int, reason: st
     reason = reason.strip()
     if not reason:
         raise ValidationError(
-            {"reason": _("Scrivete il motivo: sarà pubblico, al posto del testo.")},
+            {"reason": _("Scrivi il motivo: sarà pubblico, al posto del testo.")},
             code="reason_required",
         )
     item.moderation = Moderation.HIDDEN

@@ -128,7 +128,7 @@ class OpenDataView(ProgrammeMixin, DownloadView):
 
 
 def filterset_errors(filterset) -> str:
-    """The filters' errors in a sentence: «Esito: Selezionate una scelta valida…»."""
+    """The filters' errors in a sentence: «Esito: Scegli un'opzione valida…»."""
     form = filterset.form
     return " ".join(
         f"{form.fields[name].label}: {' '.join(errors)}"
@@ -262,7 +262,7 @@ class ContributeView(LoginRequiredMixin, VersionMixin, View):
                         request,
                         _(
                             "Grazie: il contributo è stato inviato. Comparirà sul sito dopo "
-                            "l'approvazione della redazione; intanto lo vedete solo voi."
+                            "l'approvazione della redazione; intanto lo vedi solo tu."
                         ),
                     )
                 else:
@@ -338,7 +338,7 @@ class CommentView(LoginRequiredMixin, ProgrammeMixin, View):
                         request,
                         _(
                             "Grazie: il commento comparirà dopo l'approvazione della "
-                            "redazione; intanto lo vedete solo voi."
+                            "redazione; intanto lo vedi solo tu."
                         ),
                     )
                 else:

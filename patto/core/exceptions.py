@@ -9,7 +9,7 @@ class FrozenVersionError(ValidationError):
         if version is not None:
             message = _(
                 "La versione %(number)s è %(status)s: il suo contenuto non si può più "
-                "modificare. Create una nuova versione per cambiarlo."
+                "modificare. Crea una nuova versione per cambiarlo."
             ) % {"number": version.number, "status": version.get_status_display().lower()}
         else:
             message = _(

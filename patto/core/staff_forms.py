@@ -137,7 +137,7 @@ def display_value(model, name: str, value) -> str:
     if isinstance(value, bool):
         return str(_("sì") if value else _("no"))
     if isinstance(value, datetime.datetime):
-        return date_format(value, "j E Y H:i")
+        return date_format(value, "j E Y, H:i")
     if isinstance(value, datetime.date):
         return date_format(value, "j E Y")
     if isinstance(value, datetime.time):

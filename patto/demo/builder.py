@@ -124,7 +124,7 @@ class _Builder:
         self.zones = {zone.number: zone for zone in Zone.objects.all()}
         if len(self.zones) != 11:
             raise RuntimeError(
-                f"Attese 11 zone omogenee, trovate {len(self.zones)}: controllate i dati di "
+                f"Attese 11 zone omogenee, trovate {len(self.zones)}: controlla i dati di "
                 "riferimento."
             )
 

@@ -463,7 +463,8 @@ class _Names:
             kind = TOOL if relation == "tools" else TARGET
             entries = [flat[kind].get(value) for value in values]
             known = sorted((e for e in entries if e is not None), key=lambda e: e.order)
-            return [f"{e.item['code']} {e.item['name']}" for e in known]
+            # a tool's or a target's code (S4, D1) means nothing to a reader: its name does
+            return [e.item["name"] for e in known]
         if relation == "zones":
             return [self.zone_names.get(n, str(n)) for n in sorted(values)]
         return sorted(self.table_names.get(slug, slug) for slug in values)

@@ -27,7 +27,7 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args, versions, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", _("Scegliete una versione"))] + [
+        choices = [("", _("Scegli una versione"))] + [
             (
                 v.number,
                 _("Versione %(number)s – %(status)s")

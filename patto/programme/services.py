@@ -39,7 +39,7 @@ def create_version(
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if programme.versions.filter(status=VersionStatus.DRAFT).exists():
         raise TransitionError(
-            _("Esiste già una bozza di questo programma: modificate quella."),
+            _("Esiste già una bozza di questo programma: modifica quella."),
             code="draft_exists",
         )
     if based_on is None:
@@ -68,7 +68,7 @@ def submit_version(*, version: PlanVersion, by) -> PlanVersion:
     require_status(version, VersionStatus.DRAFT, action=_("inviare alla validazione"))
     if not Policy.objects.filter(version=version).exists():
         raise ValidationError(
-            _("La versione è vuota: aggiungete almeno una politica prima di inviarla."),
+            _("La versione è vuota: aggiungi almeno una politica prima di inviarla."),
             code="empty_version",
         )
     if version.programme.versions.filter(status=VersionStatus.IN_VALIDATION).exists():

@@ -178,8 +178,8 @@ def test_the_expected_period_goes_once_the_date_is_known(client, staff, programm
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"date": ""}, "date", "Inserite la data, oppure spuntate «Data da confermare»."),
-        ({"date_to_be_confirmed": "on"}, "date", "togliete la data o la spunta"),
+        ({"date": ""}, "date", "Inserisci la data, oppure spunta «Data da confermare»."),
+        ({"date_to_be_confirmed": "on"}, "date", "togli la data o la spunta"),
         (
             {"date": "", "date_to_be_confirmed": "on", "expected_by": "30/11"},
             "expected_by",

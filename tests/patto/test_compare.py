@@ -148,10 +148,10 @@ def test_a_removed_item_keeps_its_content_and_an_added_one_shows_it():
     actions = changes_by_code(comparison, ACTION)
     removed_details = {d.name: d.value for d in actions["2.1.1"].details}
     assert removed_details["description"].startswith("Sportelli unici")
-    assert removed_details["tools"] == "S3 Strumento 3"
+    assert removed_details["tools"] == "Strumento 3"
     added_details = {d.name: d.value for d in actions["1.1.5"].details}
     assert added_details["lead_body"] == "Consorzio"
-    assert added_details["tools"] == "S2 Strumento 2"
+    assert added_details["tools"] == "Strumento 2"
     assert added_details["budget"] == "15.000,00 €"
 
 
@@ -247,8 +247,8 @@ def test_relations_and_values_of_an_action():
 
     fields = {f.name: f for f in changes_by_code(comparison, ACTION)["1.1.1"].fields}
     assert list(fields) == ["tools", "zones", "tables", "start_date", "budget"]
-    assert fields["tools"].added == ["S2 Strumento 2", "S3 Strumento 3"]
-    assert fields["tools"].removed == ["S1 Strumento 1"]
+    assert fields["tools"].added == ["Strumento 2", "Strumento 3"]
+    assert fields["tools"].removed == ["Strumento 1"]
     assert fields["zones"].added == ["Zona 1 – Torino", "Zona 2 – Pinerolese"]
     assert fields["tables"].added == ["Tavolo casa"] and fields["tables"].removed == []
     # dates read as on the rest of the site
@@ -520,7 +520,7 @@ def test_without_a_choice_the_page_shows_the_form(client, two_versions):
     response = client.get(compare_url(v1.programme))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Scegliete le due versioni da confrontare" in page
+    assert "Scegli le due versioni da confrontare" in page
     assert '<label for="id_da"' in page and '<label for="id_a"' in page
     # the newest two versions are chosen already
     assert '<option value="1" selected>' in page and '<option value="2" selected>' in page

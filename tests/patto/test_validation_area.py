@@ -236,7 +236,7 @@ def test_the_spokesperson_sees_what_changed_since_the_last_decision(client, worl
     page = client.get(reverse("portavoce:review", args=[v2.pk, 1])).content.decode()
     assert "Rispetto alla versione 1" in page
     home = client.get(reverse("portavoce:home")).content.decode()
-    assert "In attesa della vostra decisione" in home and "Approvata" in home
+    assert "In attesa della tua decisione" in home and "Approvata" in home
 
 
 # the redazione's version page and its transitions ----------------------------------------

@@ -88,11 +88,11 @@ def test_before_opening_the_form_says_when_it_will_open_and_a_post_is_refused(cl
     c.set_window(opens, opens + datetime.timedelta(days=30))
     client.force_login(c.author)
     page = client.get(action_url(c)).content.decode()
-    assert "La consultazione si aprirà il 3 marzo 2031 alle 9:00" in page
+    assert "La consultazione si aprirà il 3 marzo 2031 alle 09:00" in page
     assert 'name="action" value' not in page
     response = post_contribution(client, c)
     assert response.status_code == 200
-    assert "La consultazione si aprirà il 3 marzo 2031 alle 9:00" in response.content.decode()
+    assert "La consultazione si aprirà il 3 marzo 2031 alle 09:00" in response.content.decode()
     assert not Contribution.objects.exists()
 
 
@@ -105,7 +105,7 @@ def test_after_closing_the_form_says_when_it_opened_and_closed_and_a_post_is_ref
     c.set_window(opens, closes)
     client.force_login(c.author)
     message = (
-        "La consultazione si è aperta il 10 gennaio 2020 alle 9:00 e si è chiusa il "
+        "La consultazione si è aperta il 10 gennaio 2020 alle 09:00 e si è chiusa il "
         "10 febbraio 2020 alle 18:00."
     )
     assert message in client.get(version_url(c)).content.decode()
@@ -268,7 +268,7 @@ def test_the_same_text_twice_within_a_minute_is_refused(client, consultation):
     client.force_login(c.author)
     post_contribution(client, c)
     response = post_contribution(client, c, title="Di nuovo")
-    assert "Avete appena inviato lo stesso testo" in response.content.decode()
+    assert "Hai appena inviato lo stesso testo" in response.content.decode()
     assert Contribution.objects.count() == 1
     # a minute later it is accepted
     later = timezone.now() + datetime.timedelta(minutes=2)
@@ -428,6 +428,30 @@ def test_staff_answer_reaches_the_author_by_email_and_shows_on_the_action_page(
             response="Gli sportelli apriranno il sabato nelle zone 1 e 5.",
         )
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.usefixtures("eager_celery")
+def test_the_answer_email_names_the_programme_with_its_article_and_is_plain_text(
+    consultation, django_capture_on_commit_callbacks
+):
+    c = consultation
+    c.programme.title = "Agenda sociale"
+    c.programme.save()
+    contribution = c.online(title="L'orario degli sportelli")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer_contribution(
+            contribution=contribution,
+            by=c.staff,
+            expected_revision=contribution.revision,
+            status="accepted",
+            response="L'orario cambia da gennaio.",
+        )
+    (message,) = mail.outbox
+    assert "«L'orario degli sportelli» sull'Agenda sociale." in message.body
+    assert "L'orario cambia da gennaio." in message.body
+    assert "&#x27;" not in message.body and "&#x27;" not in message.subject
+    (html, _mimetype) = message.alternatives[0]
+    assert "sull&#x27;Agenda sociale" in html
 
 
 @pytest.mark.usefixtures("eager_celery")

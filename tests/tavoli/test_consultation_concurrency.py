@@ -27,7 +27,7 @@ def test_the_same_contribution_sent_twice_at_once_is_stored_once():
     results = run_together(send, send)
     assert sum(isinstance(r, Contribution) for r in results) == 1
     (refused,) = [r for r in results if isinstance(r, Exception)]
-    assert "Avete appena inviato lo stesso testo" in str(refused)
+    assert "Hai appena inviato lo stesso testo" in str(refused)
     assert Contribution.objects.count() == 1
 
 

@@ -36,7 +36,7 @@ def test_hiding_needs_a_reason(client, consultation):
     response = client.post(
         url, {"revision": contribution.revision, "decision": "hide", "reason": ""}, follow=True
     )
-    assert "Scrivete il motivo" in response.content.decode()
+    assert "Scrivi il motivo" in response.content.decode()
     contribution.refresh_from_db()
     assert contribution.is_approved
     client.post(url, {"revision": contribution.revision, "decision": "hide", "reason": "Spam."})
@@ -96,7 +96,7 @@ def test_staff_set_the_window_and_the_approval_setting(client, consultation):
             f"{prefix}-consultation_closes_at": "",
         },
     )
-    assert "Indicate quando si apre la consultazione." in response.content.decode()
+    assert "Indica quando si apre la consultazione." in response.content.decode()
     response = client.post(
         url,
         {
@@ -112,7 +112,7 @@ def test_staff_set_the_window_and_the_approval_setting(client, consultation):
         datetime.datetime(2030, 5, 1, 9, 0)
     )
     page = client.get(reverse("patto:version", args=[c.programme.slug, 2])).content.decode()
-    assert "La consultazione si aprirà il 1 maggio 2030 alle 9:00" in page
+    assert "La consultazione si aprirà il 1 maggio 2030 alle 09:00" in page
     settings_url = reverse("redazione:tavoli_consultation", args=[c.programme.slug])
     client.post(settings_url, {"revision": c.programme.revision})
     c.programme.refresh_from_db()

@@ -24,8 +24,8 @@ class Command(BaseCommand):
         if settings.PRODUCTION and not allow_production:
             raise CommandError(
                 "load_demo crea account con password pubbliche e non va eseguito in produzione "
-                "(DJANGO_ENV=production). Se è proprio quello che volete, ad esempio su un "
-                "server dimostrativo, aggiungete --allow-production."
+                "(DJANGO_ENV=production). Se è proprio quello che vuoi, ad esempio su un "
+                "server dimostrativo, aggiungi --allow-production."
             )
         report = load_demo()
 

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         version.refresh_from_db()
         path = self._path(version)
         if rendered is None:
-            self.stdout.write(f"Il PDF è già pronto (usate --force per rigenerarlo): {path}")
+            self.stdout.write(f"Il PDF è già pronto (usa --force per rigenerarlo): {path}")
             return
         self.stdout.write(
             self.style.SUCCESS(
