@@ -182,3 +182,13 @@ def running_portal(workdir: Path, extra_env: dict | None = None):
             except subprocess.TimeoutExpired:
                 server.kill()
             log.close()
+
+
+def log_in(page, base_url: str, email: str, password: str) -> None:
+    """Sign ``page``'s browser in through the login form, as a person would."""
+    page.goto(f"{base_url}/account/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.locator("form:has(input[name=login]) [type=submit]").click()
+    assert "/account/login/" not in page.url, f"{email} could not log in"
