@@ -184,6 +184,10 @@ PDF_RETRY_BACKOFF = env.int("PDF_RETRY_BACKOFF", default=5)
 # PDF_SWEEP_GRACE seconds, and by every worker when it starts.
 PDF_SWEEP_INTERVAL = env.int("PDF_SWEEP_INTERVAL", default=60)
 PDF_SWEEP_GRACE = env.int("PDF_SWEEP_GRACE", default=60)
+# Staff preview a draft's PDF while they wait (rendered in the web request, never stored): a
+# draft with more actions than this is refused with a message (about 150 actions take 10 s on
+# a busy 2-core machine, well within the web process's timeout).
+PDF_PREVIEW_MAX_ACTIONS = env.int("PDF_PREVIEW_MAX_ACTIONS", default=150)
 CELERY_BEAT_SCHEDULE = {
     "resume-pdf-renders": {
         "task": "patto.resume_pdf_renders",
