@@ -20,6 +20,11 @@ urlpatterns = [
         name="programme",
     ),
     path(
+        "programmi/<slug:slug>/versioni/<int:number>/ritira/",
+        version_staff_views.WithdrawVersionView.as_view(),
+        name="version_withdraw",
+    ),
+    path(
         "programmi/<slug:slug>/bozza/anteprima.pdf",
         pdf_views.DraftPdfPreviewView.as_view(),
         name="draft_pdf_preview",
