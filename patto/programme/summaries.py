@@ -75,7 +75,7 @@ def version_summary(version: PlanVersion, *, zone_count: int) -> str:
             "number": number,
             "date": _day(version.archived_at),
         }
-    return _("Versione %(number)s ritirata il %(date)s: %(reason)s") % {
+    return _("Versione %(number)s ritirata il %(date)s. Motivo: %(reason)s") % {
         "number": number,
         "date": _day(version.withdrawn_at),
         "reason": Truncator(version.withdrawal_reason).chars(REASON_CHARS),

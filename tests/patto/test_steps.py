@@ -138,7 +138,7 @@ def test_send_is_not_offered_while_another_version_is_in_validation(staff_client
     page = staff_client.get(reverse("redazione:programme", args=["piano"])).content.decode()
     send_url = reverse("redazione:version_transition", args=["piano", 2, "invia"])
     assert send_url not in page
-    assert "Non disponibile: La versione 1 è ancora in validazione" in page
+    assert "Non disponibile.</span> La versione 1 è ancora in validazione" in page
     assert 'disabled aria-describedby="step-invia-' in page
     dashboard = staff_client.get(reverse("redazione:dashboard")).content.decode()
     assert send_url not in dashboard
@@ -183,7 +183,7 @@ def test_the_dashboard_says_what_happened_to_each_version(staff_client, staff, p
     day = withdrawn.withdrawn_at.astimezone().strftime("%-d")
     dashboard = staff_client.get(reverse("redazione:dashboard")).content.decode()
     assert f"Versione 1 ritirata il {day} " in dashboard
-    assert ": Manca la casa" in dashboard
+    assert ". Motivo: Manca la casa" in dashboard
     assert "in validazione: " not in dashboard
 
 
