@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matrice.models import Action
@@ -172,6 +173,9 @@ def test_the_spokesperson_finds_the_withdrawal_and_the_draft_kept(client, world)
     assert "è conservata" in home
     assert "Chiediamo più sportelli in montagna" in home
     assert "Sportello unico:" in home and "Orari troppo brevi" in home
+    review = reverse("portavoce:review", args=[world["version"].pk, 1])
+    page = client.get(review).content.decode()
+    assert "Validazione chiusa" in page and REASON in page and "Rileggi e conferma" not in page
     client.force_login(world["sp2"])  # another zone: the notice, not zone 1's draft
     home = client.get(reverse("portavoce:home")).content.decode()
     assert REASON in home and "Orari troppo brevi" not in home
@@ -246,3 +250,37 @@ def test_who_may_withdraw_a_version(client, world, role, status, withdrawn):
         assert response["Location"].startswith(reverse("account_login"))
     assert (reload(world["version"]).status == VersionStatus.WITHDRAWN) == withdrawn
     assert mail.outbox == [] or withdrawn
+
+
+def _withdraw_with_drafts(programme, zone, spokesperson, staff, number):
+    """Version ``number`` of ``programme`` sent, given a draft with a remark by ``zone``, and
+    withdrawn."""
+    version = services.create_version(programme=programme, by=staff)
+    services.submit_version(version=version, by=staff)
+    key = Action.objects.filter(version=version).first().key
+    validation_services.save_draft(
+        version=version,
+        zone=zone,
+        by=spokesperson,
+        reason=f"Bozza {number}",
+        remarks=[validation_services.Remark("action", str(key), "", f"Osservazione {number}")],
+    )
+    services.withdraw_version(version=version, by=staff, reason=f"Ritiro {number}")
+
+
+def test_the_spokesperson_home_runs_a_fixed_number_of_queries(client, world):
+    staff, programme = world["staff"], world["programme"]
+    services.withdraw_version(version=world["version"], by=staff, reason=REASON)
+    services.submit_version(version=world["draft"], by=staff)
+    services.withdraw_version(version=world["draft"], by=staff, reason="Ritiro 2")
+    client.force_login(world["sp1"])
+    counts = []
+    for size in (2, 4):
+        while PlanVersion.objects.filter(programme=programme, status="withdrawn").count() < size:
+            number = PlanVersion.objects.filter(programme=programme).count() + 1
+            _withdraw_with_drafts(programme, world["zone1"], world["sp1"], staff, number)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("portavoce:home")).content.decode()
+        counts.append(len(queries))
+        assert page.count("withdrawn-version") >= size
+    assert counts[0] == counts[1], counts
