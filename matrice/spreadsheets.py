@@ -251,7 +251,7 @@ def version_workbook(version) -> Workbook:
         f"{programme.title} – versione {version.number} ({version.get_status_display().lower()})"
     ]
     if version.is_frozen:  # the file of a frozen version is the same whenever it is asked for
-        about.append(f"Impronta SHA-256 del contenuto: {version.fingerprint}")
+        about.append(f"Codice di controllo del contenuto (impronta SHA-256): {version.fingerprint}")
     else:
         downloaded = formats.date_format(timezone.localtime(), "j E Y, H:i")
         about.append(f"Bozza scaricata il {downloaded}")

@@ -209,6 +209,9 @@ class PlanVersionAdmin(admin.ModelAdmin):
         "published_at",
         "published_by",
         "archived_at",
+        "withdrawn_at",
+        "withdrawn_by",
+        "withdrawal_reason",
     )
     pdf_fields = ("pdf_status", "pdf_file", "pdf_fingerprint_shown", "pdf_error", "pdf_rendered_at")
     fieldsets = (
@@ -229,6 +232,7 @@ class PlanVersionAdmin(admin.ModelAdmin):
                 "submitted_by",
                 "validated_by",
                 "published_by",
+                "withdrawn_by",
             )
         )
 

@@ -234,6 +234,7 @@ class VersionStatus(models.TextChoices):
     VALIDATED = "validated", _("Validata")
     PUBLISHED = "published", _("Pubblicata")
     ARCHIVED = "archived", _("Archiviata")
+    WITHDRAWN = "withdrawn", _("Ritirata")
 
 
 class PdfStatus(models.TextChoices):
@@ -244,10 +245,12 @@ class PdfStatus(models.TextChoices):
     FAILED = "failed", _("Non riuscito")
 
 
-# A proposal stays public once sent to the zones, also when a zone asked for changes.
+# A proposal stays public once sent to the zones, also when a zone asked for changes or the
+# redazione withdrew it (it was read as a proposal: its page says it was withdrawn, and why).
 PUBLIC_STATUSES = (
     VersionStatus.IN_VALIDATION,
     VersionStatus.CHANGES_REQUESTED,
+    VersionStatus.WITHDRAWN,
     VersionStatus.VALIDATED,
     VersionStatus.PUBLISHED,
     VersionStatus.ARCHIVED,
@@ -350,6 +353,16 @@ class PlanVersion(models.Model):
         verbose_name=_("pubblicata da"),
     )
     archived_at = models.DateTimeField(_("archiviata il"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("ritirata il"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ritirata da"),
+    )
+    withdrawal_reason = models.TextField(_("motivo del ritiro"), blank=True)
 
     pdf_status = models.CharField(
         _("stato del PDF"), max_length=12, choices=PdfStatus.choices, default=PdfStatus.NONE
@@ -390,6 +403,12 @@ class PlanVersion(models.Model):
                 name="version_frozen_has_fingerprint",
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
+            models.CheckConstraint(
+                condition=~Q(status=VersionStatus.WITHDRAWN)
+                | (~Q(withdrawal_reason="") & Q(withdrawn_at__isnull=False)),
+                name="version_withdrawn_has_reason",
+                violation_error_message=_("Per ritirare una versione serve un motivo."),
+            ),
         ]
 
     def __str__(self):

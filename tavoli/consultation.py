@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from patto.models import Phase, PlanVersion, Programme
+from patto.models import Phase, PlanVersion, Programme, VersionStatus
 
 
 def when(value) -> str:
@@ -94,8 +94,14 @@ def consultation_phase(phases, now) -> Phase | None:
 
 
 def consultation_version(programme: Programme) -> PlanVersion | None:
-    """The newest public version of ``programme``. One query."""
-    version = PlanVersion.objects.public().filter(programme=programme).order_by("-number").first()
+    """The newest public version of ``programme`` that was not withdrawn. One query."""
+    version = (
+        PlanVersion.objects.public()
+        .filter(programme=programme)
+        .exclude(status=VersionStatus.WITHDRAWN)
+        .order_by("-number")
+        .first()
+    )
     if version is not None:
         version.programme = programme
     return version

@@ -261,10 +261,10 @@ def update_contribution(
 
 def answerable_versions(programme: Programme) -> list[PlanVersion]:
     """The versions whose actions a contribution may be said to have led to: the programme's
-    draft and its latest public version (newest first). One query."""
+    draft and its latest public version not withdrawn (newest first). One query."""
     versions = list(programme.versions.order_by("-number"))
     chosen = [v for v in versions if v.status == VersionStatus.DRAFT][:1]
-    chosen += [v for v in versions if v.is_public][:1]
+    chosen += [v for v in versions if v.is_public and v.status != VersionStatus.WITHDRAWN][:1]
     return sorted(chosen, key=lambda v: -v.number)
 
 

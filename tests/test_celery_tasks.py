@@ -20,6 +20,7 @@ QUEUED_NAMES = {
     "patto.programme.notifications.zone_decided",
     "patto.programme.notifications.version_validated",
     "patto.programme.notifications.version_published",
+    "patto.programme.notifications.version_withdrawn",
     "patto.programme.notifications.notify_followers",
     "patto.programme.notifications.follower_mail",
     # e-mails about meeting registrations

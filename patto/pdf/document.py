@@ -114,10 +114,12 @@ def _natural_key(code: str):
     return [int(part) if part.isdigit() else part for part in code.replace("-", ".").split(".")]
 
 
-def build_html(version: PlanVersion) -> str:
-    """The document as HTML, in Italian whatever language the caller is using."""
+def build_html(version: PlanVersion, *, preview: bool = False) -> str:
+    """The document as HTML, in Italian whatever language the caller is using. ``preview``:
+    the same document marked as a draft on every page and in its title."""
     with translation.override("it"):
-        return render_to_string("patto/pdf/plan.html", document_context(version))
+        context = {**document_context(version), "preview": preview}
+        return render_to_string("patto/pdf/plan.html", context)
 
 
 # Rendering ------------------------------------------------------------------------------
@@ -272,6 +274,12 @@ def render_version(version: PlanVersion) -> RenderedPdf:
     return render_html(build_html(version))
 
 
+def render_preview(version: PlanVersion) -> RenderedPdf:
+    """The PDF of a draft, marked «BOZZA — non valida», for the redazione to look at: the
+    document of ``render_version``, never stored."""
+    return render_html(build_html(version, preview=True))
+
+
 def check_pdf(content: bytes) -> None:
     """Refuse bytes that are not a complete PDF, so a broken file is never stored."""
     if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-1024:]:
@@ -289,9 +297,10 @@ def pdf_name(version: PlanVersion) -> str:
     )
 
 
-def download_filename(version: PlanVersion) -> str:
+def download_filename(version: PlanVersion, *, preview: bool = False) -> str:
     """The name a visitor's browser saves the file under."""
-    return f"{version.programme.slug}-versione-{version.number}.pdf"
+    suffix = "-BOZZA-non-valida" if preview else ""
+    return f"{version.programme.slug}-versione-{version.number}{suffix}.pdf"
 
 
 def store_pdf(version: PlanVersion, content: bytes, storage=None) -> str:

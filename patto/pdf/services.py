@@ -8,15 +8,18 @@ version is validated, asked again or retried by staff, rendered at once by an op
 While the PDF is pending or rendering, ``pdf_rendered_at`` holds when that state began (the
 claim of the worker that renders it); once the PDF is ready, when its file was written."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matrice.models import Action
 from patto.core.exceptions import TransitionError
 from patto.core.permissions import require_redazione
 from patto.core.transitions import lock_version, require_status
-from patto.models import PdfStatus, PlanVersion
+from patto.models import PdfStatus, PlanVersion, VersionStatus
 from patto.pdf import document
 from patto.pdf.tasks import render_version_pdf
 from patto.pdf.worker import (
@@ -74,6 +77,27 @@ def retry_pdf_render(*, version: PlanVersion, by) -> PlanVersion:
         )
     queue_pdf_render(version)
     return version
+
+
+def preview_draft_pdf(*, version: PlanVersion, by) -> document.RenderedPdf:
+    """Render the PDF of the draft ``version`` here and now, marked as a draft, for the
+    redazione: the same document as a validated version's, never stored as its PDF. A draft
+    with more than ``PDF_PREVIEW_MAX_ACTIONS`` actions is refused (it would hold a web process
+    for too long)."""
+    require_redazione(by)
+    require_status(version, VersionStatus.DRAFT, action=_("preparare l'anteprima del PDF"))
+    actions = Action.objects.filter(version=version).count()
+    limit = settings.PDF_PREVIEW_MAX_ACTIONS
+    if actions > limit:
+        raise ValidationError(
+            _(
+                "La bozza ha %(count)s azioni: l'anteprima del PDF si prepara fino a %(limit)s "
+                "azioni. Il PDF completo si genera quando la versione è validata."
+            )
+            % {"count": actions, "limit": limit},
+            code="preview_too_large",
+        )
+    return document.render_preview(version)
 
 
 def render_pdf_now(*, version: PlanVersion, force: bool = False) -> document.RenderedPdf | None:

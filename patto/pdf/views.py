@@ -2,9 +2,9 @@
 while the PDF is being prepared) and the staff's requests to render or retry it."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import (
     add_never_cache_headers,
@@ -18,9 +18,9 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from patto.core.mixins import VersionMixin
+from patto.core.mixins import ProgrammeMixin, VersionMixin
 from patto.core.permissions import RedazioneRequiredMixin
-from patto.models import PdfStatus
+from patto.models import PdfStatus, PlanVersion, VersionStatus
 from patto.pdf import document, services, worker
 
 STATUS_TEMPLATE = "patto/includes/pdf_status.html"
@@ -125,3 +125,25 @@ class PdfRequestView(PdfActionView):
 class PdfRetryView(PdfActionView):
     service = staticmethod(services.retry_pdf_render)
     done_message = gettext_lazy("Nuovo tentativo in coda: il PDF sarà pronto tra poco.")
+
+
+@method_decorator(never_cache, name="dispatch")
+class DraftPdfPreviewView(RedazioneRequiredMixin, ProgrammeMixin, View):
+    """The PDF of the programme's draft, rendered now and marked as a draft on every page; it
+    is never stored. Staff only (the mixin), and only while there is a draft (else 404). A
+    refusal (too many actions) goes back to the programme's versions with the reason."""
+
+    def get(self, request, *args, **kwargs):
+        version = get_object_or_404(
+            PlanVersion, programme=self.programme, status=VersionStatus.DRAFT
+        )
+        version.programme = self.programme
+        try:
+            rendered = services.preview_draft_pdf(version=version, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect("redazione:programme", slug=self.programme.slug)
+        response = HttpResponse(rendered.content, content_type="application/pdf")
+        filename = document.download_filename(version, preview=True)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

@@ -72,6 +72,14 @@ def version_published(version_id: int) -> int:
     return _send("version_published", _version_context(version), _spokesperson_emails(version))
 
 
+@shared_task(name="patto.programme.notifications.version_withdrawn", **RETRY)
+def version_withdrawn(version_id: int) -> int:
+    """To the spokespersons of the validating zones: the version they were deciding on was
+    withdrawn, why, and what became of their unsent drafts."""
+    version = PlanVersion.objects.select_related("programme").get(pk=version_id)
+    return _send("version_withdrawn", _version_context(version), _spokesperson_emails(version))
+
+
 FOLLOWER_TEMPLATES = {
     "submitted": "patto/email/follower_version_submitted",
     "published": "patto/email/follower_version_published",

@@ -3,7 +3,8 @@ through these functions; none of them re-implements a rule.
 
     draft ──submit──▶ in validation ──all zones approve──▶ validated ──publish──▶ published
       ▲                   │                                                          │
-      └──new version──────┴── a zone asks for changes → changes requested            └─▶ archived
+      └──new version──────┼── a zone asks for changes → changes requested            └─▶ archived
+                          └── the redazione withdraws it, with a reason → withdrawn
 
 The zones' decisions are in ``patto.validation.services``; a validated version's PDF has its own
 small lifecycle, in ``patto.pdf.services``.
@@ -125,6 +126,48 @@ def mark_validated(version: PlanVersion) -> None:
     _precompute_comparison(version)
     if not pdf_is_current(version):
         queue_pdf_render(version)
+
+
+WITHDRAWAL_REASON_MAX_LENGTH = 2000
+
+
+@transaction.atomic
+def withdraw_version(*, version: PlanVersion, by, reason: str) -> PlanVersion:
+    """Take a version in validation back from the zones, with ``reason`` (required): no zone
+    may decide on it any more, it stays frozen and readable with its reason, and a new draft
+    can be sent to the zones. The zones' spokespersons hear it by e-mail after commit.
+
+    The zones' decisions already recorded stay in the record. Their unsent drafts of decisions
+    are kept, not deleted: each zone still reads what it wrote on its page, to reuse it on the
+    next version."""
+    require_redazione(by)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Scrivi il motivo del ritiro: le zone lo leggeranno.")},
+            code="reason_required",
+        )
+    if len(reason) > WITHDRAWAL_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Il motivo è troppo lungo: al massimo %(max)s caratteri "
+                    "(ne hai scritti %(count)s)."
+                )
+                % {"max": WITHDRAWAL_REASON_MAX_LENGTH, "count": len(reason)}
+            },
+            code="reason_too_long",
+        )
+    version = lock_version(version)
+    require_status(version, VersionStatus.IN_VALIDATION, action=_("ritirare la versione"))
+    version.status = VersionStatus.WITHDRAWN
+    version.withdrawn_at = timezone.now()
+    version.withdrawn_by = by
+    version.withdrawal_reason = reason
+    version.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    if version.programme.validating_zones.exists():
+        after_commit(notifications.version_withdrawn, version.pk)
+    return version
 
 
 @transaction.atomic

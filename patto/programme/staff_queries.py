@@ -6,6 +6,8 @@ from django.db.models.functions import Coalesce
 from incontri.models import Meeting
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.models import Decision, PlanVersion, Programme, Validation, VersionStatus
+from patto.programme.steps import steps_by_name, version_steps
+from patto.programme.summaries import programme_summaries
 from tavoli.models import ANSWERED_STATUSES, Comment, Moderation
 from zone.models import Zone
 
@@ -55,7 +57,7 @@ def dashboard() -> dict:
         .prefetch_related(
             Prefetch(
                 "validations",
-                queryset=Validation.objects.select_related("decided_by").prefetch_related(
+                queryset=Validation.objects.select_related("decided_by", "zone").prefetch_related(
                     "remarks"
                 ),
             )
@@ -90,12 +92,25 @@ def dashboard() -> dict:
 
 
 def _summarise(programme: Programme) -> None:
-    """Set ``draft``, ``under_validation`` (+ ``validation_rows``) and ``pdf_version`` on
-    ``programme`` from its prefetched versions."""
+    """Set ``summaries`` (what happened, version by version), ``draft`` (with its ``steps``),
+    ``under_validation`` (+ ``validation_rows``) and ``pdf_version`` on ``programme`` from its
+    prefetched versions."""
     versions = programme.open_versions  # newest first
     for version in versions:
         version.programme = programme
+    zone_count = len(programme.validating_zones.all())
+    programme.summaries = programme_summaries(versions, zone_count=zone_count)
     programme.draft = next((v for v in versions if v.status == VersionStatus.DRAFT), None)
+    if programme.draft is not None:
+        programme.draft.steps = steps_by_name(
+            version_steps(
+                programme.draft,
+                versions=versions,
+                has_zones=bool(zone_count),
+                policy_count=programme.draft.policy_count,
+                action_count=programme.draft.action_count,
+            )
+        )
     frozen = [v for v in versions if v.status != VersionStatus.DRAFT]
     under_validation = next(
         (v for v in frozen if v.status == VersionStatus.IN_VALIDATION), None

@@ -5,6 +5,7 @@ from django.urls import path
 
 from incontri import staff_urls as incontri_staff
 from matrice import staff_urls as matrice_staff
+from patto.pdf import views as pdf_views
 from patto.programme import staff_views
 from patto.programme import staff_views as version_staff_views
 from tavoli import staff_urls as tavoli_staff
@@ -17,6 +18,16 @@ urlpatterns = [
         "programmi/<slug:slug>/",
         version_staff_views.ProgrammeVersionsView.as_view(),
         name="programme",
+    ),
+    path(
+        "programmi/<slug:slug>/versioni/<int:number>/ritira/",
+        version_staff_views.WithdrawVersionView.as_view(),
+        name="version_withdraw",
+    ),
+    path(
+        "programmi/<slug:slug>/bozza/anteprima.pdf",
+        pdf_views.DraftPdfPreviewView.as_view(),
+        name="draft_pdf_preview",
     ),
     path(
         "programmi/<slug:slug>/versioni/<int:number>/<str:transition>/",

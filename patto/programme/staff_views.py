@@ -2,19 +2,23 @@
 programme (drafts included) with the transitions allowed from its state. Each button is a POST
 to one service."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from matrice.models import Action, Policy
 from patto.core.mixins import ProgrammeMixin
 from patto.core.permissions import RedazioneRequiredMixin
 from patto.models import PlanVersion, VersionStatus
 from patto.programme import services, staff_queries
+from patto.programme.steps import consultation_step, steps_by_name, version_steps
 from patto.programme.transfer import dumps, export_programme
 
 TRANSITIONS = {
@@ -30,24 +34,96 @@ def _error_text(exc: ValidationError | PermissionDenied) -> str:
     return str(exc) or _("Operazione non consentita.")
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Motivo del ritiro"),
+        max_length=services.WITHDRAWAL_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=gettext_lazy(
+            "Le zone lo leggono nell'email e nella loro area; resta nella storia della versione."
+        ),
+        error_messages={
+            "required": gettext_lazy("Scrivi il motivo del ritiro: le zone lo leggeranno."),
+            "max_length": gettext_lazy(
+                "Il motivo è troppo lungo: al massimo %(limit_value)d caratteri "
+                "(ne hai scritti %(show_value)d)."
+            ),
+        },
+    )
+
+
 class ProgrammeVersionsView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView):
+    """Every version of the programme with the steps its state leads to: those the redazione
+    can take now as buttons, the others with the reason they cannot (``steps``)."""
+
     template_name = "redazione/programme_versions.html"
 
     def get_context_data(self, **kwargs):
         versions = list(
-            self.programme.versions.select_related("submitted_by", "published_by").order_by(
-                "-number"
-            )
+            self.programme.versions.select_related(
+                "submitted_by", "published_by", "withdrawn_by"
+            ).order_by("-number")
         )
+        for version in versions:
+            version.programme = self.programme
+        has_zones = self.programme.validating_zones.exists()
+        draft = next((v for v in versions if v.status == VersionStatus.DRAFT), None)
+        for version in versions:
+            is_draft = version is draft
+            version.steps = steps_by_name(
+                version_steps(
+                    version,
+                    versions=versions,
+                    has_zones=has_zones,
+                    policy_count=Policy.objects.filter(version=version).count() if is_draft else 0,
+                    action_count=Action.objects.filter(version=version).count() if is_draft else 0,
+                )
+            )
         in_validation = next((v for v in versions if v.status == VersionStatus.IN_VALIDATION), None)
+        kwargs.setdefault("withdraw_form", WithdrawForm())
         return super().get_context_data(
             **kwargs,
             versions=versions,
-            has_draft=any(v.status == VersionStatus.DRAFT for v in versions),
-            has_zones=self.programme.validating_zones.exists(),
+            has_draft=draft is not None,
+            has_zones=has_zones,
             in_validation=in_validation,
             validation_record=in_validation.validation_record() if in_validation else [],
+            consultation=consultation_step(versions),
         )
+
+
+class WithdrawVersionView(ProgrammeVersionsView):
+    """Withdraw the version in validation, with a reason. A refused form answers the same page
+    with the reason as typed and the error next to it."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        version = get_object_or_404(PlanVersion, programme=self.programme, number=kwargs["number"])
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                services.withdraw_version(
+                    version=version, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Versione %(number)s ritirata dalla validazione: le zone ricevono "
+                        "un'email con il motivo."
+                    )
+                    % {"number": version.number},
+                )
+                return redirect("redazione:programme", slug=self.programme.slug)
+        context = self.get_context_data(withdraw_form=form, withdraw_number=version.number)
+        return self.render_to_response(context, status=400)
 
 
 class NewVersionView(RedazioneRequiredMixin, ProgrammeMixin, View):

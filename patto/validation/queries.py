@@ -1,6 +1,12 @@
 """Reads for the spokesperson area."""
 
-from patto.models import PlanVersion, Validation, ValidationDraft, VersionStatus
+from django.db.models import Prefetch
+
+from matrice.models import Action, ActionArea, Policy
+from patto.models import ItemKind, PlanVersion, Validation, ValidationDraft, VersionStatus
+
+WITHDRAWN_SHOWN = 5
+ITEM_MODELS = {ItemKind.POLICY: Policy, ItemKind.ACTION_AREA: ActionArea, ItemKind.ACTION: Action}
 
 
 def home(user, zones) -> dict:
@@ -27,7 +33,62 @@ def home(user, zones) -> dict:
         .select_related("version__programme", "zone", "decided_by")
         .order_by("-decided_at")[:50]
     )
-    return {"zones": zones, "waiting": rows, "past_decisions": past}
+    return {
+        "zones": zones,
+        "waiting": rows,
+        "past_decisions": past,
+        "withdrawn": withdrawn(zones),
+    }
+
+
+def withdrawn(zones) -> list[dict]:
+    """The latest versions withdrawn from the validation of programmes my ``zones`` validate,
+    newest first, each with ``drafts``: what each of my zones had written and not sent (its
+    draft is kept at the withdrawal, for the spokesperson to reuse), its remarks labelled with
+    the item they were on. At most five queries."""
+    zone_pks = [zone.pk for zone in zones]
+    versions = list(
+        PlanVersion.objects.filter(
+            status=VersionStatus.WITHDRAWN, programme__validating_zones__in=zone_pks
+        )
+        .select_related("programme")
+        .prefetch_related(
+            Prefetch(
+                "drafts",
+                queryset=ValidationDraft.objects.filter(zone__in=zone_pks)
+                .select_related("zone", "updated_by")
+                .prefetch_related("remarks")
+                .order_by("zone__number"),
+            )
+        )
+        .distinct()
+        .order_by("-withdrawn_at")[:WITHDRAWN_SHOWN]
+    )
+    remarks = [r for v in versions for d in v.drafts.all() for r in d.remarks.all()]
+    labels = {}
+    for kind, model in ITEM_MODELS.items():
+        keys = {r.item_key for r in remarks if r.item_kind == kind}
+        if keys:
+            for item in model.objects.filter(version__in=versions, key__in=keys).only(
+                "version_id", "key", "code", "title"
+            ):
+                labels[(item.version_id, kind, item.key)] = f"{item.code} {item.title}"
+    return [
+        {
+            "version": version,
+            "drafts": [
+                {
+                    "draft": draft,
+                    "remarks": [
+                        (labels.get((version.pk, r.item_kind, r.item_key), ""), r.text)
+                        for r in draft.remarks.all()
+                    ],
+                }
+                for draft in version.drafts.all()
+            ],
+        }
+        for version in versions
+    ]
 
 
 def last_decided_version(zone, version) -> PlanVersion | None:
