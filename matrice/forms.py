@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matrice import spreadsheets, staff_queries
 from matrice.models import ActionArea, Policy, Target, Tool
-from patto.core.staff_forms import ServiceErrorsMixin
+from patto.core.staff_forms import PickerSelectMultiple, ServiceErrorsMixin
 from tavoli.models import ThematicTable
 from zone.models import Zone
 
@@ -33,6 +33,8 @@ class VersionChoiceField(forms.ModelChoiceField):
 
 
 class VersionMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Checkboxes, or with ``widget=PickerSelectMultiple`` a searchable picker for long lists."""
+
     widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 
     def label_from_instance(self, obj):
@@ -185,12 +187,14 @@ class ActionForm(ContentForm):
         label=_("Strumenti"),
         queryset=Tool.objects.none(),
         required=False,
+        widget=PickerSelectMultiple,
         help_text=_("Dal catalogo degli strumenti di questa versione."),
     )
     targets = VersionMultipleChoiceField(
         label=_("Destinatari"),
         queryset=Target.objects.none(),
         required=False,
+        widget=PickerSelectMultiple,
         help_text=_("Dal catalogo dei destinatari di questa versione."),
     )
     zones = VersionMultipleChoiceField(
@@ -203,6 +207,7 @@ class ActionForm(ContentForm):
         label=_("Tavoli di provenienza"),
         queryset=ThematicTable.objects.none(),
         required=False,
+        widget=PickerSelectMultiple,
         help_text=_("I tavoli di lavoro del programma da cui nasce l'azione."),
     )
     lead_body = forms.CharField(

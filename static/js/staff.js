@@ -1,0 +1,97 @@
+// The staff area (templates/redazione/base.html), made quicker with JavaScript; without it
+// every page works the same through the server.
+// - After a move with htmx (move_buttons.html) the list is replaced: the focus goes back to the
+//   moved item's button of the same direction, or to its other one when that is now disabled
+//   (the item reached the top or the bottom), so a keyboard user can keep moving it.
+// - Long lists of choices (<select multiple data-picker>) become searchable pickers
+//   (Tom Select, static/vendor/tom-select/): type to filter, arrows and Enter to choose,
+//   Backspace to remove the last choice. Without JavaScript the plain list stays.
+// - A form marked data-once (a confirmation) is sent once: a second click does nothing.
+// - The side menu opens and closes with its button on narrow screens (base.html); without
+//   JavaScript it is always open.
+(function () {
+  "use strict";
+
+  function focusMoved() {
+    var candidates = document.querySelectorAll(
+      "form[data-moved='1'] button, form[data-moved='2'] button"
+    );
+    var ordered = Array.prototype.slice.call(candidates).sort(function (a, b) {
+      return a.form.dataset.moved.localeCompare(b.form.dataset.moved);
+    });
+    for (var i = 0; i < ordered.length; i++) {
+      if (!ordered[i].disabled) {
+        ordered[i].focus();
+        return;
+      }
+    }
+  }
+
+  document.body.addEventListener("htmx:afterSettle", focusMoved);
+
+  function enhance(select) {
+    if (typeof window.TomSelect !== "function" || select.tomselect) {
+      return;
+    }
+    var hint = document.getElementById(select.id + "_pickerhint");
+    if (hint) {
+      hint.hidden = true; // "hold Ctrl to choose more than one" is for the plain list only
+    }
+    var picker = new window.TomSelect(select, {
+      plugins: { remove_button: { title: select.dataset.removeLabel || "" } },
+      hidePlaceholder: false,
+      placeholder: select.dataset.placeholder || "",
+      maxOptions: null,
+      closeAfterSelect: false,
+      selectOnTab: false,
+      render: {
+        no_results: function () {
+          var div = document.createElement("div");
+          div.className = "no-results";
+          div.textContent = select.dataset.noResults || "";
+          return div;
+        },
+      },
+    });
+    // Tom Select points the label at its search box; the help and the errors describe it too
+    var input = picker.control_input;
+    var described = select.getAttribute("aria-describedby");
+    if (described) {
+      input.setAttribute("aria-describedby", described);
+    }
+    if (select.getAttribute("aria-invalid")) {
+      input.setAttribute("aria-invalid", select.getAttribute("aria-invalid"));
+    }
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-once")) {
+      return;
+    }
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "true";
+  });
+
+  var toggle = document.querySelector(".staff-menu-toggle");
+  var menu = document.getElementById("staff-menu");
+  if (toggle && menu) {
+    var setOpen = function (open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("staff-menu-closed", !open);
+    };
+    toggle.hidden = false;
+    setOpen(false);
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+  }
+
+  var pickers = document.querySelectorAll("select[multiple][data-picker]");
+  for (var i = 0; i < pickers.length; i++) {
+    enhance(pickers[i]);
+  }
+})();
