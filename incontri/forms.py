@@ -68,7 +68,7 @@ class MunicipalityField(forms.CharField):
         if len(found) > 1:
             raise ValidationError(
                 _(
-                    "Più comuni si chiamano «%(name)s»: aggiungete la sigla della provincia tra "
+                    "Più comuni si chiamano «%(name)s»: aggiungi la sigla della provincia tra "
                     "parentesi, per esempio «%(example)s»."
                 )
                 % {"name": value, "example": str(found[0])},
@@ -89,8 +89,8 @@ class MeetingForm(StaffModelForm):
     municipality = MunicipalityField(
         label=_("Comune"),
         help_text=_(
-            "Scrivete il nome; se due province hanno un comune con lo stesso nome, "
-            "aggiungete la sigla: «Nome (TO)»."
+            "Scrivi il nome; se due province hanno un comune con lo stesso nome, "
+            "aggiungi la sigla: «Nome (TO)»."
         ),
     )
     audiences = forms.MultipleChoiceField(
@@ -135,10 +135,10 @@ class MeetingForm(StaffModelForm):
             "agenda": forms.Textarea(attrs={"rows": 8}),
         }
         help_texts = {
-            "agenda": _("Markdown: **grassetto**, *corsivo*, elenchi con «-»."),
+            "agenda": _("Puoi scrivere **grassetto** e *corsivo* e fare elenchi con «-»."),
             "capacity": _(
                 "Vuoto: senza limite. Non può scendere sotto le iscrizioni già confermate; se "
-                "lo alzate, chi è in lista d'attesa passa tra gli iscritti, in ordine."
+                "lo alzi, chi è in lista d'attesa passa tra gli iscritti, in ordine."
             ),
         }
 
@@ -146,7 +146,7 @@ class MeetingForm(StaffModelForm):
         super().__init__(*args, **kwargs)
         self.fields["phase"].queryset = programme.phases.order_by("position")
         self.fields["phase"].empty_label = _("Nessuna fase")
-        self.fields["kind"].choices = [("", _("— scegliete il tipo —")), *MeetingKind.choices]
+        self.fields["kind"].choices = [("", _("— scegli il tipo —")), *MeetingKind.choices]
         self.fields["province"].queryset = Province.objects.order_by("name")
         self.fields["province"].empty_label = _("Nessuna provincia")
         self.fields["zone"].queryset = Zone.objects.order_by("number")
@@ -216,7 +216,7 @@ class MinutesForm(RevisionForm):
         label=_("Verbale (testo)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Markdown. Potete scriverlo qui, caricarlo in PDF, o entrambe le cose."),
+        help_text=_("Puoi scriverlo qui, caricarlo in PDF, o entrambe le cose."),
     )
     minutes_file = forms.FileField(
         label=_("Verbale in PDF"),

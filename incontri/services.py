@@ -329,7 +329,7 @@ def check_minutes_pdf(upload: File) -> None:
     not_pdf = ValidationError(
         {
             "minutes_file": _(
-                "Il file non è un PDF valido: caricate il verbale in formato PDF (il nome del "
+                "Il file non è un PDF valido: carica il verbale in formato PDF (il nome del "
                 "file non basta, conta il contenuto)."
             )
         },
@@ -374,11 +374,7 @@ def record_minutes(
     _require_status(meeting, MeetingStatus.HELD, action=_("registrare il verbale"))
     if minutes_file is not None and remove_file:
         raise ValidationError(
-            {
-                "remove_file": _(
-                    "Caricate un nuovo PDF oppure togliete quello attuale, non tutti e due."
-                )
-            }
+            {"remove_file": _("Carica un nuovo PDF oppure togli quello attuale, non tutti e due.")}
         )
     meeting.minutes = minutes.strip()
     stored = None
@@ -562,7 +558,7 @@ def record_presences(
     unknown = present - {r.pk for r in registrations}
     if unknown:
         raise ValidationError(
-            _("Alcune persone spuntate non sono iscritte a questo incontro: ricaricate la pagina."),
+            _("Alcune persone spuntate non sono iscritte a questo incontro: ricarica la pagina."),
             code="unknown_registration",
         )
     for registration in registrations:

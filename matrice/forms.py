@@ -14,8 +14,8 @@ from tavoli.models import ThematicTable
 from zone.models import Zone
 
 MARKDOWN_HELP = _(
-    "Testo semplice con Markdown: **grassetto**, *corsivo*, elenchi con il trattino, "
-    "link come [testo](https://…)."
+    "Puoi scrivere **grassetto** e *corsivo*, fare un elenco iniziando le righe con il "
+    "trattino e un link come [testo](https://…)."
 )
 
 
@@ -78,8 +78,8 @@ class ContentForm(ServiceErrorsMixin, forms.Form):
                 widget=forms.HiddenInput,
                 min_value=1,
                 error_messages={
-                    "required": _("Manca la revisione del modulo: ricaricate la pagina."),
-                    "invalid": _("Revisione non valida: ricaricate la pagina."),
+                    "required": _("Il modulo è incompleto: ricarica la pagina."),
+                    "invalid": _("Il modulo non è valido: ricarica la pagina."),
                 },
             )
 
@@ -177,7 +177,7 @@ class ActionForm(ContentForm):
     area = VersionChoiceField(
         label=_("Ambito d'azione"),
         queryset=ActionArea.objects.none(),
-        empty_label=_("– scegliete l'ambito –"),
+        empty_label=_("– scegli l'ambito –"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     description = forms.CharField(
@@ -224,14 +224,14 @@ class ActionForm(ContentForm):
         required=False,
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": _("Scrivete una data valida, ad esempio 31/12/2019.")},
+        error_messages={"invalid": _("Scrivi una data valida, ad esempio 31/12/2019.")},
     )
     end_date = forms.DateField(
         label=_("Fine"),
         required=False,
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": _("Scrivete una data valida, ad esempio 31/12/2019.")},
+        error_messages={"invalid": _("Scrivi una data valida, ad esempio 31/12/2019.")},
     )
     budget = forms.DecimalField(
         label=_("Risorse (euro)"),
@@ -239,7 +239,7 @@ class ActionForm(ContentForm):
         localize=True,
         widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
         help_text=_("In euro, ad esempio 150000 o 1500,50. Vuoto se non previste."),
-        error_messages={"invalid": _("Scrivete un importo in euro, ad esempio 15000 o 1500,50.")},
+        error_messages={"invalid": _("Scrivi un importo in euro, ad esempio 15000 o 1500,50.")},
     )
     indicators = forms.CharField(
         label=_("Indicatori"),

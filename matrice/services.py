@@ -131,9 +131,9 @@ def _clean_text(
 ) -> str:
     value = (value or "").strip()
     if required and not value:
-        errors[field] = _("Scrivete %(label)s.") % {"label": label}
+        errors[field] = _("Scrivi %(label)s.") % {"label": label}
     elif len(value) > max_length:
-        errors[field] = _("%(label)s: al massimo %(max)s caratteri (ne avete scritti %(n)s).") % {
+        errors[field] = _("%(label)s: al massimo %(max)s caratteri (ne hai scritti %(n)s).") % {
             "label": capfirst(label),
             "max": max_length,
             "n": len(value),
@@ -149,7 +149,7 @@ def _multiline(value) -> str:
 def _code(model, *, version: PlanVersion, code: str, pk: int | None, errors: dict) -> str:
     code = (code or "").strip()
     if not code:
-        errors["code"] = _("Scrivete il codice.")
+        errors["code"] = _("Scrivi il codice.")
     elif len(code) > 20:
         errors["code"] = _("Il codice può avere al massimo 20 caratteri.")
     elif not CODE_PATTERN.fullmatch(code):
@@ -162,7 +162,7 @@ def _code(model, *, version: PlanVersion, code: str, pk: int | None, errors: dic
         if other is not None:
             errors["code"] = _(
                 "Il codice «%(code)s» è già usato in questa versione da «%(other)s»: "
-                "sceglietene un altro."
+                "scegline un altro."
             ) % {"code": code, "other": getattr(other, "title", None) or other.name}
     return code
 
@@ -253,7 +253,7 @@ def delete_policy(*, policy: Policy, by, revision: int) -> None:
 
 def _area_policy(version: PlanVersion, policy, errors: dict):
     if policy is None or policy.version_id != version.pk:
-        errors["policy"] = _("Scegliete una politica di questa versione.")
+        errors["policy"] = _("Scegli una politica di questa versione.")
     return policy
 
 
@@ -350,7 +350,7 @@ def _action_values(
     """Checked values of an action: (fields, relations). ValidationError keyed by field."""
     errors = {}
     if area is None or area.version_id != version.pk:
-        errors["area"] = _("Scegliete un ambito d'azione di questa versione.")
+        errors["area"] = _("Scegli un ambito d'azione di questa versione.")
     fields = {
         "area": area,
         "code": _code(Action, version=version, code=code, pk=pk, errors=errors),
@@ -374,11 +374,11 @@ def _action_values(
     }
     tools, targets, zones, tables = list(tools), list(targets), list(zones), list(tables)
     if any(t.version_id != version.pk for t in tools):
-        errors["tools"] = _("Scegliete solo strumenti del catalogo di questa versione.")
+        errors["tools"] = _("Scegli solo strumenti del catalogo di questa versione.")
     if any(t.version_id != version.pk for t in targets):
-        errors["targets"] = _("Scegliete solo destinatari del catalogo di questa versione.")
+        errors["targets"] = _("Scegli solo destinatari del catalogo di questa versione.")
     if any(t.programme_id != version.programme_id for t in tables):
-        errors["tables"] = _("Scegliete solo tavoli di questo programma.")
+        errors["tables"] = _("Scegli solo tavoli di questo programma.")
     if start_date and end_date and end_date < start_date:
         errors["end_date"] = _("La fine non può precedere l'inizio (%(start)s).") % {
             "start": date_format(start_date, "SHORT_DATE_FORMAT")

@@ -385,7 +385,7 @@ class ItemDeleteView(KindMixin, TemplateView):
         revision = request.POST.get("revision", "")
         try:
             if not revision.isdigit():
-                raise ValidationError(_("Manca la revisione del modulo: ricaricate la pagina."))
+                raise ValidationError(_("Il modulo è incompleto: ricarica la pagina."))
             self.kind.delete(**{self.kind.name: item}, by=request.user, revision=int(revision))
         except FrozenVersionError as exc:
             return self.refuse_frozen(exc, self.item_url())

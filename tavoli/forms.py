@@ -45,7 +45,7 @@ class TableForm(StaffModelForm):
             "slug": _(
                 "Parte dell'indirizzo della pagina pubblica: lettere minuscole, cifre e trattini."
             ),
-            "description": _("Markdown: **grassetto**, *corsivo*, elenchi con «-»."),
+            "description": _("Puoi scrivere **grassetto** e *corsivo* e fare elenchi con «-»."),
             "position": _("I tavoli di una fase sono elencati in quest'ordine."),
         }
 
@@ -91,7 +91,7 @@ class MembershipForm(ServiceErrorsMixin, forms.Form):
         label=_("Ente già registrato"),
         queryset=Body.objects.none(),
         required=False,
-        empty_label=_("— scegliete un ente —"),
+        empty_label=_("— scegli un ente —"),
     )
     new_name = forms.CharField(label=_("Nome dell'ente nuovo"), max_length=200, required=False)
     new_category = forms.ChoiceField(
@@ -128,13 +128,13 @@ class MembershipForm(ServiceErrorsMixin, forms.Form):
         if data.get("body") and data.get("new_name", "").strip():
             raise ValidationError(
                 _(
-                    "Scegliete un ente già registrato oppure scrivete il nome di uno nuovo, non "
+                    "Scegli un ente già registrato oppure scrivi il nome di uno nuovo, non "
                     "tutti e due."
                 )
             )
         if not data.get("body") and not data.get("new_name", "").strip():
             raise ValidationError(
-                _("Scegliete un ente già registrato oppure scrivete il nome di uno nuovo.")
+                _("Scegli un ente già registrato oppure scrivi il nome di uno nuovo.")
             )
         return data
 
@@ -187,7 +187,7 @@ class ContributionForm(StaffModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 8}), "submitted_on": DateInput}
         help_texts = {
             "table": _("Il tavolo o l'incontro (o entrambi) in cui è stato presentato."),
-            "text": _("Markdown."),
+            "text": _("Puoi scrivere **grassetto** e *corsivo* e fare elenchi con «-»."),
             "author_name": _("Come vuole essere citato chi l'ha presentato."),
             "signed_publicly": _(
                 "Spunta solo se chi l'ha presentato ha chiesto di essere citato con il suo "
@@ -216,7 +216,7 @@ class ContributionForm(StaffModelForm):
             ("", _("Non indicata")),
             *ActorCategory.choices,
         ]
-        self.fields["kind"].choices = [("", _("— scegliete il tipo —")), *ContributionKind.choices]
+        self.fields["kind"].choices = [("", _("— scegli il tipo —")), *ContributionKind.choices]
 
 
 def table_label(table: ThematicTable) -> str:
@@ -248,7 +248,7 @@ class AnswerForm(RevisionForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "Obbligatoria per «accolto», «accolto in parte» e «non accolto»: perché, e come. "
-            "Markdown."
+            "Puoi scrivere **grassetto** e *corsivo* e fare elenchi con «-»."
         ),
     )
     led_to = forms.ModelMultipleChoiceField(

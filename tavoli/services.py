@@ -80,7 +80,7 @@ def save_checked(instance, *, by, expected_revision: int | None = None) -> None:
         raise ValidationError(
             _(
                 "Il salvataggio è stato rifiutato perché nel frattempo i dati sono cambiati o "
-                "non rispettano una regola: ricontrollateli e salvate di nuovo."
+                "non rispettano una regola: ricontrollali e salva di nuovo."
             ),
             code="integrity",
         ) from exc
@@ -182,7 +182,7 @@ def add_member(
     require_redazione(by)
     if (body is None) == (new_body is None):
         raise ValidationError(
-            _("Scegliete un ente già registrato oppure scrivete il nome di un ente nuovo."),
+            _("Scegli un ente già registrato oppure scrivi il nome di un ente nuovo."),
             code="one_body",
         )
     if body is None:
@@ -302,7 +302,7 @@ def answer_contribution(
     response = response.strip()
     if status in ANSWERED_STATUSES and not response:
         raise ValidationError(
-            {"response": _("Scrivete il motivo: un esito va sempre motivato nella risposta.")},
+            {"response": _("Scrivi il motivo: un esito va sempre motivato nella risposta.")},
             code="response_required",
         )
     if led_to is not None:
@@ -568,7 +568,7 @@ def hide(*, item: Contribution | Comment, by, expected_revision: int, reason: st
     reason = reason.strip()
     if not reason:
         raise ValidationError(
-            {"reason": _("Scrivete il motivo: sarà pubblico, al posto del testo.")},
+            {"reason": _("Scrivi il motivo: sarà pubblico, al posto del testo.")},
             code="reason_required",
         )
     item.moderation = Moderation.HIDDEN

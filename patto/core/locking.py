@@ -32,13 +32,13 @@ class ConflictError(ValidationError):
             detail = "; ".join(f"{c.label}: «{c.theirs}»" for c in changes)
             message = _(
                 "Nel frattempo %(who)s ha salvato questa voce (revisione %(revision)s) e le "
-                "vostre modifiche non sono state salvate. Hanno cambiato: %(detail)s. "
-                "Ricontrollate i campi e salvate di nuovo."
+                "tue modifiche non sono state salvate. Ha cambiato: %(detail)s. "
+                "Ricontrolla i campi e salva di nuovo."
             ) % {"who": who, "revision": current.revision, "detail": detail}
         else:
             message = _(
                 "Nel frattempo %(who)s ha salvato questa voce (revisione %(revision)s): le "
-                "vostre modifiche non sono state salvate. Ricontrollate e salvate di nuovo."
+                "tue modifiche non sono state salvate. Ricontrolla e salva di nuovo."
             ) % {"who": who, "revision": current.revision}
         super().__init__(message, code="conflict")
 

@@ -109,8 +109,8 @@ def test_the_action_form_offers_only_this_drafts_catalogues(staff_client, draft)
         ({"code": "1.1.1"}, "Il codice «1.1.1» è già usato in questa versione"),
         ({"start_date": "2019-06-01", "end_date": "2019-01-01"}, "La fine non può precedere"),
         ({"budget": "-10"}, "Le risorse non possono essere negative."),
-        ({"budget": "dieci"}, "Scrivete un importo in euro"),
-        ({"end_date": "31-31-2019"}, "Scrivete una data valida"),
+        ({"budget": "dieci"}, "Scrivi un importo in euro"),
+        ({"end_date": "31-31-2019"}, "Scrivi una data valida"),
         ({"title": ""}, "Questo campo è obbligatorio"),
         ({"tools": [999999]}, "999999 non è tra quelle disponibili"),
     ],
@@ -170,7 +170,7 @@ def test_a_form_without_its_revision_is_refused(staff_client, draft):
     response = staff_client.post(
         url("policy", draft, draft.policy.pk), {"code": "1", "title": "Senza revisione"}
     )
-    assert "Manca la revisione del modulo" in response.content.decode()
+    assert "Il modulo è incompleto" in response.content.decode()
     draft.policy.refresh_from_db()
     assert draft.policy.title == "Famiglie e minori"
 

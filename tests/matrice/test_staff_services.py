@@ -86,8 +86,8 @@ def test_create_policy_area_and_catalogue_entries_go_to_the_end(draft, staff):
         ({"code": "1.1.1"}, "code", "già usato in questa versione"),
         ({"code": "1 1"}, "code", "senza spazi"),
         ({"code": "a/b"}, "code", "solo lettere, cifre"),
-        ({"code": ""}, "code", "Scrivete il codice"),
-        ({"title": "   "}, "title", "Scrivete il titolo"),
+        ({"code": ""}, "code", "Scrivi il codice"),
+        ({"title": "   "}, "title", "Scrivi il titolo"),
         ({"title": "x" * 301}, "title", "al massimo 300 caratteri"),
         (
             {"start_date": datetime.date(2019, 1, 1), "end_date": datetime.date(2018, 1, 1)},

@@ -36,7 +36,7 @@ def test_hiding_needs_a_reason(client, consultation):
     response = client.post(
         url, {"revision": contribution.revision, "decision": "hide", "reason": ""}, follow=True
     )
-    assert "Scrivete il motivo" in response.content.decode()
+    assert "Scrivi il motivo" in response.content.decode()
     contribution.refresh_from_db()
     assert contribution.is_approved
     client.post(url, {"revision": contribution.revision, "decision": "hide", "reason": "Spam."})

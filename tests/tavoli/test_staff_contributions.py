@@ -105,7 +105,7 @@ def test_an_outcome_needs_a_reason(client, staff, contribution, status):
         answer_url(contribution), {"revision": 1, "status": status, "response": "   "}
     )
     assert response.status_code == 200
-    assert "Scrivete il motivo: un esito va sempre motivato nella risposta." in response.text
+    assert "Scrivi il motivo: un esito va sempre motivato nella risposta." in response.text
     contribution.refresh_from_db()
     assert contribution.status == ContributionStatus.RECEIVED
     assert contribution.answered_at is None
@@ -293,8 +293,8 @@ def test_change_the_status_inline_with_htmx(client, staff, contribution):
     refused = client.post(
         url, status_payload(contribution, "accepted", revision=2), HTTP_HX_REQUEST="true"
     )
-    assert "Scrivete il motivo" in refused.text
-    assert "Scrivete la risposta nella pagina del contributo" in refused.text
+    assert "Scrivi il motivo" in refused.text
+    assert "Scrivi la risposta nella pagina del contributo" in refused.text
     contribution.refresh_from_db()
     assert contribution.status == "under_review"
 

@@ -185,7 +185,7 @@ def test_add_a_new_body(client, staff, table):
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
-        ({}, "Scegliete un ente già registrato oppure scrivete il nome di uno nuovo."),
+        ({}, "Scegli un ente già registrato oppure scrivi il nome di uno nuovo."),
         ({"new_name": "Comune di Bra", "body": "BODY"}, "non tutti e due"),
         ({"new_name": "Cooperativa Il Ponte"}, "Ente con questo Nome esiste già"),
     ],
