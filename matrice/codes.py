@@ -67,6 +67,28 @@ def next_code(*, version: PlanVersion, kind: str, parent=None) -> str:
     return ""
 
 
+def next_codes(*, version: PlanVersion, kind: str) -> dict[int, str]:
+    """``next_code`` for a new item of ``kind`` ("area" or "action") under each possible parent
+    of ``version``, by the parent's primary key: what the form proposes when the person chooses
+    another parent. Two queries."""
+    model, parents, link = {
+        "area": (ActionArea, Policy, "policy_id"),
+        "action": (Action, ActionArea, "area_id"),
+    }[kind]
+    rows = list(model.objects.filter(version=version).values_list(link, "code"))
+    used = {code for _, code in rows}
+    proposals = {}
+    for pk, prefix in parents.objects.filter(version=version).values_list("pk", "code"):
+        siblings = [code for parent, code in rows if parent == pk]
+        number = _highest_number(prefix, siblings) + 1
+        while f"{prefix}.{number}" in used:
+            number += 1
+        code = f"{prefix}.{number}"
+        if len(code) <= MAX_CODE_LENGTH:
+            proposals[pk] = code
+    return proposals
+
+
 @dataclass(frozen=True)
 class CodeChange:
     """One item whose code renumbering would change."""

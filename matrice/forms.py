@@ -32,6 +32,22 @@ class VersionChoiceField(forms.ModelChoiceField):
         return f"{obj.code} {getattr(obj, 'title', None) or obj.name}"
 
 
+class ProposingSelect(forms.Select):
+    """The choice of an item's parent (an area's policy, an action's area). ``proposals`` maps
+    each parent's primary key to the code proposed for a new item under it: each option carries
+    it (``data-next-code``), and static/js/staff.js puts it in the code field when the person
+    chooses another parent and has not typed a code of their own."""
+
+    proposals: dict = {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        code = self.proposals.get(getattr(value, "value", value))
+        if code:
+            option["attrs"]["data-next-code"] = code
+        return option
+
+
 class VersionMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Checkboxes, or with ``widget=PickerSelectMultiple`` a searchable picker for long lists."""
 
@@ -147,7 +163,7 @@ class AreaForm(ContentForm):
         label=_("Politica"),
         queryset=Policy.objects.none(),
         empty_label=None,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=ProposingSelect(attrs={"class": "form-select"}),
     )
     code = forms.CharField(
         label=_("Codice"),
@@ -178,7 +194,7 @@ class ActionForm(ContentForm):
         label=_("Ambito d'azione"),
         queryset=ActionArea.objects.none(),
         empty_label=_("– scegli l'ambito –"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=ProposingSelect(attrs={"class": "form-select"}),
     )
     description = forms.CharField(
         label=_("Descrizione"), required=False, widget=_area(8), help_text=MARKDOWN_HELP

@@ -246,6 +246,11 @@ class ItemCreateView(KindMixin, TemplateView):
         if data is None and not self.kind.catalogue:
             initial["code"] = self.proposed_code(initial.get(parent[0]) if parent else None)
         form = self.kind.form(data, version=self.draft, initial=initial)
+        if parent:
+            form.fields[parent[0]].widget.proposals = codes.next_codes(
+                version=self.draft, kind=self.kind.name
+            )
+            form.fields["code"].widget.attrs["data-proposed"] = initial.get("code", "")
         if initial.get("code"):
             form.fields["code"].help_text = _(
                 "Ti proponiamo %(code)s, il primo codice libero dopo quelli già usati: puoi "

@@ -55,6 +55,11 @@
     });
     // Tom Select points the label at its search box; the help and the errors describe it too
     var input = picker.control_input;
+    // the plain list stays in the page (hidden, for the form): it keeps its name from the label
+    var label = document.querySelector("label[for='" + input.id + "']");
+    if (label && label.id) {
+      select.setAttribute("aria-labelledby", label.id);
+    }
     var described = select.getAttribute("aria-describedby");
     if (described) {
       input.setAttribute("aria-describedby", described);
@@ -87,6 +92,27 @@
     setOpen(false);
     toggle.addEventListener("click", function () {
       setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+  }
+
+  // A new area or action: the code proposed follows the parent chosen, as long as the person
+  // has not typed a code of their own (ProposingSelect in matrice/forms.py).
+  var code = document.querySelector("input[name=code][data-proposed]");
+  var parent = code && code.form.querySelector("select option[data-next-code]");
+  if (parent) {
+    parent.parentElement.addEventListener("change", function (event) {
+      var option = event.target.selectedOptions[0];
+      var next = option && option.dataset.nextCode;
+      var proposed = code.dataset.proposed;
+      if (!next || code.value.trim() !== proposed) {
+        return;
+      }
+      code.value = next;
+      code.dataset.proposed = next;
+      var help = document.getElementById(code.id + "_helptext");
+      if (help && proposed && help.textContent.indexOf(proposed) !== -1) {
+        help.textContent = help.textContent.replace(proposed, next);
+      }
     });
   }
 

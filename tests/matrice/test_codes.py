@@ -80,6 +80,22 @@ def test_the_new_action_page_proposes_the_code_and_a_person_may_change_it(client
     assert Action.objects.filter(version=d.version, code="1.1.9").exists()
 
 
+def test_each_area_of_the_form_carries_its_own_proposal(client):
+    d = build_version(areas=2, actions=["1.1.1", "1.2.1", "1.1.2"])
+    assert codes.next_codes(version=d.version, kind="action") == {
+        d.areas[0].pk: "1.1.3",
+        d.areas[1].pk: "1.2.2",
+    }
+    assert codes.next_codes(version=d.version, kind="area") == {d.policy.pk: "1.3"}
+    login_as(client, "staff")
+    html = client.get(
+        reverse("redazione:matrice_action_create", args=[d.programme.slug])
+    ).content.decode()
+    # no area chosen by the link: nothing proposed yet, each area says what it would propose
+    assert 'data-proposed=""' in html
+    assert f'value="{d.areas[1].pk}" data-next-code="1.2.2"' in html
+
+
 # Renumbering ---------------------------------------------------------------------------------
 
 
@@ -203,3 +219,17 @@ def test_an_open_edit_form_from_before_the_renumbering_conflicts():
             policy=policy, by=staff, revision=policy.revision, code="7", title="Vecchia"
         )
     assert Policy.objects.get(pk=policy.pk).code == "1"
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_preview_reads_the_same_queries_at_any_size(client, django_assert_num_queries, size):
+    d = build_version(policies=size, areas=size, actions=size * size * 2)
+    # every code out of order: each area's actions in reverse
+    for area in d.areas:
+        for position, action in enumerate(area.actions.order_by("-code"), start=1):
+            Action.objects.filter(pk=action.pk).update(position=position)
+    login_as(client, "staff")
+    url = reverse("redazione:matrice_renumber", args=[d.programme.slug])
+    with django_assert_num_queries(14):
+        response = client.get(url)
+    assert len(response.context["changes"]) == size * size * 2
