@@ -19,11 +19,14 @@
     var ordered = Array.prototype.slice.call(candidates).sort(function (a, b) {
       return a.form.dataset.moved.localeCompare(b.form.dataset.moved);
     });
+    var focused = false;
     for (var i = 0; i < ordered.length; i++) {
-      if (!ordered[i].disabled) {
+      if (!focused && !ordered[i].disabled) {
         ordered[i].focus();
-        return;
+        focused = true;
       }
+      // once used, the marks go: a later move in another list must not find them
+      ordered[i].form.removeAttribute("data-moved");
     }
   }
 
