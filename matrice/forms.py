@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from matrice import spreadsheets, staff_queries
 from matrice.models import ActionArea, Policy, Target, Tool
-from patto.core.staff_forms import ServiceErrorsMixin
+from patto.core.staff_forms import PickerSelectMultiple, ServiceErrorsMixin
 from tavoli.models import ThematicTable
 from zone.models import Zone
 
 MARKDOWN_HELP = _(
-    "Testo semplice con Markdown: **grassetto**, *corsivo*, elenchi con il trattino, "
-    "link come [testo](https://…)."
+    "Puoi scrivere **grassetto** e *corsivo*, fare un elenco iniziando le righe con il "
+    "trattino e un link come [testo](https://…)."
 )
 
 
@@ -32,7 +32,25 @@ class VersionChoiceField(forms.ModelChoiceField):
         return f"{obj.code} {getattr(obj, 'title', None) or obj.name}"
 
 
+class ProposingSelect(forms.Select):
+    """The choice of an item's parent (an area's policy, an action's area). ``proposals`` maps
+    each parent's primary key to the code proposed for a new item under it: each option carries
+    it (``data-next-code``), and static/js/staff.js puts it in the code field when the person
+    chooses another parent and has not typed a code of their own."""
+
+    proposals: dict = {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        code = self.proposals.get(getattr(value, "value", value))
+        if code:
+            option["attrs"]["data-next-code"] = code
+        return option
+
+
 class VersionMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Checkboxes, or with ``widget=PickerSelectMultiple`` a searchable picker for long lists."""
+
     widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 
     def label_from_instance(self, obj):
@@ -76,8 +94,8 @@ class ContentForm(ServiceErrorsMixin, forms.Form):
                 widget=forms.HiddenInput,
                 min_value=1,
                 error_messages={
-                    "required": _("Manca la revisione del modulo: ricarica la pagina."),
-                    "invalid": _("Revisione non valida: ricarica la pagina."),
+                    "required": _("Il modulo è incompleto: ricarica la pagina."),
+                    "invalid": _("Il modulo non è valido: ricarica la pagina."),
                 },
             )
 
@@ -145,7 +163,7 @@ class AreaForm(ContentForm):
         label=_("Politica"),
         queryset=Policy.objects.none(),
         empty_label=None,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=ProposingSelect(attrs={"class": "form-select"}),
     )
     code = forms.CharField(
         label=_("Codice"),
@@ -176,7 +194,7 @@ class ActionForm(ContentForm):
         label=_("Ambito d'azione"),
         queryset=ActionArea.objects.none(),
         empty_label=_("– scegli l'ambito –"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=ProposingSelect(attrs={"class": "form-select"}),
     )
     description = forms.CharField(
         label=_("Descrizione"), required=False, widget=_area(8), help_text=MARKDOWN_HELP
@@ -185,12 +203,14 @@ class ActionForm(ContentForm):
         label=_("Strumenti"),
         queryset=Tool.objects.none(),
         required=False,
+        widget=PickerSelectMultiple,
         help_text=_("Dal catalogo degli strumenti di questa versione."),
     )
     targets = VersionMultipleChoiceField(
         label=_("Destinatari"),
         queryset=Target.objects.none(),
         required=False,
+        widget=PickerSelectMultiple,
         help_text=_("Dal catalogo dei destinatari di questa versione."),
     )
     zones = VersionMultipleChoiceField(
@@ -203,6 +223,7 @@ class ActionForm(ContentForm):
         label=_("Tavoli di provenienza"),
         queryset=ThematicTable.objects.none(),
         required=False,
+        widget=PickerSelectMultiple,
         help_text=_("I tavoli di lavoro del programma da cui nasce l'azione."),
     )
     lead_body = forms.CharField(

@@ -109,7 +109,7 @@ CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 MAX_BUDGET = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
 
 
-def _draft(version_id: int) -> PlanVersion:
+def locked_draft(version_id: int) -> PlanVersion:
     """The version, re-read with a row lock; FrozenVersionError unless it is a draft."""
     version = PlanVersion.objects.select_for_update().select_related("programme").get(pk=version_id)
     if version.is_frozen:
@@ -176,7 +176,7 @@ def _next_position(queryset) -> int:
     return (queryset.aggregate(last=Max("position"))["last"] or 0) + 1
 
 
-def _siblings(item):
+def siblings(item):
     """The items ``item`` is ordered among: actions of its area, areas of its policy, policies
     and catalogue entries of its version."""
     model = type(item)
@@ -198,7 +198,7 @@ def _delete_recorded(item, by) -> None:
 @transaction.atomic
 def create_policy(*, version: PlanVersion, by, code: str, title: str, description="") -> Policy:
     require_redazione(by)
-    version = _draft(version.pk)
+    version = locked_draft(version.pk)
     errors = {}
     code = _code(Policy, version=version, code=code, pk=None, errors=errors)
     title = _clean_text(title, field="title", label=_("il titolo"), max_length=200, errors=errors)
@@ -220,7 +220,7 @@ def update_policy(
     *, policy: Policy, by, revision: int, code: str, title: str, description=""
 ) -> Policy:
     require_redazione(by)
-    version = _draft(policy.version_id)
+    version = locked_draft(policy.version_id)
     policy = _current(policy, revision)
     errors = {}
     policy.code = _code(Policy, version=version, code=code, pk=policy.pk, errors=errors)
@@ -239,7 +239,7 @@ def delete_policy(*, policy: Policy, by, revision: int) -> None:
     """Delete a policy with its action areas and their actions (each recorded in the
     history)."""
     require_redazione(by)
-    _draft(policy.version_id)
+    locked_draft(policy.version_id)
     policy = _current(policy, revision)
     for action in Action.objects.filter(area__policy=policy).select_for_update():
         _delete_recorded(action, by)
@@ -262,7 +262,7 @@ def create_area(
     *, version: PlanVersion, by, policy: Policy, code: str, title: str, description=""
 ) -> ActionArea:
     require_redazione(by)
-    version = _draft(version.pk)
+    version = locked_draft(version.pk)
     errors = {}
     policy = _area_policy(version, policy, errors)
     code = _code(ActionArea, version=version, code=code, pk=None, errors=errors)
@@ -294,7 +294,7 @@ def update_area(
 ) -> ActionArea:
     """Change an action area; moving it to another policy puts it at the end of that policy."""
     require_redazione(by)
-    version = _draft(area.version_id)
+    version = locked_draft(area.version_id)
     area = _current(area, revision)
     errors = {}
     policy = _area_policy(version, policy, errors)
@@ -316,7 +316,7 @@ def update_area(
 def delete_area(*, area: ActionArea, by, revision: int) -> None:
     """Delete an action area with its actions (each recorded in the history)."""
     require_redazione(by)
-    _draft(area.version_id)
+    locked_draft(area.version_id)
     area = _current(area, revision)
     for action in Action.objects.filter(area=area).select_for_update():
         _delete_recorded(action, by)
@@ -449,7 +449,7 @@ def create_action(
     """Add an action at the end of its area, with its tools, targets, zones (none: the whole
     territory) and source tables."""
     require_redazione(by)
-    version = _draft(version.pk)
+    version = locked_draft(version.pk)
     fields, relations = _action_values(
         version,
         pk=None,
@@ -507,7 +507,7 @@ def update_action(
 ) -> Action:
     """Change an action; moving it to another area puts it at the end of that area."""
     require_redazione(by)
-    version = _draft(action.version_id)
+    version = locked_draft(action.version_id)
     try:
         action = _current(action, revision)
     except ConflictError as exc:
@@ -547,7 +547,7 @@ def update_action(
 @transaction.atomic
 def delete_action(*, action: Action, by, revision: int) -> None:
     require_redazione(by)
-    _draft(action.version_id)
+    locked_draft(action.version_id)
     _delete_recorded(_current(action, revision), by)
 
 
@@ -556,7 +556,7 @@ def delete_action(*, action: Action, by, revision: int) -> None:
 
 def _create_entry(model, *, version, by, code, name, description):
     require_redazione(by)
-    version = _draft(version.pk)
+    version = locked_draft(version.pk)
     errors = {}
     code = _code(model, version=version, code=code, pk=None, errors=errors)
     name = _clean_text(name, field="name", label=_("il nome"), max_length=200, errors=errors)
@@ -575,7 +575,7 @@ def _create_entry(model, *, version, by, code, name, description):
 
 def _update_entry(entry, *, by, revision, code, name, description):
     require_redazione(by)
-    version = _draft(entry.version_id)
+    version = locked_draft(entry.version_id)
     entry = _current(entry, revision)
     errors = {}
     entry.code = _code(type(entry), version=version, code=code, pk=entry.pk, errors=errors)
@@ -591,7 +591,7 @@ def _delete_entry(entry, *, by, revision, relation: str, reason: str) -> list[Ac
     """Delete a catalogue entry. The actions that used it lose it, and each of them records
     that in its history (with ``reason``). Returns those actions."""
     require_redazione(by)
-    _draft(entry.version_id)
+    locked_draft(entry.version_id)
     entry = _current(entry, revision)
     actions = list(entry.actions.select_for_update().order_by("position", "code"))
     for action in actions:
@@ -668,25 +668,25 @@ def move_item(*, item, by, direction: str):
     """Move a policy, action area, action, tool or target one place up or down among its
     siblings. At the top (or bottom) already, nothing changes."""
     require_redazione(by)
-    _draft(item.version_id)
+    locked_draft(item.version_id)
     if direction not in (MOVE_UP, MOVE_DOWN):
         raise ValidationError(_("Si può spostare solo in su o in giù."), code="bad_direction")
-    siblings = list(_siblings(item).select_for_update().order_by("position", "code", "pk"))
-    index = next((i for i, s in enumerate(siblings) if s.pk == item.pk), None)
+    rows = list(siblings(item).select_for_update().order_by("position", "code", "pk"))
+    index = next((i for i, s in enumerate(rows) if s.pk == item.pk), None)
     if index is None:  # moved to another parent in the meantime
         raise ValidationError(
             _("Nel frattempo la voce è stata spostata: ricarica la pagina."), code="moved"
         )
     other = index - 1 if direction == MOVE_UP else index + 1
-    if not 0 <= other < len(siblings):
-        return siblings[index]
-    if len({s.position for s in siblings}) < len(siblings):
+    if not 0 <= other < len(rows):
+        return rows[index]
+    if len({s.position for s in rows}) < len(rows):
         # ties: number them 1..n first, keeping their order (not a change of content)
-        for number, sibling in enumerate(siblings, start=1):
+        for number, sibling in enumerate(rows, start=1):
             if sibling.position != number:
                 type(item).objects.filter(pk=sibling.pk).update(position=number)
                 sibling.position = number
-    mine, theirs = siblings[index], siblings[other]
+    mine, theirs = rows[index], rows[other]
     mine.position, theirs.position = theirs.position, mine.position
     for row in (mine, theirs):
         row._history_user = by

@@ -45,6 +45,7 @@ urlpatterns = [
     path(DRAFT, staff_views.DraftView.as_view(), name="matrice_draft"),
     path(f"{DRAFT}matrice/", staff_views.DraftMatrixView.as_view(), name="matrice_draft_matrix"),
     path(f"{DRAFT}cataloghi/", staff_views.CataloguesView.as_view(), name="matrice_catalogues"),
+    path(f"{DRAFT}rinumera/", staff_views.RenumberView.as_view(), name="matrice_renumber"),
     path(f"{DRAFT}importa/", staff_views.ImportView.as_view(), name="matrice_import"),
     path(
         f"{DRAFT}importa/<int:pk>/",

@@ -19,12 +19,12 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import TemplateView
 
-from matrice import import_services, queries, services, spreadsheets, staff_queries
+from matrice import codes, import_services, queries, services, spreadsheets, staff_queries
 from matrice.forms import (
     ActionForm,
     AreaForm,
@@ -243,7 +243,28 @@ class ItemCreateView(KindMixin, TemplateView):
         parent = {"area": ("policy", "politica"), "action": ("area", "ambito")}.get(self.kind.name)
         if parent and self.request.GET.get(parent[1], "").isdigit():
             initial[parent[0]] = int(self.request.GET[parent[1]])
-        return self.kind.form(data, version=self.draft, initial=initial)
+        if data is None and not self.kind.catalogue:
+            initial["code"] = self.proposed_code(initial.get(parent[0]) if parent else None)
+        form = self.kind.form(data, version=self.draft, initial=initial)
+        if parent:
+            form.fields[parent[0]].widget.proposals = codes.next_codes(
+                version=self.draft, kind=self.kind.name
+            )
+            form.fields["code"].widget.attrs["data-proposed"] = initial.get("code", "")
+        if initial.get("code"):
+            form.fields["code"].help_text = _(
+                "Ti proponiamo %(code)s, il primo codice libero dopo quelli già usati: puoi "
+                "cambiarlo."
+            ) % {"code": initial["code"]}
+        return form
+
+    def proposed_code(self, parent_pk: int | None) -> str:
+        """The next free code under the parent chosen by the link followed (``codes``)."""
+        parent = None
+        if parent_pk is not None:
+            model = Policy if self.kind is AREA else ActionArea
+            parent = model.objects.filter(pk=parent_pk, version=self.draft).first()
+        return codes.next_code(version=self.draft, kind=self.kind.name, parent=parent)
 
     def get_context_data(self, **kwargs):
         if "form" not in kwargs:
@@ -368,7 +389,7 @@ class ItemDeleteView(KindMixin, TemplateView):
         revision = request.POST.get("revision", "")
         try:
             if not revision.isdigit():
-                raise ValidationError(_("Manca la revisione del modulo: ricarica la pagina."))
+                raise ValidationError(_("Il modulo è incompleto: ricarica la pagina."))
             self.kind.delete(**{self.kind.name: item}, by=request.user, revision=int(revision))
         except FrozenVersionError as exc:
             return self.refuse_frozen(exc, self.item_url())
@@ -382,13 +403,14 @@ class ItemDeleteView(KindMixin, TemplateView):
 
 
 class ItemMoveView(KindMixin, View):
-    """One place up or down. With htmx the answer is the updated list, without a reload."""
+    """One place up or down, and a message that says where the item is now. With htmx the answer
+    is the updated list, without a reload, with the message in the page's status region and the
+    focus back on the moved item's button; without it, the draft's page at the item."""
 
     def post(self, request, *args, **kwargs):
+        direction = request.POST.get("direction", "")
         try:
-            services.move_item(
-                item=self.item, by=request.user, direction=request.POST.get("direction", "")
-            )
+            item = services.move_item(item=self.item, by=request.user, direction=direction)
         except FrozenVersionError as exc:
             if request.htmx:
                 return self.render_list(error=_error_text(exc))
@@ -397,13 +419,51 @@ class ItemMoveView(KindMixin, View):
             if request.htmx:
                 return self.render_list(error=_error_text(exc))
             messages.error(request, _error_text(exc))
+            return redirect(self.draft_url(self.item))
+        message = self.moved_message(item, direction)
         if request.htmx:
-            return self.render_list()
-        return redirect(self.draft_url(self.item))
+            return self.render_list(moved=item, direction=direction, message=message)
+        messages.success(request, message)
+        return redirect(self.draft_url(item))
 
-    def render_list(self, error=""):
+    def moved_message(self, item, direction: str) -> str:
+        order = list(
+            services.siblings(item).order_by("position", "code", "pk").values_list("pk", flat=True)
+        )
+        values = {
+            "item": _item_name(item),
+            "place": order.index(item.pk) + 1,
+            "count": len(order),
+            "parent": getattr(
+                getattr(item, "area", None) or getattr(item, "policy", None), "code", ""
+            ),
+        }
+        if isinstance(item, Action):
+            where = _("«%(item)s» ora è al %(place)s° posto su %(count)s nell'ambito %(parent)s.")
+        elif isinstance(item, ActionArea):
+            where = _(
+                "«%(item)s» ora è al %(place)s° posto su %(count)s nella politica %(parent)s."
+            )
+        elif isinstance(item, Policy):
+            where = _("«%(item)s» ora è al %(place)s° posto su %(count)s tra le politiche.")
+        else:
+            where = _("«%(item)s» ora è al %(place)s° posto su %(count)s nel catalogo.")
+        moved = (
+            _("Spostamento in su:") if direction == services.MOVE_UP else _("Spostamento in giù:")
+        )
+        return f"{moved} {where % values}"
+
+    def render_list(self, error="", moved=None, direction="", message=""):
         version = self.item.version
-        context = {"programme": self.programme, "draft": version, "list_error": error}
+        context = {
+            "programme": self.programme,
+            "draft": version,
+            "list_error": error,
+            "moved_kind": self.kind.name if moved else "",
+            "moved_pk": moved.pk if moved else None,
+            "direction": direction,
+            "move_message": message,
+        }
         if self.kind.catalogue:
             kind = self.kind
             context |= {"entries": staff_queries.catalogue(kind.model, version), "kind": kind}
@@ -412,6 +472,46 @@ class ItemMoveView(KindMixin, View):
             context |= _tree_context(staff_queries.draft_tree(version))
             template = "redazione/matrice/includes/tree.html"
         return render(self.request, template, context)
+
+
+class RenumberView(DraftMixin, TemplateView):
+    """Number the draft's policies, areas and actions again in the order of its tree: first the
+    preview (old code → new code, nothing written), then the confirmation. The preview carries
+    the state of the draft it was made on: confirming after somebody changed the draft is
+    refused (409) with nothing written, and the new preview shown."""
+
+    template_name = "redazione/matrice/renumber.html"
+
+    def get_context_data(self, **kwargs):
+        if self.draft is not None:
+            kwargs.setdefault("changes", codes.renumbering(self.draft))
+            kwargs.setdefault("state", import_services.draft_state(self.draft))
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.draft is None:
+            messages.error(request, _("Questo programma non ha una bozza da modificare."))
+            return redirect(self.draft_url())
+        try:
+            changes = codes.renumber_codes(
+                version=self.draft, by=request.user, state=request.POST.get("state", "")
+            )
+        except FrozenVersionError as exc:
+            messages.error(request, _error_text(exc))
+            return redirect(self.draft_url())
+        except ValidationError as exc:  # StaleRenumberError
+            context = self.get_context_data(refused=_error_text(exc))
+            return self.render_to_response(context, status=409)
+        if changes:
+            message = ngettext(
+                "Codici rinumerati: è cambiato il codice di %(count)s voce.",
+                "Codici rinumerati: è cambiato il codice di %(count)s voci.",
+                len(changes),
+            ) % {"count": len(changes)}
+        else:
+            message = _("I codici seguivano già l'ordine della bozza: non è cambiato nulla.")
+        messages.success(request, message)
+        return redirect(self.draft_url())
 
 
 # Spreadsheets: any version out as ODS or XLSX, a spreadsheet into the draft ------------------

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from incontri.models import Meeting
 from patto.core.staff_forms import (
     DateInput,
+    PickerSelectMultiple,
     ProgrammeFilter,
     RevisionForm,
     ServiceErrorsMixin,
@@ -258,7 +259,7 @@ class AnswerForm(RevisionForm):
         label=_("Azioni che ne sono nate"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=PickerSelectMultiple,
         help_text=_("Azioni della bozza o dell'ultima versione pubblica del programma."),
     )
 

@@ -32,7 +32,7 @@ class ConflictError(ValidationError):
             detail = "; ".join(f"{c.label}: «{c.theirs}»" for c in changes)
             message = _(
                 "Nel frattempo %(who)s ha salvato questa voce (revisione %(revision)s) e le "
-                "tue modifiche non sono state salvate. Hanno cambiato: %(detail)s. "
+                "tue modifiche non sono state salvate. Ha cambiato: %(detail)s. "
                 "Ricontrolla i campi e salva di nuovo."
             ) % {"who": who, "revision": current.revision, "detail": detail}
         else:

@@ -35,6 +35,26 @@ def style_widgets(form: forms.BaseForm) -> None:
         widget.attrs.setdefault("class", css)
 
 
+class PickerSelectMultiple(forms.SelectMultiple):
+    """A long list of choices, several of which may be chosen: a plain ``<select multiple>``
+    (Ctrl-click, or Shift and the arrows, to choose more than one) that ``static/js/staff.js``
+    turns into a searchable picker (Tom Select) where JavaScript runs. ``templates/includes/
+    field.html`` adds the hint about Ctrl, which the picker hides."""
+
+    picker = True
+
+    def __init__(self, attrs=None):
+        defaults = {
+            "class": "form-select",
+            "size": 8,
+            "data-picker": "",
+            "data-placeholder": _("Scrivi per cercare…"),
+            "data-no-results": _("Nessuna voce corrisponde a quello che hai scritto."),
+            "data-remove-label": _("Togli"),
+        }
+        super().__init__({**defaults, **(attrs or {})})
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -62,13 +62,19 @@ def open_draft(page, portal_url):
 
 
 def choose(page, field, index) -> str:
-    """Tick the ``index``-th checkbox of ``field`` by its label, as a person would, and return
-    the catalogue entry's name (the label is "CODE – name")."""
-    box = page.locator(f"input[name={field}]").nth(index)
-    label = page.locator(f"label[for='{box.get_attribute('id')}']")
-    label.click()
-    assert box.is_checked()
-    return label.inner_text().strip().split(" – ", 1)[1]
+    """Choose the ``index``-th entry of the picker ``field`` with the mouse, as a person would,
+    and return the catalogue entry's name (the option is "CODE – name")."""
+    label = {"tools": "Strumenti", "targets": "Destinatari"}[field]
+    page.get_by_role("combobox", name=label).click()
+    option = page.locator(f"#id_{field}-ts-dropdown [role=option]").nth(index)
+    name = option.inner_text().strip()
+    option.click()
+    page.keyboard.press("Escape")
+    chosen = page.eval_on_selector(
+        f"select[name={field}]", "s => [...s.selectedOptions].map(o => o.textContent.trim())"
+    )
+    assert name in chosen
+    return name.split(" – ", 1)[1]
 
 
 def test_staff_adds_an_action_and_finds_it_in_the_drafts_matrix(page, portal_url):

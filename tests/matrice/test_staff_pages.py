@@ -170,7 +170,7 @@ def test_a_form_without_its_revision_is_refused(staff_client, draft):
     response = staff_client.post(
         url("policy", draft, draft.policy.pk), {"code": "1", "title": "Senza revisione"}
     )
-    assert "Manca la revisione del modulo" in response.content.decode()
+    assert "Il modulo è incompleto" in response.content.decode()
     draft.policy.refresh_from_db()
     assert draft.policy.title == "Famiglie e minori"
 
@@ -281,6 +281,11 @@ def test_moving_without_javascript_redirects_to_the_moved_item(staff_client):
     assert response.status_code == 302
     assert response.url.endswith(f"#action-{second.pk}")
     assert codes(d) == ["1.1.2", "1.1.1", "1.1.3"]
+    page = staff_client.get(response.url).content.decode().replace("&#x27;", "'")
+    assert (
+        "Spostamento in su: «1.1.2 Centri per le famiglie 2» ora è al 1° posto su 3 "
+        "nell'ambito 1.1." in page
+    )
 
 
 def test_moving_with_htmx_answers_the_updated_tree_only(staff_client):
@@ -295,6 +300,13 @@ def test_moving_with_htmx_answers_the_updated_tree_only(staff_client):
     assert "<html" not in html
     assert html.index("1.1.3 Centri") < html.index("1.1.2 Centri")
     assert codes(d) == ["1.1.1", "1.1.3", "1.1.2"]
+    # the message goes into the page's status region (out of band), and the moved item's
+    # "up" button is the one the focus returns to
+    status = html[html.index('<div id="move-status"') :].replace("&#x27;", "'")
+    assert 'hx-swap-oob="innerHTML"' in status and 'role="status"' in status
+    assert "ora è al 2° posto su 3 nell'ambito 1.1." in status
+    moved = html[html.index(f'id="action-{third.pk}"') :]
+    assert moved.index('data-moved="1"') < moved.index('value="up"') < moved.index('data-moved="2"')
 
 
 def test_moving_a_catalogue_entry_with_htmx_answers_that_catalogue(staff_client, draft):
@@ -304,6 +316,7 @@ def test_moving_a_catalogue_entry_with_htmx_answers_that_catalogue(staff_client,
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="catalogue-tool"')
     assert html.index("Voucher") < html.index("Sportelli")
+    assert "«S2 Voucher» ora è al 1° posto su 2 nel catalogo." in html
 
 
 # Catalogues -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from matrice.import_services import draft_state
 from matrice.models import Action, ActionArea, Policy, SpreadsheetImport, Target, Tool
 from tests.matrice.sheets import edit_xlsx, export, pending_import
 from tests.people import login_as
@@ -78,6 +79,11 @@ def request_for(d, case):
         return "get", reverse(f"redazione:{page}", args=[slug]), None
     if page in SPREADSHEET_PAGES:
         return spreadsheet_request(d, page)
+    if page == "renumber page":
+        return "get", reverse("redazione:matrice_renumber", args=[slug]), None
+    if page == "renumber":
+        url = reverse("redazione:matrice_renumber", args=[slug])
+        return "post", url, {"state": draft_state(d.version)}
     item = item_of(d, kind)
     name = f"redazione:matrice_{kind}"
     return {
@@ -102,6 +108,8 @@ CASES = [
     *[(page, kind) for kind in KINDS for page in ("create page", "item page", "delete page")],
     *[(change, kind) for kind in KINDS for change in ("create", "update", "delete", "move")],
     *[(page, None) for page in SPREADSHEET_PAGES],
+    ("renumber page", None),
+    ("renumber", None),
 ]
 
 
@@ -140,7 +148,7 @@ def test_refused_changes_change_nothing(client):
         client.post(url, data)
         _, url, data = request_for(d, ("delete", kind))
         client.post(url, data)
-    for page in ("upload", "confirm"):
+    for page in ("upload", "confirm", "renumber"):
         _, url, data = request_for(d, (page, None))
         assert client.post(url, data).status_code == 403
     assert Policy.objects.get(pk=d.policy.pk).title == "Famiglie e minori"

@@ -1,0 +1,186 @@
+"""A member of the redazione edits the draft of the Piano Sociale Metropolitano in Chromium, with
+the demo content: a new action gets the next free code of its area; its tools and targets are
+chosen in the searchable pickers with the keyboard alone; moving it says where it went and keeps
+the focus on it; renumbering shows old → new codes, then changes them in the draft and not in the
+published version. Every staff page of the menu fits a phone and a tablet (no sideways scroll of
+the page), the menu folds into a button there, and the pages pass axe-core and the CSP."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.test_staff_journey import log_in, open_draft
+
+pytestmark = pytest.mark.browser
+
+PROGRAMME = "piano-sociale-metropolitano"
+DRAFT = f"/redazione/programmi/{PROGRAMME}/bozza/"
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+LISTEN = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+});
+"""
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def checked(page) -> None:
+    result = Axe().run(page, options=WCAG)
+    violations = [f"{v['id']}: {v['help']}" for v in result.response["violations"]]
+    assert not violations, f"{page.url}: {violations}"
+    assert page.evaluate("window.__cspViolations") == [], page.url
+
+
+def heading(html: str) -> str:
+    found = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.DOTALL)
+    return found[1].strip() if found else ""
+
+
+def area_codes(page, area_code) -> list[str]:
+    """The codes of the actions of area ``area_code`` as the draft's page lists them."""
+    area = page.locator("div[id^=actionarea-]", has=page.locator("h3", has_text=f"{area_code} "))
+    names = area.first.locator("li.list-group-item a.fw-semibold").all_inner_texts()
+    return [name.split(" ", 1)[0] for name in names]
+
+
+def pick_with_keyboard(page, label, typed) -> str:
+    """Choose in the picker ``label`` the first entry matching ``typed``, with the keyboard
+    alone; return the chosen entry's text as the plain list has it."""
+    field = {"Strumenti": "tools", "Destinatari": "targets"}[label]
+    box = page.get_by_role("combobox", name=label)
+    box.focus()
+    assert page.evaluate("document.activeElement.id") == f"id_{field}-ts-control"
+    page.keyboard.type(typed, delay=30)
+    # the first match is highlighted (aria-activedescendant): Enter chooses it
+    dropdown = page.locator(f"#id_{field}-ts-dropdown")
+    dropdown.locator("[role=option].active", has_text=re.compile(typed, re.IGNORECASE)).wait_for()
+    page.keyboard.press("Enter")
+    page.locator(f"#id_{field}-ts-control").locator(
+        "xpath=preceding-sibling::div[contains(@class, 'item')]"
+    ).first.wait_for()
+    page.keyboard.press("Escape")
+    chosen = page.eval_on_selector(
+        f"select[name={field}]", "s => [...s.selectedOptions].map(o => o.textContent.trim())"
+    )
+    assert len(chosen) == 1 and typed.lower() in chosen[0].lower(), chosen
+    return chosen[0]
+
+
+def test_staff_add_move_and_renumber_with_pickers_and_feedback(page, portal_url):
+    page.add_init_script(LISTEN)
+    log_in(page, portal_url)
+    open_draft(page, portal_url)
+    before = [c for c in area_codes(page, "1.1") if re.fullmatch(r"1\.1\.\d+", c)]
+    expected = f"1.1.{max(int(c.rsplit('.', 1)[1]) for c in before) + 1}"
+
+    # a new action in area 1.1: the next free code is proposed
+    page.get_by_role("link", name="Nuova azione nell'ambito 1.1").click()
+    page.wait_for_load_state()
+    assert page.input_value("input[name=code]") == expected
+    assert page.get_by_text(f"Ti proponiamo {expected}").count() == 1
+    # choosing another area proposes that area's next code, and back
+    other = page.eval_on_selector(
+        "select[name=area]", "s => [...s.options].find((o) => o.text.startsWith('1.2 ')).value"
+    )
+    page.select_option("select[name=area]", other)
+    assert re.fullmatch(r"1\.2\.\d+", page.input_value("input[name=code]"))
+    page.select_option(
+        "select[name=area]",
+        label=page.eval_on_selector(
+            "select[name=area]", "s => [...s.options].find((o) => o.text.startsWith('1.1 ')).text"
+        ),
+    )
+    assert page.input_value("input[name=code]") == expected
+    assert page.get_by_text(f"Ti proponiamo {expected}").count() == 1
+    title = "Sportello di quartiere per le famiglie"
+    page.fill("input[name=title]", title)
+    tool = pick_with_keyboard(page, "Strumenti", "sportell")
+    target = pick_with_keyboard(page, "Destinatari", "famigli")
+    # without the picker, the hint about Ctrl-click is hidden
+    assert not page.locator("#id_tools_pickerhint").is_visible()
+    checked(page)
+    page.get_by_role("button", name="Aggiungi").click()
+    page.wait_for_load_state()
+    row = page.locator("li.list-group-item", has_text=f"{expected} {title}")
+    assert row.count() == 1
+    assert tool.split(" – ", 1)[1] in row.inner_text()
+    assert target.split(" – ", 1)[1] in row.inner_text()
+
+    # move it up with the keyboard: a message says where it is, the focus stays on it
+    row_id = row.get_attribute("id")
+    up = row.get_by_role("button", name=re.compile(r"^Sposta su"))
+    up.focus()
+    page.keyboard.press("Enter")
+    status = page.locator("#move-status")
+    status.get_by_text("Spostamento in su").wait_for()
+    count = len(area_codes(page, "1.1"))
+    assert f"«{expected} {title}» ora è al {count - 1}° posto su {count}" in status.inner_text()
+    assert page.evaluate(
+        "(id) => document.activeElement.closest('li') === document.getElementById(id)", row_id
+    )
+    assert page.evaluate("document.activeElement.form.direction.value") == "up"
+    codes_now = area_codes(page, "1.1")
+    assert codes_now[-2] == expected  # moved above the last one, code unchanged
+    previous_last = codes_now[-1]
+
+    # the published version 1 before renumbering
+    public = f"{portal_url}/programmi/{PROGRAMME}/versioni/1/azioni/{previous_last}/"
+    published_title = heading(page.request.get(public).text())
+    assert published_title and title not in published_title
+
+    # renumber on request: preview (nothing written), then confirm
+    page.get_by_role("link", name="Rinumera i codici").click()
+    page.wait_for_load_state()
+    preview = page.locator("table")
+    new_row = preview.locator("tr", has_text=title)
+    assert new_row.locator("del").inner_text() == expected
+    assert new_row.locator("ins").inner_text() == previous_last
+    checked(page)
+    page.goto(portal_url + DRAFT)
+    assert area_codes(page, "1.1")[-2] == expected  # the preview changed nothing
+    page.get_by_role("link", name="Rinumera i codici").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Conferma e rinumera").click()
+    page.wait_for_load_state()
+    assert page.locator(".alert", has_text="Codici rinumerati").count() == 1
+    codes_after = area_codes(page, "1.1")
+    assert codes_after == [f"1.1.{n}" for n in range(1, len(codes_after) + 1)]
+    assert page.locator("li.list-group-item", has_text=f"{previous_last} {title}").count() == 1
+    # the published version is as it was
+    assert heading(page.request.get(public).text()) == published_title
+    assert page.evaluate("window.__cspViolations") == []
+
+
+STAFF_MENU = "#staff-menu a[href^='/redazione/']"
+
+
+@pytest.mark.parametrize("width", [390, 768])
+def test_every_staff_list_fits_a_phone_and_a_tablet(browser, portal_url, width):
+    context = browser.new_context(locale="it-IT", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.add_init_script(LISTEN)
+    log_in(page, portal_url)
+    page.goto(portal_url + "/redazione/")
+    # the menu is folded into its button; the button opens it
+    toggle = page.get_by_role("button", name="Menu della redazione")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not page.locator("#staff-menu").is_visible()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert page.locator("#staff-menu").is_visible()
+    paths = page.eval_on_selector_all(STAFF_MENU, "links => links.map(a => a.pathname)")
+    assert len(paths) >= 7, paths
+    for path in ["/redazione/", *paths]:
+        page.goto(portal_url + path)
+        assert page.evaluate(OVERFLOW) <= 0, f"{path} scrolls sideways at {width} px"
+        if path == "/redazione/":
+            continue  # the dashboard's tables are laid out by its own page
+        # a table wider than the screen scrolls in its own labelled region
+        for region in page.locator(".table-responsive").all():
+            if region.evaluate("r => r.scrollWidth > r.clientWidth"):
+                assert region.get_attribute("role") == "region", path
+                assert region.get_attribute("tabindex") == "0", path
+    checked(page)
+    context.close()
