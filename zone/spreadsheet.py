@@ -129,7 +129,7 @@ def read_csv_rows(content: bytes) -> list[_SheetRow]:
             [
                 _(
                     "Il file non è un CSV leggibile: contiene caratteri nulli (NUL). "
-                    "Se è in UTF-16, salvatelo come CSV UTF-8."
+                    "Se è in UTF-16, salvalo come CSV UTF-8."
                 )
             ]
         )
@@ -242,6 +242,14 @@ def read_membership_file(path: Path) -> list[_SheetRow]:
         raise MembershipImportError(
             [_("Impossibile leggere il file %(file)s: %(error)s.") % {"file": path, "error": error}]
         ) from error
+    return read_membership_content(content, path.name)
+
+
+def read_membership_content(content: bytes, file_name: str) -> list[_SheetRow]:
+    """Rows of an .ods or .csv file's ``content`` (the format is told by the content; the name
+    only refuses Excel files early, with a message saying what to do)."""
+    if not content.strip():
+        raise MembershipImportError([_("Il file è vuoto.")])
     if content.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -250,12 +258,12 @@ def read_membership_file(path: Path) -> list[_SheetRow]:
             mimetype = ""
         if mimetype != "application/vnd.oasis.opendocument.spreadsheet":
             raise MembershipImportError(
-                [_("Formato non supportato: salvate il foglio come ODS o esportatelo in CSV.")]
+                [_("Formato non supportato: salva il foglio come ODS o esportalo in CSV.")]
             )
         return read_ods_rows(io.BytesIO(content))
-    if path.suffix.casefold() in {".xls", ".xlsx"}:
+    if Path(file_name).suffix.casefold() in {".xls", ".xlsx"}:
         raise MembershipImportError(
-            [_("Formato non supportato: salvate il foglio come ODS o esportatelo in CSV.")]
+            [_("Formato non supportato: salva il foglio come ODS o esportalo in CSV.")]
         )
     return read_csv_rows(content)
 
@@ -359,7 +367,7 @@ def parse_rows(
     if not zones:
         return [], [
             _(
-                "Non ci sono zone omogenee: caricate prima i dati di riferimento "
+                "Non ci sono zone omogenee: carica prima i dati di riferimento "
                 "(manage.py load_reference_data)."
             )
         ]
@@ -442,7 +450,7 @@ def parse_rows(
                 problems.append(
                     _(
                         "comune ambiguo «%(value)s»: più comuni hanno questo nome (%(codes)s); "
-                        "indicate il codice ISTAT"
+                        "indica il codice ISTAT"
                     )
                     % {"value": name_value, "codes": ", ".join(sorted(m.istat_code for m in found))}
                 )
