@@ -8,6 +8,7 @@ from matrice import staff_urls as matrice_staff
 from patto.programme import staff_views
 from patto.programme import staff_views as version_staff_views
 from tavoli import staff_urls as tavoli_staff
+from zone import staff_urls as zone_staff
 
 app_name = "redazione"
 
@@ -36,4 +37,5 @@ urlpatterns = [
     *matrice_staff.urlpatterns,
     *tavoli_staff.urlpatterns,
     *incontri_staff.urlpatterns,
+    *zone_staff.urlpatterns,
 ]
