@@ -273,3 +273,17 @@ def test_a_file_too_big_is_refused(staff_client, reference, settings):
 
     assert "Il file è troppo grande" in html(response)
     assert not MembershipImport.objects.exists()
+
+
+@pytest.mark.parametrize("uploads", [1, 15])
+def test_import_page_query_count(
+    staff_client, staff, reference, uploads, django_assert_num_queries
+):
+    for _ in range(uploads):
+        pending(staff)
+
+    # user, is it the redazione, is it a spokesperson (the header), the staff menu's programmes,
+    # comuni totals, zones with counts, their spokespersons, recent uploads with their uploader
+    with django_assert_num_queries(8):
+        response = staff_client.get(IMPORT_URL)
+    assert len(response.context["recent"]) == min(uploads, 10)
