@@ -221,7 +221,10 @@ def confirm_membership_import(
         )
     if upload.status == MembershipImport.Status.DISCARDED:
         raise StaleMembershipImportError(
-            _("Hai caricato un altro file dopo questo: conferma l'anteprima del file più recente.")
+            _(
+                "Dopo questo file ne è stato caricato un altro: conferma l'anteprima del file "
+                "più recente."
+            )
         )
     if sha256 != upload.sha256 or state != upload.membership_state:
         raise StaleMembershipImportError(

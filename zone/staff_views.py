@@ -1,7 +1,7 @@
 """The redazione's pages on the zones: loading the Città Metropolitana's official list "Elenco
 Comuni per Zona omogenea" (ODS or CSV), through the same importer as the
 ``import_zone_membership`` command. The file is read and shown first (what would change, comune
-by comune); the memberships change only when the person who uploaded it confirms.
+by comune); the memberships change only when a member of the redazione confirms it.
 
 Every page is behind ``RedazioneRequiredMixin``; the services check the role again."""
 

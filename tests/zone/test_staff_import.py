@@ -206,7 +206,7 @@ def test_a_preview_of_a_replaced_upload_cannot_be_confirmed(staff_client, staff,
     )
 
     assert response.status_code == 409
-    assert "Hai caricato un altro file dopo questo" in html(response)
+    assert "Dopo questo file ne è stato caricato un altro" in html(response)
     assert zones() == before
 
 
