@@ -21,14 +21,20 @@ from patto.models import (
 )
 from tavoli.models import Body, Comment, Contribution, TableMembership, ThematicTable
 from tests.versions import freeze
-from zone.models import Municipality, Province, SpokespersonAssignment, Zone
+from zone.models import MembershipImport, Municipality, Province, SpokespersonAssignment, Zone
 
 PROJECT_APPS = {"patto", "zone", "matrice", "tavoli", "incontri"}
 ALL_MODELS = sorted(model._meta.label_lower for model in admin.site._registry)
 PROJECT_MODELS = [label for label in ALL_MODELS if label.split(".")[0] in PROJECT_APPS]
 # no "add" in the admin: validations are decided by spokespersons, registrations made on the
 # site (where the capacity and the waiting list are kept)
-READ_ONLY_MODELS = {"patto.validation", "patto.validationremark", "incontri.registration"}
+READ_ONLY_MODELS = {
+    "patto.validation",
+    "patto.validationremark",
+    "incontri.registration",
+    # the record of the official lists loaded at /redazione/zone/importa/
+    "zone.membershipimport",
+}
 
 
 def _url(label, view, *args):
@@ -75,6 +81,13 @@ def world(db):
         actor_category="amministratori_locali",
     )
     SpokespersonAssignment.objects.create(zone=zone, user=spokesperson, start_date=date(2018, 1, 1))
+    membership_import = MembershipImport.objects.create(
+        uploaded_by=None,  # an account deleted since
+        file_name="elenco.csv",
+        sha256="0" * 64,
+        membership_state="0" * 64,
+        content=b"zona;comune\n1;Torino\n",
+    )
     programme = Programme.objects.create(
         slug="piano-sociale",
         kind="piano",
@@ -174,6 +187,7 @@ def _filters(w):
             w.comune_without_zone,
         ),
         "zone.spokespersonassignment": ({"current": "yes", "zone__id__exact": w.zone.pk}, None),
+        "zone.membershipimport": ({"status__exact": "pending"}, w.membership_import),
         "tavoli.body": ({"category__exact": "cooperative"}, w.body),
         "tavoli.thematictable": ({"programme__id__exact": w.programme.pk}, w.table),
         "tavoli.tablemembership": ({"table__id__exact": w.table.pk}, None),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from patto.core.admin import URL_FIELDS, delete_selected_unless
 from patto.models import PlanVersion
-from zone.models import Municipality, Province, SpokespersonAssignment, Zone
+from zone.models import MembershipImport, Municipality, Province, SpokespersonAssignment, Zone
 
 
 @admin.register(Province)
@@ -66,8 +66,8 @@ class ZoneAdmin(admin.ModelAdmin):
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
-    list_display = ("name", "istat_code", "province", "zone", "population_2011")
-    list_filter = ("province", "zone")
+    list_display = ("name", "istat_code", "province", "zone", "zone_origin", "population_2011")
+    list_filter = ("province", "zone", "zone_origin")
     list_select_related = ("province", "zone")
     # ``search_name`` lets "cirie" or "albiano d ivrea" find "Ciriè" and "Albiano d'Ivrea".
     search_fields = ("name", "search_name", "istat_code")
@@ -102,3 +102,30 @@ class SpokespersonAssignmentAdmin(admin.ModelAdmin):
     @admin.display(description=_("in carica"), boolean=True)
     def is_current(self, obj):
         return obj.is_current(timezone.localdate())
+
+
+@admin.register(MembershipImport)
+class MembershipImportAdmin(admin.ModelAdmin):
+    """The record of the official lists uploaded at /redazione/zone/importa/: read only, since
+    loading one goes through its preview and confirmation there."""
+
+    list_display = ("file_name", "uploaded_by", "uploaded_at", "status", "applied_by", "applied_at")
+    list_filter = ("status",)
+    list_select_related = ("uploaded_by", "applied_by")
+    fields = (
+        "file_name",
+        "sha256",
+        "source_url",
+        "uploaded_by",
+        "uploaded_at",
+        "status",
+        "applied_by",
+        "applied_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -6,6 +6,7 @@ import unicodedata
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,7 +59,19 @@ class Zone(models.Model):
         Province, on_delete=models.PROTECT, related_name="zones", verbose_name=_("provincia")
     )
     municipality_count_2015 = models.PositiveSmallIntegerField(
-        _("comuni secondo la delibera del 2015"), null=True, blank=True
+        _("comuni secondo la proposta di gennaio 2015"), null=True, blank=True
+    )
+    municipality_count = models.PositiveSmallIntegerField(
+        _("comuni oggi"),
+        null=True,
+        blank=True,
+        help_text=_("Vuoto se nessuna fonte dice quanti comuni ha oggi la zona."),
+    )
+    municipality_count_source = models.CharField(
+        _("fonte del numero di comuni di oggi"),
+        blank=True,
+        max_length=500,
+        help_text=_("Indirizzo della fonte, eventualmente seguito da una nota."),
     )
     source_url = models.URLField(_("fonte"), blank=True)
 
@@ -75,6 +88,9 @@ class Zone(models.Model):
     def __str__(self):
         return _("Zona %(number)s – %(name)s") % {"number": self.number, "name": self.name}
 
+    def get_absolute_url(self):
+        return reverse("zone:detail", args=[self.number])
+
     def current_spokespersons(self, on=None):
         """Users who speak for this zone on ``on`` (default today). Runs a query."""
         on = on or timezone.localdate()
@@ -83,6 +99,15 @@ class Zone(models.Model):
 
 class Municipality(models.Model):
     """A comune of Piemonte, identified by its six-digit ISTAT code."""
+
+    class ZoneOrigin(models.TextChoices):
+        """Where the comune's zone comes from: the reference data shipped in ``data/``, or the
+        Città Metropolitana's official list imported by an operator (which the reference data
+        never overrides). Empty for no zone, and for memberships recorded before the origin
+        was."""
+
+        REFERENCE = "reference", _("dati di riferimento")
+        OFFICIAL = "official", _("elenco ufficiale")
 
     istat_code = models.CharField(_("codice ISTAT"), max_length=6, unique=True)
     name = models.CharField(_("nome"), max_length=100)
@@ -107,6 +132,12 @@ class Municipality(models.Model):
         max_length=500,
         help_text=_("Indirizzo della fonte, eventualmente seguito da una nota."),
     )
+    zone_origin = models.CharField(
+        _("origine dell'assegnazione alla zona"),
+        max_length=10,
+        choices=ZoneOrigin.choices,
+        blank=True,
+    )
     population_2011 = models.PositiveIntegerField(
         _("popolazione (censimento 2011)"), null=True, blank=True
     )
@@ -129,6 +160,9 @@ class Municipality(models.Model):
         if kwargs.get("update_fields") and "name" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("zone:municipality", args=[self.istat_code])
 
 
 class SpokespersonQuerySet(models.QuerySet):
@@ -182,3 +216,61 @@ class SpokespersonAssignment(models.Model):
     def is_current(self, on=None):
         on = on or timezone.localdate()
         return self.start_date <= on and (self.end_date is None or self.end_date >= on)
+
+
+class MembershipImport(models.Model):
+    """The official list "Elenco Comuni per Zona omogenea" uploaded by the redazione, waiting
+    for a member of the redazione to confirm what the preview showed
+    (``zone.services.confirm_membership_import``). The file is kept until then, with its SHA-256
+    and a fingerprint of every comune's zone when it was read: confirming after the memberships
+    changed, or twice, is refused. Once applied or replaced by a newer upload, the file is
+    dropped and the row stays as a record of who loaded what, and when."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("in attesa di conferma")
+        APPLIED = "applied", _("caricato")
+        DISCARDED = "discarded", _("sostituito da un altro file")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("caricato da"),
+    )
+    uploaded_at = models.DateTimeField(_("caricato il"), auto_now_add=True)
+    file_name = models.CharField(_("nome del file"), max_length=255)
+    sha256 = models.CharField(_("impronta SHA-256 del file"), max_length=64)
+    source_url = models.CharField(_("fonte"), max_length=500, blank=True)
+    membership_state = models.CharField(
+        _("stato delle zone all'anteprima"),
+        max_length=64,
+        help_text=_("Impronta della zona di ogni comune quando il file è stato letto."),
+    )
+    content = models.BinaryField(_("contenuto"), blank=True, editable=False)
+    status = models.CharField(
+        _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    applied_at = models.DateTimeField(_("caricato nel portale il"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confermato da"),
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("caricamento dell'elenco ufficiale delle zone")
+        verbose_name_plural = _("caricamenti dell'elenco ufficiale delle zone")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="applied", applied_at__isnull=False) | ~Q(status="applied"),
+                name="membership_import_applied_has_date",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"

@@ -5,30 +5,32 @@ The reference data does not assign every comune of the Città Metropolitana to i
 ``data/SOURCES.md``): ``coverage`` tells the pages how much of a zone's membership is known, so
 that they can say so instead of showing a short list as if it were complete."""
 
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Sum, Value, When
 from django.utils import timezone
 
-from patto.models import Programme
+from patto.models import PlanVersion, Programme
 from zone.models import Municipality, SpokespersonAssignment, Zone, search_key
 
 SEARCH_LIMIT = 50
 
 # How much of a zone's membership the portal knows.
 UNKNOWN = "unknown"  # no comune assigned: the official list has not been loaded
-PARTIAL = "partial"  # fewer comuni than the 2015 deliberation counts
+PARTIAL = "partial"  # fewer comuni than the zone has today, or no source says how many it has
 KNOWN = "known"
 
 
 def coverage(zone: Zone) -> str:
     """``UNKNOWN``, ``PARTIAL`` or ``KNOWN``, from ``zone.assigned_count`` (set by the functions
-    below) and the 2015 count. More comuni than in 2015 counts as known: the membership has
-    changed since (Mappano joined zone 4 in 2021)."""
+    below) and today's count of the zone's comuni (``municipality_count``). A zone whose count
+    today no source states is never called complete: the 2015 proposal's count is no proof."""
     if not zone.assigned_count:
         return UNKNOWN
-    expected = zone.municipality_count_2015
-    if expected and zone.assigned_count < expected:
+    expected = zone.municipality_count
+    if expected is None or zone.assigned_count < expected:
         return PARTIAL
     return KNOWN
 
@@ -41,6 +43,21 @@ def _current_spokespersons() -> Prefetch:
         .order_by("start_date", "pk"),
         to_attr="current_assignments",
     )
+
+
+def _programmes_with_published_version():
+    return Programme.objects.order_by("position", "title").prefetch_related(
+        Prefetch(
+            "versions",
+            queryset=PlanVersion.objects.published().order_by("-number"),
+            to_attr="published",
+        )
+    )
+
+
+def _set_published_version(programmes) -> None:
+    for programme in programmes:
+        programme.published_version = next(iter(programme.published), None)
 
 
 def zone_list() -> list[Zone]:
@@ -72,8 +89,9 @@ def metropolitan_totals() -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Source:
-    """Where a zone membership comes from: a web address and an optional note, as stored in
-    ``Municipality.zone_source`` ("https://… + DCM n.55 4/8/2021 (Mappano)")."""
+    """Where a zone membership comes from: a web address and an optional note. One stored
+    ``Municipality.zone_source`` may hold several, separated by " ; " ("https://… (DCM …) ;
+    http://… (portavoce Zona 2)")."""
 
     number: int
     url: str
@@ -83,19 +101,39 @@ class Source:
     def is_link(self) -> bool:
         return self.url.startswith(("https://", "http://"))
 
+    @property
+    def site(self) -> str:
+        """The site's name, shown as the link's text instead of a long address."""
+        return urlsplit(self.url).hostname.removeprefix("www.") if self.is_link else self.url
 
-def _split_source(text: str) -> tuple[str, str]:
-    url, _sep, note = text.strip().partition(" ")
-    note = note.strip()
-    return url, note.removeprefix("+").strip()
+
+_URL = re.compile(r"https?://\S+")
+_JOINERS = ";+, "  # what separates one source from the next: "url (note) ; also url + note"
+
+
+def split_sources(text: str) -> list[tuple[str, str]]:
+    """The ``(url, note)`` pairs of a stored source, in order: "https://a (note) ; also
+    https://b + note" gives ``[("https://a", "(note)"), ("https://b", "note")]``. Text with no
+    web address is one source with no link."""
+    text = " ".join(text.split())
+    matches = list(_URL.finditer(text))
+    if not matches:
+        return [(text, "")] if text else []
+    pairs = []
+    for match, following in zip(matches, [*matches[1:], None], strict=True):
+        note = text[match.end() : following.start() if following else len(text)]
+        note = note.strip(_JOINERS).removesuffix("also").strip(_JOINERS)
+        pairs.append((match.group().rstrip(".,;"), note.lstrip(_JOINERS)))
+    return pairs
 
 
 def zone_detail(number: int) -> Zone | None:
-    """The zone with this number, or None, with ``municipalities`` (a list, by name, each with
-    ``source`` — a ``Source`` or None), ``assigned_count``, ``assigned_population``,
-    ``coverage``, ``sources`` (the distinct sources of its comuni, numbered),
+    """The zone with this number, or None, with ``municipality_list`` (by name),
+    ``assigned_count``, ``assigned_population``, ``coverage``, ``sources`` (the distinct
+    sources of its comuni, numbered; each comune has its ``sources``),
     ``current_assignments``, ``past_assignments``, ``upcoming_assignments`` and
-    ``validated_programmes``. Four queries."""
+    ``validated_programmes`` (each with its ``published_version`` or None), and
+    ``count_sources`` (where today's count of its comuni comes from). Five queries."""
     zone = (
         Zone.objects.filter(number=number)
         .select_related("province")
@@ -114,7 +152,7 @@ def zone_detail(number: int) -> Zone | None:
             ),
             Prefetch(
                 "programmes",
-                queryset=Programme.objects.order_by("position", "title"),
+                queryset=_programmes_with_published_version(),
                 to_attr="validated_programmes",
             ),
         )
@@ -128,15 +166,18 @@ def zone_detail(number: int) -> Zone | None:
     zone.assigned_population = sum(m.population_2011 or 0 for m in municipalities)
     zone.coverage = coverage(zone)
 
-    sources: dict[str, Source] = {}
+    sources: dict[tuple[str, str], Source] = {}
     for municipality in municipalities:
-        municipality.source = None
-        if municipality.zone_source:
-            if municipality.zone_source not in sources:
-                url, note = _split_source(municipality.zone_source)
-                sources[municipality.zone_source] = Source(len(sources) + 1, url, note)
-            municipality.source = sources[municipality.zone_source]
+        municipality.sources = []
+        for pair in split_sources(municipality.zone_source):
+            if pair not in sources:
+                sources[pair] = Source(len(sources) + 1, *pair)
+            municipality.sources.append(sources[pair])
     zone.sources = list(sources.values())
+    zone.count_sources = [
+        Source(0, *pair) for pair in split_sources(zone.municipality_count_source)
+    ]
+    _set_published_version(zone.validated_programmes)
 
     today = timezone.localdate()
     zone.current_assignments = sorted(
@@ -170,3 +211,46 @@ def search_municipalities(query: str, limit: int = SEARCH_LIMIT) -> tuple[list[M
         .order_by("rank", "search_name", "istat_code")[: limit + 1]
     )
     return found[:limit], len(found) > limit
+
+
+def municipality_detail(istat_code: str) -> Municipality | None:
+    """The comune with this ISTAT code, or None, with its province, its zone and
+    ``zone_sources`` (``Source`` list); when it has a zone, ``zone.assigned_count``,
+    ``zone.coverage`` and ``zone.validated_programmes`` (each with ``published_version``) are
+    set; a comune of the Città Metropolitana with no zone has ``official_page``, where the
+    official list is published. At most four queries."""
+    municipality = (
+        Municipality.objects.select_related("province", "zone")
+        .filter(istat_code=istat_code)
+        .first()
+    )
+    if municipality is None:
+        return None
+    municipality.zone_sources = [
+        Source(number, *pair)
+        for number, pair in enumerate(split_sources(municipality.zone_source), start=1)
+    ]
+    municipality.official_page = ""
+    if municipality.zone is None and municipality.province.is_metropolitan_city:
+        municipality.official_page = official_page()
+    if municipality.zone is not None:
+        municipality.zone.assigned_count = municipality.zone.municipalities.count()
+        municipality.zone.coverage = coverage(municipality.zone)
+        programmes = list(
+            _programmes_with_published_version().filter(validating_zones=municipality.zone)
+        )
+        _set_published_version(programmes)
+        municipality.zone.validated_programmes = programmes
+    return municipality
+
+
+def official_page() -> str:
+    """The Città Metropolitana's page on the zone omogenee, where the official list is
+    published (the zones' own source in the reference data), or "". One query."""
+    return (
+        Zone.objects.exclude(source_url="")
+        .order_by("number")
+        .values_list("source_url", flat=True)
+        .first()
+        or ""
+    )

@@ -92,11 +92,12 @@ def load_reference_data(*, data_dir: Path) -> dict[str, dict[str, int]]:
     for each of ``provinces``, ``zones``, ``municipalities`` and ``memberships``, how many rows
     were ``created``, ``updated`` and left ``unchanged``.
 
-    Memberships only fill gaps: a comune with no zone gets the zone of the reference file (and
-    its ``fonte``); a comune already in the same zone with no source gets the source
-    (``updated``); a comune that an operator has put in a different zone with
-    ``import_zone_membership`` keeps it (counted as ``kept``), so re-running this loader at
-    deploy time never undoes the official spreadsheet.
+    Memberships never undo the official list: a comune with no zone gets the zone of the
+    reference file and its ``fonte`` (``created``); a comune whose zone came from the reference
+    data follows the file, so a newer copy of ``data/`` brings its sources along (``updated``);
+    a comune whose zone came from the official spreadsheet (``import_zone_membership``), or an
+    older one in a different zone, keeps it (``kept``), so re-running this loader at deploy
+    time never undoes the official spreadsheet. Comuni the file does not name keep their zone.
     """
     # bulk writes send no model signals: the cached public pages go out of date here
     content_changed()
@@ -136,6 +137,9 @@ def load_reference_data(*, data_dir: Path) -> dict[str, dict[str, int]]:
             "full_name": row["nome_esteso"],
             "province_id": metropolitan[0].pk,
             "municipality_count_2015": _int_or_none(row["comuni_2015"]),
+            # today's count, where a source states it (optional columns: older copies lack them)
+            "municipality_count": _int_or_none(row.get("comuni_oggi", "")),
+            "municipality_count_source": row.get("fonte_comuni_oggi", ""),
             "source_url": row["fonte"],
         }
         for row in rows
@@ -169,7 +173,9 @@ def load_reference_data(*, data_dir: Path) -> dict[str, dict[str, int]]:
     rows = _read_reference_csv(data_dir, MEMBERSHIP_FILE, {"zona_n", "istat", "fonte"})
     municipalities = {
         m.istat_code: m
-        for m in Municipality.objects.only("id", "istat_code", "zone_id", "zone_source")
+        for m in Municipality.objects.only(
+            "id", "istat_code", "zone_id", "zone_source", "zone_origin"
+        )
     }
     membership = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}
     to_update, seen = [], set()
@@ -185,19 +191,28 @@ def load_reference_data(*, data_dir: Path) -> dict[str, dict[str, int]]:
                 % {"file": data_dir / MEMBERSHIP_FILE, "istat": row["istat"], "zone": row["zona_n"]}
             )
         seen.add(row["istat"])
+        values = {
+            "zone_id": zone.pk,
+            "zone_source": row["fonte"],
+            "zone_origin": Municipality.ZoneOrigin.REFERENCE,
+        }
         if municipality.zone_id is None:
-            municipality.zone_id, municipality.zone_source = zone.pk, row["fonte"]
-            to_update.append(municipality)
             membership["created"] += 1
-        elif municipality.zone_id != zone.pk:
+        elif municipality.zone_origin == Municipality.ZoneOrigin.OFFICIAL or (
+            # recorded before the origin was: a different zone can only be the official list's
+            not municipality.zone_origin and municipality.zone_id != zone.pk
+        ):
             membership["kept"] += 1
-        elif not municipality.zone_source and row["fonte"]:
-            municipality.zone_source = row["fonte"]
-            to_update.append(municipality)
-            membership["updated"] += 1
-        else:
+            continue
+        elif all(getattr(municipality, name) == value for name, value in values.items()):
             membership["unchanged"] += 1
+            continue
+        else:
+            membership["updated"] += 1
+        for name, value in values.items():
+            setattr(municipality, name, value)
+        to_update.append(municipality)
     if to_update:
-        Municipality.objects.bulk_update(to_update, ["zone", "zone_source"])
+        Municipality.objects.bulk_update(to_update, ["zone", "zone_source", "zone_origin"])
     counts["memberships"] = membership
     return counts

@@ -9,20 +9,26 @@ number the operator sees in the spreadsheet.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from patto.cache.pages import content_changed
-from zone.models import Municipality, Zone
+from patto.core.permissions import require_redazione
+from zone.models import MembershipImport, Municipality, Zone
 from zone.spreadsheet import (
     MembershipImportError,
     is_valid_source,
     parse_rows,
+    read_membership_content,
     read_membership_file,
     rows_from_dicts,
 )
@@ -55,14 +61,17 @@ def import_zone_membership(
     *,
     rows: Sequence[Mapping[str, Any]] | None = None,
     path: Path | str | None = None,
+    content: bytes | None = None,
+    file_name: str = "",
     source_url: str = "",
     dry_run: bool = False,
 ) -> MembershipImportResult:
     """Apply the official list "Elenco Comuni per Zona omogenea" of the Città Metropolitana di
     Torino: put each comune listed in the zone the list gives it.
 
-    Give either ``path`` (an .ods file, whose first sheet is read, or a .csv export of it) or
-    ``rows`` (dicts keyed by column header, the first one being spreadsheet row 2). The header
+    Give either ``path`` (an .ods file, whose first sheet is read, or a .csv export of it),
+    ``content`` (the bytes of such a file, with its ``file_name``) or ``rows`` (dicts keyed by
+    column header, the first one being spreadsheet row 2). The header
     row needs a zone column and a comune column:
 
     - zone: "zona", "zona_n", "numero zona", "zona omogenea", "nome zona", ... holding a number
@@ -83,13 +92,18 @@ def import_zone_membership(
     """
     # bulk writes send no model signals: the cached public pages go out of date here
     content_changed()
-    if (rows is None) == (path is None):
-        raise ValueError("Pass exactly one of rows= and path=.")
+    if [rows is None, path is None, content is None].count(False) != 1:
+        raise ValueError("Pass exactly one of rows=, path= and content=.")
     if source_url and not is_valid_source(source_url):
         raise MembershipImportError(
             [_("Fonte non valida «%(value)s»: serve un indirizzo web.") % {"value": source_url}]
         )
-    sheet = read_membership_file(Path(path)) if path is not None else rows_from_dicts(rows)
+    if path is not None:
+        sheet = read_membership_file(Path(path))
+    elif content is not None:
+        sheet = read_membership_content(content, file_name)
+    else:
+        sheet = rows_from_dicts(rows)
     matched, errors = parse_rows(sheet, lock=not dry_run)
     if errors:
         raise MembershipImportError(errors)
@@ -106,17 +120,129 @@ def import_zone_membership(
             result.moved.append(change)
         else:
             result.unchanged += 1
-            if municipality.zone_source == source:
+            if municipality.zone_source != source:
+                result.source_updated += 1
+            elif municipality.zone_origin == Municipality.ZoneOrigin.OFFICIAL:
                 continue
-            result.source_updated += 1
         to_update.append((municipality, zone, source))
 
     if not dry_run and to_update:
         Municipality.objects.bulk_update(
             [
-                Municipality(pk=municipality.pk, zone_id=zone.pk, zone_source=source)
+                Municipality(
+                    pk=municipality.pk,
+                    zone_id=zone.pk,
+                    zone_source=source,
+                    zone_origin=Municipality.ZoneOrigin.OFFICIAL,
+                )
                 for municipality, zone, source in to_update
             ],
-            ["zone", "zone_source"],
+            ["zone", "zone_source", "zone_origin"],
         )
+    return result
+
+
+# The official list uploaded by the redazione in the staff area: read and previewed first, applied
+# once confirmed, through ``import_zone_membership`` like the management command.
+
+
+class StaleMembershipImportError(ValidationError):
+    """The upload cannot be confirmed any more: it was already applied or replaced, or the
+    zones of the comuni changed since its preview."""
+
+
+def membership_state() -> str:
+    """A fingerprint of the zone of every comune of the Città Metropolitana (and of where it
+    comes from): it changes whenever an import or the reference data moves one. One query."""
+    digest = hashlib.sha256()
+    rows = (
+        Municipality.objects.filter(province__is_metropolitan_city=True)
+        .order_by("istat_code")
+        .values_list("istat_code", "zone_id", "zone_source", "zone_origin")
+    )
+    for row in rows:
+        digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def start_membership_import(
+    *, by, content: bytes, file_name: str, source_url: str = ""
+) -> tuple[MembershipImportResult, MembershipImport]:
+    """Read an uploaded official list and keep it for its preview. Raises
+    ``MembershipImportError`` with every problem (row by row) and keeps nothing when the file
+    cannot be applied; otherwise returns what it would change and the stored upload. Earlier
+    uploads of the same person still pending are discarded (their files dropped)."""
+    require_redazione(by)
+    result = import_zone_membership(
+        content=content, file_name=file_name, source_url=source_url, dry_run=True
+    )
+    MembershipImport.objects.filter(uploaded_by=by, status=MembershipImport.Status.PENDING).update(
+        status=MembershipImport.Status.DISCARDED, content=b""
+    )
+    upload = MembershipImport.objects.create(
+        uploaded_by=by,
+        file_name=file_name[:255],
+        sha256=hashlib.sha256(content).hexdigest(),
+        source_url=source_url,
+        membership_state=membership_state(),
+        content=content,
+    )
+    return result, upload
+
+
+def preview_membership_import(upload: MembershipImport) -> tuple[MembershipImportResult, bool]:
+    """What the stored upload would change now, and whether the memberships are still those it
+    was read against (``False``: confirming it will be refused)."""
+    result = import_zone_membership(
+        content=bytes(upload.content),
+        file_name=upload.file_name,
+        source_url=upload.source_url,
+        dry_run=True,
+    )
+    return result, upload.membership_state == membership_state()
+
+
+@transaction.atomic
+def confirm_membership_import(
+    *, upload: MembershipImport, by, sha256: str, state: str
+) -> MembershipImportResult:
+    """Apply the upload its preview showed, recording ``by`` (any member of the redazione, not
+    only the uploader) as the one who confirmed. ``sha256`` and ``state`` are those the preview
+    page was rendered with: a preview of another file, of memberships changed since, or an upload
+    already applied or replaced is refused with ``StaleMembershipImportError`` and nothing is
+    written."""
+    require_redazione(by)
+    upload = MembershipImport.objects.select_for_update().get(pk=upload.pk)
+    if upload.status == MembershipImport.Status.APPLIED:
+        raise StaleMembershipImportError(
+            _("Questo file è già stato caricato il %(date)s: non serve confermarlo di nuovo.")
+            % {"date": date_format(timezone.localtime(upload.applied_at), "j E Y, H:i")}
+        )
+    if upload.status == MembershipImport.Status.DISCARDED:
+        raise StaleMembershipImportError(
+            _(
+                "Dopo questo file ne è stato caricato un altro: conferma l'anteprima del file "
+                "più recente."
+            )
+        )
+    if sha256 != upload.sha256 or state != upload.membership_state:
+        raise StaleMembershipImportError(
+            _("L'anteprima non corrisponde a questo file: ricarica la pagina e controllala.")
+        )
+    if membership_state() != upload.membership_state:
+        raise StaleMembershipImportError(
+            _(
+                "Le zone dei comuni sono cambiate dopo l'anteprima (un altro caricamento o i dati "
+                "di riferimento): carica di nuovo il file per vedere cosa cambierebbe ora."
+            )
+        )
+    result = import_zone_membership(
+        content=bytes(upload.content), file_name=upload.file_name, source_url=upload.source_url
+    )
+    upload.status = MembershipImport.Status.APPLIED
+    upload.applied_at = timezone.now()
+    upload.applied_by = by
+    upload.content = b""
+    upload.save(update_fields=["status", "applied_at", "applied_by", "content"])
     return result

@@ -242,6 +242,14 @@ def read_membership_file(path: Path) -> list[_SheetRow]:
         raise MembershipImportError(
             [_("Impossibile leggere il file %(file)s: %(error)s.") % {"file": path, "error": error}]
         ) from error
+    return read_membership_content(content, path.name)
+
+
+def read_membership_content(content: bytes, file_name: str) -> list[_SheetRow]:
+    """Rows of an .ods or .csv file's ``content`` (the format is told by the content; the name
+    only refuses Excel files early, with a message saying what to do)."""
+    if not content.strip():
+        raise MembershipImportError([_("Il file è vuoto.")])
     if content.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -253,7 +261,7 @@ def read_membership_file(path: Path) -> list[_SheetRow]:
                 [_("Formato non supportato: salva il foglio come ODS o esportalo in CSV.")]
             )
         return read_ods_rows(io.BytesIO(content))
-    if path.suffix.casefold() in {".xls", ".xlsx"}:
+    if Path(file_name).suffix.casefold() in {".xls", ".xlsx"}:
         raise MembershipImportError(
             [_("Formato non supportato: salva il foglio come ODS o esportalo in CSV.")]
         )

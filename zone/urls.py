@@ -11,5 +11,10 @@ urlpatterns = [
         views.MunicipalitySearchView.as_view(),
         name="municipality_search",
     ),
+    path(
+        "zone/comuni/<str:istat_code>/",
+        views.MunicipalityDetailView.as_view(),
+        name="municipality",
+    ),
     path("zone/<int:number>/", views.ZoneDetailView.as_view(), name="detail"),
 ]

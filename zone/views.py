@@ -19,6 +19,7 @@ class ZoneListView(TemplateView):
             **kwargs,
             zones=queries.zone_list(),
             totals=queries.metropolitan_totals(),
+            official_page=queries.official_page(),
             form=MunicipalitySearchForm(),
         )
 
@@ -54,3 +55,17 @@ class MunicipalitySearchView(TemplateView):
             has_more=more,
             limit=queries.SEARCH_LIMIT,
         )
+
+
+@method_decorator(public_page, name="dispatch")
+class MunicipalityDetailView(TemplateView):
+    """A comune: its province and, in the Città Metropolitana, its zona omogenea and what the
+    programmes the zone validates do there; or, plainly, that its zone is not known yet."""
+
+    template_name = "zone/municipality_detail.html"
+
+    def get_context_data(self, **kwargs):
+        municipality = queries.municipality_detail(self.kwargs["istat_code"])
+        if municipality is None:
+            raise Http404(_("Comune non trovato."))
+        return super().get_context_data(**kwargs, municipality=municipality)

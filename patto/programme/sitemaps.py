@@ -24,7 +24,7 @@ from matrice.models import Action
 from patto.cache.pages import public_page
 from patto.models import PlanVersion, Programme
 from tavoli.models import Contribution, ThematicTable
-from zone.models import Zone
+from zone.models import Municipality, Zone
 
 XML = "application/xml; charset=utf-8"
 
@@ -121,6 +121,18 @@ class ZonesSitemap(PublicSitemap):
         return [("zone:detail", (number,)) for number in numbers]
 
 
+class MunicipalitiesSitemap(PublicSitemap):
+    """The comuni of the Città Metropolitana, whose pages the zone pages link."""
+
+    def items(self):
+        codes = (
+            Municipality.objects.filter(province__is_metropolitan_city=True)
+            .order_by("istat_code")
+            .values_list("istat_code", flat=True)
+        )
+        return [("zone:municipality", (code,)) for code in codes]
+
+
 SECTIONS = {
     "pagine": PagesSitemap,
     "programmi": ProgrammesSitemap,
@@ -130,6 +142,7 @@ SECTIONS = {
     "contributi": ContributionsSitemap,
     "incontri": MeetingsSitemap,
     "zone": ZonesSitemap,
+    "comuni": MunicipalitiesSitemap,
 }
 
 

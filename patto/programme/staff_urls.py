@@ -9,6 +9,7 @@ from patto.pdf import views as pdf_views
 from patto.programme import staff_views
 from patto.programme import staff_views as version_staff_views
 from tavoli import staff_urls as tavoli_staff
+from zone import staff_urls as zone_staff
 
 app_name = "redazione"
 
@@ -47,4 +48,5 @@ urlpatterns = [
     *matrice_staff.urlpatterns,
     *tavoli_staff.urlpatterns,
     *incontri_staff.urlpatterns,
+    *zone_staff.urlpatterns,
 ]

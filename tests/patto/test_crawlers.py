@@ -11,7 +11,13 @@ from django.urls import reverse
 from patto.models import VersionStatus
 from patto.programme.sitemaps import SECTIONS
 from tavoli.models import Moderation
-from tests.factories import ContributionFactory, MeetingFactory, ThematicTableFactory, ZoneFactory
+from tests.factories import (
+    ContributionFactory,
+    MeetingFactory,
+    MunicipalityFactory,
+    ThematicTableFactory,
+    ZoneFactory,
+)
 from tests.versions import build_version
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +50,8 @@ def world(size: int = 1):
             programme=programme, moderation=Moderation.HIDDEN, hidden_reason="Fuori tema."
         )
         MeetingFactory(programme=programme)
-        ZoneFactory()
+        zone = ZoneFactory()
+        MunicipalityFactory(zone=zone, province=zone.province, istat_code=f"0010{i:02d}")
 
 
 def path_of(url: str) -> str:
@@ -92,6 +99,7 @@ def test_the_sitemap_lists_every_public_page_in_both_languages_and_each_answers(
     assert any(p.startswith("/programmi/piano-0/contributi/") and p[-2].isdigit() for p in paths)
     assert any(p.startswith("/incontri/") and p[-2].isdigit() for p in paths)
     assert any(p.startswith("/zone/") and p[-2].isdigit() for p in paths)
+    assert "/zone/comuni/001000/" in paths and "/en/zone/comuni/001000/" in paths
     # nothing that is not public: the draft and its action, contributions not approved
     assert not any("/versioni/3/" in p or "9.9.9" in p for p in paths)
     for url in urls:

@@ -36,6 +36,8 @@ from tests.matrice.sheets import pending_import
 from tests.people import login_as, someone
 from tests.tavoli.factories import TableMembershipFactory
 from tests.versions import FAMILIES, Content, build_version
+from zone.models import MembershipImport
+from zone.services import membership_state
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +129,13 @@ def world():
         "phase": PhaseFactory(programme=a, position=9),
     }
     w["spreadsheet_import"] = pending_import(draft)
+    w["membership_import"] = MembershipImport.objects.create(
+        uploaded_by=staff,
+        file_name="elenco.csv",
+        sha256="0" * 64,
+        membership_state=membership_state(),
+        content=b"zona;comune\n1;Torino\n",
+    )
     w["comment"] = Comment.objects.create(
         contribution=w["contribution"], author=UserFactory(), text="Un commento."
     )
@@ -175,6 +184,7 @@ OBJECTS = {
     "tavoli_comment": "comment",
     "tavoli_phase": "phase",
     "matrice_import": "spreadsheet_import",
+    "zone_import": "membership_import",
 }
 
 

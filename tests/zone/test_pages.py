@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from patto.models import VersionStatus
 from tests.factories import (
     MunicipalityFactory,
     ProgrammeFactory,
@@ -17,7 +18,9 @@ from tests.factories import (
     UserFactory,
     ZoneFactory,
 )
-from zone.models import Zone
+from tests.people import someone
+from tests.versions import build_version
+from zone.models import Municipality, Zone
 
 LIST_URL = reverse("zone:list")
 SEARCH_URL = reverse("zone:municipality_search")
@@ -75,16 +78,17 @@ def test_list_shows_the_eleven_zones_with_counts_population_and_spokesperson(cli
     zones = response.context["zones"]
     assert [z.number for z in zones] == list(range(1, 12))
     page = text(response)
-    assert page.count("AMT Sud") == 1 and "Area Metropolitana Torino Sud" in page
+    # the table on a laptop, the list on a phone: each zone once in each
+    assert page.count("AMT Sud") == 2 and "Area Metropolitana Torino Sud" in page
     sud = zones[2]
-    assert (sud.assigned_count, sud.municipality_count_2015) == (18, 18)
+    assert (sud.assigned_count, sud.municipality_count) == (18, 18)
     assert "264.419" in page  # population 2011 of the 18 comuni of zone 3
     assert "Maria Rossi – Sindaca di Orbassano" in page
     assert "Paolo Bianchi" not in page
     assert "m.rossi@example.org" not in page
-    # every other zone has no spokesperson in the reference data
-    assert page.count("non indicato") == 10
-    assert response.content.decode().count(f'href="{detail_url(1)}"') == 1
+    # every other zone has no spokesperson in the reference data (table and list)
+    assert page.count("non indicato") == 20
+    assert response.content.decode().count(f'href="{detail_url(1)}"') == 2
 
 
 def test_list_says_which_zones_have_unknown_comuni_and_points_to_the_official_source(
@@ -93,27 +97,47 @@ def test_list_says_which_zones_have_unknown_comuni_and_points_to_the_official_so
     response = client.get(LIST_URL)
 
     page = text(response)
-    assert page.count("Comuni non ancora noti") == 4  # zones 2, 6, 7 and 9
-    assert page.count("Elenco forse incompleto") == 1  # zone 11: 22 of 23
-    assert "Il portale conosce la zona di 164 dei 312 comuni della Città Metropolitana" in page
-    assert "per gli altri 148" in page
+    # zones 6, 7 and 9, in the table and in the list
+    assert page.count("Elenco incompleto") == 6
+    assert page.count("Elenco completo") == 16
+    assert page.count("Conosciamo 2 dei 40 comuni di questa zona.") == 2
+    assert page.count("Conosciamo tutti i 14 comuni di questa zona.") == 2
+    assert (
+        page.count(
+            "Conosciamo 22 comuni di questa zona, ma nessuna fonte dice quanti sono oggi in tutto. "
+            "La proposta di gennaio 2015 ne contava 40."
+        )
+        == 2
+    )
+    assert "Conosciamo la zona di 208 dei 312 comuni della Città Metropolitana" in page
+    assert "Per gli altri 104 nessuna fonte pubblica" in page
     assert "«Elenco Comuni per Zona omogenea»" in page
     official = "https://www.cittametropolitana.torino.it/istituzionale/zone_omogenee.shtml"
     assert f'href="{official}"' in response.content.decode()
-    assert "import_zone_membership" not in page  # operator instructions are for staff only
+    # how to load the official list is for the redazione only
+    assert reverse("redazione:zone_import") not in response.content.decode()
+    assert "Per la redazione" not in page
+
+
+@pytest.mark.parametrize("role", ["registered", "spokesperson"])
+def test_list_keeps_the_staff_instructions_from_other_people(client, reference, role):
+    client.force_login(someone(role, zone=Zone.objects.get(number=1)))
+
+    assert reverse("redazione:zone_import") not in client.get(LIST_URL).content.decode()
 
 
 def test_list_tells_staff_how_to_load_the_official_list(client, reference, staff):
-    staff.is_staff = True
-    staff.save()
     client.force_login(staff)
 
-    assert "manage.py import_zone_membership" in text(client.get(LIST_URL))
+    response = client.get(LIST_URL)
+
+    assert "Per la redazione: carica l'elenco ufficiale (ODS o CSV)" in text(response)
+    assert f'href="{reverse("redazione:zone_import")}"' in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_list_without_gaps_has_no_incomplete_note(client):
-    zone = ZoneFactory(municipality_count_2015=2)
+    zone = ZoneFactory(municipality_count=2)
     MunicipalityFactory.create_batch(2, zone=zone, population_2011=1000)
 
     page = text(client.get(LIST_URL))
@@ -170,7 +194,8 @@ def test_detail_shows_comuni_spokespersons_sources_and_programmes(client, refere
     assert response.status_code == 200
     page = text(response)
     assert "Zona 3 – AMT Sud" in page and "Area Metropolitana Torino Sud" in page
-    assert "Beinasco 001024 18.104" in page  # name, ISTAT code and population 2011
+    assert "Beinasco 18.104" in page  # name and population 2011
+    assert "Conosciamo tutti i 18 comuni di questa zona." in page
     assert len(response.context["zone"].municipality_list) == 18
     assert "Maria Rossi" in page and "Sindaca di Orbassano" in page
     assert "in carica dal 28 gennaio 2022".casefold() in page.casefold()
@@ -179,17 +204,22 @@ def test_detail_shows_comuni_spokespersons_sources_and_programmes(client, refere
     assert "Programmi che la zona valida" in page and "Piano Sociale Metropolitano" in page
     html = response.content.decode()
     assert f'href="{piano.get_absolute_url()}"' in html
-    assert 'href="https://www.ecodelchisone.it/news/2022-01-28/' in html
+    # sources are links named after their site, with their note
+    assert 'href="https://docslib.org/doc/4934853/prop-200-804-pub">docslib.org</a>' in html
+    assert "DCM Torino 31/01/2019 prot. 804/2019" in page
     assert "Comuni non ancora noti" not in page
-    assert "forse incompleto" not in page
+    assert "incompleto" not in page
 
 
 def test_detail_of_a_zone_with_unknown_comuni_says_so(client, reference):
-    response = client.get(detail_url(2))
+    Zone.objects.get(number=6).municipalities.update(zone=None)
+
+    response = client.get(detail_url(6))
 
     page = text(response)
     assert "Comuni non ancora noti" in page
-    assert "La delibera del 2015 assegna a questa zona 11 comuni" in page
+    assert "Non conosciamo ancora nessuno dei 40 comuni di questa zona." in page
+    assert "non tiriamo a indovinare" in page
     assert "«Elenco Comuni per Zona omogenea»" in page
     assert "Nessun comune assegnato a questa zona nel portale." in page
     assert "Portavoce non indicato." in page
@@ -200,18 +230,39 @@ def test_detail_of_a_zone_with_unknown_comuni_says_so(client, reference):
 
 
 def test_detail_of_a_partly_known_zone_says_how_much_is_known(client, reference):
-    page = text(client.get(detail_url(11)))
+    page = text(client.get(detail_url(6)))
 
-    assert "Elenco dei comuni forse incompleto" in page
-    assert "Il portale conosce 22 dei 23 comuni" in page
+    assert "Elenco dei comuni incompleto" in page
+    assert "Conosciamo 2 dei 40 comuni di questa zona." in page
+    assert "Comuni oggi 40" in page
+    assert "Comuni nella proposta di gennaio 2015 43" in page
+    assert "lagenda.news (40 comuni, 104,976 inhabitants)" in page  # where 40 comes from
+
+
+def test_detail_of_a_zone_whose_count_no_source_states_does_not_guess_it(client, reference):
+    page = text(client.get(detail_url(9)))
+
+    assert "Elenco dei comuni incompleto" in page
+    assert "Conosciamo 6 comuni di questa zona, ma nessuna fonte dice quanti sono oggi" in page
+    assert "La proposta di gennaio 2015 ne contava 59." in page
+    assert "Comuni oggi nessuna fonte lo dice" in page
 
 
 def test_detail_shows_the_note_of_a_source(client, reference):
-    page = text(client.get(detail_url(4)))
+    response = client.get(detail_url(4))
+    page = text(response)
 
     assert "Mappano" in page
-    assert "DCM n.55 4/8/2021 (Mappano)" in page
-    assert "La zona ha oggi 8 comuni, 7 secondo la delibera del 2015" in page
+    assert (
+        "(DCM n.55 del 4/8/2021: inserimento di Mappano nella zona omogenea n.4 AMT Nord)" in page
+    )
+    assert "Conosciamo tutti gli 8 comuni di questa zona." in page
+    assert "Comuni oggi 8" in page and "Comuni nella proposta di gennaio 2015 7" in page
+    # no source address is shown as text: each is a link named after its site
+    assert "http://www.torinometropoli.it" not in page
+    assert 'href="http://www.torinometropoli.it/cms/territorio-urbanistica/' in (
+        response.content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -232,16 +283,17 @@ def test_unknown_zone_is_404(client):
 
 
 def test_official_list_once_imported_fills_the_gap(client, reference, tmp_path):
+    Municipality.objects.filter(istat_code="001086").update(zone=None, zone_source="")
     sheet = tmp_path / "elenco.csv"
     sheet.write_text("zona,codice istat,comune\n7,001086,Ciriè\n", encoding="utf-8")
     call_command("import_zone_membership", str(sheet), stdout=StringIO())
 
     page = text(search(client, "cirie"))
-    assert "Zona omogenea: Zona 7 – Ciriacese - Valli di Lanzo" in page
-    assert "Zona non ancora nota" not in page
+    assert "Ciriè è nella zona omogenea Zona 7 – Ciriacese - Valli di Lanzo" in page
+    assert "Non sappiamo ancora" not in page
     detail = text(client.get(detail_url(7)))
-    assert "Ciriè 001086" in detail
-    assert "Il portale conosce 1 dei 40 comuni" in detail
+    assert "Ciriè 18.415" in detail
+    assert "Conosciamo 22 comuni di questa zona" in detail
 
 
 # "In quale zona è il mio comune?" ------------------------------------------------------------
@@ -264,7 +316,7 @@ def test_search_result_in_a_zone_links_the_zone(client, reference):
     response = search(client, "beinasco")
 
     assert "Città Metropolitana di Torino (TO)" in text(response)
-    assert "Zona omogenea: Zona 3 – AMT Sud" in text(response)
+    assert "Beinasco è nella zona omogenea Zona 3 – AMT Sud" in text(response)
     assert f'href="{detail_url(3)}"' in response.content.decode()
 
 
@@ -274,17 +326,25 @@ def test_search_result_in_another_province_says_zones_exist_only_in_torino(clien
     assert result_names(response)[0] == "Cuneo"
     page = text(response)
     assert "Provincia di Cuneo (CN)" in page
-    assert "Non è nella Città Metropolitana di Torino: le zone omogenee esistono solo lì." in page
-    assert "Zona non ancora nota" not in page
+    assert (
+        "Cuneo non è nella Città Metropolitana di Torino: le zone omogenee esistono solo lì."
+        in (page)
+    )
+    assert "Non sappiamo ancora" not in page
 
 
 def test_search_result_in_torino_without_zone_is_honest_about_the_gap(client, reference):
-    page = text(search(client, "ciriè"))
+    response = search(client, "avigliana")
+    page = text(response)
 
     assert "Città Metropolitana di Torino (TO)" in page
-    assert "Zona non ancora nota" in page
-    assert "L'elenco ufficiale dei comuni per zona non è ancora stato caricato nel portale." in page
+    assert (
+        "Non sappiamo ancora a quale zona appartiene Avigliana: nessuna fonte pubblica in "
+        "formato aperto lo dice, e non tiriamo a indovinare." in page
+    )
     assert "Non è nella Città Metropolitana" not in page
+    assert "Zona 6" not in page  # no guess, not even the likeliest
+    assert 'href="/zone/comuni/001013/"' in response.content.decode()
 
 
 def test_search_without_match_says_so(client, reference):
@@ -341,7 +401,7 @@ def build_territory(zones: int, comuni: int, spokespersons: int):
     cuneo = ProvinceFactory(istat_code="004", name="Cuneo", abbreviation="CN")
     programme = ProgrammeFactory()
     for _ in range(zones):
-        zone = ZoneFactory(province=torino, municipality_count_2015=comuni + 1)
+        zone = ZoneFactory(province=torino, municipality_count=comuni + 1)
         programme.validating_zones.add(zone)
         for _ in range(comuni):
             MunicipalityFactory(
@@ -361,8 +421,9 @@ SIZES = [(2, 2, 1), (11, 12, 3)]
 def test_list_query_count(client, django_assert_num_queries, size):
     build_territory(*size)
 
-    # menu, zones with counts, current spokespersons, totals of the Città Metropolitana
-    with django_assert_num_queries(4):
+    # menu, zones with counts, current spokespersons, totals of the Città Metropolitana, the
+    # official page
+    with django_assert_num_queries(5):
         response = client.get(LIST_URL)
     assert len(response.context["zones"]) == size[0]
 
@@ -373,8 +434,8 @@ def test_detail_query_count(client, django_assert_num_queries, size):
     build_territory(*size)
     number = Zone.objects.order_by("number").first().number
 
-    # menu, zone, comuni, spokespersons, programmes
-    with django_assert_num_queries(5):
+    # menu, zone, comuni, spokespersons, programmes, their published versions
+    with django_assert_num_queries(6):
         response = client.get(detail_url(number))
     assert len(response.context["zone"].municipality_list) == size[1]
     assert len(response.context["zone"].current_assignments) == size[2]
@@ -389,3 +450,82 @@ def test_search_query_count(client, django_assert_num_queries, size):
     with django_assert_num_queries(2):
         response = search(client, "comune")
     assert len(response.context["results"]) == min(50, size[0] * size[1] * 2 + 1)
+
+
+# A comune's page -----------------------------------------------------------------------------
+
+
+def municipality_url(istat_code: str) -> str:
+    return reverse("zone:municipality", args=[istat_code])
+
+
+def test_comune_with_a_known_zone_leads_to_the_zone_and_the_plan_there(client, reference):
+    zone = Zone.objects.get(number=7)
+    piano = ProgrammeFactory(title="Piano Sociale Metropolitano", slug="piano")
+    piano.validating_zones.add(zone)
+    build_version(piano, number=1, status=VersionStatus.PUBLISHED)
+
+    response = client.get(municipality_url("001086"))
+
+    page = text(response)
+    assert "Ciriè è nella zona omogenea Zona 7 – Ciriacese - Valli di Lanzo" in page
+    assert "Non sappiamo ancora" not in page
+    html = response.content.decode()
+    assert f'href="{detail_url(7)}"' in html
+    assert ">torinoggi.it</a> (sindaca = portavoce Zona 7)" in html  # its source, named
+    assert "Cosa fa il piano in vigore nella zona 7: le sue azioni" in page
+    actions = reverse("matrice:actions", args=["piano", 1])
+    assert f'href="{actions}?zona=7"' in html
+
+
+def test_comune_with_no_known_zone_says_so_without_guessing(client, reference):
+    response = client.get(municipality_url("001013"))
+
+    page = text(response)
+    assert (
+        "Non sappiamo ancora a quale zona appartiene Avigliana: nessuna fonte pubblica in "
+        "formato aperto lo dice, e non tiriamo a indovinare." in page
+    )
+    assert "«Elenco Comuni per Zona omogenea» della Città Metropolitana di Torino" in page
+    assert (
+        'href="https://www.cittametropolitana.torino.it/istituzionale/zone_omogenee.shtml"'
+        in response.content.decode()
+    )
+    assert "Cosa fa il piano in questa zona" not in page
+    assert not re.search(r"Zona \d+ –", page)  # no zone named, not even a likely one
+    assert reverse("redazione:zone_import") not in response.content.decode()
+
+
+def test_staff_on_a_comune_with_no_known_zone_see_how_to_load_the_official_list(
+    staff_client, reference
+):
+    response = staff_client.get(municipality_url("001013"))
+
+    assert "Per la redazione: carica l'elenco ufficiale (ODS o CSV)" in text(response)
+    assert f'href="{reverse("redazione:zone_import")}"' in response.content.decode()
+
+
+def test_comune_of_another_province_says_zones_exist_only_in_torino(client, reference):
+    page = text(client.get(municipality_url("004078")))  # Cuneo
+
+    assert "Provincia di Cuneo (CN)" in page
+    assert "Cuneo non è nella Città Metropolitana di Torino" in page
+    assert "Non sappiamo ancora" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["999999", "abc", "1086"])
+def test_unknown_comune_is_404(client, code):
+    assert client.get(municipality_url(code)).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", SIZES)
+def test_comune_query_count(client, django_assert_num_queries, size):
+    build_territory(*size)
+    municipality = Municipality.objects.filter(zone__isnull=False).first()
+
+    # menu, comune with province and zone, the zone's count, programmes, their published versions
+    with django_assert_num_queries(5):
+        response = client.get(municipality_url(municipality.istat_code))
+    assert response.context["municipality"].zone.assigned_count == size[1]

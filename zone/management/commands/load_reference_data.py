@@ -46,8 +46,8 @@ class Command(BaseCommand):
                 "  Comuni: %(created)s nuovi, %(updated)s aggiornati, %(unchanged)s invariati"
             ),
             "memberships": _(
-                "  Comuni assegnati a una zona: %(created)s nuovi, %(updated)s con la fonte "
-                "aggiunta, %(unchanged)s invariati"
+                "  Comuni assegnati a una zona: %(created)s nuovi, %(updated)s aggiornati, "
+                "%(unchanged)s invariati"
             ),
         }
         for kind, line in lines.items():
