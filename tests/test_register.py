@@ -46,8 +46,6 @@ MARKERS = [
 TECHNICAL = ["SHA-256", "Markdown"]
 LIMIT = 60  # pages, one per kind of address
 SKIP = ("/admin/", "/account/", "/redazione/", "/portavoce/", "/profilo/", "/en/", "/static/")
-# The zone pages are being rewritten on another branch: add them here when it is merged.
-SKIP += ("/zone/",)
 DOWNLOADS = (".csv", ".json", ".ics", ".pdf", ".ods", ".xlsx", ".xml", ".txt")
 PIANO = "/programmi/piano-sociale-metropolitano/"
 
