@@ -182,3 +182,23 @@ def running_portal(workdir: Path, extra_env: dict | None = None):
             except subprocess.TimeoutExpired:
                 server.kill()
             log.close()
+
+
+# The demo's people (README, "Demo accounts"), by the names of the roles in tests/people.py.
+DEMO_PEOPLE = {
+    "registered": ("cittadino@demo.patto.localhost", "patto-cittadino-2018"),
+    "spokesperson": ("portavoce.zona1@demo.patto.localhost", "patto-zona1-2018"),
+    "staff": ("redazione@demo.patto.localhost", "patto-redazione-2018"),
+}
+
+
+def log_in(page, base_url: str, role: str) -> None:
+    """Sign the browser ``page`` in on the portal at ``base_url`` as the demo's person of
+    ``role`` (one of ``DEMO_PEOPLE``: the spokesperson is zone 1's), through the login form."""
+    email, password = DEMO_PEOPLE[role]
+    page.goto(f"{base_url}/account/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.locator("form:has(input[name=login]) [type=submit]").click()
+    assert "/account/login/" not in page.url, f"{email} could not sign in"
