@@ -1,13 +1,16 @@
 # Patto — the commands. `make run` serves the portal with its demo content on the embedded
 # default (SQLite, Celery eager); `make test` runs lint, the layering contracts, the migrations
-# check and the whole suite.
+# check and the whole suite (it also installs the Nu HTML Checker from package-lock.json).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The Nu HTML Checker the browser tests run (npm package vnu-jar, pinned in package-lock.json).
+# --ignore-scripts: its postinstall would fetch a Java of its own; it runs on the system's.
+VNU    := node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: install run test lint format messages worker beat screenshots bench clean
+.PHONY: install tools run test lint format messages worker beat screenshots bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,12 +20,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(VNU): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --ignore-scripts --no-audit --no-fund && touch $@; \
+	else \
+		echo "npm not found (apt-get install npm): the HTML check will be skipped"; \
+	fi
+
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install
+# What the tests run outside Python: the Nu HTML Checker (needs npm, and Java 17 to run).
+tools: $(VNU)
+
+test: install tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -57,4 +70,4 @@ bench: install
 	$(BIN)/python bench/run.py --scale $(SCALE)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles .pytest_cache .ruff_cache

@@ -345,7 +345,8 @@ class ContributionPageView(ItemEditView):
         actions = services.answerable_actions(
             contribution.programme, keep=[a.pk for a in contribution.led_to.all()]
         )
-        return AnswerForm(data, instance=contribution, actions=actions)
+        # ids of its own: the page's other form has fields of the same names (revision)
+        return AnswerForm(data, instance=contribution, actions=actions, auto_id="id_answer_%s")
 
     def get_context_data(self, **kwargs):
         if "answer_form" not in kwargs:

@@ -184,6 +184,25 @@ def running_portal(workdir: Path, extra_env: dict | None = None):
             log.close()
 
 
+# The demo's people (README, "Demo accounts") by the names of the roles in tests/people.py;
+# their passwords are those of patto/demo/data/accounts.toml.
+DEMO_PEOPLE = {
+    "registered": "cittadino@demo.patto.localhost",
+    "spokesperson": "portavoce.zona1@demo.patto.localhost",
+    "staff": "redazione@demo.patto.localhost",
+}
+
+
+def log_in_as(page, base_url: str, role: str) -> None:
+    """Sign the browser ``page`` in on the portal at ``base_url`` as the demo's person of
+    ``role`` (one of ``DEMO_PEOPLE``: the spokesperson is zone 1's)."""
+    from patto.demo.content import DEMO_ACCOUNTS
+
+    email = DEMO_PEOPLE[role]
+    password = next(a.password for a in DEMO_ACCOUNTS if a.email == email)
+    log_in(page, base_url, email, password)
+
+
 def log_in(page, base_url: str, email: str, password: str) -> None:
     """Sign ``page``'s browser in through the login form, as a person would."""
     page.goto(f"{base_url}/account/login/")

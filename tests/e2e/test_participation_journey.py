@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from tests.e2e.portal import log_in
+
 pytestmark = pytest.mark.browser
 
 EMAIL = "giulia.ferrero@example.org"
@@ -62,14 +64,6 @@ def text_of(message) -> str:
     if message.is_multipart():
         part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
     return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
-
-
-def log_in(page, portal_url, email, password):
-    page.goto(f"{portal_url}/account/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", password)
-    page.locator("form:has(input[name=login]) [type=submit]").click()
-    page.wait_for_load_state()
 
 
 def log_out(page):

@@ -16,6 +16,8 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.e2e.portal import log_in
+
 pytestmark = pytest.mark.browser
 
 ZONE_1 = ("portavoce.zona1@demo.patto.localhost", "patto-zona1-2018")
@@ -51,15 +53,6 @@ def look(page, name, width):
     assert not violations, f"{page.url}: {violations}"
 
 
-def log_in(page, portal_url, account):
-    page.goto(portal_url + "/account/login/")
-    page.fill("input[name=login]", account[0])
-    page.fill("input[name=password]", account[1])
-    with page.expect_navigation():
-        page.locator("form:has(input[name=login]) [type=submit]").click()
-    assert "/account/login/" not in page.url, "login failed"
-
-
 def item(page, code):
     """The text's item (policy, area or action) of ``code``."""
     heading = page.get_by_role("heading", name=re.compile(rf"^{re.escape(code)}\.? "))
@@ -93,7 +86,7 @@ def test_the_spokesperson_reviews_saves_comes_back_and_decides(
 ):
     context = browser.new_context(locale="it-IT", viewport={"width": width, "height": 900})
     page = context.new_page()
-    log_in(page, portal_url, ZONE_1)
+    log_in(page, portal_url, *ZONE_1)
     page.goto(portal_url + "/portavoce/")
     with page.expect_navigation():
         page.get_by_role("link", name=re.compile("Leggi e decidi")).click()
@@ -125,7 +118,7 @@ def test_the_spokesperson_reviews_saves_comes_back_and_decides(
     page.get_by_role("button", name=re.compile("Portavoce demo della Zona 1")).click()
     with page.expect_navigation():
         page.get_by_role("button", name="Esci").click()
-    log_in(page, portal_url, ZONE_1)
+    log_in(page, portal_url, *ZONE_1)
     page.goto(review)
     assert page.get_by_text("Hai una bozza salvata").is_visible()
     assert_remarks_kept(page)
@@ -192,7 +185,7 @@ def test_without_javascript_a_box_opens_and_the_draft_is_kept(browser, portal_ur
         locale="it-IT", viewport={"width": 390, "height": 900}, java_script_enabled=False
     )
     page = context.new_page()
-    log_in(page, portal_url, ZONE_5)
+    log_in(page, portal_url, *ZONE_5)
     page.goto(portal_url + "/portavoce/")
     with page.expect_navigation():
         page.get_by_role("link", name=re.compile("Leggi e decidi")).click()

@@ -14,7 +14,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from odf.opendocument import load as load_ods
 
-from tests.e2e.test_staff_journey import log_in, open_draft
+from tests.e2e.portal import log_in_as
+from tests.e2e.test_staff_journey import open_draft
 from tests.matrice.sheets import edit_ods, ods_cell
 
 pytestmark = pytest.mark.browser
@@ -72,7 +73,7 @@ def test_staff_export_edit_import_and_publish_through_a_spreadsheet(browser, por
     )
     page = context.new_page()
     page.add_init_script(LISTEN)
-    log_in(page, portal_url)
+    log_in_as(page, portal_url, "staff")
     open_draft(page, portal_url)
     number = int(re.search(r"Bozza della versione (\d+)", page.inner_text("h1")).group(1))
 

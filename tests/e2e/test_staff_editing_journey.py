@@ -10,7 +10,8 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.test_staff_journey import log_in, open_draft
+from tests.e2e.portal import log_in_as
+from tests.e2e.test_staff_journey import open_draft
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +71,7 @@ def pick_with_keyboard(page, label, typed) -> str:
 
 def test_staff_add_move_and_renumber_with_pickers_and_feedback(page, portal_url):
     page.add_init_script(LISTEN)
-    log_in(page, portal_url)
+    log_in_as(page, portal_url, "staff")
     open_draft(page, portal_url)
     before = [c for c in area_codes(page, "1.1") if re.fullmatch(r"1\.1\.\d+", c)]
     expected = f"1.1.{max(int(c.rsplit('.', 1)[1]) for c in before) + 1}"
@@ -161,7 +162,7 @@ def test_every_staff_list_fits_a_phone_and_a_tablet(browser, portal_url, width):
     context = browser.new_context(locale="it-IT", viewport={"width": width, "height": 900})
     page = context.new_page()
     page.add_init_script(LISTEN)
-    log_in(page, portal_url)
+    log_in_as(page, portal_url, "staff")
     page.goto(portal_url + "/redazione/")
     # the menu is folded into its button; the button opens it
     toggle = page.get_by_role("button", name="Menu della redazione")

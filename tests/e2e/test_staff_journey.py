@@ -8,14 +8,13 @@ import uuid
 import pytest
 
 from tests.conftest import IN_CI
+from tests.e2e.portal import log_in_as
 
 pytestmark = pytest.mark.browser
 
 PROGRAMME = "piano-sociale-metropolitano"
 VERSIONS = f"/redazione/programmi/{PROGRAMME}/"
 DRAFT = f"/redazione/programmi/{PROGRAMME}/bozza/"
-EMAIL = "redazione@demo.patto.localhost"
-PASSWORD = "patto-redazione-2018"
 
 CELL_HAS_ACTION = """([tool, target, code]) => {
   const table = document.querySelector("table.matrix");
@@ -29,15 +28,6 @@ CELL_HAS_ACTION = """([tool, target, code]) => {
   }
   return false;
 }"""
-
-
-def log_in(page, portal_url):
-    page.goto(f"{portal_url}/account/login/")
-    page.fill("input[name=login]", EMAIL)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form:has(input[name=login]) [type=submit]").click()
-    page.wait_for_load_state()
-    assert "/account/login/" not in page.url, "the demo redazione account could not log in"
 
 
 def open_draft(page, portal_url):
@@ -78,7 +68,7 @@ def choose(page, field, index) -> str:
 
 
 def test_staff_adds_an_action_and_finds_it_in_the_drafts_matrix(page, portal_url):
-    log_in(page, portal_url)
+    log_in_as(page, portal_url, "staff")
     open_draft(page, portal_url)
 
     # the first action area's "Nuova azione"

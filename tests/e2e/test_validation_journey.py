@@ -12,6 +12,7 @@ SETUP = """
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.models import PlanVersion, Programme
 from zone.models import Zone
+from tests.e2e.portal import log_in
 programme, created = Programme.objects.get_or_create(
     slug="piano-di-prova", defaults={"kind": "piano", "title": "Piano di prova",
     "promoter": "Città Metropolitana di Torino"})
@@ -34,12 +35,7 @@ ZONE_5 = ("portavoce.zona5@demo.patto.localhost", "patto-zona5-2018")
 def log_in(browser, portal_url, account):
     context = browser.new_context(locale="it-IT")
     page = context.new_page()
-    page.goto(portal_url + "/account/login/")
-    page.fill("input[name=login]", account[0])
-    page.fill("input[name=password]", account[1])
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    assert "/account/login/" not in page.url, "login failed"
+    log_in(page, portal_url, *account)
     return page
 
 

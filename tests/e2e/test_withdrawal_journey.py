@@ -12,6 +12,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.e2e.portal import log_in as portal_log_in
 from tests.e2e.portal import running_portal
 from tests.pdf.poppler import page_texts, run
 
@@ -43,12 +44,7 @@ def log_in(browser, portal, account, width=1280):
     )
     context.add_init_script(LISTEN)
     page = context.new_page()
-    page.goto(portal + "/account/login/")
-    page.fill("input[name=login]", account[0])
-    page.fill("input[name=password]", account[1])
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    assert "/account/login/" not in page.url, "login failed"
+    portal_log_in(page, portal, *account)
     return page
 
 

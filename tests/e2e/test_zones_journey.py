@@ -9,6 +9,8 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.e2e.portal import log_in_as
+
 pytestmark = pytest.mark.browser
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -125,17 +127,8 @@ def test_the_zone_pages_fit_a_phone(browser, portal_url, language):
     context.close()
 
 
-def log_in(page, portal_url):
-    page.goto(portal_url + "/account/login/")
-    page.fill("input[name=login]", "redazione@demo.patto.localhost")
-    page.fill("input[name=password]", "patto-redazione-2018")
-    page.locator("form:has(input[name=login]) [type=submit]").click()
-    page.wait_for_load_state()
-    assert "/account/login/" not in page.url
-
-
 def test_the_redazione_sees_how_to_load_the_official_list(visitor, portal_url, tmp_path):
-    log_in(visitor, portal_url)
+    log_in_as(visitor, portal_url, "staff")
     visitor.goto(portal_url + f"/zone/comuni/{AVIGLIANA}/")
     check(visitor)
 

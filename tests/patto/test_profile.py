@@ -107,6 +107,62 @@ def test_the_profile_lists_registrations_contributions_and_follows(client, perso
     assert reverse("profile:unfollow", args=[programme.slug]) in html
 
 
+def contribution_rows(html: str) -> dict[str, str]:
+    """The profile's contributions, as their title → the words of their row."""
+    rows = re.findall(r'<li class="mb-3 profile-contribution">(.*?)</li>', html, re.S)
+    words = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+    return {re.search(r"^(.*?) ·", w).group(1): w for w in words}
+
+
+@pytest.mark.parametrize(
+    ("moderation", "reason", "status", "shown", "not_shown"),
+    [
+        (
+            "pending",
+            "",
+            "received",
+            ["In attesa di moderazione", "Lo vedi solo tu"],
+            ["Pubblicato", "Ricevuto"],
+        ),
+        (
+            "approved",
+            "",
+            "received",
+            ["Pubblicato", "Che cosa ne è stato: Ricevuto"],
+            ["moderazione", "Nascosto"],
+        ),
+        ("approved", "", "accepted", ["Pubblicato", "Che cosa ne è stato: Accolto"], ["Ricevuto"]),
+        (
+            "hidden",
+            "Contiene il numero di telefono di una persona.",
+            "received",
+            ["Nascosto", "Motivo: Contiene il numero di telefono di una persona."],
+            ["Ricevuto", "Pubblicato", "moderazione"],
+        ),
+    ],
+)
+def test_each_contribution_shows_its_moderation_state(
+    client, person, moderation, reason, status, shown, not_shown
+):
+    ContributionFactory(
+        author=person,
+        title="Più educativa di strada",
+        moderation=moderation,
+        hidden_reason=reason,
+        status=status,
+        response="Inserita nell'azione 2.1.3." if status == "accepted" else "",
+    )
+    ContributionFactory(title="Di qualcun altro", moderation="hidden", hidden_reason="Fuori tema.")
+    ContributionFactory(title="Anche questo di un altro", moderation="pending")
+    rows = contribution_rows(client.get(reverse("profile:detail")).content.decode())
+    assert list(rows) == ["Più educativa di strada"]  # another person's never show
+    row = rows["Più educativa di strada"]
+    for text in shown:
+        assert text in row
+    for text in not_shown:
+        assert text not in row
+
+
 def test_email_preferences(client, person):
     client.post(reverse("profile:email_preferences"), {EmailTopic.MEETINGS: "on"})
     assert set(EmailOptOut.objects.filter(user=person).values_list("topic", flat=True)) == {

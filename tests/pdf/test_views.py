@@ -114,14 +114,14 @@ def test_the_version_page_links_the_ready_pdf_with_its_size(client):
     assert f'href="{url("pdf", version)}"' in page
     assert "Scarica il PDF della versione 1" in page
     assert f"{len(fake_pdf(version))}\xa0byte" in page
-    assert "hx-get" not in page  # nothing to wait for
+    assert "data-hx-get" not in page  # nothing to wait for
 
 
 def test_while_pending_the_status_polls_itself(client):
     version = version_with_pdf(status=VersionStatus.VALIDATED, pdf_status=PdfStatus.PENDING)
     page = client.get(version.get_absolute_url()).content.decode()
-    assert f'hx-get="{url("pdf_status", version)}"' in page
-    assert 'hx-trigger="every 3s"' in page
+    assert f'data-hx-get="{url("pdf_status", version)}"' in page
+    assert 'data-hx-trigger="every 3s"' in page
     assert "in coda" in page
     partial = client.get(url("pdf_status", version), headers={"hx-request": "true"})
     assert partial.status_code == 200  # keep polling
@@ -172,7 +172,7 @@ def test_the_version_list_shows_each_pdf(client):
     page = client.get(reverse("patto:versions", args=[programme.slug])).content.decode()
     assert f'href="{url("pdf", ready)}"' in page
     assert "PDF in preparazione" in page
-    assert f'hx-get="{url("pdf_status", pending)}?compatto=1"' in page
+    assert f'data-hx-get="{url("pdf_status", pending)}?compatto=1"' in page
 
 
 # Staff requests -------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def test_an_htmx_retry_answers_with_the_polling_partial(client, django_capture_o
     html = response.content.decode()
     assert response.status_code == 200
     assert f'id="pdf-status-{version.pk}"' in html
-    assert 'hx-trigger="every 3s"' in html
+    assert 'data-hx-trigger="every 3s"' in html
     assert "in coda" in html
 
 
