@@ -123,10 +123,38 @@ def _celery_worker(env: dict, workdir: Path):
         log.close()
 
 
+# Each portal's queue and page cache in a Redis database of its own, among these: two portals
+# on one database (two test processes, or a journey that starts a portal of its own) would take
+# each other's tasks and serve each other's cached pages.
+PORTAL_REDIS_DATABASES = range(8, 16)
+CLAIM = "patto-e2e-portal"
+
+
+@contextlib.contextmanager
+def _redis_database(redis_url: str):
+    """Yield the address of a free Redis database of ``PORTAL_REDIS_DATABASES``, emptied and
+    claimed for as long as the portal runs (the claim expires on its own after a crash)."""
+    import redis
+
+    base = redis_url.rstrip("/").rpartition("/")[0]
+    for number in PORTAL_REDIS_DATABASES:
+        client = redis.Redis.from_url(f"{base}/{number}")
+        if client.set(CLAIM, os.getpid(), nx=True, ex=3 * 3600):
+            break
+    else:
+        raise RuntimeError("every Redis database for test portals is taken")
+    with client.pipeline(transaction=True) as pipe:  # no queue left by an earlier run
+        pipe.flushdb().set(CLAIM, os.getpid(), ex=3 * 3600).execute()
+    try:
+        yield f"{base}/{number}"
+    finally:
+        client.flushdb()
+
+
 @contextlib.contextmanager
 def running_portal(workdir: Path, extra_env: dict | None = None):
     """Yield the base URL (a ``Portal``) of a portal serving the demo content."""
-    with _database(workdir) as database_url:
+    with _database(workdir) as database_url, contextlib.ExitStack() as stack:
         env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
         env.update(
             DATABASE_URL=database_url,
@@ -136,19 +164,13 @@ def running_portal(workdir: Path, extra_env: dict | None = None):
             **(extra_env or {}),
         )
         if env.get("REDIS_URL"):
-            # a Redis database of its own, 8 above the caller's, so runs side by side don't mix
-            base, _, db = env["REDIS_URL"].rstrip("/").rpartition("/")
-            env["REDIS_URL"] = f"{base}/{(int(db or 0) + 8) % 16}"
+            env["REDIS_URL"] = stack.enter_context(_redis_database(env["REDIS_URL"]))
             env["CELERY_TASK_ALWAYS_EAGER"] = "false"
-            import redis
-
-            redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # no queue left by an earlier run
         manage = [sys.executable, str(ROOT / "manage.py")]
         for args in (["migrate", "--noinput", "-v", "0"], ["load_demo"]):
             subprocess.run(manage + args, env=env, check=True, capture_output=True, timeout=600)
         port = _free_port()
         env["SITE_URL"] = f"http://127.0.0.1:{port}"  # the links in the e-mails
-        stack = contextlib.ExitStack()
         stack.enter_context(_celery_worker(env, workdir))
         log = open(workdir / "server.log", "w")  # noqa: SIM115 - closed below
         server = subprocess.Popen(
@@ -174,8 +196,7 @@ def running_portal(workdir: Path, extra_env: dict | None = None):
             portal.env = env
             portal.mail_dir = workdir / "mail"
             yield portal
-        finally:
-            stack.close()
+        finally:  # then the worker stops and the Redis database is let go (the stack)
             server.terminate()
             try:
                 server.wait(timeout=10)

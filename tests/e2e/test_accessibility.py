@@ -67,15 +67,15 @@ CRAWLS = {
             "/zone/cerca-comune/?q=ciri%C3%A8",
             "/pagina-che-non-esiste/",
         ],
-        per_kind=3,
-        limit=160,
+        per_kind=2,
+        limit=120,
     ),
     "registered": Crawl(
         starts=["/profilo/", "/en/profilo/", "/account/password/change/", "/account/email/"],
-        per_kind=2,
-        limit=40,
+        per_kind=1,
+        limit=30,
     ),
-    "spokesperson": Crawl(starts=["/portavoce/", "/en/portavoce/"], per_kind=2, limit=40),
+    "spokesperson": Crawl(starts=["/portavoce/", "/en/portavoce/"], per_kind=1, limit=30),
     "staff": Crawl(starts=["/redazione/", "/en/redazione/"], per_kind=2, limit=110),
 }
 NOT_FOUND = {"/pagina-che-non-esiste/"}  # answers 404, with the portal's page

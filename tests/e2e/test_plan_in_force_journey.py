@@ -5,6 +5,9 @@ most two clicks away; from the plan in force, one click leads to the newer propo
 consultation."""
 
 import re
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -15,8 +18,24 @@ IN_FORCE = PIANO + "versioni/1/"
 PROPOSAL = PIANO + "versioni/2/"
 
 
+@pytest.fixture(scope="module")
+def pdf_of_version_1(portal_url):
+    """With a real worker the demo's PDF is rendered in the background after the portal
+    starts: wait for it (a minute and a half at most), as a visitor would come back later."""
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{portal_url}{PIANO}versioni/1/piano.pdf") as answer:
+                if answer.status == 200:
+                    return
+        except urllib.error.HTTPError:
+            pass
+        assert time.monotonic() < deadline, "the PDF of version 1 was not rendered in time"
+        time.sleep(1)
+
+
 @pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
-def visitor(request, browser):
+def visitor(request, browser, pdf_of_version_1):
     context = browser.new_context(
         locale="it-IT", viewport={"width": request.param, "height": 900}, accept_downloads=True
     )

@@ -6,13 +6,14 @@ import time
 
 import pytest
 
+from tests.e2e.portal import log_in as portal_log_in
+
 pytestmark = pytest.mark.browser
 
 SETUP = """
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.models import PlanVersion, Programme
 from zone.models import Zone
-from tests.e2e.portal import log_in
 programme, created = Programme.objects.get_or_create(
     slug="piano-di-prova", defaults={"kind": "piano", "title": "Piano di prova",
     "promoter": "Città Metropolitana di Torino"})
@@ -35,7 +36,7 @@ ZONE_5 = ("portavoce.zona5@demo.patto.localhost", "patto-zona5-2018")
 def log_in(browser, portal_url, account):
     context = browser.new_context(locale="it-IT")
     page = context.new_page()
-    log_in(page, portal_url, *account)
+    portal_log_in(page, portal_url, *account)
     return page
 
 
