@@ -123,32 +123,35 @@ def _celery_worker(env: dict, workdir: Path):
         log.close()
 
 
-# Each portal's queue and page cache in a Redis database of its own, among these: two portals
-# on one database (two test processes, or a journey that starts a portal of its own) would take
-# each other's tasks and serve each other's cached pages.
-PORTAL_REDIS_DATABASES = range(8, 16)
-CLAIM = "patto-e2e-portal"
+# Each portal's queue and page cache in a Redis database of its own. The suite's process gw<k>
+# uses REDIS_URL's database k, and what it starts the database k + 8 (tests/conftest.py): the
+# first portal of a process takes that one; a second portal running at the same time (a journey
+# that starts its own) takes one that no process of this run uses. Two portals on one database
+# would take each other's tasks and serve each other's cached pages.
+_portals_running: list[int] = []
 
 
 @contextlib.contextmanager
 def _redis_database(redis_url: str):
-    """Yield the address of a free Redis database of ``PORTAL_REDIS_DATABASES``, emptied and
-    claimed for as long as the portal runs (the claim expires on its own after a crash)."""
+    """Yield the address of this portal's Redis database, emptied first and last."""
     import redis
 
-    base = redis_url.rstrip("/").rpartition("/")[0]
-    for number in PORTAL_REDIS_DATABASES:
-        client = redis.Redis.from_url(f"{base}/{number}")
-        if client.set(CLAIM, os.getpid(), nx=True, ex=3 * 3600):
-            break
-    else:
-        raise RuntimeError("every Redis database for test portals is taken")
-    with client.pipeline(transaction=True) as pipe:  # no queue left by an earlier run
-        pipe.flushdb().set(CLAIM, os.getpid(), ex=3 * 3600).execute()
+    base, _, db = redis_url.rstrip("/").rpartition("/")
+    own = int(db or 0)
+    first = own - int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    processes = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    used = {(first + i + shift) % 16 for i in range(processes) for shift in (0, 8)}
+    spare = [n for n in range(16) if n not in used]
+    candidates = [(own + 8) % 16, *spare]
+    number = next(n for n in candidates if n not in _portals_running)
+    _portals_running.append(number)
+    client = redis.Redis.from_url(f"{base}/{number}")
+    client.flushdb()  # no queue left by an earlier run
     try:
         yield f"{base}/{number}"
     finally:
         client.flushdb()
+        _portals_running.remove(number)
 
 
 @contextlib.contextmanager
