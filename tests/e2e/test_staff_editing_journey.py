@@ -54,9 +54,17 @@ def pick_with_keyboard(page, label, typed) -> str:
     box.focus()
     assert page.evaluate("document.activeElement.id") == f"id_{field}-ts-control"
     page.keyboard.type(typed, delay=30)
-    # the first match is highlighted (aria-activedescendant): Enter chooses it
+    # a match is highlighted (aria-activedescendant), the arrow keys move the highlight onto
+    # the first one that says what was typed, and Enter chooses it
     dropdown = page.locator(f"#id_{field}-ts-dropdown")
-    dropdown.locator("[role=option].active", has_text=re.compile(typed, re.IGNORECASE)).wait_for()
+    matching = re.compile(typed, re.IGNORECASE)
+    dropdown.locator("[role=option]", has_text=matching).first.wait_for()
+    active = dropdown.locator("[role=option].active", has_text=matching)
+    for _ in range(dropdown.locator("[role=option]").count()):
+        if active.count():
+            break
+        page.keyboard.press("ArrowDown")
+    active.wait_for()
     page.keyboard.press("Enter")
     page.locator(f"#id_{field}-ts-control").locator(
         "xpath=preceding-sibling::div[contains(@class, 'item')]"
