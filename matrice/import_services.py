@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from matrice import services
 from matrice.models import SpreadsheetImport
 from matrice.services import CODE_PATTERN
-from matrice.sheet_import import KINDS, MODELS, NEW_KEY, ImportPlan, plan_import
+from matrice.sheet_import import FIELDS, KINDS, MODELS, NEW_KEY, ImportPlan, plan_import
 from patto.core.exceptions import FrozenVersionError
 from patto.core.history import change_reason
 from patto.core.permissions import require_redazione
@@ -173,28 +173,6 @@ def confirm_import(*, upload: SpreadsheetImport, by, sha256: str, state: str) ->
 
 # Applying a plan -----------------------------------------------------------------------------
 
-FIELDS = {
-    "policy": ("code", "title", "description"),
-    "area": ("policy", "code", "title", "description"),
-    "action": (
-        "area",
-        "code",
-        "title",
-        "description",
-        "tools",
-        "targets",
-        "zones",
-        "tables",
-        "lead_body",
-        "partners",
-        "start_date",
-        "end_date",
-        "budget",
-        "indicators",
-    ),
-    "tool": ("code", "name", "description"),
-    "target": ("code", "name", "description"),
-}
 CREATE = {
     "policy": services.create_policy,
     "area": services.create_area,
