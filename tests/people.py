@@ -7,7 +7,15 @@ Roles: ``anonymous`` (nobody: ``None``), ``registered`` (a person with an accoun
 ``spokesperson`` (of ``zone``, or of a zone of their own), ``staff`` (the redazione). The tables
 of roles name some of them their own way; those names are listed in ``ALIASES``."""
 
-from tests.factories import SpokespersonFactory, StaffFactory, UserFactory
+import datetime
+
+from tests.factories import (
+    ProgrammeFactory,
+    SpokespersonFactory,
+    StaffFactory,
+    UserFactory,
+    ZoneFactory,
+)
 
 ROLES = ("anonymous", "registered", "spokesperson", "staff")
 
@@ -43,3 +51,25 @@ def login_as(client, role: str, **people):
     if user is not None:
         client.force_login(user)
     return user
+
+
+def two_zone_programme() -> dict:
+    """A programme (``piano``) validated by zones 1 and 2, with its people: ``staff``, each
+    zone's spokesperson (``sp1``, ``sp2``) and a ``former`` spokesperson of zone 1."""
+    programme = ProgrammeFactory(slug="piano")
+    zone1, zone2 = ZoneFactory(number=1), ZoneFactory(number=2)
+    programme.validating_zones.set([zone1, zone2])
+    return {
+        "programme": programme,
+        "zone1": zone1,
+        "zone2": zone2,
+        "staff": someone("staff", email="staff@example.org"),
+        "sp1": someone("spokesperson", zone=zone1, email="sp1@example.org"),
+        "sp2": someone("spokesperson", zone=zone2, email="sp2@example.org"),
+        "former": SpokespersonFactory(
+            zone=zone1,
+            start_date=datetime.date(2010, 1, 1),
+            end_date=datetime.date(2015, 1, 1),
+            user__email="former@example.org",
+        ).user,
+    }

@@ -1,8 +1,6 @@
 """The spokesperson area and the redazione's version pages: who may see and do what, as a
 table of roles × actions, and the e-mails each transition sends."""
 
-import datetime
-
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -14,10 +12,8 @@ from patto.validation import services as validation_services
 from tests.factories import (
     PlanVersionFactory,
     ProgrammeFactory,
-    SpokespersonFactory,
-    ZoneFactory,
 )
-from tests.people import login_as, someone
+from tests.people import login_as, someone, two_zone_programme
 from tests.versions import build_version
 
 pytestmark = pytest.mark.django_db
@@ -27,18 +23,9 @@ pytestmark = pytest.mark.django_db
 def world():
     """A programme validated by zones 1 and 2, a version in validation, and one person per
     role."""
-    programme = ProgrammeFactory(slug="piano")
-    zone1, zone2 = ZoneFactory(number=1), ZoneFactory(number=2)
-    programme.validating_zones.set([zone1, zone2])
-    staff = someone("staff", email="staff@example.org")
-    sp1 = someone("spokesperson", zone=zone1, email="sp1@example.org")
-    sp2 = someone("spokesperson", zone=zone2, email="sp2@example.org")
-    former = SpokespersonFactory(
-        zone=zone1,
-        start_date=datetime.date(2010, 1, 1),
-        end_date=datetime.date(2015, 1, 1),
-        user__email="former@example.org",
-    ).user
+    people = two_zone_programme()
+    programme, zone1, zone2 = people["programme"], people["zone1"], people["zone2"]
+    staff, sp1, sp2, former = people["staff"], people["sp1"], people["sp2"], people["former"]
     version = build_version(
         programme, tools=1, targets=0, action={"title": "Sportello unico"}
     ).version

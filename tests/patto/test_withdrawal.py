@@ -2,8 +2,6 @@
 (frozen, readable with its reason, the zones' decisions and drafts), the e-mail to each zone's
 spokespersons, and the new draft that can then be sent."""
 
-import datetime
-
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,8 +14,7 @@ from patto.core.exceptions import TransitionError
 from patto.models import PlanVersion, ValidationDraft, VersionStatus
 from patto.programme import services
 from patto.validation import services as validation_services
-from tests.factories import ProgrammeFactory, SpokespersonFactory, ZoneFactory
-from tests.people import login_as, someone
+from tests.people import login_as, someone, two_zone_programme
 from tests.versions import build_version
 
 pytestmark = pytest.mark.django_db
@@ -29,18 +26,9 @@ REASON = "Manca il capitolo sulla casa: lo aggiungiamo e la rimandiamo."
 def world():
     """A programme validated by zones 1 and 2; version 1 in validation, on which zone 2 has
     approved and zone 1 keeps a draft with a remark; version 2 a draft."""
-    programme = ProgrammeFactory(slug="piano")
-    zone1, zone2 = ZoneFactory(number=1), ZoneFactory(number=2)
-    programme.validating_zones.set([zone1, zone2])
-    staff = someone("staff", email="staff@example.org")
-    sp1 = someone("spokesperson", zone=zone1, email="sp1@example.org")
-    sp2 = someone("spokesperson", zone=zone2, email="sp2@example.org")
-    former = SpokespersonFactory(
-        zone=zone1,
-        start_date=datetime.date(2010, 1, 1),
-        end_date=datetime.date(2015, 1, 1),
-        user__email="former@example.org",
-    ).user
+    people = two_zone_programme()
+    programme, zone1, zone2 = people["programme"], people["zone1"], people["zone2"]
+    staff, sp1, sp2, former = people["staff"], people["sp1"], people["sp2"], people["former"]
     version = build_version(programme, action={"title": "Sportello unico"}).version
     services.submit_version(version=version, by=staff)
     validation_services.decide_validation(version=version, zone=zone2, by=sp2, decision="approved")
