@@ -5,7 +5,7 @@ row (so the list updates in place) and a plain POST with a redirect."""
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from incontri.forms import (
     StaffMeetingFilterSet,
 )
 from incontri.models import Meeting, MeetingStatus, RegistrationStatus
+from incontri.views import minutes_file_response
 from patto.core.history import history_of
 from patto.core.mixins import FilteredListMixin
 from patto.core.permissions import RedazioneRequiredMixin
@@ -249,6 +250,8 @@ class MeetingAttendanceView(MeetingActionView):
 
 
 class MeetingMinutesView(MeetingActionView):
+    # a body up to the upload limit (patto.core.guards)
+    upload_limit_setting = "MINUTES_MAX_UPLOAD_MB"
     state_form_class = MinutesForm
     form_name = "minutes_form"
     service = staticmethod(services.record_minutes)
@@ -267,15 +270,7 @@ class MinutesFileView(RedazioneRequiredMixin, View):
     """The minutes' PDF as stored, for the redazione to check what was uploaded."""
 
     def get(self, request, pk):
-        meeting = get_object_or_404(Meeting, pk=pk)
-        if not meeting.minutes_file:
-            raise Http404(_("Questo incontro non ha un verbale in PDF."))
-        return FileResponse(
-            meeting.minutes_file.open("rb"),
-            content_type="application/pdf",
-            as_attachment=True,
-            filename=services.minutes_file_name(meeting),
-        )
+        return minutes_file_response(get_object_or_404(Meeting, pk=pk))
 
 
 # Registrations --------------------------------------------------------------------------------

@@ -4,12 +4,12 @@ re-reads it and sends nothing when the registration has changed since (a confirm
 arrives after the person cancelled would only confuse), so running a task twice is harmless
 apart from the message itself."""
 
-from celery import shared_task
 from django.urls import reverse
 
 from incontri.models import Registration, RegistrationStatus
+from patto.mail.outbox import mail_task
 from patto.mail.participants import EmailTopic, send_participant_mail
-from patto.mail.sending import RETRY, absolute
+from patto.mail.sending import absolute
 
 
 def _send(registration_id: int, status: str, template: str) -> int:
@@ -33,21 +33,21 @@ def _send(registration_id: int, status: str, template: str) -> int:
     )
 
 
-@shared_task(name="incontri.tasks.registration_confirmed", **RETRY)
+@mail_task("incontri.tasks.registration_confirmed")
 def registration_confirmed(registration_id: int) -> int:
     return _send(registration_id, RegistrationStatus.CONFIRMED, "registration_confirmed")
 
 
-@shared_task(name="incontri.tasks.registration_waiting", **RETRY)
+@mail_task("incontri.tasks.registration_waiting")
 def registration_waiting(registration_id: int) -> int:
     return _send(registration_id, RegistrationStatus.WAITING, "registration_waiting")
 
 
-@shared_task(name="incontri.tasks.registration_promoted", **RETRY)
+@mail_task("incontri.tasks.registration_promoted")
 def registration_promoted(registration_id: int) -> int:
     return _send(registration_id, RegistrationStatus.CONFIRMED, "registration_promoted")
 
 
-@shared_task(name="incontri.tasks.registration_cancelled", **RETRY)
+@mail_task("incontri.tasks.registration_cancelled")
 def registration_cancelled(registration_id: int) -> int:
     return _send(registration_id, RegistrationStatus.CANCELLED, "registration_cancelled")

@@ -42,7 +42,7 @@ def download(content, *, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-@method_decorator(public_page, name="dispatch")
+@method_decorator(public_page(params=MeetingFilterSet), name="dispatch")
 class MeetingListView(FilteredListMixin, FilterView):
     """Every meeting: those still ahead first, then the past ones; filterable."""
 
@@ -204,7 +204,7 @@ class ProgrammeCalendarView(ProgrammeMixin, View):
         )
 
 
-@method_decorator(public_page, name="dispatch")
+@method_decorator(public_page(params=("programma",)), name="dispatch")
 class OpenDataView(DownloadView):
     """The meetings as open data, all or of one programme (``?programma=<slug>``)."""
 
@@ -226,15 +226,27 @@ class OpenDataView(DownloadView):
         )
 
 
+def minutes_file_response(meeting: Meeting) -> FileResponse:
+    """A meeting's minutes in PDF, as a download the browser never opens in the portal's own
+    pages: an attachment, typed as PDF and not to be sniffed as anything else, and sandboxed
+    (no script, no form, no plug-in, a unique origin) should a browser show it all the same.
+    Both the public and the staff address answer with it."""
+    if not meeting.minutes_file:
+        raise Http404(_("Questo incontro non ha un verbale in PDF."))
+    response = FileResponse(
+        meeting.minutes_file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=minutes_file_name(meeting),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # set here, the portal's own policy (csp.middleware) leaves it as it is
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
 class MinutesFileView(View):
     """The minutes of a meeting as PDF, served by the portal (media need not be public)."""
 
     def get(self, request, pk):
-        meeting = get_object_or_404(Meeting, pk=pk)
-        if not meeting.minutes_file:
-            raise Http404(_("Questo incontro non ha un verbale in PDF."))
-        return FileResponse(
-            meeting.minutes_file.open("rb"),
-            content_type="application/pdf",
-            filename=minutes_file_name(meeting),
-        )
+        return minutes_file_response(get_object_or_404(Meeting, pk=pk))

@@ -571,6 +571,9 @@ class ImportView(DraftMixin, TemplateView):
     every problem (sheet, row, column, reason) and nothing stored; a good one leads to its
     preview."""
 
+    # a body up to the upload limit (patto.core.guards)
+    upload_limit_setting = "SPREADSHEET_MAX_UPLOAD_MB"
+
     template_name = "redazione/matrice/import.html"
 
     def get_context_data(self, **kwargs):

@@ -18,7 +18,7 @@ from tavoli.consultation import ConsultationMixin
 from tavoli.views import consultation_context
 
 
-@method_decorator(public_page, name="dispatch")
+@method_decorator(public_page(params=("politica",)), name="dispatch")
 class MatrixView(ConsultationMixin, PublicVersionsMixin, TemplateView):
     """Tools × targets, for the whole plan or for one policy (``?politica=<code>``)."""
 
@@ -51,7 +51,7 @@ class MatrixView(ConsultationMixin, PublicVersionsMixin, TemplateView):
         )
 
 
-@method_decorator(public_page, name="dispatch")
+@method_decorator(public_page(params=ActionFilterSet), name="dispatch")
 class ActionListView(ConsultationMixin, PublicVersionsMixin, FilteredListMixin, FilterView):
     template_name = "matrice/action_list.html"
     filterset_class = ActionFilterSet

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from patto.core.admin import VersionListFilter, delete_selected_unless
 from patto.models import (
+    MailJob,
+    OutgoingEmail,
     Phase,
     PlanVersion,
     Programme,
@@ -368,3 +370,24 @@ class ValidationRemarkAdmin(ReadOnlyAdmin):
     @admin.display(description=_("osservazione"))
     def short_text(self, obj):
         return obj.text if len(obj.text) <= 80 else f"{obj.text[:80]}…"
+
+
+@admin.register(MailJob)
+class MailJobAdmin(ReadOnlyAdmin):
+    """The e-mails owed (``patto.mail.outbox``): the sweep sends them again by itself; a job
+    that has failed ``MAIL_MAX_ATTEMPTS`` times shows here with its last error."""
+
+    list_display = ("task", "args", "created_at", "runs", "done_at", "last_error")
+    list_filter = (("done_at", admin.EmptyFieldListFilter), "task")
+    date_hierarchy = "created_at"
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdmin):
+    """Each message and whether it has left; what it says stays readable for a check."""
+
+    list_display = ("to", "subject", "template", "created_at", "attempts", "sent_at")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter), "template")
+    search_fields = ("to", "subject")
+    date_hierarchy = "created_at"
+    list_select_related = ("job",)

@@ -10,3 +10,5 @@ class PattoConfig(AppConfig):
         from patto.cache import pages as public_cache
 
         public_cache.connect_signals()
+        # the instant of each login, in the session (a receiver of user_logged_in)
+        from patto.accounts import session_expiry  # noqa: F401

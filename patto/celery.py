@@ -13,3 +13,5 @@ app.autodiscover_tasks()
 # ... and of the programme's sub-packages, which are not apps of their own
 app.autodiscover_tasks(["patto.pdf.document", "patto.programme"])
 app.autodiscover_tasks(["patto.programme"], related_name="notifications")
+# the outbox of e-mails: delivery and the sweep
+app.autodiscover_tasks(["patto.mail"], related_name="outbox")

@@ -645,3 +645,75 @@ class EmailOptOut(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.topic}"
+
+
+class MailJob(models.Model):
+    """An e-mail the portal owes someone, written in the same transaction as the change that
+    causes it (the transactional outbox, ``patto.mail.outbox``): the Celery task named ``task``
+    works out the recipients and the messages from ``args`` when it runs. A job whose message
+    was lost (Redis down, a worker killed) is enqueued again by the sweep until it is done."""
+
+    task = models.CharField(_("attività"), max_length=100)
+    args = models.JSONField(_("argomenti"), default=list)
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True, db_index=True)
+    runs = models.PositiveIntegerField(_("esecuzioni"), default=0)
+    last_error = models.TextField(_("ultimo errore"), blank=True)
+    done_at = models.DateTimeField(_("completato il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invio di email")
+        verbose_name_plural = _("invii di email")
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(done_at__isnull=True), name="mailjob_pending"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)}"
+
+
+class OutgoingEmail(models.Model):
+    """One message to one address, rendered, and whether it has left. A message of a job is
+    unique by (job, address, template), so running a job again sends only what it had not sent
+    yet; a message without a job (the account e-mails, rendered in the request) is delivered by
+    ``patto.mail.deliver_email``."""
+
+    job = models.ForeignKey(
+        MailJob,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="emails",
+        verbose_name=_("invio"),
+    )
+    template = models.CharField(_("modello"), max_length=200)
+    to = models.EmailField(_("destinatario"), max_length=254)
+    from_email = models.CharField(_("mittente"), max_length=254)
+    subject = models.CharField(_("oggetto"), max_length=998)
+    text = models.TextField(_("testo"))
+    html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("intestazioni"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True, db_index=True)
+    attempts = models.PositiveIntegerField(_("tentativi"), default=0)
+    last_error = models.TextField(_("ultimo errore"), blank=True)
+    sent_at = models.DateTimeField(_("inviato il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email in uscita")
+        verbose_name_plural = _("email in uscita")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "to", "template"],
+                condition=Q(job__isnull=False),
+                name="outgoing_email_once_per_job",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(sent_at__isnull=True), name="email_unsent"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"

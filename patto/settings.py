@@ -53,7 +53,9 @@ if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG cannot be on when DJANGO_ENV=production.")
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The portal's public address: every link in an e-mail is built from it, never from the Host
+# of the request that caused the e-mail (a Host header is the client's to choose).
+SITE_URL = required_in_production("SITE_URL", "http://127.0.0.1:8000")
 
 # Applications -----------------------------------------------------------------------------
 
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_filters",
     "django_htmx",
     "simple_history",
@@ -86,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # bodies above the view's limit, NUL characters, no-store for logged-in people
+    "patto.core.guards.RequestGuardMiddleware",
     # cached public pages for visitors with no session: before everything that needs one
     "patto.cache.pages.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,6 +103,10 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # idle and absolute session lifetimes (patto/accounts/session_expiry.py)
+    "patto.accounts.session_expiry.SessionExpiryMiddleware",
+    # after allauth and htmx: a second factor for the privileged roles (patto/accounts/)
+    "patto.accounts.middleware.SecondFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "patto.urls"
@@ -137,16 +146,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# The public pages a visitor can make the portal store (one per address and parameter value)
+# go to a cache of their own: in production a Redis with a memory limit and LRU eviction
+# (docker-compose.yml), apart from the broker, the sessions and the rate limits, which must
+# never be evicted.
+PAGE_CACHE_URL = env.str("PAGE_CACHE_URL", default=REDIS_URL)
+if PRODUCTION and REDIS_URL and (not PAGE_CACHE_URL or PAGE_CACHE_URL == REDIS_URL):
+    raise ImproperlyConfigured(
+        "PAGE_CACHE_URL must name a Redis other than REDIS_URL when DJANGO_ENV=production "
+        "(with maxmemory and maxmemory-policy allkeys-lru): see docker-compose.yml."
+    )
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "patto.cache.backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "patto",
-        }
+        },
+        "pages": {
+            "BACKEND": "patto.cache.backends.ResilientRedisCache",
+            "LOCATION": PAGE_CACHE_URL,
+            "KEY_PREFIX": "patto-pages",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Reference data shipped with the project (a copy of ../shared/data kept in the repository).
@@ -188,11 +219,22 @@ PDF_SWEEP_GRACE = env.int("PDF_SWEEP_GRACE", default=60)
 # draft with more actions than this is refused with a message. Measured on the busy 2-core
 # machine: 34 actions, 24 pages in 8 s; 150 actions, 40 pages in 18 s.
 PDF_PREVIEW_MAX_ACTIONS = env.int("PDF_PREVIEW_MAX_ACTIONS", default=100)
+# The outbox of e-mails (patto/mail/outbox.py): Celery beat publishes again, every
+# MAIL_SWEEP_INTERVAL seconds, the e-mails owed for longer than MAIL_SWEEP_GRACE seconds, each
+# at most MAIL_MAX_ATTEMPTS times (then the admin shows it with its error).
+MAIL_SWEEP_INTERVAL = env.int("MAIL_SWEEP_INTERVAL", default=60)
+MAIL_SWEEP_GRACE = env.int("MAIL_SWEEP_GRACE", default=120)
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=20)
 CELERY_BEAT_SCHEDULE = {
     "resume-pdf-renders": {
         "task": "patto.resume_pdf_renders",
         "schedule": float(PDF_SWEEP_INTERVAL),
         "options": {"expires": float(PDF_SWEEP_INTERVAL)},
+    },
+    "resume-mail": {
+        "task": "patto.mail.resume_mail",
+        "schedule": float(MAIL_SWEEP_INTERVAL),
+        "options": {"expires": float(MAIL_SWEEP_INTERVAL)},
     },
 }
 
@@ -205,7 +247,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -221,6 +266,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Patto] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Bootstrap Italia widgets everywhere, and the sign-up asks for name, body and category too.
+# Account e-mails go through the outbox, with links built from SITE_URL.
+ACCOUNT_ADAPTER = "patto.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "patto.accounts.forms.LoginForm",
     "signup": "patto.accounts.forms.SignupForm",
@@ -235,23 +282,71 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    # the password asked before deleting an account (patto.accounts.views.DeleteAccountView)
+    "delete_account": "5/5m/user,10/m/ip",
 }
+# A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after the
+# login however active; shorter for the redazione, the spokespersons and the administrators
+# (patto.accounts.session_expiry). The cookie itself never outlives the longest of them.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_IDLE_MINUTES_PRIVILEGED = env.int("SESSION_IDLE_MINUTES_PRIVILEGED", default=30)
+SESSION_MAX_HOURS_PRIVILEGED = env.int("SESSION_MAX_HOURS_PRIVILEGED", default=8)
+SESSION_COOKIE_AGE = max(SESSION_MAX_HOURS, SESSION_MAX_HOURS_PRIVILEGED) * 3600
 # The rate limits count per client address: behind N reverse proxies that append to
 # X-Forwarded-For, set TRUSTED_PROXY_COUNT=N, or every client shares the proxy's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Second factor ----------------------------------------------------------------------------
+
+# allauth.mfa: an authenticator app (TOTP) with recovery codes, or a security key (WebAuthn;
+# browsers offer it on https, and in development on http://localhost, not on 127.0.0.1).
+# Anyone may add one; with MFA_REQUIRED_FOR_PRIVILEGED the redazione, the zones' spokespersons
+# and whoever may enter the Django admin must, before any other page (patto/accounts/).
+MFA_REQUIRED_FOR_PRIVILEGED = env.bool("MFA_REQUIRED_FOR_PRIVILEGED", default=PRODUCTION)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Patto"
+# A code is taken for 30 s either side of its own period: a phone's clock a little off, or
+# a code typed as it changes, still works (each code works once: allauth remembers it).
+MFA_TOTP_TOLERANCE = 1
+MFA_ADAPTER = "patto.accounts.second_factor.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "patto.accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "patto.accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "patto.accounts.forms.ActivateTOTPForm",
+    "add_webauthn": "patto.accounts.forms.AddWebAuthnForm",
+    "edit_webauthn": "patto.accounts.forms.EditWebAuthnForm",
+}
+# End of second factor ---------------------------------------------------------------------
 
 # Email ------------------------------------------------------------------------------------
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if PRODUCTION and EMAIL_CONFIG["EMAIL_BACKEND"] in {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}:
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name a mail server when DJANGO_ENV=production "
+        "(e.g. smtp+tls://user:password@smtp.example.org:587): the console backend would "
+        "drop every e-mail."
+    )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Patto <noreply@patto.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the accessibility statement tells people to report a problem (AgID's feedback mechanism).
 ACCESSIBILITY_FEEDBACK_EMAIL = env.str(
     "ACCESSIBILITY_FEEDBACK_EMAIL", default="accessibilita@patto.localhost"
 )
+# The largest request body a view accepts, in kilobytes, unless it takes a file (then the
+# upload limit below, plus 256 kB for the other fields): a bigger one is answered 413 unread.
+REQUEST_MAX_BODY_KB = env.int("REQUEST_MAX_BODY_KB", default=1024)
 # Largest minutes PDF (verbale) staff may upload for a meeting, in megabytes.
 MINUTES_MAX_UPLOAD_MB = env.int("MINUTES_MAX_UPLOAD_MB", default=10)
+# How much the streams of an uploaded minutes PDF may decode to, in megabytes, all together (a
+# 1 MB file can inflate to gigabytes): a PDF above it is refused (incontri/services.py).
+MINUTES_MAX_INFLATED_MB = env.int("MINUTES_MAX_INFLATED_MB", default=200)
 # Largest spreadsheet (ODS or XLSX) staff may import into a draft, in megabytes.
 SPREADSHEET_MAX_UPLOAD_MB = env.int("SPREADSHEET_MAX_UPLOAD_MB", default=5)
 
@@ -308,12 +403,16 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# A refused form is explained in the portal's layout and language (patto/core/guards.py).
+CSRF_FAILURE_VIEW = "patto.core.guards.csrf_failure"
 # No script reads the CSRF cookie: forms and htmx requests carry the token from the page.
 CSRF_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    if env.bool("BEHIND_TLS_PROXY", default=True):
+    # X-Forwarded-Proto is the client's to set unless a proxy of ours overwrites it: trusted
+    # only when the deployment says how many proxies stand in front (TRUSTED_PROXY_COUNT).
+    if ALLAUTH_TRUSTED_PROXY_COUNT > 0:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

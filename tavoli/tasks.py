@@ -2,11 +2,11 @@
 them has committed, through ``patto.mail.participants`` (one-click unsubscribe, topic ANSWERS).
 Each task re-reads its row and sends nothing if the reason for the e-mail has gone."""
 
-from celery import shared_task
 from django.urls import reverse
 
+from patto.mail.outbox import mail_task
 from patto.mail.participants import EmailTopic, send_participant_mail
-from patto.mail.sending import RETRY, absolute
+from patto.mail.sending import absolute
 from tavoli.models import Comment, Contribution
 
 
@@ -19,7 +19,7 @@ def contribution_url(contribution: Contribution) -> str:
     )
 
 
-@shared_task(name="tavoli.tasks.contribution_answered", **RETRY)
+@mail_task("tavoli.tasks.contribution_answered")
 def contribution_answered(contribution_id: int) -> int:
     """Tell the author what became of their contribution (accepted, partly, not accepted)."""
     contribution = (
@@ -41,7 +41,7 @@ def contribution_answered(contribution_id: int) -> int:
     )
 
 
-@shared_task(name="tavoli.tasks.comment_published", **RETRY)
+@mail_task("tavoli.tasks.comment_published")
 def comment_published(comment_id: int) -> int:
     """Tell a contribution's author that a comment on it is now public."""
     comment = (

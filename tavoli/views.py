@@ -52,7 +52,7 @@ class TableDetailView(ProgrammeMixin, TemplateView):
         )
 
 
-@method_decorator(public_page, name="dispatch")
+@method_decorator(public_page(params=ContributionFilterSet), name="dispatch")
 class ContributionListView(ProgrammeMixin, FilteredListMixin, FilterView):
     """ "Hai detto, abbiamo fatto": every contribution of the programme and what became of it."""
 
@@ -92,7 +92,7 @@ class ContributionListView(ProgrammeMixin, FilteredListMixin, FilterView):
         return context
 
 
-@method_decorator(public_page, name="dispatch")
+@method_decorator(public_page(params=ContributionFilterSet), name="dispatch")
 class OpenDataView(ProgrammeMixin, DownloadView):
     """The programme's contributions as open data. The list's filters apply here too, so the
     page's "download" links give the rows the visitor is looking at."""

@@ -11,6 +11,8 @@ from django.urls import reverse
 from incontri.models import Meeting, Registration
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.models import (
+    MailJob,
+    OutgoingEmail,
     Phase,
     PlanVersion,
     Programme,
@@ -34,6 +36,9 @@ READ_ONLY_MODELS = {
     "incontri.registration",
     # the record of the official lists loaded at /redazione/zone/importa/
     "zone.membershipimport",
+    # the outbox of e-mails: written by the services, sent by the worker
+    "patto.mailjob",
+    "patto.outgoingemail",
 }
 
 
@@ -152,6 +157,17 @@ def world(db):
     comment = Comment.objects.create(
         contribution=contribution, author=spokesperson, text="D'accordo.", moderation="pending"
     )
+    mail_job = MailJob.objects.create(
+        task="patto.programme.notifications.version_submitted", args=[frozen.pk]
+    )
+    outgoing = OutgoingEmail.objects.create(
+        job=mail_job,
+        template="patto/email/version_submitted",
+        to="portavoce@example.org",
+        from_email="Patto <noreply@patto.localhost>",
+        subject="Una versione da validare",
+        text="Testo.",
+    )
     return SimpleNamespace(**locals())
 
 
@@ -175,6 +191,11 @@ def _filters(w):
             w.validation,
         ),
         "patto.validationremark": ({"item_kind__exact": "action"}, None),
+        "patto.mailjob": ({"done_at__isempty": "1"}, w.mail_job),
+        "patto.outgoingemail": (
+            {"sent_at__isempty": "1", "template__exact": "patto/email/version_submitted"},
+            w.outgoing,
+        ),
         "matrice.tool": (on_content, None),
         "matrice.target": (on_content, None),
         "matrice.policy": (on_content, None),

@@ -23,6 +23,9 @@ QUEUED_NAMES = {
     "patto.programme.notifications.version_withdrawn",
     "patto.programme.notifications.notify_followers",
     "patto.programme.notifications.follower_mail",
+    # the outbox of e-mails: a stored account e-mail's delivery, the sweep of e-mails owed
+    "patto.mail.deliver_email",
+    "patto.mail.resume_mail",
     # e-mails about meeting registrations
     "incontri.tasks.registration_confirmed",
     "incontri.tasks.registration_waiting",

@@ -47,6 +47,8 @@ def production(tmp_path_factory):
         DJANGO_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="testserver",
+        SITE_URL="https://testserver",
+        EMAIL_URL="smtp+tls://patto:secret@smtp.example.org:587",
         STATIC_ROOT=str(tmp_path / "static"),
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
     )

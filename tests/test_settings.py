@@ -30,6 +30,8 @@ def production_env(**overrides):
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "patto.example.org",
+        "SITE_URL": "https://patto.example.org",
+        "EMAIL_URL": "smtp+tls://patto:secret@smtp.example.org:587",
     }
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -109,3 +111,48 @@ def test_secrets_can_come_from_files(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(len(key_file.read_text()))
+
+
+# Production defaults (issue 21, finding 11): no start with settings that lose e-mails or trust
+# what a client may forge.
+
+
+@pytest.mark.parametrize("email_url", [None, "consolemail://", "dummymail://"])
+def test_production_refuses_an_email_backend_that_sends_nothing(email_url):
+    result = manage("check", **production_env(EMAIL_URL=email_url))
+    assert result.returncode != 0
+    assert "EMAIL_URL must name a mail server" in result.stderr
+
+
+def test_production_refuses_to_start_without_site_url():
+    result = manage("check", **production_env(SITE_URL=None))
+    assert result.returncode != 0
+    assert "SITE_URL must be set when DJANGO_ENV=production" in result.stderr
+
+
+def test_production_keeps_the_page_cache_apart_from_the_broker():
+    redis = "redis://redis:6379/0"
+    for page_cache in (None, redis):
+        result = manage("check", **production_env(REDIS_URL=redis, PAGE_CACHE_URL=page_cache))
+        assert result.returncode != 0
+        assert "PAGE_CACHE_URL must name a Redis other than REDIS_URL" in result.stderr
+    result = manage(
+        "check", **production_env(REDIS_URL=redis, PAGE_CACHE_URL="redis://cache:6379/0")
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("proxies", "trusted"), [(None, "None"), ("0", "None"), ("1", "True")])
+def test_x_forwarded_proto_is_trusted_only_behind_a_configured_proxy(proxies, trusted):
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SECURE_PROXY_SSL_HEADER and s.SECURE_PROXY_SSL_HEADER[0] == "
+        "'HTTP_X_FORWARDED_PROTO')",
+        **production_env(TRUSTED_PROXY_COUNT=proxies),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == trusted

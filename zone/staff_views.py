@@ -30,6 +30,9 @@ class MembershipImportView(RedazioneRequiredMixin, TemplateView):
     """Choose the official list to load. A file with problems comes back with every problem
     (row by row) and nothing kept; a good one leads to its preview."""
 
+    # a body up to the upload limit (patto.core.guards)
+    upload_limit_setting = "SPREADSHEET_MAX_UPLOAD_MB"
+
     template_name = "redazione/zone/import.html"
 
     def get_context_data(self, **kwargs):

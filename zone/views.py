@@ -35,7 +35,7 @@ class ZoneDetailView(TemplateView):
         return super().get_context_data(**kwargs, zone=zone)
 
 
-@method_decorator(public_page, name="dispatch")
+@method_decorator(public_page(params=("q",)), name="dispatch")
 class MunicipalitySearchView(TemplateView):
     """ "In quale zona è il mio comune?", over every comune of Piemonte."""
 

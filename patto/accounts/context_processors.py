@@ -2,18 +2,14 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from patto.core.permissions import is_redazione
-from patto.validation.permissions import is_spokesperson
+from patto.accounts.roles import request_roles
 
 
 def user_roles(request):
-    """Which areas the logged-in person may enter, for the header. No query for anonymous
-    visitors; evaluated lazily otherwise."""
+    """Which areas the logged-in person may enter, for the header, and whether they are
+    privileged (``patto.accounts.roles``). No query for anonymous visitors; evaluated lazily
+    otherwise, and once per request."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"user_roles": {}}
-    return {
-        "user_roles": SimpleLazyObject(
-            lambda: {"redazione": is_redazione(user), "spokesperson": is_spokesperson(user)}
-        )
-    }
+    return {"user_roles": SimpleLazyObject(lambda: request_roles(request))}

@@ -4,7 +4,11 @@ Bootstrap Italia widgets, and the portal's profile, e-mail preferences and accou
 Allauth picks its forms from ``ACCOUNT_FORMS`` in the settings."""
 
 from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_base_forms
+from allauth.mfa.totp import forms as mfa_totp_forms
+from allauth.mfa.webauthn import forms as mfa_webauthn_forms
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 from patto.core.staff_forms import style_widgets
@@ -77,6 +81,15 @@ class SignupForm(StyledMixin, AboutMeFields, allauth_forms.SignupForm):
         "password2",
     ]
 
+    def try_save(self, request):
+        """For an address that already has an account allauth sends a mail instead of creating
+        one: hash the password all the same, so both answers take as long and the time of the
+        answer does not tell whether the address is registered (both e-mails are sent by the
+        worker, through the outbox)."""
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1") or "")
+        return super().try_save(request)
+
     def custom_signup(self, request, user):
         # allauth's adapter has already stored first_name, last_name and email
         user.body_name = self.cleaned_data.get("body_name", "").strip()
@@ -123,13 +136,72 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, rate_limited=False, **kwargs):
         self.user = user
+        self.rate_limited = rate_limited
         super().__init__(*args, **kwargs)
         style_widgets(self)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
+        if self.rate_limited:  # not even checked: too many tries in a short time
+            raise forms.ValidationError(
+                _(
+                    "Hai provato troppe volte. Per proteggere il tuo account aspetta qualche "
+                    "minuto e riprova."
+                ),
+                code="rate_limited",
+            )
         if not self.user.check_password(password):
             raise forms.ValidationError(_("La password non è corretta."), code="wrong_password")
         return password
+
+
+# The second factor (allauth.mfa, picked from ``MFA_FORMS``; patto/accounts/second_factor.py) ---
+
+
+class CodeFieldMixin(StyledMixin):
+    """The code field of allauth's forms, in the portal's words: digits only, no placeholder."""
+
+    code_label = _("Codice")
+    code_help = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.label, field.help_text = self.code_label, self.code_help
+        field.widget.attrs.pop("placeholder", None)
+        field.widget.attrs.update(inputmode="numeric", autocomplete="one-time-code", size=10)
+
+
+class MFAAuthenticateForm(CodeFieldMixin, mfa_base_forms.AuthenticateForm):
+    code_help = _(
+        "Le 6 cifre che l'app di autenticazione mostra ora per Patto. Se non hai il telefono, "
+        "scrivi uno dei codici di recupero (8 cifre): ognuno vale una volta sola."
+    )
+
+
+class MFAReauthenticateForm(CodeFieldMixin, mfa_base_forms.ReauthenticateForm):
+    code_help = MFAAuthenticateForm.code_help
+
+
+class ActivateTOTPForm(CodeFieldMixin, mfa_totp_forms.ActivateTOTPForm):
+    code_label = _("Codice dell'app")
+    code_help = _("Le 6 cifre che l'app mostra ora per Patto: cambiano ogni 30 secondi.")
+
+
+class KeyNameMixin(StyledMixin):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["name"]
+        field.label = _("Nome della chiave")
+        field.help_text = _("Per riconoscerla se ne aggiungi altre, per esempio «Chiavetta blu».")
+        field.widget.attrs.setdefault("maxlength", 100)
+
+
+class AddWebAuthnForm(KeyNameMixin, mfa_webauthn_forms.AddWebAuthnForm):
+    pass
+
+
+class EditWebAuthnForm(KeyNameMixin, mfa_webauthn_forms.EditWebAuthnForm):
+    pass

@@ -2,6 +2,9 @@
 e-mails they receive), deleting the account, and following a programme. Login, sign-up and
 passwords are allauth's (templates in ``templates/account/``)."""
 
+from functools import partial
+
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -16,7 +19,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from incontri.models import Registration
-from patto.accounts import services
+from patto.accounts import second_factor, services
 from patto.accounts.forms import DeleteAccountForm, EmailPreferencesForm, ProfileForm
 from patto.mail.participants import EmailTopic
 from patto.models import Follow, Programme
@@ -73,6 +76,8 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             .select_related("programme")
             .order_by("-created_at"),
             deletion_refused=None,
+            # asked only where the page shows it: for the privileged roles
+            has_second_factor=partial(second_factor.has_second_factor, user),
         )
 
     def post(self, request, *args, **kwargs):
@@ -133,9 +138,11 @@ class DeleteAccountView(LoginRequiredMixin, View):
         return self._render(request, DeleteAccountForm(user=request.user))
 
     def post(self, request):
-        form = DeleteAccountForm(request.POST, user=request.user)
+        # the password is checked here: a few tries, as at the login page, then a pause
+        allowed = ratelimit.consume(request, action="delete_account", user=request.user)
+        form = DeleteAccountForm(request.POST, user=request.user, rate_limited=not allowed)
         if not form.is_valid():
-            return self._render(request, form, status=400)
+            return self._render(request, form, status=400 if allowed else 429)
         try:
             services.delete_account(user=request.user)
         except services.AccountDeletionRefused as exc:

@@ -24,16 +24,17 @@ import gzip
 import hashlib
 import math
 from functools import lru_cache, wraps
+from urllib.parse import urlencode
 from uuid import uuid4
 
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -50,8 +51,34 @@ PAGE_TIMEOUT = 24 * 3600
 CONTENT_APPS = {"patto", "matrice", "tavoli", "incontri", "zone"}
 
 
+def page_cache():
+    """The cache of the public pages, the content generation and the frozen fragments: the
+    ``pages`` cache (a Redis of its own in production, with a memory limit and LRU eviction,
+    so anything a visitor can make the portal store is bounded and never crowds out the
+    broker, the sessions or the rate limits), or the default cache where none is set."""
+    return caches["pages" if "pages" in settings.CACHES else "default"]
+
+
+def canonical_query(request, params) -> str:
+    """The query string of ``request`` reduced to the parameters the page reads, in a fixed
+    order: ``?x=1`` and ``?x=2`` are the same page as no query at all, stored once."""
+    return urlencode(
+        [(name, value) for name in sorted(params) for value in request.GET.getlist(name)]
+    )
+
+
+def keep_only(request, params) -> None:
+    """Let the view see only the parameters it reads: the page it renders (its links
+    included) is the one every address with the same values of those parameters shares."""
+    query = canonical_query(request, params)
+    if query != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = query
+        request.GET = QueryDict(query)
+
+
 def generation() -> str:
     """The current content generation (one cache read)."""
+    cache = page_cache()
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, uuid4().hex, timeout=None)
@@ -60,7 +87,7 @@ def generation() -> str:
 
 
 def _bump():
-    cache.set(GENERATION_KEY, uuid4().hex, timeout=None)
+    page_cache().set(GENERATION_KEY, uuid4().hex, timeout=None)
 
 
 def content_changed():
@@ -118,6 +145,7 @@ def frozen_fragment(name: str, render, *versions):
     key = frozen_key(name, *versions)
     if key is None:
         return render()
+    cache = page_cache()
     value = cache.get(key)
     if value is None:
         value = render()
@@ -186,21 +214,22 @@ class Page:
 
     __slots__ = ("address", "entry", "generation", "gzip", "key", "language")
 
-    def __init__(self, request, language: str):
+    def __init__(self, request, language: str, params=()):
         self.language = language
+        query = canonical_query(request, params)
         self.address = "\n".join(
             (
                 language,
                 request.scheme,
                 request.get_host(),  # absolute links (the .ics feeds) name the host
-                request.get_full_path(),
+                request.path + ("?" + query if query else ""),
                 request.META.get("HTTP_HX_REQUEST", ""),
             )
         )
         self.key = "page:" + hashlib.sha256(self.address.encode()).hexdigest()
         self.gzip = accepts_gzip(request)
         # one cache round trip: the current generation and the page together
-        found = cache.get_many([GENERATION_KEY, self.key])
+        found = page_cache().get_many([GENERATION_KEY, self.key])
         self.generation = found.get(GENERATION_KEY) or generation()
         entry = found.get(self.key)
         self.entry = (
@@ -235,7 +264,7 @@ class Page:
         self.entry = (self.generation, until, headers, body, len(response.content))
         lifetime = math.ceil(until - freshness.now())
         if lifetime > 0:
-            cache.set(self.key, self.entry, min(PAGE_TIMEOUT, lifetime))
+            page_cache().set(self.key, self.entry, min(PAGE_TIMEOUT, lifetime))
 
     def response(self, request) -> HttpResponseBase:
         """The stored page for this request: 304 when the client's copy is current, the gzip
@@ -267,13 +296,20 @@ class Page:
         return response
 
 
-def public_page(view):
+def public_page(view=None, *, params=()):
     """Serve ``view`` to anonymous visitors from the cache, with an ETag and 304 on repeat.
 
-    ``PublicPageMiddleware`` answers most of them before the session, the user or the URL are
+    ``params`` names the query parameters the page reads (a FilterSet class stands for its
+    fields and ``page``): the page is stored once per value of those, and the view sees no
+    other (``keep_only``), so ``?x=1``, ``?x=2``… are one page, not one stored page each.
+
+    ``PublicPageMiddleware`` answers most visitors before the session, the user or the URL are
     even looked at; this decorator serves the rest (an anonymous visitor with a session
     cookie) and marks a freshly rendered page that every anonymous visitor may share, which
     the middleware then stores."""
+    if view is None:
+        return lambda view: public_page(view, params=params)
+    params = query_params(params)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -281,9 +317,10 @@ def public_page(view):
             return view(request, *args, **kwargs)
         page = getattr(request, "public_page_lookup", None)
         if page is None or page.language != get_language():
-            page = Page(request, get_language())
+            page = Page(request, get_language(), params)
         if page.entry is not None:
             return page.response(request)
+        keep_only(request, params)
         with freshness.watching() as until:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
@@ -298,7 +335,25 @@ def public_page(view):
         return response
 
     wrapper.public_page = True
+    wrapper.public_page_params = params
     return wrapper
+
+
+def query_params(params) -> tuple[str, ...]:
+    """``params`` as a tuple of names; a FilterSet class gives the names its form reads (a
+    range or multi-value filter reads several) and ``page``."""
+    if isinstance(params, type):
+        names = {"page"}
+        for name, filter_ in params.base_filters.items():
+            # not ``filter_.field``: that would build and keep a field on the class's filter
+            widget = filter_.extra.get("widget") or filter_.field_class.widget
+            suffixes = getattr(widget, "suffixes", None)
+            if suffixes:
+                names.update(f"{name}_{suffix}" if suffix else name for suffix in suffixes)
+            else:
+                names.add(name)
+        return tuple(sorted(names))
+    return tuple(sorted(params))
 
 
 def _request_language(request) -> str:
@@ -317,17 +372,20 @@ def _request_language(request) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _serves_public_page(urlconf: str, language: str, path_info: str) -> bool:
-    """Whether ``path_info`` resolves to a view decorated with :func:`public_page` (the URLconf
-    does not change while the process runs)."""
+def _serves_public_page(urlconf: str, language: str, path_info: str):
+    """The query parameters the page at ``path_info`` reads when it resolves to a view
+    decorated with :func:`public_page`, else None (the URLconf does not change while the
+    process runs)."""
     with translation.override(language):
         try:
             match = resolve(path_info, urlconf)
         except Resolver404:
-            return False
+            return None
     view_class = getattr(match.func, "view_class", None)
     target = view_class.dispatch if view_class is not None else match.func
-    return getattr(target, "public_page", False)
+    if not getattr(target, "public_page", False):
+        return None
+    return target.public_page_params
 
 
 class PublicPageMiddleware:
@@ -352,8 +410,9 @@ class PublicPageMiddleware:
         ):
             language = _request_language(request)
             urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
-            if _serves_public_page(urlconf, language, request.path_info):
-                page = Page(request, language)
+            params = _serves_public_page(urlconf, language, request.path_info)
+            if params is not None:
+                page = Page(request, language, params)
                 if page.entry is not None:
                     return page.response(request)
                 request.public_page_lookup = page

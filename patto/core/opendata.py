@@ -230,25 +230,12 @@ def download(
 
 class DownloadView(View):
     """The base of every open-data download: ``format`` (``csv``, ``excel`` or ``json``) comes
-    from :func:`paths`. An address whose query string holds a NUL character, which no text of
-    the database may hold (PostgreSQL refuses the query), is answered 400 before any query."""
+    from :func:`paths`. (An address with a NUL character never gets here: the request guard,
+    ``patto.core.guards``, answers it 400 first.)"""
 
     format = "csv"
-
-    def dispatch(self, request, *args, **kwargs):
-        if has_nul(request):
-            return bad_request(request, _("L'indirizzo del file contiene caratteri non validi."))
-        return super().dispatch(request, *args, **kwargs)
 
 
 def bad_request(request, message) -> HttpResponse:
     """The page that says, in Italian, why a download's address cannot give a file."""
     return render(request, "patto/open_data_bad_request.html", {"message": message}, status=400)
-
-
-def has_nul(request) -> bool:
-    """Whether the query string holds a NUL character."""
-    return any(
-        "\x00" in key or any("\x00" in value for value in values)
-        for key, values in request.GET.lists()
-    )

@@ -1,20 +1,14 @@
-"""How the portal's e-mails are sent: by a Celery task enqueued after the transaction that
-caused them commits, retried while the mail server does not answer, with absolute links, each
-message rendered from three templates in Italian by ``send_templated``."""
+"""How the portal's e-mails are made: owed in the transaction that causes them
+(``after_commit``, which writes a job to the outbox, ``patto.mail.outbox``), sent by a Celery
+task with absolute links built from ``SITE_URL`` (never from the request's Host), each message
+rendered from three templates in Italian by ``send_templated``."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import translation
 
-RETRY = {
-    "autoretry_for": (OSError,),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 5,
-    "acks_late": True,
-}
+from patto.mail import outbox
 
 
 def absolute(path: str) -> str:
@@ -22,20 +16,31 @@ def absolute(path: str) -> str:
 
 
 def after_commit(task, *args) -> None:
-    """Enqueue ``task`` once the current transaction has committed (never for a rollback).
-    robust: when the broker is down the change stays committed and the page answers; the
-    e-mail is not sent (logged), unlike a PDF render, which the sweep enqueues again."""
-    transaction.on_commit(lambda: task.delay(*args), robust=True)
+    """Owe the e-mails of ``task(*args)``: written now in the caller's transaction, published
+    to the worker once it commits (never for a rollback), published again by the sweep if the
+    broker was down or the worker died."""
+    outbox.enqueue(task, *args)
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template rendered without HTML escaping: a quote stays a quote, not
+    ``&quot;`` (the text part of an e-mail is not HTML)."""
+    template = engines["django"].engine.get_template(template_name)
+    return template.render(Context(context, autoescape=False))
+
+
+def render_templated(template: str, context: dict) -> tuple[str, str, str]:
+    """Subject, text and HTML of ``template`` in Italian."""
+    with translation.override("it"):
+        subject = " ".join(render_text(f"{template}_subject.txt", context).split())
+        text = render_text(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    return subject, text, html
 
 
 def send_templated(template: str, context: dict, to: str, *, headers=None) -> int:
     """Render ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html`` in Italian
-    and send them to ``to``: every e-mail of the portal goes out through here. Returns the
-    number of messages sent."""
-    with translation.override("it"):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[to], headers=headers)
-    message.attach_alternative(html, "text/html")
-    return message.send()
+    and send them to ``to`` through the outbox: every e-mail of the portal goes out through
+    here or through ``outbox.store`` (the account e-mails). Returns the number of messages that
+    left now (0 when this job had already sent it)."""
+    return outbox.send(template, to, lambda: render_templated(template, context), headers=headers)

@@ -39,7 +39,7 @@ class CompareForm(forms.Form):
             self.fields[name].widget = forms.Select(choices=choices, attrs={"class": "form-select"})
 
 
-@method_decorator(public_page, name="dispatch")
+@method_decorator(public_page(params=("da", "a", "politica")), name="dispatch")
 class CompareView(ProgrammeMixin, TemplateView):
     """``?da=<n>&a=<m>``: what changes from version n to version m, item by item. Both must be
     public versions of the programme."""

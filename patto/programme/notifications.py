@@ -2,12 +2,12 @@
 committed. Each task receives primary keys, re-reads the rows, and sends one message per
 recipient in Italian (text and HTML)."""
 
-from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from patto.mail.outbox import mail_task
 from patto.mail.participants import EmailTopic, send_participant_mail
-from patto.mail.sending import RETRY, absolute, send_templated
+from patto.mail.sending import absolute, send_templated
 from patto.models import REDAZIONE_GROUP, Follow, PlanVersion, Validation
 from zone.models import SpokespersonAssignment
 
@@ -45,13 +45,13 @@ def _version_context(version) -> dict:
     }
 
 
-@shared_task(name="patto.programme.notifications.version_submitted", **RETRY)
+@mail_task("patto.programme.notifications.version_submitted")
 def version_submitted(version_id: int) -> int:
     version = PlanVersion.objects.select_related("programme").get(pk=version_id)
     return _send("version_submitted", _version_context(version), _spokesperson_emails(version))
 
 
-@shared_task(name="patto.programme.notifications.zone_decided", **RETRY)
+@mail_task("patto.programme.notifications.zone_decided")
 def zone_decided(validation_id: int) -> int:
     validation = Validation.objects.select_related("version__programme", "zone", "decided_by").get(
         pk=validation_id
@@ -60,19 +60,19 @@ def zone_decided(validation_id: int) -> int:
     return _send("zone_decided", context, _staff_emails())
 
 
-@shared_task(name="patto.programme.notifications.version_validated", **RETRY)
+@mail_task("patto.programme.notifications.version_validated")
 def version_validated(version_id: int) -> int:
     version = PlanVersion.objects.select_related("programme").get(pk=version_id)
     return _send("version_validated", _version_context(version), _staff_emails())
 
 
-@shared_task(name="patto.programme.notifications.version_published", **RETRY)
+@mail_task("patto.programme.notifications.version_published")
 def version_published(version_id: int) -> int:
     version = PlanVersion.objects.select_related("programme").get(pk=version_id)
     return _send("version_published", _version_context(version), _spokesperson_emails(version))
 
 
-@shared_task(name="patto.programme.notifications.version_withdrawn", **RETRY)
+@mail_task("patto.programme.notifications.version_withdrawn")
 def version_withdrawn(version_id: int) -> int:
     """To the spokespersons of the validating zones: the version they were deciding on was
     withdrawn, why, and what became of their unsent drafts."""
@@ -86,29 +86,34 @@ FOLLOWER_TEMPLATES = {
 }
 
 
-@shared_task(name="patto.programme.notifications.notify_followers", **RETRY)
+@mail_task("patto.programme.notifications.notify_followers")
 def notify_followers(version_id: int, event: str) -> int:
-    """Enqueue the e-mail of ``event`` (submitted, published) to each follower."""
+    """The e-mail of ``event`` (submitted, published) to each follower, within this one job:
+    run again after a failure, it sends only to the followers it had not reached."""
     if event not in FOLLOWER_TEMPLATES:
         raise ValueError(f"unknown event {event!r}")
-    version = PlanVersion.objects.only("programme_id").get(pk=version_id)
+    version = PlanVersion.objects.select_related("programme").get(pk=version_id)
     followers = Follow.objects.filter(programme_id=version.programme_id, user__is_active=True)
-    user_ids = list(followers.values_list("user_id", flat=True))
-    for user_id in user_ids:
-        follower_mail.delay(version_id, user_id, event)
-    return len(user_ids)
+    users = get_user_model().objects.filter(pk__in=followers.values("user_id")).order_by("pk")
+    context = _version_context(version)
+    return sum(_follower_mail(version, user, event, context) for user in users.iterator())
 
 
-@shared_task(name="patto.programme.notifications.follower_mail", **RETRY)
+@mail_task("patto.programme.notifications.follower_mail")
 def follower_mail(version_id: int, user_id: int, event: str) -> int:
+    """One follower's e-mail: kept for the messages an older release queued one per follower."""
     version = PlanVersion.objects.select_related("programme").get(pk=version_id)
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None:  # the account was deleted meanwhile
         return 0
+    return _follower_mail(version, user, event, _version_context(version))
+
+
+def _follower_mail(version, user, event: str, context: dict) -> int:
     return send_participant_mail(
         user,
         EmailTopic.FOLLOWING,
         FOLLOWER_TEMPLATES[event],
-        _version_context(version),
+        context,
         programme=version.programme,
     )

@@ -163,7 +163,7 @@ def index(request):
     return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": sitemaps}, content_type=XML)
 
 
-@public_page
+@public_page(params=("p",))
 def section(request, section):
     """``/sitemap-<section>.xml``: the section's addresses, in both languages."""
     sitemap_class = SECTIONS.get(section)

@@ -147,7 +147,7 @@ def _render_plan(version, policies: list[dict], policy_code: str) -> dict:
     }
 
 
-@method_decorator(public_page, name="dispatch")
+@method_decorator(public_page(params=("politica",)), name="dispatch")
 class VersionDetailView(ConsultationMixin, PublicVersionsMixin, TemplateView):
     """A public version read policy by policy, with the zones' decisions."""
 

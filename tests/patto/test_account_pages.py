@@ -6,6 +6,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
@@ -38,8 +39,10 @@ def url(name, language, *args):
         return reverse(name, args=args)
 
 
-def link_in(message, pattern=r"http://testserver\S+") -> str:
-    return re.search(pattern, message.body).group(0).removeprefix("http://testserver")
+def link_in(message) -> str:
+    """The path of the link in ``message``, which starts with SITE_URL (not the request's host)."""
+    site = settings.SITE_URL.rstrip("/")
+    return re.search(re.escape(site) + r"/\S+", message.body).group(0).removeprefix(site)
 
 
 ANONYMOUS_PAGES = [
@@ -84,6 +87,8 @@ def test_the_logged_in_pages_render_in_the_portal_layout(client, language, name,
         assert f"<h1>{heading}</h1>" in html
 
 
+# the account e-mails leave from the outbox once the request's transaction has committed
+@pytest.mark.django_db(transaction=True)
 def test_sign_up_confirm_the_email_then_log_in(client):
     response = client.post(
         reverse("account_signup"),
@@ -157,6 +162,8 @@ def test_a_wrong_password_is_an_italian_form_error(client):
     assert "non sono corretti" in response.content.decode()
 
 
+# the account e-mails leave from the outbox once the request's transaction has committed
+@pytest.mark.django_db(transaction=True)
 def test_password_reset_from_the_email_link(client):
     user = verified_user(email="anna@example.org")
     response = client.post(reverse("account_reset_password"), {"email": "anna@example.org"})
@@ -188,6 +195,8 @@ def test_password_change(client):
     assert user.check_password(NEW_PASSWORD)
 
 
+# the account e-mails leave from the outbox once the request's transaction has committed
+@pytest.mark.django_db(transaction=True)
 def test_changing_the_email_keeps_the_old_address_until_the_new_one_is_confirmed(client):
     user = verified_user(email="vecchia@example.org")
     client.force_login(user)

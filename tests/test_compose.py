@@ -1,0 +1,73 @@
+"""docker-compose.yml as issue 21 asks of a deployment (Docker is not on the test machines, so
+the file is read, and its portal environment started through Django's checks): only the
+reverse proxy is published, and it limits request bodies; the page cache is a Redis of its own
+with a memory limit and LRU eviction, the broker's Redis evicts nothing; the portal trusts
+exactly one proxy, builds links from SITE_URL and sends e-mail through a real server."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+
+
+def default(value: str) -> str:
+    """``${NAME:-default}`` → ``default``; ``${NAME:?message}`` → a stand-in value."""
+    if value.startswith("${") and ":-" in value:
+        return value[value.index(":-") + 2 : -1]
+    if value.startswith("${") and ":?" in value:
+        return "a-long-random-secret-for-the-check-only-" + "x" * 30
+    return value
+
+
+def app_environment() -> dict:
+    env = {k: default(str(v)) for k, v in SERVICES["web"]["environment"].items()}
+    return env
+
+
+def test_only_the_proxy_is_published():
+    published = {name for name, service in SERVICES.items() if service.get("ports")}
+    # Mailpit's web page is published on the loopback only, for a trial
+    assert published == {"proxy", "mailpit"}
+    assert all(port.startswith("127.0.0.1:") for port in SERVICES["mailpit"]["ports"])
+    assert "ports" not in SERVICES["web"]
+
+
+def test_the_proxy_limits_request_bodies():
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "request_body" in caddyfile and "max_size {$MAX_BODY_SIZE:11MB}" in caddyfile
+    assert "reverse_proxy web:8000" in caddyfile
+    assert any("Caddyfile" in volume for volume in SERVICES["proxy"]["volumes"])
+
+
+def test_the_page_cache_is_bounded_and_apart_from_the_broker():
+    pages = " ".join(SERVICES["pages"]["command"])
+    broker = " ".join(SERVICES["redis"]["command"])
+    assert "--maxmemory 256mb" in pages and "--maxmemory-policy allkeys-lru" in pages
+    assert "--maxmemory-policy noeviction" in broker
+    env = app_environment()
+    assert env["PAGE_CACHE_URL"] == "redis://pages:6379/0"
+    assert env["REDIS_URL"] == "redis://redis:6379/0"
+
+
+def test_the_portal_environment_passes_the_production_checks():
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CI"}}
+    env.update(app_environment())
+    env.pop("DATABASE_URL")  # the check needs no database; the compose one is not reachable
+    assert env["TRUSTED_PROXY_COUNT"] == "1"
+    assert env["SITE_URL"] == "http://localhost:8000"
+    assert env["EMAIL_URL"].startswith("smtp://")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
