@@ -431,5 +431,7 @@ LOGGING = {
         # WeasyPrint logs every step of a render at INFO
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pikepdf announces its logger bridge at INFO on import
+        "pikepdf": {"level": "WARNING"},
     },
 }
