@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "patto.programme.context_processors.navigation",
                 "patto.accounts.context_processors.user_roles",
+                "patto.accounts.session_expiry.kept_text",
             ],
         },
     },

@@ -6,7 +6,9 @@ redazione, the spokespersons, the administrators: ``patto.accounts.roles``) afte
 The session holds the instant of the login and of the last request (rewritten at most once a
 minute, so a busy person does not write their session on every page). An expired session is
 ended and the person sent to the login page with a message saying why, back to the page they
-were on once logged in again."""
+were on once logged in again. Nothing typed is lost: when the request that finds the session
+expired is a form, the text typed into it is kept in the new session and shown, ready to copy,
+on that page once the person has logged in again (``kept_text``, a context processor)."""
 
 import time
 
@@ -22,6 +24,11 @@ from django_htmx.http import HttpResponseClientRedirect
 from patto.accounts.roles import request_roles
 
 STARTED = "patto_login_at"
+KEPT = "patto_kept_text"
+# what a form sends that the person did not type
+NOT_TYPED = {"csrfmiddlewaretoken", "revision", "expected_revision", "loaded", "step", "next"}
+TYPED_MIN_LENGTH = 20  # shorter values are choices and numbers, easily chosen again
+KEPT_TEXTS, KEPT_LENGTH = 10, 20_000
 SEEN = "patto_seen_at"
 # the last request's instant is written again only when it is older than this (seconds)
 SEEN_RESOLUTION = 60
@@ -78,13 +85,51 @@ class SessionExpiryMiddleware:
         return self.get_response(request)
 
     def _ended(self, request):
+        texts = typed_text(request)
         logout(request)
-        messages.info(
-            request,
-            _("Per sicurezza la tua sessione è scaduta. Accedi di nuovo per continuare."),
-        )
+        if texts:
+            request.session[KEPT] = {"path": request.path, "texts": texts}
+            messages.info(
+                request,
+                _(
+                    "Per sicurezza la tua sessione è scaduta e il modulo non è stato inviato. "
+                    "Quello che hai scritto non è perso: accedi di nuovo e lo ritrovi nella "
+                    "pagina, pronto da copiare."
+                ),
+            )
+        else:
+            messages.info(
+                request,
+                _("Per sicurezza la tua sessione è scaduta. Accedi di nuovo per continuare."),
+            )
         back = request.get_full_path() if request.method == "GET" else request.path
         response = redirect_to_login(back)
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(response["Location"])
         return response
+
+
+def typed_text(request) -> list[str]:
+    """The texts a person typed into the form ``request`` sends (none for a GET): every value
+    of at least ``TYPED_MIN_LENGTH`` characters, passwords and the form's own fields left out."""
+    if request.method != "POST":
+        return []
+    texts = []
+    for name, values in request.POST.lists():
+        if name in NOT_TYPED or "password" in name:
+            continue
+        texts += [value[:KEPT_LENGTH] for value in values if len(value.strip()) >= TYPED_MIN_LENGTH]
+    return texts[:KEPT_TEXTS]
+
+
+def kept_text(request):
+    """A context processor: on the page whose form found the session expired, once the person
+    has logged in again, the texts they had typed (then forgotten: shown once)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    kept = request.session.get(KEPT)
+    if not kept or kept.get("path") != request.path:
+        return {}
+    del request.session[KEPT]
+    return {"kept_texts": kept["texts"]}

@@ -8,6 +8,7 @@ entities."""
 import time
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 from django.test import Client
@@ -184,3 +185,37 @@ def test_plain_text_emails_carry_no_html_entities(settings, tmp_path):
     assert message.subject == title
     html = message.alternatives[0][0]
     assert "&quot;servizi&quot;" in html and "&lt;meno&gt;" in html  # the HTML part escapes
+
+
+def test_text_typed_into_a_form_that_finds_the_session_expired_is_not_lost(client):
+    user = login_as(client, "registered")
+    user.set_password(PASSWORD)
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.force_login(user)
+    client.get(reverse("profile:detail"))
+    age_session(client, idle_minutes=61)
+    typed = "Cooperativa sociale Il Ponte di Pinerolo, settore abitare"
+    response = client.post(
+        reverse("profile:detail"), {"body_name": typed, "first_name": "Anna", "loaded": "x"}
+    )
+    assert response.status_code == 302
+    assert "next=/profilo/" in response["Location"]
+    login = client.get(response["Location"]).content.decode()
+    assert "Quello che hai scritto non è perso" in login
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": PASSWORD},
+        QUERY_STRING="next=/profilo/",
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    page = client.get(response["Location"]).content.decode()
+    assert "Il testo che avevi scritto" in page
+    assert f"readonly>{typed}</textarea>" in page
+    assert "Anna" not in page.split("Il testo che avevi scritto")[1].split("</section>")[0]
+    # shown once: the next visit is the page as usual
+    assert (
+        "Il testo che avevi scritto" not in client.get(reverse("profile:detail")).content.decode()
+    )
+    user.refresh_from_db()
+    assert user.body_name != typed  # the expired form saved nothing
