@@ -9,8 +9,9 @@
    WSGI handler. The reverse proxy of a deployment sets the same ceiling in front (README).
 2. **NUL characters**, which no text column of PostgreSQL can hold (it refuses the query, a
    500): in the path, the query string or a form's fields they are answered 400, in the
-   portal's layout and language, before any view or cache looks at them. (A form that carries a
-   file is left to its fields, which refuse NUL with Django's null-character validator.)
+   portal's layout and language, before any view or cache looks at them. (The three views that
+   take a file read their own bodies; their forms' text fields refuse NUL through Django's
+   null-character validator.)
 3. **Private pages stay private**: every response to a logged-in person carries
    ``Cache-Control: private, no-store``, so no shared cache or browser history keeps a profile,
    a staff page or an export with e-mail addresses.
@@ -24,15 +25,18 @@ from django.utils.translation import gettext as _
 
 # the other fields of a form that carries a file (its text fields, the CSRF token)
 UPLOAD_MARGIN = 256 * 1024
-# A form with a file (the three upload views) is not read here: its view sets its own upload
-# handlers first, and its text fields refuse NUL through Django's null-character validator.
-FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded",)
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def upload_setting(view_func) -> str | None:
+    """The setting (in megabytes) of the upload limit of a view that takes a file, or None."""
+    view_class = getattr(view_func, "view_class", None)
+    return getattr(view_class or view_func, "upload_limit_setting", None)
 
 
 def body_limit(view_func) -> int:
     """The largest body, in bytes, the view ``view_func`` accepts."""
-    view_class = getattr(view_func, "view_class", None)
-    setting = getattr(view_class or view_func, "upload_limit_setting", None)
+    setting = upload_setting(view_func)
     if setting:
         return getattr(settings, setting) * 1024 * 1024 + UPLOAD_MARGIN
     return settings.REQUEST_MAX_BODY_KB * 1024
@@ -99,8 +103,11 @@ class RequestGuardMiddleware:
                     % {"limit": _size(limit)}
                 ),
             )
+        # A view that takes a file is not read here: it sets its own upload handlers first
+        # (the spreadsheet import stops an oversized file midway), and the text fields of
+        # its form refuse NUL through Django's null-character validator.
         form = request.method == "POST" and request.content_type in FORM_CONTENT_TYPES
-        if form and _has_nul(request.POST):
+        if form and not upload_setting(view_func) and _has_nul(request.POST):
             return refuse(
                 request,
                 400,

@@ -88,8 +88,9 @@ def test_the_logged_in_pages_render_in_the_portal_layout(client, language, name,
 
 
 # the account e-mails leave from the outbox once the request's transaction has committed
+# (delivered in this process, whatever REDIS_URL says)
 @pytest.mark.django_db(transaction=True)
-def test_sign_up_confirm_the_email_then_log_in(client):
+def test_sign_up_confirm_the_email_then_log_in(client, eager_celery):
     response = client.post(
         reverse("account_signup"),
         {
@@ -163,8 +164,9 @@ def test_a_wrong_password_is_an_italian_form_error(client):
 
 
 # the account e-mails leave from the outbox once the request's transaction has committed
+# (delivered in this process, whatever REDIS_URL says)
 @pytest.mark.django_db(transaction=True)
-def test_password_reset_from_the_email_link(client):
+def test_password_reset_from_the_email_link(client, eager_celery):
     user = verified_user(email="anna@example.org")
     response = client.post(reverse("account_reset_password"), {"email": "anna@example.org"})
     assert response["Location"] == reverse("account_reset_password_done")
@@ -196,8 +198,11 @@ def test_password_change(client):
 
 
 # the account e-mails leave from the outbox once the request's transaction has committed
+# (delivered in this process, whatever REDIS_URL says)
 @pytest.mark.django_db(transaction=True)
-def test_changing_the_email_keeps_the_old_address_until_the_new_one_is_confirmed(client):
+def test_changing_the_email_keeps_the_old_address_until_the_new_one_is_confirmed(
+    client, eager_celery
+):
     user = verified_user(email="vecchia@example.org")
     client.force_login(user)
     client.post(reverse("account_email"), {"action_add": "", "email": "nuova@example.org"})

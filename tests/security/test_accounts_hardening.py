@@ -65,7 +65,7 @@ def test_sign_up_does_the_same_work_for_a_known_and_a_new_address(client, settin
 
 
 @pytest.mark.django_db(transaction=True)
-def test_links_in_account_emails_come_from_site_url_not_the_host_header(settings):
+def test_links_in_account_emails_come_from_site_url_not_the_host_header(settings, eager_celery):
     settings.SITE_URL = "https://patto.example.org"
     settings.ALLOWED_HOSTS = ["localhost"]
     someone("registered", email="anna@example.org")
