@@ -419,6 +419,11 @@ def main():
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": f"{PG}/{db}",
         "REDIS_URL": "redis://127.0.0.1:6379/9",
+        # production keeps the pages apart from the broker (database 10 here: one Redis server
+        # for the bench) and wants a real mail server and the site's address (no mail is sent)
+        "PAGE_CACHE_URL": "redis://127.0.0.1:6379/10",
+        "EMAIL_URL": "smtp://127.0.0.1:1025",
+        "SITE_URL": "http://127.0.0.1:8000",
         "STATIC_ROOT": str(tmp / "static"),
         "MEDIA_ROOT": str(tmp / "media"),
     }
@@ -431,8 +436,9 @@ def main():
         run(
             PYTHON,
             "-c",
-            "import redis, sys; redis.Redis.from_url(sys.argv[1]).flushdb()",
+            "import redis, sys; [redis.Redis.from_url(u).flushdb() for u in sys.argv[1:]]",
             env["REDIS_URL"],
+            env["PAGE_CACHE_URL"],
             env=env,
         )
         started = time.perf_counter()
