@@ -40,8 +40,8 @@ def test_only_the_proxy_is_published():
 
 def test_the_proxy_limits_request_bodies():
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
-    assert "request_body" in caddyfile and "max_size {$MAX_BODY_SIZE:11MB}" in caddyfile
-    assert "reverse_proxy web:8000" in caddyfile
+    assert "max_size {$MAX_BODY_BYTES:11000000}" in caddyfile  # what it does: tests/test_proxy.py
+    assert "reverse_proxy {$UPSTREAM:web:8000}" in caddyfile
     assert any("Caddyfile" in volume for volume in SERVICES["proxy"]["volumes"])
 
 
