@@ -226,6 +226,8 @@ PDF_PREVIEW_MAX_ACTIONS = env.int("PDF_PREVIEW_MAX_ACTIONS", default=100)
 MAIL_SWEEP_INTERVAL = env.int("MAIL_SWEEP_INTERVAL", default=60)
 MAIL_SWEEP_GRACE = env.int("MAIL_SWEEP_GRACE", default=120)
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=20)
+# Sent e-mails (and done jobs) are forgotten this many days after they left, by the sweep.
+MAIL_KEEP_DAYS = env.int("MAIL_KEEP_DAYS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "resume-pdf-renders": {
         "task": "patto.resume_pdf_renders",

@@ -17,7 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from incontri.services import cancel_future_registrations
 from patto.mail.participants import EmailTopic
-from patto.models import EmailOptOut, Follow, PlanVersion, Programme, Validation
+from patto.models import (
+    EmailOptOut,
+    Follow,
+    OutgoingEmail,
+    PlanVersion,
+    Programme,
+    Validation,
+)
 from tavoli.models import Comment, Contribution
 
 PROFILE_FIELDS = ("first_name", "last_name", "body_name", "actor_category")
@@ -141,7 +148,7 @@ class AccountDeletionRefused(ValidationError):
 def delete_account(*, user) -> None:
     """Delete ``user``: contributions and comments stay, without the author's name;
     registrations are cancelled; follows, e-mail preferences, e-mail addresses and the account
-    go."""
+    go, with the e-mails to them the outbox still holds."""
     reason = deletion_refused_because(user)
     if reason:
         raise AccountDeletionRefused(reason, code="protected_account")
@@ -166,4 +173,7 @@ def delete_account(*, user) -> None:
 
     Follow.objects.filter(user=user).delete()
     EmailOptOut.objects.filter(user=user).delete()
+    # what the outbox kept of the e-mails to them: their address and what the messages said
+    addresses = {user.email, *user.emailaddress_set.values_list("email", flat=True)}
+    OutgoingEmail.objects.filter(to__in=[a for a in addresses if a]).delete()
     user.delete()

@@ -238,7 +238,16 @@ def resume_mail(grace_seconds: int | None = None) -> dict:
         deliver_email.delay(pk)
     if jobs or emails:
         logger.info("E-mails enqueued again: jobs %s, messages %s", [j.pk for j in jobs], emails)
+    forget_sent()
     return {"jobs": [j.pk for j in jobs], "emails": emails}
+
+
+def forget_sent() -> None:
+    """The outbox keeps what it has sent for ``MAIL_KEEP_DAYS`` (for a check, in the admin),
+    then forgets it: addresses and messages are personal data."""
+    before = timezone.now() - timedelta(days=settings.MAIL_KEEP_DAYS)
+    OutgoingEmail.objects.filter(sent_at__lt=before).delete()
+    MailJob.objects.filter(done_at__lt=before).delete()
 
 
 @worker_ready.connect
