@@ -1,6 +1,6 @@
 """Reads for the staff area. Unlike the public queries these include drafts."""
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
 from incontri.models import Meeting
@@ -8,7 +8,7 @@ from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.models import Decision, PlanVersion, Programme, Validation, VersionStatus
 from patto.programme.steps import steps_by_name, version_steps
 from patto.programme.summaries import programme_summaries
-from tavoli.models import ANSWERED_STATUSES, Comment, Moderation
+from tavoli.models import ANSWERED_STATUSES, Comment, Contribution, Moderation
 from zone.models import Zone
 
 NEXT_MEETINGS = 3
@@ -26,14 +26,14 @@ def _content_count(model):
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-def _pending_comments():
-    """How many comments on a programme's contributions wait for moderation, as a subquery."""
+def _programme_count(queryset, programme="programme"):
+    """How many rows of ``queryset`` belong to a programme (through ``programme``), as a
+    subquery: counted once per programme, never in a GROUP BY over the programme's joined
+    contributions (where PostgreSQL ran a subquery once per joined row)."""
     rows = (
-        Comment.objects.filter(
-            contribution__programme=OuterRef("pk"), moderation=Moderation.PENDING
-        )
+        queryset.filter(**{programme: OuterRef("pk")})
         .order_by()
-        .values("contribution__programme")
+        .values(programme)
         .annotate(n=Count("pk"))
         .values("n")[:1]
     )
@@ -76,13 +76,15 @@ def dashboard() -> dict:
             Prefetch("meetings", queryset=meetings[:NEXT_MEETINGS], to_attr="next_meetings"),
         )
         .annotate(
-            waiting_contributions=Count(
-                "contributions", filter=~Q(contributions__status__in=ANSWERED_STATUSES)
+            waiting_contributions=_programme_count(
+                Contribution.objects.exclude(status__in=ANSWERED_STATUSES)
             ),
-            pending_contributions=Count(
-                "contributions", filter=Q(contributions__moderation=Moderation.PENDING)
+            pending_contributions=_programme_count(
+                Contribution.objects.filter(moderation=Moderation.PENDING)
             ),
-            pending_comments=_pending_comments(),
+            pending_comments=_programme_count(
+                Comment.objects.filter(moderation=Moderation.PENDING), "contribution__programme"
+            ),
         )
         .order_by("position", "title")
     )

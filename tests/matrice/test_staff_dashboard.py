@@ -152,3 +152,32 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(10):
         response = staff_client.get(DASHBOARD)
     assert response.status_code == 200
+
+
+def test_the_counts_of_a_programme_are_subqueries_not_a_group_by_over_its_contributions(
+    staff_client,
+):
+    """Issue 23: with the counts of contributions in a GROUP BY over the joined contributions,
+    the count of pending comments (a subquery) ran once per joined row: 0.48 s at scale 10
+    with no comment waiting. Each count is now a subquery of its own, run once per programme,
+    and the numbers are the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tavoli.models import Comment, Moderation
+
+    programme = build_programme("conti", contributions=3)
+    ContributionFactory(programme=programme, moderation=Moderation.PENDING)
+    waiting = ContributionFactory(programme=programme)
+    Comment.objects.create(contribution=waiting, text="In attesa.", moderation=Moderation.PENDING)
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(DASHBOARD)
+    programmes = next(q["sql"] for q in queries if "waiting_contributions" in q["sql"])
+    assert "GROUP BY" not in programmes.split("FROM", 1)[1].rsplit(")", 1)[-1]
+    assert 'LEFT OUTER JOIN "tavoli_contribution"' not in programmes
+    (row,) = response.context["programmes"]
+    assert (row.waiting_contributions, row.pending_contributions, row.pending_comments) == (
+        5,
+        1,
+        1,
+    )
