@@ -88,13 +88,20 @@ def document_context(version: PlanVersion) -> dict:
 def answered_contributions(version: PlanVersion, actions: list[Action]) -> list[Contribution]:
     """The contributions this version answers: those that led to one of its actions (matched
     by stable key, so a contribution linked to the same action in an earlier version counts)
-    and every answered contribution of the programme. Each carries ``codes_here``: the codes
-    of the actions of this version it led to. Two queries."""
+    and every answered contribution of the programme, as far as they belong to this version:
+    none about a later version, none presented after the day it was frozen (sent to the
+    zones). Each carries ``codes_here``: the codes of the actions of this version it led to.
+    Two queries."""
     codes_by_key = {action.key: action.code for action in actions}
     keys_here = Action.objects.filter(version=version).values("key")
+    belongs = ~Q(version__number__gt=version.number)
+    if version.submitted_at is not None:
+        frozen_on = timezone.localdate(version.submitted_at)
+        belongs &= Q(submitted_on__isnull=True) | Q(submitted_on__lte=frozen_on)
     contributions = list(
         Contribution.objects.approved()
         .filter(programme_id=version.programme_id)
+        .filter(belongs)
         .filter(Q(led_to__key__in=keys_here) | Q(status__in=ANSWERED_STATUSES))
         .distinct()
         .select_related("table", "meeting", "body")
