@@ -72,6 +72,29 @@ class Portal(str):
             messages = [m for m in messages if to in m["To"]]
         return messages
 
+    def wait_for_mails(self, to: str, subject: str = "", *, count=1, timeout=60):
+        """The e-mails to ``to`` whose subject holds ``subject`` (a regular expression), once
+        there are ``count`` of them: the worker sends them from the outbox a moment after the
+        page has answered."""
+        import re
+        import time
+        from email.header import decode_header, make_header
+
+        def matching():
+            return [
+                m
+                for m in self.mails(to=to)
+                if re.search(subject, str(make_header(decode_header(m["Subject"]))))
+            ]
+
+        deadline = time.monotonic() + timeout
+        while len(found := matching()) < count:
+            assert time.monotonic() < deadline, (
+                f"{len(found)} e-mails «{subject}» to {to} after {timeout} s, {count} expected"
+            )
+            time.sleep(0.3)
+        return found
+
     def manage(self, *args, timeout=300) -> str:
         result = subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), *args],

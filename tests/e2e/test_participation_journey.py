@@ -5,7 +5,6 @@ the redazione approves it and answers it; the person finds the answer on the act
 their mailbox, with a one-click unsubscribe link."""
 
 import re
-import time
 
 import pytest
 
@@ -39,18 +38,7 @@ for programme in Programme.objects.all():
 
 
 def wait_for_mail(portal_url, to, subject_pattern, timeout=60):
-    deadline = time.monotonic() + timeout
-    while True:
-        found = [
-            m for m in portal_url.mails(to) if re.search(subject_pattern, decoded(m, "Subject"))
-        ]
-        if found:
-            return found[-1]
-        assert time.monotonic() < deadline, (
-            f"no e-mail «{subject_pattern}» to {to}: "
-            f"{[decoded(m, 'Subject') for m in portal_url.mails(to)]}"
-        )
-        time.sleep(0.5)
+    return portal_url.wait_for_mails(to, subject_pattern, timeout=timeout)[-1]
 
 
 def decoded(message, header):

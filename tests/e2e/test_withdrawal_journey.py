@@ -101,8 +101,7 @@ def test_staff_withdraw_a_version_and_send_the_new_draft(browser, portal, tmp_pa
     checked(staff)
 
     # every zone's spokesperson was told, with the reason
-    mails = portal.mails(to=ZONE_1[0])
-    withdrawn = [m for m in mails if "ritirato la versione 2" in m["Subject"]]
+    withdrawn = portal.wait_for_mails(ZONE_1[0], "ritirato la versione 2")
     assert len(withdrawn) == 1
     text = withdrawn[0].get_payload()[0].get_payload(decode=True).decode()
     assert "Il capitolo sulla casa" in text
