@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from incontri.minutes_pdf import check_minutes_pdf
 from incontri.models import Meeting, MeetingKind, MeetingStatus
-from incontri.services import check_minutes_pdf
 from patto.core.staff_forms import (
     DateInput,
     ProgrammeFilter,

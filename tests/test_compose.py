@@ -4,12 +4,11 @@ reverse proxy is published, and it limits request bodies; the page cache is a Re
 with a memory limit and LRU eviction, the broker's Redis evicts nothing; the portal trusts
 exactly one proxy, builds links from SITE_URL and sends e-mail through a real server."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
+
+from tests.test_settings import manage
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -56,18 +55,10 @@ def test_the_page_cache_is_bounded_and_apart_from_the_broker():
 
 
 def test_the_portal_environment_passes_the_production_checks():
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CI"}}
-    env.update(app_environment())
+    env = app_environment()
     env.pop("DATABASE_URL")  # the check needs no database; the compose one is not reachable
     assert env["TRUSTED_PROXY_COUNT"] == "1"
     assert env["SITE_URL"] == "http://localhost:8000"
     assert env["EMAIL_URL"].startswith("smtp://")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage("check", "--deploy", **env)
     assert result.returncode == 0, result.stderr

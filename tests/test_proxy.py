@@ -18,14 +18,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import _missing
+from tests.reliability.processes import free_port
 
 CADDYFILE = Path(__file__).resolve().parent.parent / "deploy" / "Caddyfile"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Recorder(http.server.BaseHTTPRequestHandler):

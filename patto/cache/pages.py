@@ -356,7 +356,7 @@ def query_params(params) -> tuple[str, ...]:
     return tuple(sorted(params))
 
 
-def _request_language(request) -> str:
+def request_language(request) -> str:
     """The language ``LocaleMiddleware`` will activate for this request, decided the same way
     (with ``prefix_default_language=False``: the ``/en/`` prefix, else the default language)."""
     urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
@@ -408,7 +408,7 @@ class PublicPageMiddleware:
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and CookieStorage.cookie_name not in request.COOKIES
         ):
-            language = _request_language(request)
+            language = request_language(request)
             urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
             params = _serves_public_page(urlconf, language, request.path_info)
             if params is not None:

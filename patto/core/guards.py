@@ -23,6 +23,8 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
+from patto.cache.pages import request_language
+
 # the other fields of a form that carries a file (its text fields, the CSRF token)
 UPLOAD_MARGIN = 256 * 1024
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -58,9 +60,7 @@ def _has_nul(querydict) -> bool:
 
 def refuse(request, status: int, message: str):
     """The page that says why, in the language of the address (before ``LocaleMiddleware``)."""
-    from patto.cache.pages import _request_language
-
-    with translation.override(_request_language(request)):
+    with translation.override(request_language(request)):
         return render(request, "400.html", {"message": message()}, status=status)
 
 

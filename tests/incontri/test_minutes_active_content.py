@@ -31,8 +31,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pikepdf import Array, Dictionary, Name, String
 
+from incontri.minutes_pdf import check_minutes_pdf
 from incontri.models import Meeting, MeetingStatus
-from incontri.services import check_minutes_pdf
 from tests.factories import MeetingFactory, ProgrammeFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_client")]

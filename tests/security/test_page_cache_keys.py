@@ -4,8 +4,7 @@ stored once per value of the parameters it reads, the view never sees the others
 pages live in a cache of their own (a Redis with a memory limit and LRU eviction in
 production), apart from the broker, the sessions and the rate limits."""
 
-import subprocess
-import sys
+import json
 
 import pytest
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.urls import reverse
 
 from patto.cache.pages import page_cache
 from tests.factories import ProgrammeFactory
+from tests.test_settings import manage
 
 pytestmark = pytest.mark.django_db
 
@@ -60,23 +60,14 @@ def reference_zones():
 
 
 def settings_of(**env) -> dict:
-    import json
-    import os
-
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CI"}}
-    clean.update(env)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import json, django; django.setup(); from django.conf import settings as s; "
-            "print(json.dumps({k: v['LOCATION'] for k, v in s.CACHES.items()}))",
-        ],
-        cwd=settings.BASE_DIR,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "patto.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps({k: v['LOCATION'] for k, v in s.CACHES.items()}))",
+        **env,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.splitlines()[-1])
