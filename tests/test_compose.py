@@ -62,3 +62,21 @@ def test_the_portal_environment_passes_the_production_checks():
     assert env["EMAIL_URL"].startswith("smtp://")
     result = manage("check", "--deploy", **env)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_image_builds_its_static_files_with_the_production_settings(tmp_path):
+    """The Dockerfile's collectstatic runs with DJANGO_ENV=production, so it must give every
+    value production requires (a new required setting once broke the image's build)."""
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    run = next(
+        line
+        for line in dockerfile.splitlines()
+        if line.startswith("RUN") and "collectstatic" in line
+    )
+    words = run.removeprefix("RUN ").split()
+    env = dict(word.split("=", 1) for word in words[: words.index("python")])
+    assert env["DJANGO_ENV"] == "production"
+    result = manage(
+        "collectstatic", "--noinput", "--dry-run", "-v", "0", **env, STATIC_ROOT=str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
