@@ -15,7 +15,8 @@ COPY . .
 # collectstatic reads the production settings, so it gets stand-ins for what they require; the
 # real values come from the environment the container runs with (docker-compose.yml)
 RUN DJANGO_ENV=production SECRET_KEY=build-only-not-secret ALLOWED_HOSTS=build \
-    SITE_URL=https://build.invalid EMAIL_URL=smtp://build.invalid:25 \
+    SITE_URL=https://build.invalid EMAIL_URL=smtp://build.invalid:25 PORTAL_OWNER=build \
+    PRIVACY_CONTROLLER_CONTACT=build@build.invalid PRIVACY_DPO_CONTACT=build@build.invalid \
     python manage.py collectstatic --noinput \
  && useradd --create-home --uid 1000 patto \
  && mkdir -p /app/media && chown -R patto /app/media

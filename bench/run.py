@@ -424,6 +424,9 @@ def main():
         "PAGE_CACHE_URL": "redis://127.0.0.1:6379/10",
         "EMAIL_URL": "smtp://127.0.0.1:1025",
         "SITE_URL": "http://127.0.0.1:8000",
+        "PORTAL_OWNER": "Ente di prova del bench",
+        "PRIVACY_CONTROLLER_CONTACT": "privacy@bench.invalid",
+        "PRIVACY_DPO_CONTACT": "rpd@bench.invalid",
         "STATIC_ROOT": str(tmp / "static"),
         "MEDIA_ROOT": str(tmp / "media"),
     }

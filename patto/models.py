@@ -717,3 +717,70 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.to}: {self.subject}"
+
+
+class FeedbackAspect(models.TextChoices):
+    """The answers of the page-rating widget's follow-up question, as AgID's model words them:
+    the first four for a rating of 4 or 5, the next four for 1 to 3, "other" for either."""
+
+    CLEAR = "clear", _("Le indicazioni erano chiare")
+    COMPLETE = "complete", _("Le indicazioni erano complete")
+    ON_TRACK = "on_track", _("Capivo sempre che stavo procedendo correttamente")
+    NO_TECHNICAL_PROBLEMS = "no_problems", _("Non ho avuto problemi tecnici")
+    UNCLEAR = "unclear", _("A volte le indicazioni non erano chiare")
+    INCOMPLETE = "incomplete", _("A volte le indicazioni non erano complete")
+    LOST = "lost", _("A volte non capivo se stavo procedendo correttamente")
+    TECHNICAL_PROBLEMS = "problems", _("Ho avuto problemi tecnici")
+    OTHER = "other", _("Altro")
+
+
+POSITIVE_ASPECTS = (
+    FeedbackAspect.CLEAR,
+    FeedbackAspect.COMPLETE,
+    FeedbackAspect.ON_TRACK,
+    FeedbackAspect.NO_TECHNICAL_PROBLEMS,
+    FeedbackAspect.OTHER,
+)
+NEGATIVE_ASPECTS = (
+    FeedbackAspect.UNCLEAR,
+    FeedbackAspect.INCOMPLETE,
+    FeedbackAspect.LOST,
+    FeedbackAspect.TECHNICAL_PROBLEMS,
+    FeedbackAspect.OTHER,
+)
+# A rating above this is positive: it is followed by the question on what the person liked.
+POSITIVE_FROM = 4
+
+
+class PageRating(models.Model):
+    """How clear a page was to someone ("Quanto sono chiare le informazioni su questa pagina?"),
+    with no personal data: no account, no address, only the day (``patto.feedback``)."""
+
+    page = models.CharField(_("pagina"), max_length=200)
+    rating = models.PositiveSmallIntegerField(_("valutazione"))
+    aspect = models.CharField(
+        _("aspetto"), max_length=12, choices=FeedbackAspect.choices, blank=True
+    )
+    comment = models.CharField(_("commento"), max_length=200, blank=True)
+    created_on = models.DateField(_("data"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("valutazione di una pagina")
+        verbose_name_plural = _("valutazioni delle pagine")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="page_rating_one_to_five"
+            ),
+            models.CheckConstraint(
+                condition=Q(aspect="")
+                | Q(aspect=FeedbackAspect.OTHER)
+                | Q(rating__gte=POSITIVE_FROM, aspect__in=POSITIVE_ASPECTS)
+                | Q(rating__lt=POSITIVE_FROM, aspect__in=NEGATIVE_ASPECTS),
+                name="page_rating_aspect_matches",
+            ),
+        ]
+        # the staff summary groups by page
+        indexes = [models.Index(fields=["page"], name="page_rating_page")]
+
+    def __str__(self):
+        return f"{self.page}: {self.rating}"

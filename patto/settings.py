@@ -128,6 +128,8 @@ TEMPLATES = [
                 "patto.programme.context_processors.navigation",
                 "patto.accounts.context_processors.user_roles",
                 "patto.accounts.session_expiry.kept_text",
+                "patto.feedback.context_processors.page_rating",
+                "patto.legal.context_processors.legal",
             ],
         },
     },
@@ -287,6 +289,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     # the password asked before deleting an account (patto.accounts.views.DeleteAccountView)
     "delete_account": "5/5m/user,10/m/ip",
+    # the page-rating widget (patto.feedback), answered by anonymous visitors
+    "page_rating": "20/h/ip",
 }
 # A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after the
 # login however active; shorter for the redazione, the spokespersons and the administrators
@@ -342,6 +346,24 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ACCESSIBILITY_FEEDBACK_EMAIL = env.str(
     "ACCESSIBILITY_FEEDBACK_EMAIL", default="accessibilita@patto.localhost"
 )
+# Who runs the portal, named by the privacy notice (GDPR art. 13), the legal notes and the
+# contacts page (``patto.legal``): production refuses to start without them.
+PORTAL_OWNER = required_in_production("PORTAL_OWNER", "l'ente che gestisce il portale")
+PRIVACY_CONTROLLER_CONTACT = required_in_production(
+    "PRIVACY_CONTROLLER_CONTACT", "privacy@patto.localhost"
+)
+PRIVACY_DPO_CONTACT = required_in_production("PRIVACY_DPO_CONTACT", "rpd@patto.localhost")
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="info@patto.localhost")
+# The accessibility statement published on AgID's form.agid.gov.it (the footer's link the
+# checker of AgID's guidelines reads); until there is one, the footer links /accessibilita/.
+AGID_ACCESSIBILITY_STATEMENT_URL = env.str("AGID_ACCESSIBILITY_STATEMENT_URL", default="")
+if AGID_ACCESSIBILITY_STATEMENT_URL and not AGID_ACCESSIBILITY_STATEMENT_URL.startswith(
+    "https://form.agid.gov.it/view/"
+):
+    raise ImproperlyConfigured(
+        "AGID_ACCESSIBILITY_STATEMENT_URL must be the statement's address on AgID's site "
+        "(https://form.agid.gov.it/view/...)."
+    )
 # The largest request body a view accepts, in kilobytes, unless it takes a file (then the
 # upload limit below, plus 256 kB for the other fields): a bigger one is answered 413 unread.
 REQUEST_MAX_BODY_KB = env.int("REQUEST_MAX_BODY_KB", default=1024)

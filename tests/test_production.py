@@ -49,6 +49,9 @@ def production(tmp_path_factory):
         ALLOWED_HOSTS="testserver",
         SITE_URL="https://testserver",
         EMAIL_URL="smtp+tls://patto:secret@smtp.example.org:587",
+        PORTAL_OWNER="Città Metropolitana di Torino",
+        PRIVACY_CONTROLLER_CONTACT="protocollo@example.org",
+        PRIVACY_DPO_CONTACT="rpd@example.org",
         STATIC_ROOT=str(tmp_path / "static"),
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
     )

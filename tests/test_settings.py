@@ -32,6 +32,9 @@ def production_env(**overrides):
         "ALLOWED_HOSTS": "patto.example.org",
         "SITE_URL": "https://patto.example.org",
         "EMAIL_URL": "smtp+tls://patto:secret@smtp.example.org:587",
+        "PORTAL_OWNER": "Città Metropolitana di Torino",
+        "PRIVACY_CONTROLLER_CONTACT": "protocollo@example.org",
+        "PRIVACY_DPO_CONTACT": "rpd@example.org",
     }
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -78,7 +81,16 @@ def test_database_and_redis_urls_switch_to_the_real_services():
     ]
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "PORTAL_OWNER",
+        "PRIVACY_CONTROLLER_CONTACT",
+        "PRIVACY_DPO_CONTACT",
+    ],
+)
 def test_production_refuses_to_start_without_its_secrets(missing):
     result = manage("check", **production_env(**{missing: None}))
     assert result.returncode != 0

@@ -5,6 +5,7 @@ from django.urls import path
 
 from incontri import staff_urls as incontri_staff
 from matrice import staff_urls as matrice_staff
+from patto.feedback.views import PageRatingsView
 from patto.pdf import views as pdf_views
 from patto.programme import staff_views
 from patto.programme import staff_views as version_staff_views
@@ -15,6 +16,7 @@ app_name = "redazione"
 
 urlpatterns = [
     path("", staff_views.DashboardView.as_view(), name="dashboard"),
+    path("valutazioni/", PageRatingsView.as_view(), name="page_ratings"),
     path(
         "programmi/<slug:slug>/",
         version_staff_views.ProgrammeVersionsView.as_view(),
