@@ -8,6 +8,7 @@ urlpatterns = [
     path("profilo/", views.ProfileView.as_view(), name="detail"),
     path("profilo/email/", views.EmailPreferencesView.as_view(), name="email_preferences"),
     path("profilo/elimina/", views.DeleteAccountView.as_view(), name="delete"),
+    path("profilo/i-miei-dati.json", views.PersonalDataView.as_view(), name="personal_data"),
     path("programmi/<slug:slug>/segui/", views.FollowView.as_view(), name="follow"),
     path(
         "programmi/<slug:slug>/non-seguire/",

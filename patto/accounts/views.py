@@ -2,6 +2,7 @@
 e-mails they receive), deleting the account, and following a programme. Login, sign-up and
 passwords are allauth's (templates in ``templates/account/``)."""
 
+import json
 from functools import partial
 
 from allauth.core import ratelimit
@@ -11,6 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +23,7 @@ from django.views.generic import TemplateView
 from incontri.models import Registration
 from patto.accounts import second_factor, services
 from patto.accounts.forms import DeleteAccountForm, EmailPreferencesForm, ProfileForm
+from patto.accounts.personal_data import personal_data
 from patto.mail.participants import EmailTopic
 from patto.models import Follow, Programme
 from tavoli.models import Contribution
@@ -153,6 +156,20 @@ class DeleteAccountView(LoginRequiredMixin, View):
             request, _("Il tuo account è stato eliminato. Grazie di aver partecipato.")
         )
         return redirect("home")
+
+
+class PersonalDataView(LoginRequiredMixin, View):
+    """Everything the portal holds about the person, as a JSON file (GDPR art. 15 and 20)."""
+
+    def get(self, request):
+        data = personal_data(request.user)
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        day = data["generated_at"][:10]
+        response["Content-Disposition"] = f'attachment; filename="patto-i-miei-dati-{day}.json"'
+        return response
 
 
 class FollowView(View):
