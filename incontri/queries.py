@@ -160,3 +160,16 @@ def staff_registrations(meeting: Meeting) -> list[Registration]:
         .select_related("user")
         .order_by(order, "created_at", "pk")
     )
+
+
+def feed_meetings(programme: Programme, limit: int) -> list[Meeting]:
+    """The ``limit`` meetings of ``programme`` added or changed last, with their place. One
+    query."""
+    meetings = list(
+        programme.meetings.select_related("municipality", "province", "zone").order_by(
+            "-updated_at", "-pk"
+        )[:limit]
+    )
+    for meeting in meetings:
+        meeting.programme = programme
+    return meetings

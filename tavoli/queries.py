@@ -263,3 +263,21 @@ def contribution_search(text: str, *, private_names: bool = False) -> Q:
             | Q(body_name__icontains=word)
         )
     return q
+
+
+def answered_for_feed(programme: Programme, limit: int) -> list[Contribution]:
+    """The ``limit`` public contributions of ``programme`` answered last (an outcome given, on a
+    recorded day), with where they were made and the actions of public versions they led to.
+    Public as the lists are: approved, so neither waiting for moderation nor hidden. Two
+    queries."""
+    contributions = list(
+        contributions_of(programme)
+        .answered()
+        .filter(answered_at__isnull=False)
+        .select_related("table", "meeting", "body", "version")
+        .prefetch_related(public_actions_prefetch())
+        .order_by("-answered_at", "-pk")[:limit]
+    )
+    for contribution in contributions:
+        contribution.programme = programme
+    return contributions

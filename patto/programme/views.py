@@ -19,6 +19,7 @@ from incontri.opendata import MEETINGS
 from matrice.opendata import ACTIONS
 from matrice.queries import plan_outline
 from patto.cache.pages import frozen_fragment, public_page
+from patto.core.feeds import feed_links
 from patto.core.mixins import ProgrammeMixin, PublicVersionsMixin
 from patto.core.opendata import LICENCE_URL
 from patto.models import Follow
@@ -65,6 +66,7 @@ class ProgrammeDetailView(DetailView):
         context["consultation"] = consultation_from(
             self.object, self.object.phases.all(), context["public_versions"]
         )
+        context["atom_feeds"] = feed_links(self.object)
         return super().get_context_data(**kwargs, **context)
 
 
@@ -83,7 +85,11 @@ class VersionListView(ProgrammeMixin, TemplateView):
     template_name = "patto/version_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, versions=queries.public_versions(self.programme))
+        return super().get_context_data(
+            **kwargs,
+            versions=queries.public_versions(self.programme),
+            atom_feeds=feed_links(self.programme, "versions"),
+        )
 
 
 # Above this many actions the version page shows one policy at a time (a 1,000-action version
