@@ -4,7 +4,19 @@ fixed number of queries whatever the number of meetings."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    Max,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -160,3 +172,10 @@ def staff_registrations(meeting: Meeting) -> list[Registration]:
         .select_related("user")
         .order_by(order, "created_at", "pk")
     )
+
+
+def opendata_dates() -> tuple:
+    """When the first meeting of the open data was recorded and the last one changed
+    (``(None, None)`` without meetings). One query."""
+    dates = Meeting.objects.aggregate(first=Min("created_at"), last=Max("updated_at"))
+    return dates["first"], dates["last"]
