@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
@@ -44,19 +46,32 @@ LANGUAGES = ("it", "en")
 
 @dataclass(frozen=True)
 class FileType:
-    """A kind of download: its EU file type, its IANA media type and its name in the title."""
+    """A kind of download: its name in the distribution's address (``…#incontri-excel``), its
+    EU file type, its IANA media type and its name in the title."""
 
+    key: str
     file_type: str
     media_type: str
-    label: str  # translated when the catalogue is built
+    label: str | Promise
 
 
-CSV = FileType("CSV", "text/csv", "CSV")
+CSV = FileType("csv", "CSV", "text/csv", "CSV")
 # the CSV for Excel is a CSV too: same columns, Italian separators
-EXCEL_CSV = FileType("CSV", "text/csv", "CSV per Excel")
-JSON = FileType("JSON", "application/json", "JSON")
-ODS = FileType("ODS", "application/vnd.oasis.opendocument.spreadsheet", "ODS")
-XLSX = FileType("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX")
+EXCEL_CSV = FileType("excel", "CSV", "text/csv", gettext_lazy("CSV per Excel"))
+JSON = FileType("json", "JSON", "application/json", "JSON")
+# the whole plan of the version: its policies and action areas beside the actions
+ODS = FileType(
+    "ods",
+    "ODS",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    gettext_lazy("foglio di calcolo ODS, con politiche e ambiti"),
+)
+XLSX = FileType(
+    "xlsx",
+    "XLSX",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    gettext_lazy("foglio di calcolo XLSX, con politiche e ambiti"),
+)
 
 
 @dataclass
@@ -77,6 +92,11 @@ def catalogue_data() -> CatalogueData:
     )
 
 
+def absolute(path: str) -> str:
+    """``path`` on the portal's public address (``SITE_URL``), never the request's host."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def _date(value) -> Literal | None:
     if value is None:
         return None
@@ -95,11 +115,13 @@ def _texts(make) -> list[Literal]:
 
 
 class CatalogueBuilder:
+    """The graph of the catalogue of ``data``: the shared nodes (publisher, contact point,
+    licence, the vocabularies' concepts), then a dataset and its distributions for each file."""
+
     def __init__(self, data: CatalogueData):
         self.data = data
-        self.site = settings.SITE_URL.rstrip("/")
-        self.base = self.absolute(reverse("catalogue"))
-        self.graph = Graph()
+        self.base = absolute(reverse("catalogue"))
+        self.graph = Graph(bind_namespaces="core")
         for prefix, namespace in (
             ("dcat", DCAT),
             ("dct", DCTERMS),
@@ -111,13 +133,10 @@ class CatalogueBuilder:
         ):
             self.graph.bind(prefix, namespace)
 
-    def absolute(self, path: str) -> str:
-        return self.site + path
-
     def url(self, name: str, *args) -> URIRef:
         # the addresses without a language prefix: the Italian pages
         with translation.override(settings.LANGUAGE_CODE):
-            return URIRef(self.absolute(reverse(name, args=args)))
+            return URIRef(absolute(reverse(name, args=args)))
 
     def node(self, name: str) -> URIRef:
         return URIRef(f"{self.base}#{name}")
@@ -135,33 +154,32 @@ class CatalogueBuilder:
     # the shared nodes ---------------------------------------------------------------------
 
     def shared_nodes(self) -> None:
-        g = self
-        self.agent = g.typed(g.node("ente"), FOAF.Agent, DCATAPIT.Agent)
-        g.add(self.agent, FOAF.name, Literal(settings.PORTAL_OWNER, lang="it"))
-        g.add(self.agent, DCTERMS.identifier, Literal(settings.IPA_CODE))
+        self.agent = self.typed(self.node("ente"), FOAF.Agent, DCATAPIT.Agent)
+        self.add(self.agent, FOAF.name, Literal(settings.PORTAL_OWNER, lang="it"))
+        self.add(self.agent, DCTERMS.identifier, Literal(settings.IPA_CODE))
 
-        self.contact = g.typed(
-            g.node("contatti"), VCARD.Kind, VCARD.Organization, DCATAPIT.Organization
+        self.contact = self.typed(
+            self.node("contatti"), VCARD.Kind, VCARD.Organization, DCATAPIT.Organization
         )
-        g.add(self.contact, VCARD.fn, Literal(settings.PORTAL_OWNER))
-        g.add(self.contact, VCARD.hasEmail, URIRef(f"mailto:{settings.CONTACT_EMAIL}"))
+        self.add(self.contact, VCARD.fn, Literal(settings.PORTAL_OWNER))
+        self.add(self.contact, VCARD.hasEmail, URIRef(f"mailto:{settings.CONTACT_EMAIL}"))
 
-        g.typed(LICENCE, DCTERMS.LicenseDocument)
-        g.add(LICENCE, DCTERMS.type, ADMS_LICENCE_TYPE.Attribution)
-        g.add(
+        self.typed(LICENCE, DCTERMS.LicenseDocument)
+        self.add(LICENCE, DCTERMS.type, ADMS_LICENCE_TYPE.Attribution)
+        self.add(
             LICENCE,
             FOAF.name,
             *_texts(lambda: _("Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)")),
         )
-        g.add(LICENCE, DCTERMS.source, URIRef(LICENCE_URL))
+        self.add(LICENCE, DCTERMS.source, URIRef(LICENCE_URL))
 
-        g.typed(ITALIAN, DCTERMS.LinguisticSystem)
-        g.typed(THEMES, SKOS.ConceptScheme)
+        self.typed(ITALIAN, DCTERMS.LinguisticSystem)
+        self.typed(THEMES, SKOS.ConceptScheme)
         for code in ("SOCI", "GOVE"):
-            g.typed(THEME[code], SKOS.Concept)
-            g.add(THEME[code], SKOS.inScheme, THEMES)
+            self.typed(THEME[code], SKOS.Concept)
+            self.add(THEME[code], SKOS.inScheme, THEMES)
         for code in ("NEVER", "UPDATE_CONT"):
-            g.typed(FREQUENCY[code], DCTERMS.Frequency)
+            self.typed(FREQUENCY[code], DCTERMS.Frequency)
 
     # datasets -----------------------------------------------------------------------------
 
@@ -179,29 +197,28 @@ class CatalogueBuilder:
         landing_page: URIRef,
         distributions,
     ) -> URIRef:
-        g = self
-        dataset = g.typed(g.node(name), DCAT.Dataset, DCATAPIT.Dataset)
-        g.add(dataset, DCTERMS.title, *_texts(title))
-        g.add(dataset, DCTERMS.description, *_texts(description))
-        g.add(dataset, DCTERMS.identifier, Literal(f"{settings.IPA_CODE}:{name}"))
-        g.add(dataset, DCTERMS.publisher, self.agent)
-        g.add(dataset, DCTERMS.rightsHolder, self.agent)
-        g.add(dataset, DCAT.contactPoint, self.contact)
-        g.add(dataset, DCAT.theme, *(THEME[code] for code in themes))
-        g.add(dataset, DCTERMS.accrualPeriodicity, FREQUENCY[frequency])
-        g.add(dataset, DCTERMS.language, ITALIAN)
-        g.add(dataset, DCTERMS.issued, _date(issued))
-        g.add(dataset, DCTERMS.modified, _date(modified or issued))
+        dataset = self.typed(self.node(name), DCAT.Dataset, DCATAPIT.Dataset)
+        self.add(dataset, DCTERMS.title, *_texts(title))
+        self.add(dataset, DCTERMS.description, *_texts(description))
+        self.add(dataset, DCTERMS.identifier, Literal(f"{settings.IPA_CODE}:{name}"))
+        self.add(dataset, DCTERMS.publisher, self.agent)
+        self.add(dataset, DCTERMS.rightsHolder, self.agent)
+        self.add(dataset, DCAT.contactPoint, self.contact)
+        self.add(dataset, DCAT.theme, *(THEME[code] for code in themes))
+        self.add(dataset, DCTERMS.accrualPeriodicity, FREQUENCY[frequency])
+        self.add(dataset, DCTERMS.language, ITALIAN)
+        self.add(dataset, DCTERMS.issued, _date(issued))
+        self.add(dataset, DCTERMS.modified, _date(modified or issued))
         for keyword in keywords:
-            g.add(dataset, DCAT.keyword, *_texts(keyword))
-        g.typed(landing_page, FOAF.Document)
-        g.add(dataset, DCAT.landingPage, landing_page)
+            self.add(dataset, DCAT.keyword, *_texts(keyword))
+        self.typed(landing_page, FOAF.Document)
+        self.add(dataset, DCAT.landingPage, landing_page)
         for file_type, url in distributions:
-            g.add(
+            self.add(
                 dataset,
                 DCAT.distribution,
-                g.distribution(
-                    f"{name}-{url.rsplit('/', 1)[-1].replace('.', '-')}",
+                self.distribution(
+                    f"{name}-{file_type.key}",
                     file_type,
                     url,
                     title=title,
@@ -209,27 +226,28 @@ class CatalogueBuilder:
                     modified=modified or issued,
                 ),
             )
-        g.add(self.catalogue, DCAT.dataset, dataset)
+        self.add(self.catalogue, DCAT.dataset, dataset)
         self.modified.append(modified or issued)
         return dataset
 
     def distribution(self, name, file_type: FileType, url: URIRef, *, title, issued, modified):
-        g = self
-        distribution = g.typed(g.node(name), DCAT.Distribution, DCATAPIT.Distribution)
-        g.add(distribution, DCAT.accessURL, url)
-        g.add(distribution, DCAT.downloadURL, url)
-        file_format = g.typed(FILE_TYPE[file_type.file_type], DCTERMS.MediaTypeOrExtent)
-        g.add(distribution, DCTERMS.format, file_format)
-        media_type = g.typed(URIRef(MEDIA_TYPE + file_type.media_type), DCTERMS.MediaTypeOrExtent)
-        g.add(distribution, DCAT.mediaType, media_type)
-        g.add(distribution, DCTERMS.license, LICENCE)
-        g.add(
+        distribution = self.typed(self.node(name), DCAT.Distribution, DCATAPIT.Distribution)
+        self.add(distribution, DCAT.accessURL, url)
+        self.add(distribution, DCAT.downloadURL, url)
+        file_format = self.typed(FILE_TYPE[file_type.file_type], DCTERMS.MediaTypeOrExtent)
+        self.add(distribution, DCTERMS.format, file_format)
+        media_type = self.typed(
+            URIRef(MEDIA_TYPE + file_type.media_type), DCTERMS.MediaTypeOrExtent
+        )
+        self.add(distribution, DCAT.mediaType, media_type)
+        self.add(distribution, DCTERMS.license, LICENCE)
+        self.add(
             distribution,
             DCTERMS.title,
-            *_texts(lambda: f"{title()} ({_(file_type.label)})"),
+            *_texts(lambda: f"{title()} ({file_type.label})"),
         )
-        g.add(distribution, DCTERMS.issued, _date(issued))
-        g.add(distribution, DCTERMS.modified, _date(modified))
+        self.add(distribution, DCTERMS.issued, _date(issued))
+        self.add(distribution, DCTERMS.modified, _date(modified))
         return distribution
 
     def version_dataset(self, programme, version) -> None:
@@ -345,9 +363,8 @@ class CatalogueBuilder:
     # the catalogue ------------------------------------------------------------------------
 
     def build(self) -> Graph:
-        g = self
         self.shared_nodes()
-        self.catalogue = g.typed(g.node("catalogo"), DCAT.Catalog, DCATAPIT.Catalog)
+        self.catalogue = self.typed(self.node("catalogo"), DCAT.Catalog, DCATAPIT.Catalog)
         self.modified = []
         for programme in self.data.programmes:
             for version in sorted(programme.public_versions, key=lambda v: v.number):
@@ -356,8 +373,8 @@ class CatalogueBuilder:
         self.meetings_dataset()
 
         catalogue = self.catalogue
-        g.add(catalogue, DCTERMS.title, *_texts(lambda: _("Dati aperti di Patto")))
-        g.add(
+        self.add(catalogue, DCTERMS.title, *_texts(lambda: _("Dati aperti di Patto")))
+        self.add(
             catalogue,
             DCTERMS.description,
             *_texts(
@@ -369,14 +386,14 @@ class CatalogueBuilder:
                 )
             ),
         )
-        g.add(catalogue, DCTERMS.publisher, self.agent)
-        g.add(catalogue, DCTERMS.language, ITALIAN)
-        homepage = g.typed(self.url("patto:open_data"), FOAF.Document)
-        g.add(catalogue, FOAF.homepage, homepage)
-        g.add(catalogue, DCAT.themeTaxonomy, THEMES)
-        g.add(catalogue, DCTERMS.license, LICENCE)
+        self.add(catalogue, DCTERMS.publisher, self.agent)
+        self.add(catalogue, DCTERMS.language, ITALIAN)
+        homepage = self.typed(self.url("patto:open_data"), FOAF.Document)
+        self.add(catalogue, FOAF.homepage, homepage)
+        self.add(catalogue, DCAT.themeTaxonomy, THEMES)
+        self.add(catalogue, DCTERMS.license, LICENCE)
         dates = [d for d in self.modified if d]
-        g.add(catalogue, DCTERMS.modified, _date(max(map(_moment, dates), default=None)))
+        self.add(catalogue, DCTERMS.modified, _date(max(map(_moment, dates), default=None)))
         return self.graph
 
 
@@ -391,10 +408,6 @@ def published() -> bool:
     """The catalogue is published when the publisher's IPA code is set (DCAT-AP_IT requires
     it; development has a placeholder, production has none unless ``IPA_CODE`` is given)."""
     return bool(settings.IPA_CODE)
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def catalogue_graph(data: CatalogueData | None = None) -> Graph:
