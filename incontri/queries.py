@@ -4,7 +4,19 @@ fixed number of queries whatever the number of meetings."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    Max,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -173,3 +185,10 @@ def feed_meetings(programme: Programme, limit: int) -> list[Meeting]:
     for meeting in meetings:
         meeting.programme = programme
     return meetings
+
+
+def opendata_dates() -> tuple:
+    """When the first meeting of the open data was recorded and the last one changed
+    (``(None, None)`` without meetings). One query."""
+    dates = Meeting.objects.aggregate(first=Min("created_at"), last=Max("updated_at"))
+    return dates["first"], dates["last"]
