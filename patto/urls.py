@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("disiscrizione/<str:token>/", UnsubscribeView.as_view(), name="unsubscribe"),
     path("", include("patto.accounts.urls")),
     path("", include("patto.programme.urls")),
+    path("", include("patto.participation.urls")),
     path("programmi/<slug:slug>/versioni/<int:number>/", include("matrice.urls")),
     path("", include("tavoli.urls")),
     path("", include("incontri.urls")),
