@@ -322,17 +322,17 @@ class Chart:
         def x_of(i):
             return left + 5 + (span * i / (count - 1) if count > 1 else span / 2)
 
-        # at most four labels under the axis, evenly spaced, the first and the last included
-        shown = min(count, 4)
-        for j in range(shown):
-            i = round(j * (count - 1) / (shown - 1)) if shown > 1 else 0
-            if count == 1:
-                anchor = "middle"
-            else:
-                anchor = "start" if j == 0 else "end" if j == shown - 1 else "middle"
+        # labels under the axis, every so many points so that they never touch: the first at
+        # the first point, each one centred on its point but kept inside the plot
+        labels = [row.short or row.label for row in self.rows]
+        room = max(len(label) for label in labels) * FONT * 0.56 if labels else 0
+        per_point = span / (count - 1) if count > 1 else span
+        every = max(1, math.ceil((1.5 * room + 8) / per_point))
+        for i in range(0, count, every):
+            x = min(max(x_of(i), left + room / 2), right - room / 2)
             out.append(
-                f'<text x="{x_of(i):.1f}" y="{bottom + 18:.1f}" text-anchor="{anchor}">'
-                f"{escape(self.rows[i].short or self.rows[i].label)}</text>"
+                f'<text x="{x:.1f}" y="{bottom + 18:.1f}" text-anchor="middle">'
+                f"{escape(labels[i])}</text>"
             )
         for index in range(len(self.series)):
             look = self.look(index)
