@@ -384,22 +384,23 @@ def test_the_chart_module_draws_every_series_with_its_own_pattern_and_neutralise
         description="Una prova.",
         category="Cosa",
         series=[charts.Series(f"Serie {i}") for i in range(4)],
-        rows=[charts.Row("=SOMMA(A1)", (1, 2, 3, 4)), charts.Row("Un'altra", (0, 0, 0, 1))],
+        rows=[charts.Row("=SOMMA(A1)", (1, 2, 3, 4)), charts.Row("Un'altra <b>", (0, 0, 0, 1))],
         kind=charts.STACKED,
     )
     root = ET.fromstring(str(chart.svg()))
     patterns = root.findall(f"{SVG}defs/{SVG}pattern")
     assert len(patterns) == 4
-    # each pattern is a different drawing on a different colour: apart in grayscale too
-    drawings = {
-        ET.tostring(p).decode().split(">", 1)[1].split('fill="', 1)[1][8:] for p in patterns
-    }
-    assert len(drawings) == 4
+    # each pattern is a different colour with different white marks on it: apart in grayscale
+    colours = {p.find(f"{SVG}rect").get("fill") for p in patterns}
+    marks = {b"".join(ET.tostring(mark) for mark in list(p)[1:]) for p in patterns}
+    assert len(colours) == 4 and len(marks) == 4
+    # text is escaped: the SVG parses, and says what it was given
     assert root.find(f"{SVG}title").text == "Prova <1>"
+    assert "Un'altra <b>" in "".join(root.itertext())
     assert list(csv.reader(io.StringIO(chart.csv()))) == [
         ["Cosa", "Serie 0", "Serie 1", "Serie 2", "Serie 3", "Totale"],
         ["'=SOMMA(A1)", "1", "2", "3", "4", "10"],
-        ["Un'altra", "0", "0", "0", "1", "1"],
+        ["Un'altra <b>", "0", "0", "0", "1", "1"],
     ]
 
 
