@@ -214,6 +214,8 @@ REACHED = {
         "it:tavoli:contributions",
         "it:patto:open_data",
         "it:patto:accessibility",
+        "it:participation:portal",
+        "it:participation:programme",
         "it:account_login",
         "it:account_signup",
         "it:account_reset_password",
