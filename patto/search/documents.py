@@ -8,7 +8,7 @@ database refuses to write, need nothing.
 
 A query finds its rows through the index only while its expression is the index's: both are
 built by :func:`vector` from ``FIELDS``, and changing a kind's fields needs a migration that
-builds its index again (``tests/search/test_search_postgres.py`` checks the plan uses each)."""
+builds its index again (``tests/patto/test_search_postgres.py`` checks that the plans use them)."""
 
 from django.contrib.postgres.search import SearchVector
 

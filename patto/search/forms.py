@@ -10,7 +10,7 @@ class SearchForm(forms.Form):
     programme. An unknown kind or programme is left out with a note, not refused."""
 
     q = SearchField(
-        label=_("Cerca nel portale"),
+        label=_("Parole da cercare"),
         required=False,
         widget=SearchInput(attrs={"class": "form-control", "autocomplete": "off"}),
     )
