@@ -1,24 +1,25 @@
 """What is searched of each kind, and how much it counts: the fields of its document, each with
-a weight (A: the title; B: the text; C: the rest). On PostgreSQL a document is
-``to_tsvector('patto_italian', …)`` of those fields: the Italian Snowball stemmer after
-``unaccent``, so «famiglia» finds «famiglie» and «disabilità» finds «disabilita». Each has a GIN
-index on exactly that expression (migration ``search.0001``), which the database keeps up to
-date as rows are written: nothing is stored in the rows, so a frozen version's rows, which the
-database refuses to write, need nothing.
+a weight (A: the title; B: the text; C: the rest).
 
-A query finds its rows through the index only while its expression is the index's: both are
-built by :func:`vector` from ``FIELDS``, and changing a kind's fields needs a migration that
-builds its index again (``tests/patto/test_search_postgres.py`` checks that the plans use them)."""
+On PostgreSQL each kind's table has a column ``search_document``, the ``tsvector`` of those
+fields in the configuration ``patto_italian`` (the Italian Snowball stemmer after ``unaccent``,
+so «famiglia» finds «famiglie» and «disabilità» finds «disabilita»), with a GIN index. The
+models do not know the column: a trigger of the database computes it whenever a row is inserted
+or one of those fields changes (migration ``search.0001``, which also filled it for the rows
+already there). A frozen version's rows are never written again, so theirs never changes, as
+their content does not. Ranking reads the stored document: computing it again for each row
+found would cost seconds at the regional scale (20,000 actions)."""
 
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
+from django.db.models.expressions import RawSQL
 
 CONFIG = "patto_italian"
+COLUMN = "search_document"
 
-# kind -> (app label, model name, ((field, weight), …))
+# kind -> (table, ((field's column, weight), …))
 FIELDS = {
     "action": (
-        "matrice",
-        "Action",
+        "matrice_action",
         (
             ("title", "A"),
             ("description", "B"),
@@ -27,16 +28,14 @@ FIELDS = {
             ("indicators", "C"),
         ),
     ),
-    "policy": ("matrice", "Policy", (("title", "A"), ("description", "B"))),
-    "area": ("matrice", "ActionArea", (("title", "A"), ("description", "B"))),
+    "policy": ("matrice_policy", (("title", "A"), ("description", "B"))),
+    "area": ("matrice_actionarea", (("title", "A"), ("description", "B"))),
     "contribution": (
-        "tavoli",
-        "Contribution",
+        "tavoli_contribution",
         (("title", "A"), ("text", "B"), ("response", "B"), ("body_name", "C")),
     ),
     "meeting": (
-        "incontri",
-        "Meeting",
+        "incontri_meeting",
         (
             ("title", "A"),
             ("agenda", "B"),
@@ -45,19 +44,26 @@ FIELDS = {
             ("address", "C"),
         ),
     ),
-    "table": ("tavoli", "ThematicTable", (("title", "A"), ("description", "B"))),
-    "body": ("tavoli", "Body", (("name", "A"),)),
-    "zone": ("zone", "Zone", (("name", "A"), ("full_name", "B"))),
+    "table": ("tavoli_thematictable", (("title", "A"), ("description", "B"))),
+    "body": ("tavoli_body", (("name", "A"),)),
+    "zone": ("zone_zone", (("name", "A"), ("full_name", "B"))),
 }
 
 
-def vector(kind: str):
-    """The document of ``kind``, as the index and the queries spell it."""
-    vectors = [SearchVector(name, weight=weight, config=CONFIG) for name, weight in FIELDS[kind][2]]
-    document = vectors[0]
-    for other in vectors[1:]:
-        document = document + other
-    return document
+def document_sql(kind: str, row: str = "") -> str:
+    """The SQL of ``kind``'s document, of the row ``row`` (``NEW`` in a trigger) or of the
+    table's columns."""
+    prefix = f"{row}." if row else ""
+    return " || ".join(
+        f"setweight(to_tsvector('{CONFIG}', coalesce({prefix}{column}::text, '')), '{weight}')"
+        for column, weight in FIELDS[kind][1]
+    )
+
+
+def document(kind: str) -> RawSQL:
+    """The stored document of ``kind``'s rows, for a queryset of its model."""
+    table = FIELDS[kind][0]
+    return RawSQL(f'"{table}"."{COLUMN}"', [], output_field=SearchVectorField())
 
 
 def index_name(kind: str) -> str:

@@ -8,7 +8,7 @@ author's name), every meeting, table, body that sits at a table, zone and comune
 
 How a kind is found depends on the database:
 
-- **PostgreSQL**: full-text search on the kind's document (``documents.vector``, with its GIN
+- **PostgreSQL**: full-text search on the kind's stored document (``documents``, with its GIN
   index), each word of the query as a prefix, all of them required; ranked by ``ts_rank`` (a
   word in the title counts more). Comuni by their name: a word of the name, the beginning of
   it, or ``pg_trgm``'s word similarity (a typo).
@@ -43,7 +43,7 @@ from patto.cache.pages import generation, page_cache
 from patto.core.markdown import markdown_to_text
 from patto.models import PROPOSAL_STATUSES, PlanVersion, VersionStatus
 from patto.search import terms
-from patto.search.documents import CONFIG, FIELDS, vector
+from patto.search.documents import CONFIG, FIELDS, document
 from patto.search.terms import SearchQuery, excerpt, highlight
 from tavoli.models import Body, Contribution, TableMembership, ThematicTable
 from zone.models import Municipality, Zone, search_key
@@ -143,7 +143,7 @@ class Kind:
         if query.words:
             found = PostgresQuery(terms.tsquery(query), search_type="raw", config=CONFIG)
             rows = (
-                rows.annotate(document=vector(self.name))
+                rows.annotate(document=document(self.name))
                 .filter(document=found)
                 .annotate(rank=SearchRank(F("document"), found))
             )
@@ -165,7 +165,7 @@ class Kind:
         return index
 
     def _build_index(self) -> list[tuple]:
-        fields = [name for name, _weight in FIELDS[self.name][2]]
+        fields = [name for name, _weight in FIELDS[self.name][1]]
         values = [
             "pk",
             self.programme_field or NOTHING,

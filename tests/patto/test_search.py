@@ -140,6 +140,15 @@ def test_the_programme_filter(client, world):
     assert "Famiglie in rete" in titles(html)
 
 
+def test_an_edit_is_found_at_once(client, world):
+    meeting = MeetingFactory(programme=world.programme, title="Assemblea dei soci")
+    assert titles(search(client, q="assemblea")) == ["Assemblea dei soci"]
+    meeting.title = "Riunione dei soci"
+    meeting.save()
+    assert titles(search(client, q="assemblea")) == []
+    assert titles(search(client, q="riunione")) == ["Riunione dei soci"]
+
+
 def test_names_kept_private_are_not_searched(client, world):
     assert titles(search(client, q="Riservatissimo")) == []
 

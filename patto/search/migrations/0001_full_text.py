@@ -1,15 +1,17 @@
 """The site-wide search on PostgreSQL: the ``unaccent`` and ``pg_trgm`` extensions, the text
-search configuration ``patto_italian`` (Italian stems of words without accents), a GIN index on
-each kind's document (``patto.search.documents``) and a trigram index on the comuni's names.
+search configuration ``patto_italian`` (Italian stems of words without accents), and on each
+kind's table a ``search_document`` column kept by a trigger, with its GIN index
+(``patto.search.documents``); a trigram index on the comuni's names.
 
-Nothing on SQLite, where the search reads the rows in Python (``patto.search.queries``). The
-indexes are on expressions, computed by the database as rows are written: no column is added,
-so no frozen version's row is ever written."""
+The column is filled here for the rows already there. The frozen-version triggers of matrice
+refuse any UPDATE of a frozen version's rows; this one changes none of their content (the
+document is derived from it), so the table's own triggers are off for that one statement.
 
-from django.contrib.postgres.indexes import GinIndex
+Nothing on SQLite, where the search reads the rows in Python (``patto.search.queries``)."""
+
 from django.db import migrations
 
-from patto.search.documents import CONFIG, FIELDS, index_name, vector
+from patto.search.documents import COLUMN, CONFIG, FIELDS, document_sql, index_name
 
 SETUP = f"""
 CREATE EXTENSION IF NOT EXISTS unaccent;
@@ -18,34 +20,57 @@ DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG};
 CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = pg_catalog.italian);
 ALTER TEXT SEARCH CONFIGURATION {CONFIG}
     ALTER MAPPING FOR hword, hword_part, word WITH unaccent, italian_stem;
+CREATE INDEX search_municipality_trigrams ON zone_municipality
+    USING gin (search_name gin_trgm_ops);
 """
-MUNICIPALITY_TRIGRAMS = "search_municipality_trigrams"
 
 
-def _indexes(apps):
-    for kind, (app_label, model_name, _fields) in FIELDS.items():
-        model = apps.get_model(app_label, model_name)
-        yield model, GinIndex(vector(kind), name=index_name(kind))
-    yield (
-        apps.get_model("zone", "Municipality"),
-        GinIndex(fields=["search_name"], name=MUNICIPALITY_TRIGRAMS, opclasses=["gin_trgm_ops"]),
-    )
+def _kind_sql(kind: str) -> str:
+    table, fields = FIELDS[kind]
+    columns = ", ".join(column for column, _weight in fields)
+    function = f"search_{kind}_document"
+    return f"""
+ALTER TABLE {table} ADD COLUMN {COLUMN} tsvector;
+CREATE FUNCTION {function}() RETURNS trigger AS $$
+BEGIN
+  NEW.{COLUMN} := {document_sql(kind, "NEW")};
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER {table}_search BEFORE INSERT OR UPDATE OF {columns} ON {table}
+  FOR EACH ROW EXECUTE FUNCTION {function}();
+ALTER TABLE {table} DISABLE TRIGGER USER;
+UPDATE {table} SET {COLUMN} = {document_sql(kind)};
+ALTER TABLE {table} ENABLE TRIGGER USER;
+CREATE INDEX {index_name(kind)} ON {table} USING gin ({COLUMN});
+"""
+
+
+def _kind_drop_sql(kind: str) -> str:
+    table = FIELDS[kind][0]
+    return f"""
+DROP TRIGGER IF EXISTS {table}_search ON {table};
+DROP FUNCTION IF EXISTS search_{kind}_document();
+ALTER TABLE {table} DROP COLUMN IF EXISTS {COLUMN};
+"""
 
 
 def install(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(SETUP)
-    for model, index in _indexes(apps):
-        schema_editor.add_index(model, index)
+    for kind in FIELDS:
+        schema_editor.execute(_kind_sql(kind))
 
 
 def uninstall(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for model, index in _indexes(apps):
-        schema_editor.remove_index(model, index)
-    schema_editor.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG};")
+    for kind in FIELDS:
+        schema_editor.execute(_kind_drop_sql(kind))
+    schema_editor.execute(
+        f"DROP INDEX IF EXISTS search_municipality_trigrams; "
+        f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG};"
+    )
 
 
 class Migration(migrations.Migration):
