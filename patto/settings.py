@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sites",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # the search's trigram lookups (registered on any database)
     "csp",
     "allauth",
     "allauth.account",
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "matrice",
     "tavoli",
     "incontri",
+    "patto.search",
 ]
 
 MIDDLEWARE = [

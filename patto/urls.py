@@ -48,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("", include("tavoli.urls")),
     path("", include("incontri.urls")),
     path("", include("zone.urls")),
+    path("", include("patto.search.urls")),
     prefix_default_language=False,
 )
 

@@ -1,4 +1,5 @@
-"""With the keyboard alone a person reaches the main content, the filters and the downloads."""
+"""With the keyboard alone a person reaches the main content, the filters, the downloads and the
+search in the header."""
 
 import pytest
 
@@ -35,7 +36,7 @@ def test_skip_link_leads_to_the_main_content(page, portal_url):
 
 def test_filters_are_reachable_and_usable_with_the_keyboard(page, portal_url):
     page.goto(portal_url + PLAN + "/azioni/")
-    tab_until(page, lambda e: e["name"] == "q")
+    tab_until(page, lambda e: e["id"] == "id_q")  # the list's own box, not the header's
     page.keyboard.type("sportello")
     tab_until(page, lambda e: e["name"] == "politica")
     button = tab_until(page, lambda e: e["tag"] == "BUTTON" and "filtri" in e["text"].lower())
@@ -45,6 +46,16 @@ def test_filters_are_reachable_and_usable_with_the_keyboard(page, portal_url):
     assert "q=sportello" in page.url
     main = page.inner_text("main")
     assert "azioni trovate" in main or "azione trovata" in main
+
+
+def test_the_header_search_is_reachable_and_answers_with_the_keyboard(page, portal_url):
+    page.goto(portal_url + "/zone/")
+    tab_until(page, lambda e: e["id"] == "header-search-q")
+    page.keyboard.type("famiglie")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/cerca/?q=famiglie")
+    assert "risultati per «famiglie»" in page.inner_text("main")
 
 
 def test_download_links_are_reachable_with_the_keyboard(page, portal_url):
