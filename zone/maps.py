@@ -200,3 +200,16 @@ def zone_map_svg(
             out.append(f'<g aria-hidden="true">{label}</g>')
     out.append("</g></svg>")
     return mark_safe("".join(out))
+
+
+def document_map(data: MapData | None = None) -> ZoneMap:
+    """The map for a printed document (the plan's PDF): the whole Città Metropolitana, no
+    links, and a title that says what it shows, which a tagged PDF gives as the figure's
+    alternative text. Two queries without ``data``."""
+    data = data if data is not None else map_data()
+    title = _(
+        "Mappa delle %(zones)s zone omogenee della Città Metropolitana di Torino: ogni zona ha "
+        "un colore e il suo numero; tratteggiati i %(unknown)s comuni di cui non si conosce "
+        "ancora la zona. L'elenco delle zone e dei loro comuni segue la mappa."
+    ) % {"zones": len(data.zones), "unknown": len(data.unknown)}
+    return zone_map(data, links=False, title=title, id_prefix="zone-map-document")
