@@ -218,7 +218,14 @@ def dissolve(paths: Iterable[str]):
 
 
 def zone_shape(paths: Iterable[str]) -> Shape | None:
-    """A zone's shape: the union of its comuni's ``paths``, or None when none is drawn."""
+    """A zone's shape: the union of its comuni's ``paths``, or None when none is drawn. Kept
+    for the life of the process per set of paths: the loader of the reference data, which
+    many tests run, redraws the zones each time and mostly finds them unchanged."""
+    return _zone_shape(tuple(sorted(p for p in paths if p)))
+
+
+@functools.lru_cache(maxsize=64)
+def _zone_shape(paths: tuple[str, ...]) -> Shape | None:
     union = dissolve(paths)
     if union.is_empty:
         return None

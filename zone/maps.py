@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from zone.geometry import MAP_HEIGHT, MAP_WIDTH
 from zone.queries import MapData, map_data
@@ -207,9 +208,22 @@ def document_map(data: MapData | None = None) -> ZoneMap:
     links, and a title that says what it shows, which a tagged PDF gives as the figure's
     alternative text. Two queries without ``data``."""
     data = data if data is not None else map_data()
-    title = _(
-        "Mappa delle %(zones)s zone omogenee della Città Metropolitana di Torino: ogni zona ha "
-        "un colore e il suo numero; tratteggiati i %(unknown)s comuni di cui non si conosce "
-        "ancora la zona. L'elenco delle zone e dei loro comuni segue la mappa."
-    ) % {"zones": len(data.zones), "unknown": len(data.unknown)}
+    parts = [
+        _(
+            "Mappa delle %(zones)s zone omogenee della Città Metropolitana di Torino: ogni "
+            "zona ha un colore e il suo numero."
+        )
+        % {"zones": len(data.zones)}
+    ]
+    if data.unknown:
+        parts.append(
+            ngettext(
+                "Tratteggiato il comune di cui non si conosce ancora la zona.",
+                "Tratteggiati i %(count)s comuni di cui non si conosce ancora la zona.",
+                len(data.unknown),
+            )
+            % {"count": len(data.unknown)}
+        )
+    parts.append(_("L'elenco delle zone e dei loro comuni segue la mappa."))
+    title = " ".join(parts)
     return zone_map(data, links=False, title=title, id_prefix="zone-map-document")
