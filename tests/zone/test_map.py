@@ -17,7 +17,15 @@ from shapely.geometry import Point
 
 from zone import geometry
 from zone.geometry import MAP_HEIGHT, MAP_WIDTH, path_geometry, read_boundaries
-from zone.maps import FAINT_FILL, HIGHLIGHT, zone_fill
+from zone.maps import (
+    BORDER,
+    COMUNE_BORDER,
+    FAINT_FILL,
+    HATCH,
+    HIGHLIGHT,
+    ZONE_FILLS,
+    zone_fill,
+)
 from zone.models import Municipality, Zone
 from zone.reference_data import load_reference_data
 from zone.services import import_zone_membership, update_zone_shapes
@@ -179,6 +187,28 @@ def test_update_zone_shapes_writes_only_what_changed(reference, django_assert_nu
 
 
 # The pages -----------------------------------------------------------------------------------
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG's contrast ratio of two colours "#rrggbb"."""
+
+    def luminance(colour):
+        r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted([luminance(a), luminance(b)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_borders_and_hatch_stand_out_from_every_fill():
+    # WCAG 1.4.11: at least 3:1 for what identifies a zone, a comune and an unknown comune
+    for fill in [*ZONE_FILLS, FAINT_FILL, "#ffffff"]:
+        assert contrast(BORDER, fill) >= 4.5, fill  # also the zones' numbers on white
+        assert contrast(COMUNE_BORDER, fill) >= 3, fill
+    assert contrast(HATCH, "#ffffff") >= 3
+    assert contrast(HIGHLIGHT, "#ffffff") >= 3  # the ring: blue within white
+    assert len(set(ZONE_FILLS)) == 11
 
 
 @pytest.mark.django_db
