@@ -31,6 +31,7 @@ from matrice.models import Action
 from matrice.queries import build_matrix, plan_tree
 from patto.models import PlanVersion
 from tavoli.models import ANSWERED_STATUSES, Contribution, ThematicTable
+from zone.maps import document_map
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every layout step at INFO: keep its warnings, not its progress report.
@@ -74,12 +75,15 @@ def document_context(version: PlanVersion) -> dict:
     for policy in policies:
         policy.matrix = build_matrix(version, policy)
         policy.action_count = sum(len(area.actions.all()) for area in policy.action_areas.all())
+    validation_record = version.validation_record()
     return {
         "programme": programme,
         "version": version,
         "policies": policies,
         "action_count": len(actions),
-        "validation_record": version.validation_record(),
+        "validation_record": validation_record,
+        # the zones that validate the plan on a map (templates/patto/pdf/includes/zone_map.html)
+        "zone_map": document_map() if validation_record else None,
         "contributions": answered_contributions(version, actions),
         "generated_at": timezone.now(),
     }
