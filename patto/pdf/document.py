@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from matrice.models import Action
 from matrice.queries import build_matrix, plan_tree
 from patto.models import PlanVersion
+from patto.pdf.tagging import finish_tags, link_labels
 from tavoli.models import ANSWERED_STATUSES, Contribution, ThematicTable
 
 logger = logging.getLogger(__name__)
@@ -259,7 +260,8 @@ def local_url_fetcher():
 
 
 def render_html(html: str) -> RenderedPdf:
-    """Lay out ``html`` and write it as a tagged PDF/UA-1."""
+    """Lay out ``html`` and write it as a tagged PDF/UA-1, its tags finished by
+    ``patto.pdf.tagging`` (running heads as artifacts, table headers, link texts)."""
     _, urls = _weasyprint()
     started = time.perf_counter()
     try:
@@ -272,6 +274,8 @@ def render_html(html: str) -> RenderedPdf:
         cause = exc.__cause__ or exc
         raise PdfRenderError(f"{exc} ({cause})") from exc
     pages = len(document.pages)
+    check_pdf(content)
+    content = finish_tags(content, labels=link_labels(html))
     check_pdf(content)
     return RenderedPdf(content=content, pages=pages, seconds=time.perf_counter() - started)
 

@@ -25,14 +25,14 @@ What is checked, and under which checkpoint:
 - 28-008 / 28-009: a page with annotations has /Tabs /S.
 - 28-011: every link annotation is the object of an OBJR kid of a /Link element, reached
   through its /StructParent, and (the issue's own check) no Link is inside another Link.
-- 28-012: every link annotation has /Contents made of words (not an anchor id).
+- 28-012: every link annotation has /Contents, and it is not its destination's name (an
+  anchor id such as "politica-1").
 - 31-009 / 31-027: every font used on a page is embedded and has a /ToUnicode map.
 
 Checkpoints that need a person (whether the tags are the right ones, whether alternative
 texts are meaningful, reading order, colour contrast...) are not checked here.
 """
 
-import re
 from collections import defaultdict
 
 import pikepdf
@@ -48,8 +48,6 @@ HEADINGS = {f"H{n}": n for n in range(1, 7)}
 PAINTING = {"Tj", "TJ", "'", '"', "f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh",
             "BI", "INLINE IMAGE", "Do"}  # fmt: skip
 TEXT = {"Tj", "TJ", "'", '"'}
-# An anchor id as link text: a single token of letters, digits, hyphens and underscores.
-ANCHOR_ID = re.compile(r"^#?[\w-]+$")
 
 
 def failures(content: bytes | str) -> list[str]:
@@ -329,7 +327,8 @@ class _Checker:
                 elif tag != "Link" or _name(element.get("/S")) != "Link":
                     self.fail("28-011", f"{where} is in a {tag} element, not a Link")
                 contents = str(annotation.get("/Contents", "")).strip()
-                if not contents or ANCHOR_ID.match(contents):
+                destination = str(annotation.get("/Dest", "")).strip()
+                if not contents or contents in (destination, f"#{destination}"):
                     self.fail("28-012", f"{where} has no words in /Contents ({contents!r})")
 
     # Fonts ---------------------------------------------------------------------------
