@@ -107,7 +107,7 @@ def _artifact_orphans(pdf: pikepdf.Pdf, tree_root, reachable):
     """Rewrite as pagination artifacts the marked content whose element is not in the tree
     (the margin boxes), and drop it from the ParentTree."""
     parent_tree = pikepdf.NumberTree(tree_root.ParentTree)
-    for number, page in enumerate(pdf.pages):
+    for page in pdf.pages:
         key = page.obj.get("/StructParents")
         if key is None or int(key) not in parent_tree:
             continue
@@ -120,14 +120,18 @@ def _artifact_orphans(pdf: pikepdf.Pdf, tree_root, reachable):
         if not orphans:
             continue
         stream = page.obj.Contents
-        data = stream.read_bytes()
-        rewritten = _MARKED.sub(
-            lambda match: _PAGINATION if int(match.group(2)) in orphans else match.group(0), data
-        )
+        rewritten = _MARKED.sub(_as_pagination(orphans), stream.read_bytes())
         stream.write(zlib.compress(rewritten), filter=pikepdf.Name.FlateDecode)
         while entries and entries[len(entries) - 1] is None:
             del entries[len(entries) - 1]
     return pdf
+
+
+def _as_pagination(mcids: set[int]):
+    def replace(match):
+        return _PAGINATION if int(match.group(2)) in mcids else match.group(0)
+
+    return replace
 
 
 def _describe_links(pdf: pikepdf.Pdf, labels: dict[str, str]):

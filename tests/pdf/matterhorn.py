@@ -198,13 +198,14 @@ class _Checker:
             return found
         for dictionary in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
             if isinstance(dictionary, pikepdf.Dictionary):
-                found.update({key: value for key, value in dictionary.items()})
+                found.update(dict(dictionary.items()))
         return found
 
     def id_tree(self, tree_root) -> set[bytes]:
         if "/IDTree" not in tree_root:
             return set()
-        return {bytes(pikepdf.String(name)) for name, _ in pikepdf.NameTree(tree_root.IDTree).items()}
+        names = pikepdf.NameTree(tree_root.IDTree)
+        return {bytes(pikepdf.String(name)) for name, _ in names.items()}
 
     @staticmethod
     def kids(node) -> list:
@@ -261,9 +262,7 @@ class _Checker:
                 tag = _name(instruction.operands[0])
                 properties = instruction.operands[1] if operator == "BDC" else None
                 if isinstance(properties, pikepdf.Name):
-                    properties = owner.get("/Resources", {}).get("/Properties", {}).get(
-                        properties
-                    )
+                    properties = owner.get("/Resources", {}).get("/Properties", {}).get(properties)
                 mcid = None
                 if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
                     mcid = int(properties.MCID)
@@ -288,8 +287,8 @@ class _Checker:
             elif operator in PAINTING:
                 covered = any(kind in ("artifact", "mcid") for kind, _ in stack)
                 if operator == "Do":
-                    xobject = owner.get("/Resources", {}).get("/XObject", {}).get(
-                        instruction.operands[0]
+                    xobject = (
+                        owner.get("/Resources", {}).get("/XObject", {}).get(instruction.operands[0])
                     )
                     if xobject is not None and xobject.get("/Subtype") == "/Form":
                         if not covered:
@@ -345,8 +344,7 @@ class _Checker:
     def fonts_of(self, resources, visited):
         if resources is None:
             return
-        for font in resources.get("/Font", {}).values():
-            yield font
+        yield from resources.get("/Font", {}).values()
         for xobject in resources.get("/XObject", {}).values():
             if xobject.get("/Subtype") == "/Form" and xobject.objgen not in visited:
                 visited.add(xobject.objgen)
