@@ -17,7 +17,7 @@ import re
 import tempfile
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -26,6 +26,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from matrice.models import Action
 from matrice.queries import build_matrix, plan_tree
@@ -75,15 +76,81 @@ def document_context(version: PlanVersion) -> dict:
     for policy in policies:
         policy.matrix = build_matrix(version, policy)
         policy.action_count = sum(len(area.actions.all()) for area in policy.action_areas.all())
+    contributions = answered_contributions(version, actions)
     return {
         "programme": programme,
         "version": version,
         "policies": policies,
         "action_count": len(actions),
         "validation_record": version.validation_record(),
-        "contributions": answered_contributions(version, actions),
+        "contributions": contributions,
         "generated_at": timezone.now(),
+        "toc": table_of_contents(policies),
+        "part": whole_document(policies, contributions),
+        "running_heads": True,
+        "toc_link_prefix": "#",
     }
+
+
+def table_of_contents(policies) -> list[dict]:
+    """The entries of the table of contents: each with its anchor, its words and (filled in
+    when the document is assembled from parts) its page; a policy's entries have children."""
+
+    def entry(anchor, label, children=()):
+        return {"anchor": anchor, "label": label, "page": None, "children": list(children)}
+
+    return [
+        entry("presentazione", gettext("Presentazione")),
+        *(
+            entry(
+                f"politica-{policy.pk}",
+                f"{policy.code}. {policy.title}",
+                [
+                    *(
+                        entry(f"ambito-{area.pk}", f"{area.code} {area.title}")
+                        for area in policy.action_areas.all()
+                    ),
+                    entry(f"matrice-{policy.pk}", gettext("La matrice strumenti × destinatari")),
+                ],
+            )
+            for policy in policies
+        ),
+        entry("validazione", gettext("Il registro della validazione")),
+        entry("contributi", gettext("Allegato – I contributi e il loro esito")),
+    ]
+
+
+@dataclass
+class PolicyPiece:
+    """A policy, or the rest of one (``continued``: its heading is in an earlier part), with
+    the action areas of this part; its matrix closes its last piece."""
+
+    policy: object
+    areas: list
+    continued: bool = False
+    matrix: bool = True
+
+
+@dataclass
+class Part:
+    """What one part of the document holds, in the document's order."""
+
+    front: bool = False
+    policies: list[PolicyPiece] = field(default_factory=list)
+    validation: bool = False
+    annex: bool = False
+    annex_continued: bool = False
+    contributions: list = field(default_factory=list)
+
+
+def whole_document(policies, contributions) -> Part:
+    return Part(
+        front=True,
+        policies=[PolicyPiece(policy, list(policy.action_areas.all())) for policy in policies],
+        validation=True,
+        annex=True,
+        contributions=contributions,
+    )
 
 
 def answered_contributions(version: PlanVersion, actions: list[Action]) -> list[Contribution]:
