@@ -46,12 +46,18 @@ def finish_tags(content: bytes, *, labels: dict[str, str]) -> bytes:
     margin boxes as pagination artifacts, table headers scoped and resolvable, and link
     annotations described by ``labels`` (see ``link_labels``)."""
     with pikepdf.open(io.BytesIO(content)) as pdf:
-        tree_root = pdf.Root.StructTreeRoot
-        reachable = _walk(pdf, tree_root)
-        _artifact_orphans(pdf, tree_root, reachable)
-        _describe_links(pdf, labels)
-        output = io.BytesIO()
-        pdf.save(output, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return finish(pdf, labels=labels)
+
+
+def finish(pdf: pikepdf.Pdf, *, labels: dict[str, str]) -> bytes:
+    """``finish_tags`` on an open ``pdf`` (an assembled one, ``patto.pdf.assembly``): the
+    bytes of the finished file."""
+    tree_root = pdf.Root.StructTreeRoot
+    reachable = _walk(pdf, tree_root)
+    _artifact_orphans(pdf, tree_root, reachable)
+    _describe_links(pdf, labels)
+    output = io.BytesIO()
+    pdf.save(output, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return output.getvalue()
 
 
