@@ -26,9 +26,9 @@ DEST_SCHEME = "patto-dest:"
 _RUNNING_HEAD = b"\nQ\n/Artifact <</Type /Pagination>> BDC\nq\n%s Do\nQ\nEMC\n"
 
 
-def assemble(parts: list[bytes], running_heads: bytes) -> pikepdf.Pdf:
+def assemble(parts: list[bytes], running_heads: list[bytes]) -> pikepdf.Pdf:
     """The parts' PDFs as one open ``pikepdf.Pdf``, their pages overlaid with the pages of
-    ``running_heads`` (one per page, in order)."""
+    the ``running_heads`` PDFs (one page for each page, in order)."""
     out = pikepdf.open(io.BytesIO(parts[0]))
     tree_root = out.Root.StructTreeRoot
     document = tree_root.K[0] if isinstance(tree_root.K, pikepdf.Array) else tree_root.K
@@ -160,25 +160,32 @@ def _item(entry):
     return item
 
 
-def _overlay(out, running_heads: bytes):
-    """Draw page n of ``running_heads`` on page n, as a pagination artifact."""
-    with pikepdf.open(io.BytesIO(running_heads)) as heads:
-        if len(heads.pages) != len(out.pages):
-            raise ValueError(
-                f"{len(heads.pages)} pages of running heads for {len(out.pages)} pages"
-            )
-        for number, (page, head) in enumerate(zip(out.pages, heads.pages, strict=True)):
-            form = out.copy_foreign(head.as_form_xobject())
-            name = pikepdf.Name(f"/PattoRunningHead{number}")
-            resources = page.obj.Resources
-            if "/XObject" not in resources:
-                resources.XObject = pikepdf.Dictionary()
-            resources.XObject[name] = form
-            contents = page.obj.Contents
-            page.obj.Contents = pikepdf.Array(
-                [
-                    out.make_stream(b"q\n"),
-                    *(contents if isinstance(contents, pikepdf.Array) else [contents]),
-                    out.make_stream(_RUNNING_HEAD % str(name).encode()),
-                ]
-            )
+def _overlay(out, running_heads: list[bytes]):
+    """Draw the n-th page of the ``running_heads`` PDFs on page n, as a pagination artifact."""
+    number = 0
+    for data in running_heads:
+        with pikepdf.open(io.BytesIO(data)) as heads:
+            for head in heads.pages:
+                if number >= len(out.pages):
+                    raise ValueError("more pages of running heads than pages")
+                _draw_running_head(out, out.pages[number], head, number)
+                number += 1
+    if number != len(out.pages):
+        raise ValueError(f"{number} pages of running heads for {len(out.pages)} pages")
+
+
+def _draw_running_head(out, page, head, number):
+    form = out.copy_foreign(head.as_form_xobject())
+    name = pikepdf.Name(f"/PattoRunningHead{number}")
+    resources = page.obj.Resources
+    if "/XObject" not in resources:
+        resources.XObject = pikepdf.Dictionary()
+    resources.XObject[name] = form
+    contents = page.obj.Contents
+    page.obj.Contents = pikepdf.Array(
+        [
+            out.make_stream(b"q\n"),
+            *(contents if isinstance(contents, pikepdf.Array) else [contents]),
+            out.make_stream(_RUNNING_HEAD % str(name).encode()),
+        ]
+    )

@@ -202,6 +202,9 @@ def build_html(version: PlanVersion, *, preview: bool = False) -> str:
 # (a 100-action policy makes some 60 pages). A version within it is rendered whole; a larger
 # one part by part, so that WeasyPrint holds the layout of one part at a time.
 PART_SIZE = 150
+# The running heads and footers of an assembled document are rendered this many pages at a
+# time, their page numbers written in.
+HEADS_BATCH = 150
 
 
 def plan_parts(policies, contributions, size: int = PART_SIZE) -> list[Part]:
@@ -458,6 +461,7 @@ def _render_parts(context: dict, parts: list[Part]) -> RenderedPdf:
                 document = lay_out(part, context["toc"])
                 for page in document.pages:
                     sheets.append({"wide": page.width > page.height, "head": None})
+                    sheets[-1]["number"] = front_pages + len(sheets)
                     for anchor in page.anchors:
                         anchors.setdefault(anchor, front_pages + len(sheets))
                         if anchor in heads:
@@ -468,22 +472,29 @@ def _render_parts(context: dict, parts: list[Part]) -> RenderedPdf:
             front = lay_out(parts[0], _toc_with_pages(context["toc"], anchors))
             pdfs[0] = front.write_pdf(pdf_variant=PDF_VARIANT)
             front_sheets = [
-                {"wide": page.width > page.height, "head": None} for page in front.pages
+                {"wide": page.width > page.height, "head": None, "number": n}
+                for n, page in enumerate(front.pages, start=1)
             ]
             if len(front_sheets) != front_pages:
                 raise PdfRenderError("Le pagine dell'indice sono cambiate: riprova.")
             del front
             sheets = front_sheets + _carry_heads(sheets)
-            running = render_to_string(
-                "patto/pdf/running_heads.html", {**context, "sheets": sheets}
-            )
-            heads_pdf = _plan_html_class()(
-                string=running, base_url=STATIC_SCHEME, url_fetcher=local_url_fetcher()
-            ).write_pdf()
+            heads_pdfs = []
+            for start in range(0, len(sheets), HEADS_BATCH):
+                batch = sheets[start : start + HEADS_BATCH]
+                running = render_to_string(
+                    "patto/pdf/running_heads.html",
+                    {**context, "sheets": batch, "total": len(sheets), "first_batch": not start},
+                )
+                heads_pdfs.append(
+                    _plan_html_class()(
+                        string=running, base_url=STATIC_SCHEME, url_fetcher=local_url_fetcher()
+                    ).write_pdf()
+                )
     except urls.FatalURLFetchingError as exc:  # a BaseException: make it an ordinary failure
         cause = exc.__cause__ or exc
         raise PdfRenderError(f"{exc} ({cause})") from exc
-    with assemble(pdfs, heads_pdf) as pdf:
+    with assemble(pdfs, heads_pdfs) as pdf:
         pages = len(pdf.pages)
         content = finish(pdf, labels=labels)
     check_pdf(content)

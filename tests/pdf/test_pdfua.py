@@ -7,6 +7,7 @@ the policy's label as a word."""
 
 import io
 from io import StringIO
+from types import SimpleNamespace
 
 import pikepdf
 import pytest
@@ -45,16 +46,16 @@ def demo_pdf(django_db_setup, django_db_blocker):
         version = PlanVersion.objects.select_related("programme").get(
             programme__slug="piano-sociale-metropolitano", number=1
         )
-        html = pdf.build_html(version)
-        rendered = pdf.render_html(html)
+        rendered = pdf.render_version(version)
         transaction.set_rollback(True)
-    return rendered, html
+    return rendered
 
 
 @pytest.fixture(scope="module")
-def large_pdf(django_db_setup, django_db_blocker):
+def large(django_db_setup, django_db_blocker):
     """A generated version of 250 actions (about 75 pages), with Markdown links in its
-    descriptions, rendered once for the module; rolled back."""
+    descriptions, rendered once for the module as it is rendered (in parts, assembled) and
+    once whole; rolled back."""
     with django_db_blocker.unblock(), transaction.atomic():
         _in_test_database()
         plan = plan_programme()
@@ -66,13 +67,30 @@ def large_pdf(django_db_setup, django_db_blocker):
         validate(version, by=plan.staff)
         version = PlanVersion.objects.select_related("programme").get(pk=version.pk)
         contributions(plan, version)
-        rendered = pdf.render_version(version)
+        assert len(plan_parts(version)) > 2
+        # running heads in batches of 30 pages, so that three batches meet the page numbers
+        batch, pdf.HEADS_BATCH = pdf.HEADS_BATCH, 30
+        try:
+            rendered = pdf.render_version(version)
+        finally:
+            pdf.HEADS_BATCH = batch
+        whole = pdf.render_html(pdf.build_html(version))
         transaction.set_rollback(True)
-    return rendered
+    return rendered, whole
+
+
+@pytest.fixture(scope="module")
+def large_pdf(large):
+    return large[0]
+
+
+def plan_parts(version):
+    context = pdf.document_context(version)
+    return pdf.plan_parts(context["policies"], context["contributions"])
 
 
 def test_the_demos_pdf_passes_every_machine_checkable_checkpoint(demo_pdf):
-    rendered, _html = demo_pdf
+    rendered = demo_pdf
     found = failures(rendered.content)
     assert found == [], summary(found)
 
@@ -83,11 +101,33 @@ def test_a_large_pdf_passes_every_machine_checkable_checkpoint(large_pdf):
     assert found == [], summary(found)
 
 
+def test_a_large_version_rendered_in_parts_reads_as_if_rendered_whole(large):
+    """Page by page the same text, running heads and footers included, and the same
+    contents with the same page numbers; one structure tree, one outline."""
+    assembled, whole = large
+    assert assembled.pages == whole.pages
+    pages = run("pdftotext", data=assembled.content).split("\f")
+    assert pages == run("pdftotext", data=whole.content).split("\f")
+    assert f"pagina {assembled.pages} di {assembled.pages}" in pages[-2]
+    with pikepdf.open(io.BytesIO(assembled.content)) as document:
+        tree_root = document.Root.StructTreeRoot
+        assert len(tree_root.K) == 1 and tree_root.K[0].S == "/Document"
+        with document.open_outline() as outline:
+            assert [item.title for item in outline.root] == ["Piano Sociale Metropolitano"]
+            titles = [item.title for item in outline.root[0].children]
+        assert titles[:2] == ["Indice", "Presentazione"]
+        assert len(titles) == 2 + 5 + 2  # five policies, the record, the annex
+        # the running heads and footers, drawn on each page as a pagination artifact
+        for page in document.pages:
+            drawn = page.obj.Contents[-1].read_bytes()
+            assert drawn.startswith(b"\nQ\n/Artifact <</Type /Pagination>> BDC\n"), drawn
+
+
 def test_running_heads_and_footers_are_pagination_artifacts(demo_pdf):
     """Each page after the cover has its title and policy at the top and its fingerprint and
     number at the bottom as pagination artifacts; the tree holds none of it, so a screen
     reader does not read "pagina 5 di 23" in the middle of the text."""
-    rendered, _html = demo_pdf
+    rendered = demo_pdf
     texts = page_texts(rendered.content, rendered.pages)
     with pikepdf.open(io.BytesIO(rendered.content)) as document:
         for number, page in enumerate(document.pages, start=1):
@@ -100,7 +140,7 @@ def test_running_heads_and_footers_are_pagination_artifacts(demo_pdf):
 
 
 def test_links_are_described_by_their_words(demo_pdf):
-    rendered, _html = demo_pdf
+    rendered = demo_pdf
     with pikepdf.open(io.BytesIO(rendered.content)) as document:
         contents = [
             str(annotation.Contents)
@@ -115,7 +155,7 @@ def test_links_are_described_by_their_words(demo_pdf):
 def test_the_contents_reads_as_entries_and_page_numbers(demo_pdf):
     """No dot leaders in the text (the rule under each entry is drawn, not written), and each
     entry is followed by its page number."""
-    rendered, _html = demo_pdf
+    rendered = demo_pdf
     text = run("pdftotext", data=rendered.content)
     assert ". . ." not in text
     toc = page_texts(rendered.content, 3)[1]
@@ -123,10 +163,44 @@ def test_the_contents_reads_as_entries_and_page_numbers(demo_pdf):
 
 
 def test_the_policy_label_reads_as_a_word(demo_pdf):
-    rendered, _html = demo_pdf
+    rendered = demo_pdf
     text = run("pdftotext", data=rendered.content)
     assert "POLITICA 1" in text
     assert "P OLITICA" not in text
+
+
+def _policy(code, area_sizes):
+    areas = [
+        SimpleNamespace(code=f"{code}.{n}", actions=SimpleNamespace(all=lambda s=size: [0] * s))
+        for n, size in enumerate(area_sizes, start=1)
+    ]
+    return SimpleNamespace(code=code, action_areas=SimpleNamespace(all=lambda: areas))
+
+
+def test_a_large_version_is_cut_into_parts_between_areas_and_contributions():
+    small, large, last = _policy(1, [10, 10]), _policy(2, [60, 60, 60]), _policy(3, [5])
+    parts = pdf.plan_parts([small, large, last], list(range(250)), size=150)
+    assert parts[0].front and not parts[0].policies
+    pieces = [
+        [(p.policy.code, [a.code for a in p.areas], p.continued, p.matrix) for p in part.policies]
+        for part in parts[1:4]
+    ]
+    # a policy that does not fit in what is left of a part starts the next one; one too large
+    # for a part goes on in the next, between two areas, its matrix after its last area
+    assert pieces == [
+        [(1, ["1.1", "1.2"], False, True)],
+        [(2, ["2.1", "2.2"], False, False)],
+        [(2, ["2.3"], True, True), (3, ["3.1"], False, True)],
+    ]
+    annex = parts[4:]
+    assert annex[0].validation and not annex[0].annex_continued
+    assert [len(p.contributions) for p in annex] == [75, 150, 25]
+    assert all(p.annex_continued for p in annex[1:])
+
+
+def test_a_version_that_fits_is_one_part():
+    (part,) = pdf.plan_parts([_policy(1, [40, 40])], list(range(60)), size=150)
+    assert part.front and part.validation and part.annex and len(part.contributions) == 60
 
 
 def test_link_labels_are_read_from_the_html():
