@@ -429,7 +429,7 @@ def render_document(version: PlanVersion, *, preview: bool = False) -> RenderedP
     tags, contents and page numbering."""
     with translation.override("it"):
         context = {**document_context(version), "preview": preview}
-        parts = plan_parts(context["policies"], context["contributions"])
+        parts = plan_parts(context["policies"], context["contributions"], size=PART_SIZE)
         if len(parts) == 1:
             return render_html(render_to_string("patto/pdf/plan.html", context))
         return _render_parts(context, parts)

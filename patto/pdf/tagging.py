@@ -125,9 +125,10 @@ def _artifact_orphans(pdf: pikepdf.Pdf, tree_root, reachable):
                 entries[mcid] = None
         if not orphans:
             continue
-        stream = page.obj.Contents
-        rewritten = _MARKED.sub(_as_pagination(orphans), stream.read_bytes())
-        stream.write(zlib.compress(rewritten), filter=pikepdf.Name.FlateDecode)
+        contents = page.obj.Contents
+        for stream in contents if isinstance(contents, pikepdf.Array) else (contents,):
+            rewritten = _MARKED.sub(_as_pagination(orphans), stream.read_bytes())
+            stream.write(zlib.compress(rewritten), filter=pikepdf.Name.FlateDecode)
         while entries and entries[len(entries) - 1] is None:
             del entries[len(entries) - 1]
     return pdf

@@ -169,6 +169,22 @@ def test_the_policy_label_reads_as_a_word(demo_pdf):
     assert "P OLITICA" not in text
 
 
+def test_a_draft_previewed_in_parts_is_marked_on_every_page(monkeypatch):
+    """The preview of a draft assembled from parts (made small here) says it is a draft at
+    the top and bottom of every page, the cover included, and passes the check too."""
+    monkeypatch.setattr(pdf, "PART_SIZE", 8)
+    plan = plan_programme()
+    version = fill_draft(plan, policies=2, areas=2, actions=3)
+    version = PlanVersion.objects.select_related("programme").get(pk=version.pk)
+    rendered = pdf.render_preview(version)
+    found = failures(rendered.content)
+    assert found == [], summary(found)
+    pages = page_texts(rendered.content, rendered.pages)
+    for number, text in enumerate(pages, start=1):
+        assert text.startswith("BOZZA — non valida"), number
+        assert f"pagina {number} di {rendered.pages}" in text, number
+
+
 def _policy(code, area_sizes):
     areas = [
         SimpleNamespace(code=f"{code}.{n}", actions=SimpleNamespace(all=lambda s=size: [0] * s))
