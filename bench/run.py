@@ -319,6 +319,17 @@ def verdicts(rows, pdfs, comparison, other_scale_rows):
             else "no PDF rendered",
         )
     )
+    # and at any size (issue 22): the largest rendered, rendered in parts, within it too
+    largest = max((p for p in pdfs if p["ok"]), key=lambda p: p["pages"] or 0, default=None)
+    if largest is not None and largest is not sized:
+        results.append(
+            (
+                f"the largest PDF in ≤ {PDF_TARGET_PEAK_MB} MB",
+                largest["peak_rss_mb"] <= PDF_TARGET_PEAK_MB,
+                f"{largest['peak_rss_mb']:.0f} MB for {largest['pages']} pages "
+                f"({largest['version']})",
+            )
+        )
     return results
 
 
