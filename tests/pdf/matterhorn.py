@@ -16,10 +16,13 @@ What is checked, and under which checkpoint:
   a dc:title.
 - 07-001 / 07-002: /ViewerPreferences /DisplayDocTitle true.
 - 11-006: the catalog's /Lang is set.
-- 01-marked: /MarkInfo /Marked true.
+- 01-marked / 01-007: /MarkInfo /Marked true, /Suspects not true.
+- 09-004 / 09-005: table elements (TR, TH, TD, THead, TBody, TFoot) and list elements (LI,
+  Lbl, LBody) only where ISO 32000-1's tables 336 and 337 put them.
 - 13-004: every Figure has /Alt (or /ActualText).
 - 14-002 / 14-003: headings H1–H6 start at H1 and never skip a level going down (in
-  document order), and (the issue's own check) no heading is inside another heading.
+  document order), no unnumbered H (14-007), and (the issue's own check) no heading is
+  inside another heading.
 - 15-003: every TH has a /Scope, or an /ID the StructTreeRoot's /IDTree resolves; every
   /Headers reference of a cell resolves through the IDTree.
 - 28-008 / 28-009: a page with annotations has /Tabs /S.
@@ -45,6 +48,18 @@ STANDARD_TYPES = {
     "RP", "Warichu", "WT", "WP", "Figure", "Formula", "Form",
 }  # fmt: skip
 HEADINGS = {f"H{n}": n for n in range(1, 7)}
+# Where the elements of tables and lists may be (ISO 32000-1, tables 336 and 337).
+PARENTS = {
+    "TR": {"Table", "THead", "TBody", "TFoot"},
+    "TH": {"TR"},
+    "TD": {"TR"},
+    "THead": {"Table"},
+    "TBody": {"Table"},
+    "TFoot": {"Table"},
+    "LI": {"L"},
+    "Lbl": {"LI"},
+    "LBody": {"LI"},
+}
 PAINTING = {"Tj", "TJ", "'", '"', "f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh",
             "BI", "INLINE IMAGE", "Do"}  # fmt: skip
 TEXT = {"Tj", "TJ", "'", '"'}
@@ -105,6 +120,8 @@ class _Checker:
         mark = self.root.get("/MarkInfo")
         if mark is None or mark.get("/Marked") is not True:
             self.fail("01-marked", "/MarkInfo /Marked is not true")
+        elif mark.get("/Suspects") is True:
+            self.fail("01-007", "/MarkInfo /Suspects is true")
         preferences = self.root.get("/ViewerPreferences")
         if preferences is None or "/DisplayDocTitle" not in preferences:
             self.fail("07-001", "no /ViewerPreferences /DisplayDocTitle")
@@ -162,6 +179,13 @@ class _Checker:
                     stack.append((kid, element, (*ancestors, tag)))
 
     def element(self, element, key, tag, ancestors, ids, headings):
+        parent = ancestors[-1] if ancestors else None
+        allowed = PARENTS.get(tag)
+        if allowed is not None and parent not in allowed:
+            checkpoint = "09-005" if tag in ("LI", "Lbl", "LBody") else "09-004"
+            self.fail(checkpoint, f"a {tag} element ({key}) is inside {parent}, not {allowed}")
+        if tag == "H":
+            self.fail("14-007", f"an unnumbered H heading ({key})")
         if tag == "Link" and "Link" in ancestors:
             self.fail("28-011", f"a Link element ({key}) is inside another Link")
         if tag in HEADINGS:
