@@ -25,6 +25,9 @@ from tests.e2e import nu_html
 from tests.e2e.portal import log_in_as
 
 pytestmark = pytest.mark.browser
+# Every link's address, made absolute: a link inside an SVG (the zones' map) has no string
+# ``href`` property (it is an SVGAnimatedString), so the attribute is read and resolved.
+HREFS = "els => els.map(e => new URL(e.getAttribute('href'), document.baseURI).href)"
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 DOWNLOADS = (".csv", ".json", ".ics", ".pdf", ".ods", ".xlsx", ".atom", ".ttl", ".rdf", ".jsonld")
@@ -144,7 +147,7 @@ def crawl(page, base_url: str, role: str, plan: Crawl, folder: Path, crawled: Cr
         crawled.pages.append(Visited(role, url, kind, html, violations))
         if not plan.follows(role, parts.path):
             continue
-        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+        for href in page.eval_on_selector_all("a[href]", HREFS):
             href, _ = urldefrag(href)
             if not href.startswith(base_url) or any(p in href for p in NOT_CRAWLED):
                 continue

@@ -13,6 +13,9 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 
 pytestmark = pytest.mark.browser
+# Every link's address, made absolute: a link inside an SVG (the zones' map) has no string
+# ``href`` property (it is an SVGAnimatedString), so the attribute is read and resolved.
+HREFS = "els => els.map(e => new URL(e.getAttribute('href'), document.baseURI).href)"
 
 PER_KIND = 2
 SKIP = ("/account/logout", "/i18n/", "/media/", "/static/", "/healthz")
@@ -80,7 +83,7 @@ class Checker:
             per_kind[k] += 1
             count += 1
             self.visit(url)
-            for href in self.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            for href in self.page.eval_on_selector_all("a[href]", HREFS):
                 href, _ = urldefrag(href)
                 path = urlsplit(href).path
                 inside = href.startswith(self.base_url + within)

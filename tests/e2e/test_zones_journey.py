@@ -47,7 +47,8 @@ def look_up(page, portal_url, name):
     check(page)
     page.get_by_label("Nome del comune").fill(name)
     with page.expect_navigation():
-        page.get_by_role("button", name="Cerca").click()
+        # the lookup's own button, not the header's site search
+        page.locator("main").get_by_role("button", name="Cerca").click()
     check(page)
 
 
