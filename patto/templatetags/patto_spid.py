@@ -4,6 +4,7 @@ SPID_ENABLED is off."""
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
 
 from patto.accounts.spid.registry import identity_providers
 
@@ -18,3 +19,19 @@ def spid_login_buttons(context, next_url=""):
     if not next_url and request is not None:
         next_url = request.GET.get("next", "")
     return {"enabled": True, "identity_providers": identity_providers(), "next": next_url}
+
+
+@register.inclusion_tag("spid/includes/profile_identity.html", takes_context=True)
+def spid_profile_identity(context):
+    """On the profile: the digital identity linked to the account, or the way to link one."""
+    if not settings.SPID_ENABLED:
+        return {"enabled": False}
+    from patto.models import SpidIdentity
+
+    user = context["request"].user
+    return {
+        "enabled": True,
+        "identity": SpidIdentity.objects.filter(user=user).first(),
+        "identity_providers": identity_providers(),
+        "next": reverse("profile:detail"),
+    }

@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from patto.models import SpidIdentity
 from tests.spid.conftest import TEST_IDP
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,7 +33,6 @@ def run_checker(binary, tmp_path, *args) -> dict[str, list[dict]]:
     )
     assert report.exists(), completed.stderr[-3000:]
     found = checks(json.loads(report.read_text()))
-    print(sorted(found))
     failed = [
         f"{check['test']}: {check['value']}"
         for results in found.values()
@@ -59,6 +59,14 @@ def test_spid_metadata_request_and_every_answer(spid_live, spid_sp_test, tmp_pat
     assert len(report["authnrequest_strict"]) > 40
     # every answer of the suite was sent, and the portal answered each as it must
     assert len(report["response"]) > 90
+    # the good answers logged the test identity in: its account was made once, then found
+    identity = SpidIdentity.objects.select_related("user").get()
+    assert identity.fiscal_number == "GDASDV00A01H501J"
+    assert (identity.user.email, identity.user.first_name) == (
+        "spid.tech@agid.gov.it",
+        "SpidValidator",
+    )
+    assert identity.last_idp == TEST_IDP
 
 
 def test_cie_metadata_and_request(spid_live, spid_sp_test, tmp_path):
