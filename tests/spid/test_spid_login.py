@@ -4,13 +4,16 @@ sent off with, the refusals of answers that cannot be taken, the accounts found 
 number, created or linked, and the password login switched off for citizens. The whole SAML
 exchange with a real (test) identity provider is tests/spid/test_spid_sp_test.py."""
 
+from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from patto.accounts.spid import services
+from patto.accounts.spid.registry import identity_providers
 from patto.accounts.spid.saml import Identity
 from patto.models import SpidIdentity, User
 from tests.factories import StaffFactory, UserFactory
@@ -159,3 +162,18 @@ def test_password_login_can_be_switched_off_for_citizens(client, settings):
     client.logout()
     response = client.get(reverse("account_signup"))
     assert "account/signup_closed.html" in [t.name for t in response.templates]
+
+
+def test_the_registry_is_refreshed_and_a_bad_source_keeps_the_last_copy(spid, tmp_path):
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("spid_idps", stdout=out)
+    assert TEST_IDP in out.getvalue()
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<html>not metadata</html>")
+    spid.SPID_IDP_METADATA = [str(bad)]
+    with pytest.raises(CommandError):
+        call_command("spid_idps", stdout=StringIO())
+    # the last good copy is still what the login offers
+    assert [p.entity_id for p in identity_providers()] == [TEST_IDP]

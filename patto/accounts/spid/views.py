@@ -134,7 +134,7 @@ class AssertionConsumerView(SpidEnabledMixin, View):
         if created:
             messages.success(
                 request,
-                _("Benvenuto! Scegli nel profilo la categoria in cui partecipi."),
+                _("Il tuo account è pronto: scegli nel profilo la categoria in cui partecipi."),
             )
             target = reverse("profile:detail")
         elif link_to is not None:
