@@ -18,7 +18,12 @@ def spid_login_buttons(context, next_url=""):
     request = context.get("request")
     if not next_url and request is not None:
         next_url = request.GET.get("next", "")
-    return {"enabled": True, "identity_providers": identity_providers(), "next": next_url}
+    return {
+        "enabled": True,
+        "identity_providers": identity_providers(),
+        "next": next_url,
+        "on_login_page": True,
+    }
 
 
 @register.inclusion_tag("spid/includes/profile_identity.html", takes_context=True)

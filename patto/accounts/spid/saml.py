@@ -62,7 +62,8 @@ def known_idps() -> dict[str, str]:
     saml_client = client()
     found = {}
     for entity_id in saml_client.metadata.identity_providers():
-        name = saml_client.metadata.name(entity_id) or entity_id
+        metadata = saml_client.metadata
+        name = metadata.name(entity_id, "it") or metadata.name(entity_id, "en") or entity_id
         found[entity_id] = name
     return found
 
