@@ -357,6 +357,10 @@ SPID_ACCEPTED_TIME_DIFF = env.int("SPID_ACCEPTED_TIME_DIFF", default=60)
 # AgID asks that citizens log in with SPID or CIE only in production: with False the e-mail and
 # password login stays for the staff, the spokespersons and the administrators.
 PASSWORD_LOGIN_FOR_CITIZENS = env.bool("PASSWORD_LOGIN_FOR_CITIZENS", default=True)
+if not PASSWORD_LOGIN_FOR_CITIZENS and not SPID_ENABLED:
+    raise ImproperlyConfigured(
+        "PASSWORD_LOGIN_FOR_CITIZENS=false needs SPID_ENABLED=true: citizens could not log in."
+    )
 if SPID_ENABLED:
     CELERY_BEAT_SCHEDULE["refresh-spid-idps"] = {
         "task": "patto.accounts.spid.refresh_idps",
