@@ -177,3 +177,54 @@ def test_the_registry_is_refreshed_and_a_bad_source_keeps_the_last_copy(spid, tm
         call_command("spid_idps", stdout=StringIO())
     # the last good copy is still what the login offers
     assert [p.entity_id for p in identity_providers()] == [TEST_IDP]
+
+
+def pending_without_email(client, **extra):
+    """What the answer of an identity provider that sends no e-mail (the CIE) leaves in the
+    session (AssertionConsumerView), as the browser brings it to /spid/email/."""
+    import time
+    from dataclasses import asdict, replace
+
+    from patto.accounts.spid.views import EMAIL_PENDING
+
+    session = client.session
+    session[EMAIL_PENDING] = {
+        **asdict(replace(ANNA, email="")),
+        "next": "",
+        "at": time.time(),
+        **extra,
+    }
+    session.save()
+
+
+def test_without_an_email_from_the_identity_provider_the_person_gives_one(client, spid):
+    from patto.models import OutgoingEmail
+
+    assert client.get("/spid/email/")["Location"] == reverse("account_login")
+    pending_without_email(client)
+    assert "Il tuo indirizzo email" in client.get("/spid/email/").content.decode()
+    response = client.post("/spid/email/", {"email": "not an address\x00"})
+    assert response.status_code == 400
+    response = client.post("/spid/email/", {"email": "Anna.Rossi@Example.org"})
+    assert response["Location"] == reverse("profile:detail")
+    user = SpidIdentity.objects.get(fiscal_number="RSSNNA80A41L219X").user
+    assert client.session["_auth_user_id"] == str(user.pk)
+    # the address is the person's word, not the identity provider's: it waits for its link
+    address = EmailAddress.objects.get(user=user)
+    assert (address.email, address.verified) == ("Anna.Rossi@example.org", False)
+    assert OutgoingEmail.objects.filter(to="Anna.Rossi@example.org").exists()
+    # the pending identity is spent
+    client.logout()
+    assert client.get("/spid/email/")["Location"] == reverse("account_login")
+
+
+def test_the_email_given_cannot_be_another_accounts_and_the_wait_expires(client, spid):
+    UserFactory(email="anna.rossi@example.org")
+    pending_without_email(client)
+    response = client.post("/spid/email/", {"email": "anna.rossi@example.org"})
+    assert response.status_code == 400
+    assert "Esiste già un account" in response.content.decode()
+    assert not SpidIdentity.objects.exists()
+
+    pending_without_email(client, at=0)
+    assert client.get("/spid/email/")["Location"] == reverse("account_login")

@@ -12,16 +12,22 @@ from patto.accounts.spid.saml import Identity
 from patto.models import SpidIdentity
 
 
+class EmailNeeded(ValidationError):
+    """The identity provider sent no e-mail address (the CIE never does): the person gives one,
+    and confirms it, before the account is made."""
+
+
 class EmailTaken(ValidationError):
     """Another account already has the identity's e-mail address: the person logs in to it
     with the password and links the identity from the profile."""
 
 
 @transaction.atomic
-def user_for_identity(*, identity: Identity, link_to=None):
+def user_for_identity(*, identity: Identity, link_to=None, email: str = ""):
     """(user, created): the account of ``identity``; with ``link_to`` (a logged-in user who
     asked to link their identity) that account; else a new one, with the identity provider's
-    name, surname and e-mail (confirmed: the identity provider has checked it)."""
+    name, surname and e-mail (confirmed: the identity provider has checked it) or, when it sent
+    none, the ``email`` the person typed (to be confirmed by the link allauth sends)."""
     now = timezone.now()
     known = (
         SpidIdentity.objects.select_for_update()
@@ -52,9 +58,10 @@ def user_for_identity(*, identity: Identity, link_to=None):
         )
         return link_to, False
     User = get_user_model()
-    email = User.objects.normalize_email(identity.email)
+    verified = bool(identity.email)
+    email = User.objects.normalize_email(identity.email or email)
     if not email:
-        raise ValidationError(
+        raise EmailNeeded(
             _("Il gestore dell'identità non ha mandato l'indirizzo email."), code="no_email"
         )
     if User.objects.filter(email__iexact=email).exists():
@@ -74,7 +81,7 @@ def user_for_identity(*, identity: Identity, link_to=None):
     )
     user.set_unusable_password()
     user.save()
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
     SpidIdentity.objects.create(
         user=user,
         fiscal_number=identity.fiscal_number,

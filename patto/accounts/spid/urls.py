@@ -9,4 +9,5 @@ urlpatterns = [
     path("accedi/", views.LoginView.as_view(), name="login"),
     path("acs/", views.AssertionConsumerView.as_view(), name="acs"),
     path("esci/", views.SingleLogoutView.as_view(), name="slo"),
+    path("email/", views.EmailView.as_view(), name="email"),
 ]

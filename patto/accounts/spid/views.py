@@ -2,7 +2,10 @@
 
 import logging
 import secrets
+import time
+from dataclasses import asdict
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -18,6 +21,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from patto.accounts.spid import saml, services
+from patto.accounts.spid.forms import EmailForm
 from patto.accounts.spid.metadata import build_metadata
 from patto.accounts.spid.registry import identity_providers
 
@@ -28,6 +32,8 @@ logger = logging.getLogger(__name__)
 COOKIE = "patto_spid"
 SALT = "patto.spid.request"
 PENDING_SECONDS = 600
+# the identity waiting for an e-mail address (EmailView), in the session
+EMAIL_PENDING = "patto_spid_email_pending"
 
 
 def _pending_key(request_id: str) -> str:
@@ -128,6 +134,15 @@ class AssertionConsumerView(SpidEnabledMixin, View):
             link_to = get_user_model().objects.filter(pk=pending["link_to"]).first()
         try:
             user, created = services.user_for_identity(identity=identity, link_to=link_to)
+        except services.EmailNeeded:
+            request.session[EMAIL_PENDING] = {
+                **asdict(identity),
+                "next": pending["next"],
+                "at": time.time(),
+            }
+            response = HttpResponseRedirect(reverse("spid:email"))
+            response.delete_cookie(COOKIE, path=reverse("spid:acs"))
+            return response
         except ValidationError as exc:
             return self.refuse(request, " ".join(exc.messages), status=409)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -145,6 +160,53 @@ class AssertionConsumerView(SpidEnabledMixin, View):
         response = HttpResponseRedirect(target)
         response.delete_cookie(COOKIE, path=reverse("spid:acs"))
         return response
+
+
+class EmailView(SpidEnabledMixin, View):
+    """After a first login whose identity provider sent no e-mail address (the CIE): the person
+    gives one; the account is made, they are logged in and the address waits for its link."""
+
+    template_name = "spid/email.html"
+
+    def pending(self, request):
+        pending = request.session.get(EMAIL_PENDING)
+        if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+            return None
+        return pending
+
+    def get(self, request):
+        if self.pending(request) is None:
+            return HttpResponseRedirect(reverse("account_login"))
+        return render(request, self.template_name, {"form": EmailForm()})
+
+    def post(self, request):
+        pending = self.pending(request)
+        if pending is None:
+            return HttpResponseRedirect(reverse("account_login"))
+        form = EmailForm(request.POST)
+        if form.is_valid():
+            identity = saml.Identity(
+                **{field: pending[field] for field in saml.Identity.__dataclass_fields__}
+            )
+            try:
+                user, _created = services.user_for_identity(
+                    identity=identity, email=form.cleaned_data["email"]
+                )
+            except ValidationError as exc:
+                form.add_error("email", exc)
+            else:
+                del request.session[EMAIL_PENDING]
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                EmailAddress.objects.get(user=user).send_confirmation(request, signup=True)
+                messages.success(
+                    request,
+                    _(
+                        "Il tuo account è pronto: apri il link che ti abbiamo mandato per "
+                        "confermare l'indirizzo, e scegli qui la categoria in cui partecipi."
+                    ),
+                )
+                return HttpResponseRedirect(reverse("profile:detail"))
+        return render(request, self.template_name, {"form": form}, status=400)
 
 
 @method_decorator(csrf_exempt, name="dispatch")
