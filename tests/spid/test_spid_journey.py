@@ -25,6 +25,9 @@ ANNA = {
     "email": "anna.rossi@example.org",
 }
 
+# as the CIE answers: no e-mail address
+MARCO = {"name": "Marco", "familyName": "Bianchi", "fiscalNumber": "TINIT-BNCMRC75C12L219K"}
+
 
 def test_a_citizen_logs_in_with_spid_and_comes_back(spid_live, tmp_path, monkeypatch):
     from axe_playwright_python.sync_playwright import Axe
@@ -34,7 +37,8 @@ def test_a_citizen_logs_in_with_spid_and_comes_back(spid_live, tmp_path, monkeyp
 
     # the ORM is used from this thread while Playwright's event loop runs in it
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with LocalIdentityProvider(tmp_path, {"Anna Rossi": ANNA}) as idp:
+    people = {"Anna Rossi": ANNA, "Marco Bianchi": MARCO}
+    with LocalIdentityProvider(tmp_path, people) as idp:
         from django.conf import settings
 
         settings.SPID_IDP_METADATA = [str(idp.metadata_file)]
@@ -71,6 +75,20 @@ def test_a_citizen_logs_in_with_spid_and_comes_back(spid_live, tmp_path, monkeyp
                 if first_time:
                     audit("profile", "/profilo/")
                 page.context.clear_cookies()
+            # someone whose identity provider sends no e-mail address writes one
+            page.goto(f"{spid_live.url}/account/login/")
+            page.get_by_text("Entra con SPID").click()
+            page.get_by_role("link", name="Gestore di prova").click()
+            page.get_by_role("button", name="Marco Bianchi").click()
+            page.get_by_role("button", name="Continua").click()
+            page.wait_for_load_state()
+            audit("email", "/spid/email/")
+            page.get_by_label("Il tuo indirizzo email").fill("marco@example.org")
+            page.get_by_role("button", name="Crea il mio account").click()
+            page.wait_for_load_state()
+            assert page.url == f"{spid_live.url}/profilo/"
+            assert "codice fiscale BNCMRC75C12L219K" in page.locator("main").inner_text()
+            page.context.clear_cookies()
             page.goto(f"{spid_live.url}/spid/accedi/?idp=sconosciuto")
             audit("choose", "/spid/accedi/?idp=sconosciuto")
             refused = page.request.post(f"{spid_live.url}/spid/acs/", form={"SAMLResponse": "x"})
@@ -84,7 +102,10 @@ def test_a_citizen_logs_in_with_spid_and_comes_back(spid_live, tmp_path, monkeyp
     if nu_html.missing():
         _missing(nu_html.missing())
     assert not nu_html.check(saved)
-    identity = SpidIdentity.objects.select_related("user").get()
+    identity = SpidIdentity.objects.select_related("user").get(fiscal_number="RSSNNA80A41L219X")
     assert (identity.user.first_name, identity.user.last_name) == ("Anna", "Rossi")
     assert identity.user.email == "anna.rossi@example.org"
     assert identity.last_idp == idp.entity_id
+    marco = SpidIdentity.objects.select_related("user").get(fiscal_number="BNCMRC75C12L219K")
+    assert marco.user.email == "marco@example.org"
+    assert SpidIdentity.objects.count() == 2
