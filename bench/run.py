@@ -190,10 +190,13 @@ def render_pdf(env, slug, number, role):
     pages_match = re.search(r"(\d+) pagine", text)
     pages = int(pages_match.group(1)) if pages_match else None
     cpu_seconds = usage.ru_utime + usage.ru_stime
+    ok = child.returncode == 0
     return {
         "version": f"{slug} v{number}",
         "role": role,
-        "ok": child.returncode == 0,
+        "ok": ok,
+        # the file's path is the command's first line
+        "matterhorn": matterhorn_failures(Path(text.splitlines()[0].strip())) if ok else None,
         "pages": pages,
         "seconds": round(seconds, 2),
         "cpu_seconds": round(cpu_seconds, 2),
@@ -202,6 +205,15 @@ def render_pdf(env, slug, number, role):
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: kilobytes
         "output": text.strip()[-500:],
     }
+
+
+def matterhorn_failures(path):
+    """The machine-checkable Matterhorn checkpoints (PDF/UA-1) the file fails, counted by
+    checkpoint: ``tests/pdf/matterhorn.py``, the check the test suite runs."""
+    sys.path.insert(0, str(ROOT))
+    from tests.pdf.matterhorn import failures, summary
+
+    return summary(failures(path.read_bytes()))
 
 
 def per_100_pages(value, pages):
@@ -215,8 +227,15 @@ def pdf_line(pdf):
     return (
         f"PDF of {pdf['version']} ({pdf['role']}): {pdf['pages']} pages in {pdf['seconds']:.1f} s "
         f"({pdf['cpu_seconds']:.1f} s of CPU) = {pdf['seconds_per_100_pages']:.1f} s per 100 "
-        f"pages, peak memory {pdf['peak_rss_mb']:.0f} MB"
+        f"pages, peak memory {pdf['peak_rss_mb']:.0f} MB; machine-checkable Matterhorn "
+        f"checkpoints: {matterhorn_line(pdf['matterhorn'])}"
     )
+
+
+def matterhorn_line(found):
+    if not found:
+        return "all pass"
+    return "FAILED " + ", ".join(f"{checkpoint} ×{count}" for checkpoint, count in found.items())
 
 
 def verdicts(rows, pdfs, comparison, other_scale_rows):
@@ -277,6 +296,13 @@ def verdicts(rows, pdfs, comparison, other_scale_rows):
                 f"{per_100} s per 100 pages, {pdf['pages']} pages" if pdf["ok"] else "FAILED",
             )
         )
+        results.append(
+            (
+                f"PDF passes the machine-checkable Matterhorn checkpoints ({pdf['version']})",
+                bool(pdf["ok"] and not pdf["matterhorn"]),
+                matterhorn_line(pdf["matterhorn"]) if pdf["ok"] else "FAILED",
+            )
+        )
     # the memory target is about a document of about a hundred pages: the smallest rendered
     # (at scale 1 the largest version is that one)
     sized = min((p for p in pdfs if p["ok"]), key=lambda p: p["pages"] or 0, default=None)
@@ -293,6 +319,17 @@ def verdicts(rows, pdfs, comparison, other_scale_rows):
             else "no PDF rendered",
         )
     )
+    # and at any size (issue 22): the largest rendered, rendered in parts, within it too
+    largest = max((p for p in pdfs if p["ok"]), key=lambda p: p["pages"] or 0, default=None)
+    if largest is not None and largest is not sized:
+        results.append(
+            (
+                f"the largest PDF in ≤ {PDF_TARGET_PEAK_MB} MB",
+                largest["peak_rss_mb"] <= PDF_TARGET_PEAK_MB,
+                f"{largest['peak_rss_mb']:.0f} MB for {largest['pages']} pages "
+                f"({largest['version']})",
+            )
+        )
     return results
 
 

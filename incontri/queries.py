@@ -4,7 +4,19 @@ fixed number of queries whatever the number of meetings."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    Max,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -160,3 +172,23 @@ def staff_registrations(meeting: Meeting) -> list[Registration]:
         .select_related("user")
         .order_by(order, "created_at", "pk")
     )
+
+
+def feed_meetings(programme: Programme, limit: int) -> list[Meeting]:
+    """The ``limit`` meetings of ``programme`` added or changed last, with their place. One
+    query."""
+    meetings = list(
+        programme.meetings.select_related("municipality", "province", "zone").order_by(
+            "-updated_at", "-pk"
+        )[:limit]
+    )
+    for meeting in meetings:
+        meeting.programme = programme
+    return meetings
+
+
+def opendata_dates() -> tuple:
+    """When the first meeting of the open data was recorded and the last one changed
+    (``(None, None)`` without meetings). One query."""
+    dates = Meeting.objects.aggregate(first=Min("created_at"), last=Max("updated_at"))
+    return dates["first"], dates["last"]

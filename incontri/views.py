@@ -14,12 +14,13 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from incontri import calendar_links, ical, opendata, queries, services
+from incontri import calendar_links, ical, opendata, queries, services, structured_data
 from incontri.filters import MeetingFilterSet
 from incontri.forms import RegistrationForm
 from incontri.models import Meeting, Registration, RegistrationStatus
 from incontri.services import minutes_file_name
 from patto.cache.pages import public_page
+from patto.core.feeds import feed_links
 from patto.core.mixins import FilteredListMixin, ProgrammeMixin
 from patto.core.opendata import DownloadView
 from patto.core.opendata import download as download_file
@@ -64,6 +65,11 @@ class MeetingListView(FilteredListMixin, FilterView):
         selected = form.cleaned_data.get("programma") if form.is_valid() else None
         context["selected_programme"] = selected
         context["programmes"] = [selected] if selected else queries.programmes()
+        context["atom_feeds"] = [
+            link
+            for programme in context["programmes"]
+            for link in feed_links(programme, "meetings")
+        ]
         return context
 
 
@@ -83,9 +89,12 @@ class MeetingDetailView(DetailView):
         user = self.request.user
         box = queries.registration_box(self.object, user)
         context["registration"] = box
-        context["calendar_links"] = calendar_links.links(
-            self.object, url=self.request.build_absolute_uri(self.object.get_absolute_url())
+        url = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["calendar_links"] = calendar_links.links(self.object, url=url)
+        context["event_data"] = structured_data.meeting_event(
+            self.object, url=url, registration=box
         )
+        context["atom_feeds"] = feed_links(self.object.programme, "meetings")
         if "registration_form" not in context and user.is_authenticated and box.is_open:
             context["registration_form"] = RegistrationForm.for_user(user, box.mine)
         return context

@@ -51,6 +51,11 @@ def _stemmer() -> Stemmer.Stemmer:
     return stemmer
 
 
+def stem_words(words_: list[str]) -> list[str]:
+    """The Italian Snowball stem of each of ``words_`` (already ``normalise``d)."""
+    return _stemmer().stemWords(words_)
+
+
 def normalise(text: str) -> str:
     """``text`` in lower case without accents (NFKD, combining marks dropped)."""
     text = text.casefold()
@@ -67,7 +72,7 @@ def words(text: str) -> list[str]:
 # The index.
 
 
-def _index_row(code: str, texts) -> tuple[str, str, str]:
+def index_entry(code: str, texts) -> tuple[str, str, str]:
     """An action's entry: its code in lower case, then its distinct words and their stems,
     each as one string with a space before and after every word (a word is looked up as a
     substring: ``" stem "`` for a stem, ``" word"`` for the beginning of a word)."""
@@ -109,7 +114,7 @@ def build_index(version) -> list[tuple[int, str, str, str]]:
         "area__policy__title",
     )
     return [
-        (pk, *_index_row(code, (code, *texts, *names.get(pk, ())))) for pk, code, *texts in rows
+        (pk, *index_entry(code, (code, *texts, *names.get(pk, ())))) for pk, code, *texts in rows
     ]
 
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sites",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # the search's trigram lookups (registered on any database)
     "csp",
     "allauth",
     "allauth.account",
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "matrice",
     "tavoli",
     "incontri",
+    "patto.search",
 ]
 
 MIDDLEWARE = [
@@ -419,6 +421,11 @@ PRIVACY_CONTROLLER_CONTACT = required_in_production(
 )
 PRIVACY_DPO_CONTACT = required_in_production("PRIVACY_DPO_CONTACT", "rpd@patto.localhost")
 CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="info@patto.localhost")
+# The code in the Indice dei domicili digitali della PA (IPA, indicepa.gov.it) of PORTAL_OWNER:
+# the publisher of the DCAT-AP_IT catalogue of the open data (/dati-aperti/catalogo.ttl), which
+# dati.gov.it harvests. Without it production publishes no catalogue (DCAT-AP_IT requires the
+# publisher's code); development uses a placeholder no administration has.
+IPA_CODE = env.str("IPA_CODE", default="" if PRODUCTION else "ipa-sviluppo-non-valido")
 # The accessibility statement published on AgID's form.agid.gov.it (the footer's link the
 # checker of AgID's guidelines reads); until there is one, the footer links /accessibilita/.
 AGID_ACCESSIBILITY_STATEMENT_URL = env.str("AGID_ACCESSIBILITY_STATEMENT_URL", default="")

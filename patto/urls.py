@@ -20,6 +20,16 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
+    # the DCAT-AP_IT catalogue of the open data, for dati.gov.it: one language (both inside)
+    path("dati-aperti/catalogo", views.catalogue_address, name="catalogue"),
+    *(
+        path(
+            f"dati-aperti/catalogo.{extension}",
+            views.CatalogueView.as_view(format=extension),
+            name=f"catalogue_{extension}",
+        )
+        for extension in ("ttl", "rdf", "jsonld")
+    ),
 ]
 
 urlpatterns += i18n_patterns(
@@ -34,10 +44,12 @@ urlpatterns += i18n_patterns(
     path("", include("patto.programme.urls")),
     path("", include("patto.legal.urls")),
     path("", include("patto.feedback.urls")),
+    path("", include("patto.participation.urls")),
     path("programmi/<slug:slug>/versioni/<int:number>/", include("matrice.urls")),
     path("", include("tavoli.urls")),
     path("", include("incontri.urls")),
     path("", include("zone.urls")),
+    path("", include("patto.search.urls")),
     prefix_default_language=False,
 )
 

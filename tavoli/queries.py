@@ -6,7 +6,7 @@ content is never visible on the public site, not even its codes."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from tavoli.models import (
     Comment,
     Contribution,
     ContributionStatus,
+    Moderation,
     TableMembership,
     ThematicTable,
 )
@@ -263,3 +264,34 @@ def contribution_search(text: str, *, private_names: bool = False) -> Q:
             | Q(body_name__icontains=word)
         )
     return q
+
+
+def answered_for_feed(programme: Programme, limit: int) -> list[Contribution]:
+    """The ``limit`` public contributions of ``programme`` answered last (an outcome given, on a
+    recorded day), with where they were made and the actions of public versions they led to.
+    Public as the lists are: approved, so neither waiting for moderation nor hidden. Two
+    queries."""
+    contributions = list(
+        contributions_of(programme)
+        .answered()
+        .filter(answered_at__isnull=False)
+        .select_related("table", "meeting", "body", "version")
+        .prefetch_related(public_actions_prefetch())
+        .order_by("-answered_at", "-pk")[:limit]
+    )
+    for contribution in contributions:
+        contribution.programme = programme
+    return contributions
+
+
+def opendata_dates() -> dict[int, tuple]:
+    """For each programme, when the contributions its open data has or had (approved ones, and
+    hidden ones: hiding changes the file) were first recorded and last changed:
+    ``{programme_id: (first, last)}``. One query."""
+    rows = (
+        Contribution.objects.filter(moderation__in=(Moderation.APPROVED, Moderation.HIDDEN))
+        .order_by()
+        .values("programme_id")
+        .annotate(first=Min("created_at"), last=Max("updated_at"))
+    )
+    return {row["programme_id"]: (row["first"], row["last"]) for row in rows}

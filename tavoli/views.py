@@ -13,6 +13,7 @@ from django_filters.views import FilterView
 
 from matrice.models import Action, Policy
 from patto.cache.pages import public_page
+from patto.core.feeds import feed_links
 from patto.core.mixins import FilteredListMixin, ProgrammeMixin, VersionMixin
 from patto.core.opendata import DownloadView, bad_request, download
 from patto.core.staff_views import safe_next
@@ -76,6 +77,7 @@ class ContributionListView(ProgrammeMixin, FilteredListMixin, FilterView):
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
         context["is_filtered"] = any(v for k, v in self.request.GET.items() if k != "page")
+        context["atom_feeds"] = feed_links(self.programme, "contributions")
         # The summary counts every outcome among the contributions the other filters select,
         # so each count can be a link that narrows the list to that outcome.
         query.pop("esito", None)

@@ -31,7 +31,7 @@ ROLES = {
     "registered": ("cittadino@demo.patto.localhost", ["/profilo/"]),
 }
 NOT_PAGES = ("/admin/", "/account/logout/", "/i18n/", "/media/", "/static/", "/en/")
-DOWNLOADS = (".csv", ".json", ".ics", ".pdf")
+DOWNLOADS = (".csv", ".json", ".ics", ".pdf", ".atom")
 VARIANTS = 3  # query strings followed for each address and set of query keys
 LIMIT = 1500  # pages for one role, far above the demo's
 

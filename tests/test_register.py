@@ -46,7 +46,7 @@ MARKERS = [
 TECHNICAL = ["SHA-256", "Markdown"]
 LIMIT = 60  # pages, one per kind of address
 SKIP = ("/admin/", "/account/", "/redazione/", "/portavoce/", "/profilo/", "/en/", "/static/")
-DOWNLOADS = (".csv", ".json", ".ics", ".pdf", ".ods", ".xlsx", ".xml", ".txt")
+DOWNLOADS = (".csv", ".json", ".ics", ".pdf", ".ods", ".xlsx", ".xml", ".txt", ".atom")
 PIANO = "/programmi/piano-sociale-metropolitano/"
 
 

@@ -12,6 +12,11 @@ XSS = [
 ]
 
 
+# The types of a <script> a browser runs (HTML's JavaScript MIME types, and modules); any other
+# (application/ld+json, application/json) is a data block, never run.
+SCRIPT_TYPES = {"", "module", "text/javascript", "application/javascript", "text/ecmascript"}
+
+
 class ActiveContent(HTMLParser):
     """Collects what a browser would run: inline scripts, event handlers, javascript: URLs."""
 
@@ -21,7 +26,8 @@ class ActiveContent(HTMLParser):
         self._in_script = False
 
     def handle_starttag(self, tag, attrs):
-        self._in_script = tag == "script"
+        kind = (dict(attrs).get("type") or "").strip().lower()
+        self._in_script = tag == "script" and kind in SCRIPT_TYPES
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}>")

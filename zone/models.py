@@ -74,6 +74,11 @@ class Zone(models.Model):
         help_text=_("Indirizzo della fonte, eventualmente seguito da una nota."),
     )
     source_url = models.URLField(_("fonte"), blank=True)
+    # The zone on the map: the union of its known comuni's shapes (zone.geometry), computed when
+    # the reference data is loaded and whenever the membership changes, never per request.
+    map_path = models.TextField(_("forma sulla mappa"), blank=True, editable=False)
+    map_x = models.SmallIntegerField(null=True, blank=True, editable=False)
+    map_y = models.SmallIntegerField(null=True, blank=True, editable=False)
 
     objects = ZoneQuerySet.as_manager()
 
@@ -141,6 +146,12 @@ class Municipality(models.Model):
     population_2011 = models.PositiveIntegerField(
         _("popolazione (censimento 2011)"), null=True, blank=True
     )
+    # The comune on the map of the Città Metropolitana (SVG path data in the map's coordinates,
+    # zone.geometry) and the point inside it where a marker goes; empty outside the Città
+    # Metropolitana and where the boundaries' source has none.
+    map_path = models.TextField(_("forma sulla mappa"), blank=True, editable=False)
+    map_x = models.SmallIntegerField(null=True, blank=True, editable=False)
+    map_y = models.SmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

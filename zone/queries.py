@@ -254,3 +254,46 @@ def official_page() -> str:
         .first()
         or ""
     )
+
+
+@dataclass
+class MapData:
+    """What the map of the Città Metropolitana draws (``zone.maps``): ``zones`` in order, each
+    with ``map_comuni`` (its comuni, by name), and ``unknown`` (the comuni of the Città
+    Metropolitana with no known zone); every comune has ``istat_code``, ``name``, ``zone_id``
+    and its ``map_path``/``map_x``/``map_y`` (empty when the boundaries' source has no shape
+    for it: ``not_drawn`` lists those)."""
+
+    zones: list[Zone]
+    unknown: list
+    not_drawn: list
+
+    @property
+    def drawable(self) -> bool:
+        """Whether there is anything to draw (not in a database without the boundaries)."""
+        return any(zone.map_path for zone in self.zones) or any(c.map_path for c in self.unknown)
+
+
+def map_data(zones: list[Zone] | None = None) -> MapData:
+    """The zones (``zones`` if the caller already has them, in order) and the comuni of the
+    Città Metropolitana with their shapes. One query, two without ``zones``."""
+    if zones is None:
+        zones = list(
+            Zone.objects.only("number", "name", "full_name", "map_path", "map_x", "map_y").order_by(
+                "number"
+            )
+        )
+    comuni = Municipality.objects.filter(province__is_metropolitan_city=True).order_by(
+        "search_name", "istat_code"
+    )
+    by_zone: dict[int, list] = {zone.pk: [] for zone in zones}
+    unknown, not_drawn = [], []
+    for comune in comuni.values_list(
+        "istat_code", "name", "zone_id", "map_path", "map_x", "map_y", named=True
+    ):
+        by_zone.get(comune.zone_id, unknown).append(comune)
+        if not comune.map_path:
+            not_drawn.append(comune)
+    for zone in zones:
+        zone.map_comuni = by_zone[zone.pk]
+    return MapData(zones=zones, unknown=unknown, not_drawn=not_drawn)

@@ -18,7 +18,10 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from patto.cache.pages import content_changed
+from zone.geometry import GEO_FILE, read_boundaries
 from zone.models import Municipality, Province, Zone, search_key
+from zone.services import update_zone_shapes
+from zone.topojson import TopoJSONError
 
 PROVINCES_FILE = "province_piemonte.csv"
 MUNICIPALITIES_FILE = "comuni_piemonte.csv"
@@ -90,7 +93,12 @@ def load_reference_data(*, data_dir: Path) -> dict[str, dict[str, int]]:
 
     Idempotent: a second run writes nothing and reports zero created and updated rows. Returns,
     for each of ``provinces``, ``zones``, ``municipalities`` and ``memberships``, how many rows
-    were ``created``, ``updated`` and left ``unchanged``.
+    were ``created``, ``updated`` and left ``unchanged``; and under ``boundaries`` what the map
+    got from ``data/geo/``: how many geometries were ``read``, how many comuni of the Città
+    Metropolitana are ``drawn``, which ones are ``not_drawn`` and which comuni of Piemonte are
+    ``missing`` from the file ("name (ISTAT)"), and how many zones' shapes were updated
+    (``zones_updated``). Each comune's shape on the map is stored with it, and each zone's is
+    the union of its comuni's (``zone.services.update_zone_shapes``).
 
     Memberships never undo the official list: a comune with no zone gets the zone of the
     reference file and its ``fonte`` (``created``); a comune whose zone came from the reference
@@ -151,6 +159,8 @@ def load_reference_data(*, data_dir: Path) -> dict[str, dict[str, int]]:
     rows = _read_reference_csv(
         data_dir, MUNICIPALITIES_FILE, {"istat", "comune", "provincia_istat", "popolazione_2011"}
     )
+    boundaries = _read_boundaries(data_dir)
+    municipality_rows = rows
     wanted = {}
     for row in rows:
         province = provinces.get(row["provincia_istat"])
@@ -165,6 +175,7 @@ def load_reference_data(*, data_dir: Path) -> dict[str, dict[str, int]]:
             "search_name": search_key(row["comune"]),
             "province_id": province.pk,
             "population_2011": _int_or_none(row["popolazione_2011"]),
+            **_map_fields(boundaries.shapes.get(row["istat"])),
         }
     existing = {m.istat_code: m for m in Municipality.objects.all()}
     counts["municipalities"] = _sync(Municipality, existing, wanted)
@@ -215,4 +226,41 @@ def load_reference_data(*, data_dir: Path) -> dict[str, dict[str, int]]:
     if to_update:
         Municipality.objects.bulk_update(to_update, ["zone", "zone_source", "zone_origin"])
     counts["memberships"] = membership
+
+    # The map: the comuni's shapes were written above; the zones' are their union.
+    metro_rows = [
+        row for row in municipality_rows if provinces[row["provincia_istat"]].is_metropolitan_city
+    ]
+    counts["boundaries"] = {
+        "read": boundaries.read,
+        "drawn": sum(1 for row in metro_rows if row["istat"] in boundaries.shapes),
+        "not_drawn": [
+            f"{row['comune']} ({row['istat']})"
+            for row in metro_rows
+            if row["istat"] not in boundaries.shapes
+        ],
+        "missing": [
+            f"{row['comune']} ({row['istat']})"
+            for row in municipality_rows
+            if row["istat"] not in boundaries.present
+        ],
+        "zones_updated": update_zone_shapes(),
+    }
     return counts
+
+
+def _read_boundaries(data_dir: Path):
+    path = data_dir / GEO_FILE
+    try:
+        return read_boundaries(path)
+    except (OSError, TopoJSONError) as error:
+        raise ReferenceDataError(
+            _("Impossibile leggere i confini dei comuni da %(file)s: %(error)s.")
+            % {"file": path, "error": error}
+        ) from error
+
+
+def _map_fields(shape) -> dict[str, Any]:
+    if shape is None:
+        return {"map_path": "", "map_x": None, "map_y": None}
+    return {"map_path": shape.path, "map_x": shape.x, "map_y": shape.y}

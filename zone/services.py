@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from patto.cache.pages import content_changed
 from patto.core.permissions import require_redazione
+from zone.geometry import zone_shape
 from zone.models import MembershipImport, Municipality, Zone
 from zone.spreadsheet import (
     MembershipImportError,
@@ -139,7 +140,31 @@ def import_zone_membership(
             ],
             ["zone", "zone_source", "zone_origin"],
         )
+        update_zone_shapes()
     return result
+
+
+@transaction.atomic
+def update_zone_shapes() -> int:
+    """Draw each zone on the map as the union of its comuni's shapes, as they are now (the
+    loader of the reference data and the import of the official list call this after every
+    change of membership). Writes only the zones whose shape changed and returns how many; a
+    zone with no comune drawn gets no shape. Two queries, plus one per changed zone."""
+    paths: dict[int, list[str]] = {}
+    for zone_id, path in Municipality.objects.filter(zone__isnull=False).values_list(
+        "zone_id", "map_path"
+    ):
+        paths.setdefault(zone_id, []).append(path)
+    changed = []
+    for zone in Zone.objects.only("pk", "map_path", "map_x", "map_y"):
+        shape = zone_shape(paths.get(zone.pk, []))
+        values = (shape.path, shape.x, shape.y) if shape else ("", None, None)
+        if (zone.map_path, zone.map_x, zone.map_y) != values:
+            zone.map_path, zone.map_x, zone.map_y = values
+            changed.append(zone)
+    if changed:
+        Zone.objects.bulk_update(changed, ["map_path", "map_x", "map_y"])
+    return len(changed)
 
 
 # The official list uploaded by the redazione in the staff area: read and previewed first, applied

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from patto.cache.pages import public_page
-from zone import queries
+from zone import maps, queries
 from zone.forms import MunicipalitySearchForm
 
 
@@ -15,9 +15,11 @@ class ZoneListView(TemplateView):
     template_name = "zone/zone_list.html"
 
     def get_context_data(self, **kwargs):
+        zones = queries.zone_list()
         return super().get_context_data(
             **kwargs,
-            zones=queries.zone_list(),
+            zones=zones,
+            zone_map=maps.zone_map(queries.map_data(zones)),
             totals=queries.metropolitan_totals(),
             official_page=queries.official_page(),
             form=MunicipalitySearchForm(),
@@ -32,7 +34,12 @@ class ZoneDetailView(TemplateView):
         zone = queries.zone_detail(self.kwargs["number"])
         if zone is None:
             raise Http404(_("Zona omogenea non trovata."))
-        return super().get_context_data(**kwargs, zone=zone)
+        title = _("Mappa della Città Metropolitana di Torino: in evidenza la %(zone)s") % {
+            "zone": zone
+        }
+        return super().get_context_data(
+            **kwargs, zone=zone, zone_map=maps.zone_map(zone=zone, title=title)
+        )
 
 
 @method_decorator(public_page(params=("q",)), name="dispatch")
@@ -47,8 +54,14 @@ class MunicipalitySearchView(TemplateView):
         if form.is_valid():
             query = form.cleaned_data["q"]
             results, more = queries.search_municipalities(query)
+        found = [m.istat_code for m in results if m.province.is_metropolitan_city]
+        zone_map = None
+        if found:
+            title = _("Mappa della Città Metropolitana di Torino: in evidenza i comuni trovati")
+            zone_map = maps.zone_map(highlight=found, title=title)
         return super().get_context_data(
             **kwargs,
+            zone_map=zone_map,
             form=form,
             query=query,
             results=results,
@@ -68,4 +81,12 @@ class MunicipalityDetailView(TemplateView):
         municipality = queries.municipality_detail(self.kwargs["istat_code"])
         if municipality is None:
             raise Http404(_("Comune non trovato."))
-        return super().get_context_data(**kwargs, municipality=municipality)
+        zone_map = None
+        if municipality.province.is_metropolitan_city:
+            title = _("Mappa della Città Metropolitana di Torino: in evidenza %(name)s") % {
+                "name": municipality.name
+            }
+            zone_map = maps.zone_map(
+                zone=municipality.zone, highlight=[municipality.istat_code], title=title
+            )
+        return super().get_context_data(**kwargs, municipality=municipality, zone_map=zone_map)

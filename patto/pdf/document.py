@@ -17,7 +17,7 @@ import re
 import tempfile
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -26,11 +26,15 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from matrice.models import Action
 from matrice.queries import build_matrix, plan_tree
 from patto.models import PlanVersion
+from patto.pdf.assembly import DEST_SCHEME, assemble
+from patto.pdf.tagging import finish, finish_tags, link_labels
 from tavoli.models import ANSWERED_STATUSES, Contribution, ThematicTable
+from zone.maps import document_map
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every layout step at INFO: keep its warnings, not its progress report.
@@ -74,15 +78,84 @@ def document_context(version: PlanVersion) -> dict:
     for policy in policies:
         policy.matrix = build_matrix(version, policy)
         policy.action_count = sum(len(area.actions.all()) for area in policy.action_areas.all())
+    validation_record = version.validation_record()
+    contributions = answered_contributions(version, actions)
     return {
         "programme": programme,
         "version": version,
         "policies": policies,
         "action_count": len(actions),
-        "validation_record": version.validation_record(),
-        "contributions": answered_contributions(version, actions),
+        "validation_record": validation_record,
+        # the zones that validate the plan on a map (templates/patto/pdf/includes/zone_map.html)
+        "zone_map": document_map() if validation_record else None,
+        "contributions": contributions,
         "generated_at": timezone.now(),
+        "toc": table_of_contents(policies),
+        "part": whole_document(policies, contributions),
+        "running_heads": True,
+        "toc_link_prefix": "#",
     }
+
+
+def table_of_contents(policies) -> list[dict]:
+    """The entries of the table of contents: each with its anchor, its words and (filled in
+    when the document is assembled from parts) its page; a policy's entries have children."""
+
+    def entry(anchor, label, children=()):
+        return {"anchor": anchor, "label": label, "page": None, "children": list(children)}
+
+    return [
+        entry("presentazione", gettext("Presentazione")),
+        *(
+            entry(
+                f"politica-{policy.pk}",
+                f"{policy.code}. {policy.title}",
+                [
+                    *(
+                        entry(f"ambito-{area.pk}", f"{area.code} {area.title}")
+                        for area in policy.action_areas.all()
+                    ),
+                    entry(f"matrice-{policy.pk}", gettext("La matrice strumenti × destinatari")),
+                ],
+            )
+            for policy in policies
+        ),
+        entry("validazione", gettext("Il registro della validazione")),
+        entry("contributi", gettext("Allegato – I contributi e il loro esito")),
+    ]
+
+
+@dataclass
+class PolicyPiece:
+    """A policy, or the rest of one (``continued``: its heading is in an earlier part), with
+    the action areas of this part; its matrix closes its last piece."""
+
+    policy: object
+    areas: list
+    continued: bool = False
+    matrix: bool = True
+
+
+@dataclass
+class Part:
+    """What one part of the document holds, in the document's order."""
+
+    front: bool = False
+    policies: list[PolicyPiece] = field(default_factory=list)
+    validation: bool = False
+    annex: bool = False
+    annex_continued: bool = False
+    contributions: list = field(default_factory=list)
+
+
+def whole_document(policies, contributions) -> Part:
+    return Part(
+        front=True,
+        policies=[PolicyPiece(policy, list(policy.action_areas.all())) for policy in policies],
+        validation=True,
+        annex=True,
+        contributions=contributions,
+    )
 
 
 def answered_contributions(version: PlanVersion, actions: list[Action]) -> list[Contribution]:
@@ -127,6 +200,70 @@ def build_html(version: PlanVersion, *, preview: bool = False) -> str:
     with translation.override("it"):
         context = {**document_context(version), "preview": preview}
         return render_to_string("patto/pdf/plan.html", context)
+
+
+# A part holds about this much: actions, action areas and contributions, each counted once
+# (a 100-action policy makes some 60 pages). A version within it is rendered whole; a larger
+# one part by part, so that WeasyPrint holds the layout of one part at a time.
+PART_SIZE = 150
+# The running heads and footers of an assembled document are rendered this many pages at a
+# time, their page numbers written in.
+HEADS_BATCH = 150
+
+
+def plan_parts(policies, contributions, size: int = PART_SIZE) -> list[Part]:
+    """The parts of a document too large to render whole: the front (cover, contents,
+    presentation); the policies, several to a part while they fit, a larger one split between
+    its action areas; the validation record with the first contributions of the annex, and
+    the rest of the annex. One part (the whole document) when everything fits in ``size``."""
+
+    def weight(area):
+        return 1 + len(area.actions.all())
+
+    total = sum(weight(a) for p in policies for a in p.action_areas.all()) + len(contributions)
+    if total <= size:
+        return [whole_document(policies, contributions)]
+    parts = [Part(front=True)]
+    current, used = Part(), 0
+    for policy in policies:
+        areas = list(policy.action_areas.all())
+        piece = PolicyPiece(policy, [], matrix=False)
+        if used and used + sum(weight(a) for a in areas) > size:
+            parts.append(current)
+            current, used = Part(), 0
+        current.policies.append(piece)
+        for area in areas:
+            if piece.areas and used + weight(area) > size:
+                parts.append(current)
+                piece = PolicyPiece(policy, [], continued=True, matrix=False)
+                current, used = Part(policies=[piece]), 0
+            piece.areas.append(area)
+            used += weight(area)
+        piece.matrix = True
+    if current.policies:
+        parts.append(current)
+    first = size // 2  # after the validation record
+    parts.append(Part(validation=True, annex=True, contributions=contributions[:first]))
+    for start in range(first, len(contributions), size):
+        parts.append(
+            Part(
+                annex=True, annex_continued=True, contributions=contributions[start : start + size]
+            )
+        )
+    return parts
+
+
+def running_head_texts(policies) -> dict[str, str]:
+    """What the running head says from the page of each anchor on (as the document's
+    ``string-set`` rules say it)."""
+    heads = {
+        f"politica-{policy.pk}": f"{gettext('Politica %(code)s') % {'code': policy.code}} "
+        f"{policy.title}"
+        for policy in policies
+    }
+    heads["validazione"] = gettext("Il registro della validazione")
+    heads["contributi"] = gettext("Allegato – I contributi")
+    return heads
 
 
 # Rendering ------------------------------------------------------------------------------
@@ -259,7 +396,8 @@ def local_url_fetcher():
 
 
 def render_html(html: str) -> RenderedPdf:
-    """Lay out ``html`` and write it as a tagged PDF/UA-1."""
+    """Lay out ``html`` and write it as a tagged PDF/UA-1, its tags finished by
+    ``patto.pdf.tagging`` (running heads as artifacts, table headers, link texts)."""
     _, urls = _weasyprint()
     started = time.perf_counter()
     try:
@@ -273,18 +411,120 @@ def render_html(html: str) -> RenderedPdf:
         raise PdfRenderError(f"{exc} ({cause})") from exc
     pages = len(document.pages)
     check_pdf(content)
+    content = finish_tags(content, labels=link_labels(html))
+    check_pdf(content)
     return RenderedPdf(content=content, pages=pages, seconds=time.perf_counter() - started)
 
 
 def render_version(version: PlanVersion) -> RenderedPdf:
     """The PDF of ``version``, entirely in memory: nothing is stored until it is complete."""
-    return render_html(build_html(version))
+    return render_document(version)
 
 
 def render_preview(version: PlanVersion) -> RenderedPdf:
     """The PDF of a draft, marked «BOZZA — non valida», for the redazione to look at: the
     document of ``render_version``, never stored."""
-    return render_html(build_html(version, preview=True))
+    return render_document(version, preview=True)
+
+
+def render_document(version: PlanVersion, *, preview: bool = False) -> RenderedPdf:
+    """The version's document: whole when it fits in one part (``plan_parts``), otherwise
+    rendered part by part and assembled (``patto.pdf.assembly``), with the same content,
+    tags, contents and page numbering."""
+    with translation.override("it"):
+        context = {**document_context(version), "preview": preview}
+        parts = plan_parts(context["policies"], context["contributions"], size=PART_SIZE)
+        if len(parts) == 1:
+            return render_html(render_to_string("patto/pdf/plan.html", context))
+        return _render_parts(context, parts)
+
+
+def _render_parts(context: dict, parts: list[Part]) -> RenderedPdf:
+    _, urls = _weasyprint()
+    started = time.perf_counter()
+    part_context = {**context, "running_heads": False, "toc_link_prefix": DEST_SCHEME}
+    heads = running_head_texts(context["policies"])
+    labels = {}
+
+    def lay_out(part, toc):
+        html = render_to_string("patto/pdf/plan.html", {**part_context, "part": part, "toc": toc})
+        labels.update(link_labels(html))
+        return _plan_html_class()(
+            string=html, base_url=STATIC_SCHEME, url_fetcher=local_url_fetcher()
+        ).render(pdf_variant=PDF_VARIANT)
+
+    try:
+        with _cyclic_collector_paused():
+            # the front's pages: its page numbers are set aside, so their digits do not matter
+            front = lay_out(parts[0], _toc_with_pages(context["toc"], {}))
+            front_pages = len(front.pages)
+            anchors = {a: n for n, page in enumerate(front.pages, start=1) for a in page.anchors}
+            del front
+            pdfs, sheets = [None], []
+            for part in parts[1:]:
+                document = lay_out(part, context["toc"])
+                for page in document.pages:
+                    sheets.append({"wide": page.width > page.height, "head": None})
+                    sheets[-1]["number"] = front_pages + len(sheets)
+                    for anchor in page.anchors:
+                        anchors.setdefault(anchor, front_pages + len(sheets))
+                        if anchor in heads:
+                            sheets[-1]["head"] = heads[anchor]
+                pdfs.append(document.write_pdf(pdf_variant=PDF_VARIANT))
+                del document
+                gc.collect()
+            front = lay_out(parts[0], _toc_with_pages(context["toc"], anchors))
+            pdfs[0] = front.write_pdf(pdf_variant=PDF_VARIANT)
+            front_sheets = [
+                {"wide": page.width > page.height, "head": None, "number": n}
+                for n, page in enumerate(front.pages, start=1)
+            ]
+            if len(front_sheets) != front_pages:
+                raise PdfRenderError("Le pagine dell'indice sono cambiate: riprova.")
+            del front
+            sheets = front_sheets + _carry_heads(sheets)
+            heads_pdfs = []
+            for start in range(0, len(sheets), HEADS_BATCH):
+                batch = sheets[start : start + HEADS_BATCH]
+                running = render_to_string(
+                    "patto/pdf/running_heads.html",
+                    {**context, "sheets": batch, "total": len(sheets), "first_batch": not start},
+                )
+                heads_pdfs.append(
+                    _plan_html_class()(
+                        string=running, base_url=STATIC_SCHEME, url_fetcher=local_url_fetcher()
+                    ).write_pdf()
+                )
+    except urls.FatalURLFetchingError as exc:  # a BaseException: make it an ordinary failure
+        cause = exc.__cause__ or exc
+        raise PdfRenderError(f"{exc} ({cause})") from exc
+    with assemble(pdfs, heads_pdfs) as pdf:
+        pages = len(pdf.pages)
+        content = finish(pdf, labels=labels)
+    check_pdf(content)
+    return RenderedPdf(content=content, pages=pages, seconds=time.perf_counter() - started)
+
+
+def _toc_with_pages(toc: list[dict], pages: dict[str, int]) -> list[dict]:
+    """The contents' entries with their pages (999 where not known yet: the numbers sit in
+    a margin of their own and do not change the layout)."""
+    return [
+        {
+            **entry,
+            "page": pages.get(entry["anchor"], 999),
+            "children": _toc_with_pages(entry["children"], pages),
+        }
+        for entry in toc
+    ]
+
+
+def _carry_heads(sheets: list[dict]) -> list[dict]:
+    """Each page's running head is the last one set on it or before it."""
+    head = None
+    for sheet in sheets:
+        head = sheet["head"] or head
+        sheet["head"] = head
+    return sheets
 
 
 def check_pdf(content: bytes) -> None:

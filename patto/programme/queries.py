@@ -3,7 +3,7 @@
 from django.db.models import F, Prefetch
 
 from incontri.models import Meeting
-from patto.models import Phase, PlanVersion, Programme, VersionStatus
+from patto.models import Decision, Phase, PlanVersion, Programme, Validation, VersionStatus
 
 
 def programmes_with_timeline():
@@ -108,3 +108,25 @@ def programmes_with_versions():
             to_attr="public_versions",
         )
     )
+
+
+def versions_for_feed(programme: Programme) -> list[PlanVersion]:
+    """The programme's public versions, newest first, each with the zones' requests for
+    changes (``change_requests``, zone selected): the events of the versions' feed. Two
+    queries."""
+    versions = list(
+        programme.versions.public()
+        .prefetch_related(
+            Prefetch(
+                "validations",
+                queryset=Validation.objects.filter(decision=Decision.CHANGES_REQUESTED)
+                .select_related("zone")
+                .order_by("decided_at", "pk"),
+                to_attr="change_requests",
+            )
+        )
+        .order_by("-number")
+    )
+    for version in versions:
+        version.programme = programme
+    return versions

@@ -55,12 +55,19 @@ class PagesSitemap(PublicSitemap):
             "zone:list",
             "patto:open_data",
             "patto:accessibility",
+            "participation:portal",
         ]
         return [(name, ()) for name in names]
 
 
 class ProgrammesSitemap(PublicSitemap):
-    PAGES = ("patto:programme", "patto:versions", "tavoli:list", "tavoli:contributions")
+    PAGES = (
+        "patto:programme",
+        "patto:versions",
+        "tavoli:list",
+        "tavoli:contributions",
+        "participation:programme",
+    )
 
     def items(self):
         slugs = Programme.objects.order_by("position", "title").values_list("slug", flat=True)

@@ -19,10 +19,11 @@ from incontri.opendata import MEETINGS
 from matrice.opendata import ACTIONS
 from matrice.queries import plan_outline
 from patto.cache.pages import frozen_fragment, public_page
+from patto.core.feeds import feed_links
 from patto.core.mixins import ProgrammeMixin, PublicVersionsMixin
 from patto.core.opendata import LICENCE_URL
 from patto.models import Follow
-from patto.programme import queries
+from patto.programme import catalogue, queries
 from tavoli.consultation import ConsultationMixin, consultation_from
 from tavoli.opendata import CONTRIBUTIONS
 from tavoli.views import consultation_context
@@ -65,6 +66,7 @@ class ProgrammeDetailView(DetailView):
         context["consultation"] = consultation_from(
             self.object, self.object.phases.all(), context["public_versions"]
         )
+        context["atom_feeds"] = feed_links(self.object)
         return super().get_context_data(**kwargs, **context)
 
 
@@ -83,7 +85,11 @@ class VersionListView(ProgrammeMixin, TemplateView):
     template_name = "patto/version_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, versions=queries.public_versions(self.programme))
+        return super().get_context_data(
+            **kwargs,
+            versions=queries.public_versions(self.programme),
+            atom_feeds=feed_links(self.programme, "versions"),
+        )
 
 
 # Above this many actions the version page shows one policy at a time (a 1,000-action version
@@ -207,7 +213,34 @@ class OpenDataView(TemplateView):
                 "meetings": MEETINGS,
             },
             licence_url=LICENCE_URL,
+            catalogue_published=catalogue.published(),
         )
+
+
+@method_decorator(public_page, name="dispatch")
+class CatalogueView(View):
+    """``/dati-aperti/catalogo.ttl``, ``.rdf`` and ``.jsonld``: the DCAT-AP_IT catalogue of the
+    open data (``patto.programme.catalogue``) in Turtle, RDF/XML or JSON-LD, with its licence
+    and the page that documents the files in the ``Link`` header. Not published without the
+    publisher's IPA code (``IPA_CODE``, see README "Configuration")."""
+
+    format = "ttl"
+
+    def get(self, request):
+        if not catalogue.published():
+            raise Http404(_("Il catalogo dei dati non è pubblicato."))
+        content = catalogue.serialise(catalogue.catalogue_graph(), self.format)
+        response = HttpResponse(content, content_type=catalogue.SERIALISATIONS[self.format][1])
+        documentation = catalogue.absolute(reverse("patto:open_data"))
+        response["Link"] = f'<{LICENCE_URL}>; rel="license", <{documentation}>; rel="describedby"'
+        return response
+
+
+def catalogue_address(request):
+    """``/dati-aperti/catalogo``, the address the catalogue's nodes are named in: its Turtle."""
+    if not catalogue.published():
+        raise Http404(_("Il catalogo dei dati non è pubblicato."))
+    return redirect("catalogue_ttl", permanent=False)
 
 
 @method_decorator(public_page, name="dispatch")

@@ -27,7 +27,7 @@ from tests.e2e.portal import log_in_as
 pytestmark = pytest.mark.browser
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-DOWNLOADS = (".csv", ".json", ".ics", ".pdf", ".ods", ".xlsx")
+DOWNLOADS = (".csv", ".json", ".ics", ".pdf", ".ods", ".xlsx", ".atom", ".ttl", ".rdf", ".jsonld")
 NOT_CRAWLED = ("/admin/", "/account/logout", "/i18n/", "/media/", "/static/", "/healthz")
 PRIVATE = ("/account/", "/profilo/", "/portavoce/", "/redazione/")
 
@@ -214,6 +214,8 @@ REACHED = {
         "it:tavoli:contributions",
         "it:patto:open_data",
         "it:patto:accessibility",
+        "it:participation:portal",
+        "it:participation:programme",
         "it:account_login",
         "it:account_signup",
         "it:account_reset_password",

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 PER_KIND = 2
 SKIP = ("/account/logout", "/i18n/", "/media/", "/static/", "/healthz")
-DOWNLOADS = (".csv", ".json", ".ics", ".pdf", ".ods", ".xlsx")
+DOWNLOADS = (".csv", ".json", ".ics", ".pdf", ".ods", ".xlsx", ".atom")
 LISTEN = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {

@@ -1,4 +1,5 @@
-"""With the keyboard alone a person reaches the main content, the filters and the downloads."""
+"""With the keyboard alone a person reaches the main content, the filters, the downloads and the
+search in the header."""
 
 import pytest
 
@@ -35,7 +36,7 @@ def test_skip_link_leads_to_the_main_content(page, portal_url):
 
 def test_filters_are_reachable_and_usable_with_the_keyboard(page, portal_url):
     page.goto(portal_url + PLAN + "/azioni/")
-    tab_until(page, lambda e: e["name"] == "q")
+    tab_until(page, lambda e: e["id"] == "id_q")  # the list's own box, not the header's
     page.keyboard.type("sportello")
     tab_until(page, lambda e: e["name"] == "politica")
     button = tab_until(page, lambda e: e["tag"] == "BUTTON" and "filtri" in e["text"].lower())
@@ -45,6 +46,16 @@ def test_filters_are_reachable_and_usable_with_the_keyboard(page, portal_url):
     assert "q=sportello" in page.url
     main = page.inner_text("main")
     assert "azioni trovate" in main or "azione trovata" in main
+
+
+def test_the_header_search_is_reachable_and_answers_with_the_keyboard(page, portal_url):
+    page.goto(portal_url + "/zone/")
+    tab_until(page, lambda e: e["id"] == "header-search-q")
+    page.keyboard.type("famiglie")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/cerca/?q=famiglie")
+    assert "risultati per «famiglie»" in page.inner_text("main")
 
 
 def test_download_links_are_reachable_with_the_keyboard(page, portal_url):
@@ -69,3 +80,26 @@ def test_the_programmes_menu_opens_and_leads_to_a_programme_with_the_keyboard(pa
     # where it is, the menu says so
     current = page.locator("#nav-main a[aria-current='page']")
     assert current.inner_text() == "Piano Sociale Metropolitano"
+
+
+def test_the_zones_map_has_a_tab_stop_per_zone_and_none_per_comune(page, portal_url):
+    page.goto(portal_url + "/zone/")
+    the_map = page.locator("svg.zone-map")
+    # what a screen reader finds in it: the zones' numbers, named after their zones
+    assert the_map.get_by_role("link").count() == 11
+    assert the_map.get_by_role("link", name="Zona 3 – AMT Sud").count() == 1
+    assert the_map.locator("a[tabindex='-1']").count() == 312  # the comuni, for the pointer
+    # with the keyboard: the 11 zones in order, then straight on to the map's caption
+    first = tab_until(page, lambda e: e["href"] == "/zone/1/")
+    stops = [first["href"]]
+    for _ in range(11):
+        page.keyboard.press("Tab")
+        stops.append(focused(page)["href"])
+    assert stops[:11] == [f"/zone/{n}/" for n in range(1, 12)]
+    assert "creativecommons.org" in stops[11]  # the licence of the boundaries
+    for _ in range(9):
+        page.keyboard.press("Shift+Tab")
+    assert focused(page)["href"] == "/zone/3/"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/zone/3/")

@@ -44,6 +44,28 @@ def test_the_comune_search_answers_any_query(client):
     check()
 
 
+SEARCH = ["q", "tipo", "programma", "page"]
+
+
+def test_the_site_search_answers_any_query(client, world):  # noqa: F811
+    """/cerca/ with any text, kind, programme and page: an answer, never a 500."""
+
+    @given(
+        params=st.dictionaries(
+            st.one_of(st.sampled_from(SEARCH), text),
+            st.one_of(text, an_id, st.sampled_from(["azioni", "comuni", "999", "-1"])),
+            max_size=5,
+        )
+    )
+    @example(params={"q": "famiglie", "tipo": "azioni", "page": "999"})
+    @example(params={"q": "famiglie\x00"})  # NUL: refused by the request guard, with a 400
+    def check(params):
+        response = client.get("/cerca/", params)
+        assert response.status_code in (200, 400), response.status_code
+
+    check()
+
+
 def test_the_action_list_answers_any_filters(client, world):  # noqa: F811
     version = world["submitted"].version
     url = reverse("matrice:actions", args=[version.programme.slug, version.number])

@@ -173,7 +173,7 @@ def test_searching_a_thousand_actions_is_quick():
     )
     started = time.perf_counter()
     index = [
-        (n, *search._index_row(f"1.1.{n}", (f"Azione {n}", text.format(n=n), "Anziani soli")))
+        (n, *search.index_entry(f"1.1.{n}", (f"Azione {n}", text.format(n=n), "Anziani soli")))
         for n in range(1000)
     ]
     built = time.perf_counter() - started

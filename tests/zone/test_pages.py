@@ -42,6 +42,14 @@ def text(response) -> str:
     return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
+def text_beside_map(response) -> str:
+    """The page's text without the map (whose zones' numbers are links named after them)."""
+    html = re.sub(
+        r'<figure class="zone-map-figure">.*?</figure>', " ", response.content.decode(), flags=re.S
+    )
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
 def status(response) -> str:
     match = re.search(r'role="status"[^>]*>(.*?)</', response.content.decode(), flags=re.S)
     assert match, "the page has no role=status element"
@@ -78,8 +86,9 @@ def test_list_shows_the_eleven_zones_with_counts_population_and_spokesperson(cli
     zones = response.context["zones"]
     assert [z.number for z in zones] == list(range(1, 12))
     page = text(response)
-    # the table on a laptop, the list on a phone: each zone once in each
-    assert page.count("AMT Sud") == 2 and "Area Metropolitana Torino Sud" in page
+    # the table on a laptop, the list on a phone: each zone once in each; and on the map, its
+    # number's link and the list next to the map
+    assert page.count("AMT Sud") == 4 and "Area Metropolitana Torino Sud" in page
     sud = zones[2]
     assert (sud.assigned_count, sud.municipality_count) == (18, 18)
     assert "264.419" in page  # population 2011 of the 18 comuni of zone 3
@@ -88,7 +97,8 @@ def test_list_shows_the_eleven_zones_with_counts_population_and_spokesperson(cli
     assert "m.rossi@example.org" not in page
     # every other zone has no spokesperson in the reference data (table and list)
     assert page.count("non indicato") == 20
-    assert response.content.decode().count(f'href="{detail_url(1)}"') == 2
+    # the table, the list, the zone's number on the map and the list next to the map
+    assert response.content.decode().count(f'href="{detail_url(1)}"') == 4
 
 
 def test_list_says_which_zones_have_unknown_comuni_and_points_to_the_official_source(
@@ -335,7 +345,7 @@ def test_search_result_in_another_province_says_zones_exist_only_in_torino(clien
 
 def test_search_result_in_torino_without_zone_is_honest_about_the_gap(client, reference):
     response = search(client, "avigliana")
-    page = text(response)
+    page = text_beside_map(response)
 
     assert "Città Metropolitana di Torino (TO)" in page
     assert (
@@ -421,9 +431,9 @@ SIZES = [(2, 2, 1), (11, 12, 3)]
 def test_list_query_count(client, django_assert_num_queries, size):
     build_territory(*size)
 
-    # menu, zones with counts, current spokespersons, totals of the Città Metropolitana, the
-    # official page
-    with django_assert_num_queries(5):
+    # menu, zones with counts, current spokespersons, the comuni on the map, totals of the Città
+    # Metropolitana, the official page
+    with django_assert_num_queries(6):
         response = client.get(LIST_URL)
     assert len(response.context["zones"]) == size[0]
 
@@ -434,8 +444,9 @@ def test_detail_query_count(client, django_assert_num_queries, size):
     build_territory(*size)
     number = Zone.objects.order_by("number").first().number
 
-    # menu, zone, comuni, spokespersons, programmes, their published versions
-    with django_assert_num_queries(6):
+    # menu, zone, comuni, spokespersons, programmes, their published versions; the map's zones
+    # and comuni
+    with django_assert_num_queries(8):
         response = client.get(detail_url(number))
     assert len(response.context["zone"].municipality_list) == size[1]
     assert len(response.context["zone"].current_assignments) == size[2]
@@ -446,8 +457,8 @@ def test_detail_query_count(client, django_assert_num_queries, size):
 def test_search_query_count(client, django_assert_num_queries, size):
     build_territory(*size)
 
-    # menu, comuni with province and zone
-    with django_assert_num_queries(2):
+    # menu, comuni with province and zone; the map's zones and comuni (some are found)
+    with django_assert_num_queries(4):
         response = search(client, "comune")
     assert len(response.context["results"]) == min(50, size[0] * size[1] * 2 + 1)
 
@@ -481,7 +492,7 @@ def test_comune_with_a_known_zone_leads_to_the_zone_and_the_plan_there(client, r
 def test_comune_with_no_known_zone_says_so_without_guessing(client, reference):
     response = client.get(municipality_url("001013"))
 
-    page = text(response)
+    page = text_beside_map(response)
     assert (
         "Non sappiamo ancora a quale zona appartiene Avigliana: nessuna fonte pubblica in "
         "formato aperto lo dice, e non tiriamo a indovinare." in page
@@ -525,7 +536,8 @@ def test_comune_query_count(client, django_assert_num_queries, size):
     build_territory(*size)
     municipality = Municipality.objects.filter(zone__isnull=False).first()
 
-    # menu, comune with province and zone, the zone's count, programmes, their published versions
-    with django_assert_num_queries(5):
+    # menu, comune with province and zone, the zone's count, programmes, their published
+    # versions; the map's zones and comuni
+    with django_assert_num_queries(7):
         response = client.get(municipality_url(municipality.istat_code))
     assert response.context["municipality"].zone.assigned_count == size[1]

@@ -60,7 +60,25 @@ class Command(BaseCommand):
                 )
                 % counts["memberships"]
             )
-        if any(c["created"] or c["updated"] for c in counts.values()):
+        boundaries = counts["boundaries"]
+        self.stdout.write(
+            _(
+                "  Confini: %(read)s geometrie lette dal file, %(drawn)s comuni della Città "
+                "Metropolitana sulla mappa, %(zones_updated)s zone ridisegnate"
+            )
+            % boundaries
+        )
+        if boundaries["not_drawn"]:
+            self.stdout.write(
+                _("  Comuni della Città Metropolitana senza confini, non disegnati: %(names)s")
+                % {"names": ", ".join(boundaries["not_drawn"])}
+            )
+        if boundaries["missing"]:
+            self.stdout.write(
+                _("  Comuni senza confini nel file: %(names)s")
+                % {"names": ", ".join(boundaries["missing"])}
+            )
+        if any(c["created"] or c["updated"] for kind, c in counts.items() if kind != "boundaries"):
             self.stdout.write(self.style.SUCCESS(_("Dati di riferimento aggiornati.")))
         else:
             message = _("Nessuna modifica: i dati erano già aggiornati.")
