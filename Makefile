@@ -9,6 +9,9 @@ STAMP  := $(VENV)/.installed
 # The Nu HTML Checker the browser tests run (npm package vnu-jar, pinned in package-lock.json).
 # --ignore-scripts: its postinstall would fetch a Java of its own; it runs on the system's.
 VNU    := node_modules/vnu-jar/build/dist/vnu.jar
+# AgID's checker of SPID service providers (tests/spid/), in a virtualenv of its own: it pins
+# libraries older than the portal's. It signs with Debian's xmlsec1.
+SPID_SP_TEST := .venv-spid-sp-test/bin/spid_sp_test
 
 .PHONY: install tools run test lint format messages worker beat screenshots bench clean
 
@@ -32,8 +35,13 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# What the tests run outside Python: the Nu HTML Checker (needs npm, and Java 17 to run).
-tools: $(VNU)
+$(SPID_SP_TEST):
+	$(PYTHON) -m venv .venv-spid-sp-test
+	.venv-spid-sp-test/bin/pip install --quiet spid-sp-test==1.2.18
+
+# What the tests run outside Python: the Nu HTML Checker (needs npm, and Java 17 to run), and
+# spid-sp-test.
+tools: $(VNU) $(SPID_SP_TEST)
 
 test: install tools
 	$(BIN)/ruff check .
@@ -70,4 +78,4 @@ bench: install
 	$(BIN)/python bench/run.py --scale $(SCALE)
 
 clean:
-	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-spid-sp-test node_modules db.sqlite3 media staticfiles .pytest_cache .ruff_cache

@@ -12,3 +12,6 @@ class PattoConfig(AppConfig):
         public_cache.connect_signals()
         # the instant of each login, in the session (a receiver of user_logged_in)
         from patto.accounts import session_expiry  # noqa: F401
+
+        # what SPID lacks once it is on (manage.py check)
+        from patto.accounts.spid import checks  # noqa: F401

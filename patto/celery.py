@@ -15,3 +15,5 @@ app.autodiscover_tasks(["patto.pdf.document", "patto.programme"])
 app.autodiscover_tasks(["patto.programme"], related_name="notifications")
 # the outbox of e-mails: delivery and the sweep
 app.autodiscover_tasks(["patto.mail"], related_name="outbox")
+# the refresh of the SPID and CIE identity providers' registry
+app.autodiscover_tasks(["patto.accounts.spid"], related_name="idps")

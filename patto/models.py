@@ -77,6 +77,28 @@ class User(AbstractUser):
 REDAZIONE_GROUP = "Redazione"
 
 
+class SpidIdentity(models.Model):
+    """The digital identity (SPID or CIE) a person logs in with: their fiscal number, the one
+    identifier every SPID identity provider and the CIE give alike. Kept in clear, unique: a
+    hash would not protect it (a fiscal number is computed from name, birth date and place, so
+    it can be found again by trying them) and the person sees it among their data."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="spid_identity"
+    )
+    fiscal_number = models.CharField(_("codice fiscale"), max_length=16, unique=True)
+    created_at = models.DateTimeField(_("collegata il"), default=timezone.now)
+    last_login_at = models.DateTimeField(_("ultimo accesso"), null=True, blank=True)
+    last_idp = models.CharField(_("ultimo gestore dell'identità"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("identità SPID o CIE")
+        verbose_name_plural = _("identità SPID o CIE")
+
+    def __str__(self):
+        return self.fiscal_number
+
+
 class ProgrammeKind(models.TextChoices):
     PATTO = "patto", _("Patto")
     PIANO = "piano", _("Piano")

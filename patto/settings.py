@@ -306,6 +306,71 @@ SESSION_COOKIE_AGE = max(SESSION_MAX_HOURS, SESSION_MAX_HOURS_PRIVILEGED) * 3600
 # X-Forwarded-For, set TRUSTED_PROXY_COUNT=N, or every client shares the proxy's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
+# SPID and CIE (SAML 2) --------------------------------------------------------------------
+
+# Off by default: the portal then runs with e-mail and password only, with no configuration.
+# On (SPID_ENABLED=true), a citizen logs in with SPID or with the CIE's SAML service
+# (patto/accounts/spid/); production then refuses to start without the values below.
+SPID_ENABLED = env.bool("SPID_ENABLED", default=False)
+
+
+def _spid_setting(name: str, dev_default, cast=str):
+    """Like ``required_in_production``, but only when SPID is on."""
+    if SPID_ENABLED:
+        return required_in_production(name, dev_default, cast)
+    getter = {str: env.str, list: env.list}[cast]
+    return getter(name, default=dev_default)
+
+
+# The service provider's entityID (its public address, registered with AgID), the public
+# administration's code in IndicePA, and who AgID and the identity providers write to.
+SPID_ENTITY_ID = _spid_setting("SPID_ENTITY_ID", SITE_URL.rstrip("/") + "/spid/metadata/")
+SPID_IPA_CODE = _spid_setting("SPID_IPA_CODE", "c_l219")
+SPID_ORGANIZATION_NAME = _spid_setting("SPID_ORGANIZATION_NAME", "Patto (sviluppo)")
+SPID_ORGANIZATION_URL = _spid_setting("SPID_ORGANIZATION_URL", SITE_URL)
+SPID_CONTACT_EMAIL = _spid_setting("SPID_CONTACT_EMAIL", "spid@patto.example.org")
+SPID_CONTACT_PHONE = env.str("SPID_CONTACT_PHONE", default="+390110000000")
+SPID_LOCALITY = env.str("SPID_LOCALITY", default="Torino")
+# The CIE's metadata names the administration's municipality by its ISTAT code.
+CIE_MUNICIPALITY = env.str("CIE_MUNICIPALITY", default="001272")
+# The SP's key and certificate (``manage.py spid_keys`` makes them, AgID's profile for
+# public service providers), kept out of the repository.
+SPID_KEY_FILE = Path(env.str("SPID_KEY_FILE", default=str(BASE_DIR / "var" / "spid" / "key.pem")))
+SPID_CERT_FILE = Path(
+    env.str("SPID_CERT_FILE", default=str(BASE_DIR / "var" / "spid" / "cert.pem"))
+)
+# The identity providers: SAML metadata (an aggregate, as AgID's registry publishes it, or
+# one file per IdP), each a file path or an https URL; the Celery task
+# ``patto.accounts.spid.refresh_idps`` copies them every SPID_IDP_REFRESH_HOURS into
+# SPID_IDP_CACHE_DIR, which the login reads.
+SPID_IDP_METADATA = _spid_setting(
+    "SPID_IDP_METADATA",
+    ["https://registry.spid.gov.it/metadata/idp/spid-entities-idps.xml"],
+    cast=list,
+)
+SPID_IDP_CACHE_DIR = Path(
+    env.str("SPID_IDP_CACHE_DIR", default=str(BASE_DIR / "var" / "spid" / "idps"))
+)
+SPID_IDP_REFRESH_HOURS = env.int("SPID_IDP_REFRESH_HOURS", default=24)
+# The level asked of the identity provider (SpidL2: password and a second factor).
+SPID_LEVEL = env.int("SPID_LEVEL", default=2)
+# A SAML answer older than this (seconds) is refused.
+SPID_ACCEPTED_TIME_DIFF = env.int("SPID_ACCEPTED_TIME_DIFF", default=60)
+# AgID asks that citizens log in with SPID or CIE only in production: with False the e-mail and
+# password login stays for the staff, the spokespersons and the administrators.
+PASSWORD_LOGIN_FOR_CITIZENS = env.bool("PASSWORD_LOGIN_FOR_CITIZENS", default=True)
+if not PASSWORD_LOGIN_FOR_CITIZENS and not SPID_ENABLED:
+    raise ImproperlyConfigured(
+        "PASSWORD_LOGIN_FOR_CITIZENS=false needs SPID_ENABLED=true: citizens could not log in."
+    )
+if SPID_ENABLED:
+    CELERY_BEAT_SCHEDULE["refresh-spid-idps"] = {
+        "task": "patto.accounts.spid.refresh_idps",
+        "schedule": float(SPID_IDP_REFRESH_HOURS * 3600),
+        "options": {"expires": float(SPID_IDP_REFRESH_HOURS * 3600)},
+    }
+# End of SPID and CIE ----------------------------------------------------------------------
+
 # Second factor ----------------------------------------------------------------------------
 
 # allauth.mfa: an authenticator app (TOTP) with recovery codes, or a security key (WebAuthn;

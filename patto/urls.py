@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
     path("account/", include("allauth.urls")),
+    path("spid/", include("patto.accounts.spid.urls")),
     path("redazione/", include("patto.programme.staff_urls")),
     path("portavoce/", include("patto.validation.urls")),
     path("disiscrizione/<str:token>/", UnsubscribeView.as_view(), name="unsubscribe"),

@@ -26,6 +26,8 @@ QUEUED_NAMES = {
     # the outbox of e-mails: a stored account e-mail's delivery, the sweep of e-mails owed
     "patto.mail.deliver_email",
     "patto.mail.resume_mail",
+    # the refresh of the SPID and CIE identity providers' registry (Celery beat, SPID on)
+    "patto.accounts.spid.refresh_idps",
     # e-mails about meeting registrations
     "incontri.tasks.registration_confirmed",
     "incontri.tasks.registration_waiting",

@@ -168,3 +168,52 @@ def test_x_forwarded_proto_is_trusted_only_behind_a_configured_proxy(proxies, tr
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == trusted
+
+
+SPID_REQUIRED = [
+    "SPID_ENTITY_ID",
+    "SPID_IPA_CODE",
+    "SPID_ORGANIZATION_NAME",
+    "SPID_ORGANIZATION_URL",
+    "SPID_CONTACT_EMAIL",
+    "SPID_IDP_METADATA",
+]
+
+
+def test_spid_settings_are_required_in_production_only_once_spid_is_on(tmp_path):
+    """Off (the default), production starts without them (the test above); on, it names the
+    first one missing, and starts once they are all given and ``spid_keys`` made the keys."""
+    result = manage("check", **production_env(SPID_ENABLED="true"))
+    assert result.returncode != 0
+    assert "SPID_ENTITY_ID must be set when DJANGO_ENV=production" in result.stderr
+    given = {
+        "SPID_ENTITY_ID": "https://patto.example.org/spid/metadata/",
+        "SPID_IPA_CODE": "cmto",
+        "SPID_ORGANIZATION_NAME": "Città Metropolitana di Torino",
+        "SPID_ORGANIZATION_URL": "https://www.cittametropolitana.torino.it/",
+        "SPID_CONTACT_EMAIL": "spid@example.org",
+        "SPID_IDP_METADATA": "https://registry.spid.gov.it/metadata/idp/spid-entities-idps.xml",
+    }
+    assert set(given) == set(SPID_REQUIRED)
+    keys = {"SPID_KEY_FILE": str(tmp_path / "key.pem"), "SPID_CERT_FILE": str(tmp_path / "c.pem")}
+    assert manage("spid_keys", **keys).returncode == 0
+    assert oct((tmp_path / "key.pem").stat().st_mode & 0o777) == "0o600"
+    result = manage("check", **production_env(SPID_ENABLED="true", **given, **keys))
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_password_is_not_taken_from_citizens_while_spid_is_off():
+    result = manage("check", PASSWORD_LOGIN_FOR_CITIZENS="false")
+    assert result.returncode != 0
+    assert "PASSWORD_LOGIN_FOR_CITIZENS=false needs SPID_ENABLED=true" in result.stderr
+
+
+def test_a_start_with_spid_on_and_no_key_says_what_to_run(tmp_path):
+    result = manage(
+        "check",
+        SPID_ENABLED="true",
+        SPID_KEY_FILE=str(tmp_path / "none.pem"),
+        SPID_CERT_FILE=str(tmp_path / "none.crt"),
+    )
+    assert result.returncode != 0
+    assert "SPID_KEY_FILE" in result.stderr and "manage.py spid_keys" in result.stderr

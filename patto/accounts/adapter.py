@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 
@@ -23,6 +24,10 @@ def _from_site_url(value, origin: str):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        """No sign-up with a password when citizens log in with SPID or CIE only."""
+        return settings.PASSWORD_LOGIN_FOR_CITIZENS
+
     def get_reset_password_from_key_url(self, key: str) -> str:
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
         return absolute(path.replace("UID-KEY", quote(key)))

@@ -8,9 +8,11 @@ from allauth.mfa.base import forms as mfa_base_forms
 from allauth.mfa.totp import forms as mfa_totp_forms
 from allauth.mfa.webauthn import forms as mfa_webauthn_forms
 from django import forms
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
+from patto.accounts.roles import roles_of
 from patto.core.staff_forms import style_widgets
 from patto.models import ActorCategory
 
@@ -22,7 +24,21 @@ class StyledMixin:
 
 
 class LoginForm(StyledMixin, allauth_forms.LoginForm):
-    pass
+    def clean(self):
+        cleaned = super().clean()
+        user = getattr(self, "user", None)
+        if (
+            user is not None
+            and not settings.PASSWORD_LOGIN_FOR_CITIZENS
+            and not roles_of(user)["privileged"]
+        ):
+            # AgID: in production citizens log in with SPID or CIE; the password stays for the
+            # redazione, the spokespersons and the administrators
+            raise forms.ValidationError(
+                _("Accedi con SPID o con la Carta d'identità elettronica."),
+                code="password_login_off",
+            )
+        return cleaned
 
 
 class AddEmailForm(StyledMixin, allauth_forms.AddEmailForm):

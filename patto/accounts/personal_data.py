@@ -1,5 +1,6 @@
 """Everything the portal holds about a person, for them to download (GDPR art. 15 and 20): the
-account, the e-mail addresses and second factors (their kind and dates, never their secrets),
+account, the e-mail addresses, the SPID or CIE identity (fiscal number) and second factors
+(their kind and dates, never their secrets),
 what they follow and the e-mails they turned off, their registrations, contributions and
 comments (hidden and withdrawn ones too), their decisions and remarks as a spokesperson, the
 e-mails the outbox still keeps for them, and the changes they made as staff.
@@ -12,7 +13,14 @@ from django.apps import apps
 from django.utils import timezone
 
 from incontri.models import Registration
-from patto.models import EmailOptOut, Follow, OutgoingEmail, Validation, ValidationRemark
+from patto.models import (
+    EmailOptOut,
+    Follow,
+    OutgoingEmail,
+    SpidIdentity,
+    Validation,
+    ValidationRemark,
+)
 from tavoli.models import Comment, Contribution
 
 FORMAT_VERSION = 1
@@ -50,6 +58,16 @@ def personal_data(user) -> dict:
         },
         "email_addresses": [
             {"email": a.email, "verified": a.verified, "primary": a.primary} for a in addresses
+        ],
+        # the SPID or CIE identity linked to the account (its fiscal number)
+        "digital_identity": [
+            {
+                "fiscal_number": i.fiscal_number,
+                "linked_at": _when(i.created_at),
+                "last_login_at": _when(i.last_login_at),
+                "identity_provider": i.last_idp,
+            }
+            for i in SpidIdentity.objects.filter(user=user)
         ],
         "second_factors": [
             {

@@ -30,6 +30,7 @@ class PrivacyView(TemplateView):
             mail_keep_days=settings.MAIL_KEEP_DAYS,
             session_idle_minutes=settings.SESSION_IDLE_MINUTES,
             session_max_hours=settings.SESSION_MAX_HOURS,
+            spid_enabled=settings.SPID_ENABLED,
         )
 
 
