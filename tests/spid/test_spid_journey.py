@@ -1,8 +1,8 @@
 """In Chromium: a citizen logs in with SPID through a test identity provider run here
-(tests/spid/idp.py, pysaml2): the login page's SPID button, the provider's page, the answer
-posted back, the new account on the profile with the fiscal number; then the same person logs
-in again and finds the same account. On the way the new pages (the login page with the list
-open, the list of identity providers, the refusal, the profile with the identity) pass axe
+(tests/spid/idp.py, pysaml2): the login page's SPID button, the provider's page, the answer posted
+back, the new account on the profile with the fiscal number; the person logs out from the header's
+menu, then logs in again and finds the same account. On the way the new pages (the login page with
+the list open, the list of identity providers, the refusal, the profile with the identity) pass axe
 (WCAG 2.1 AA) and the Nu HTML Checker, as tests/e2e/test_accessibility.py checks the pages it
 reaches with SPID off."""
 
@@ -29,7 +29,7 @@ ANNA = {
 MARCO = {"name": "Marco", "familyName": "Bianchi", "fiscalNumber": "TINIT-BNCMRC75C12L219K"}
 
 
-def test_a_citizen_logs_in_with_spid_and_comes_back(spid_live, tmp_path, monkeypatch):
+def test_a_citizen_logs_in_with_spid_out_and_back_in(spid_live, tmp_path, monkeypatch):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
@@ -74,7 +74,12 @@ def test_a_citizen_logs_in_with_spid_and_comes_back(spid_live, tmp_path, monkeyp
                 assert first_time == (start == "/account/login/")
                 if first_time:
                     audit("profile", "/profilo/")
-                page.context.clear_cookies()
+                # and back out, as a person does: the header's menu, «Esci»
+                page.locator("button:has(.user-menu-name)").click()
+                page.locator("header").get_by_role("button", name="Esci").click()
+                page.wait_for_load_state()
+                assert page.locator("header").get_by_role("link", name="Accedi").is_visible()
+                assert page.request.get(f"{spid_live.url}/profilo/", max_redirects=0).status == 302
             # someone whose identity provider sends no e-mail address writes one
             page.goto(f"{spid_live.url}/account/login/")
             page.get_by_text("Entra con SPID").click()

@@ -72,15 +72,18 @@ def test_spid_metadata_request_and_every_answer(spid_live, spid_sp_test, tmp_pat
     assert identity.last_idp == TEST_IDP
 
 
-def test_cie_metadata_and_request(spid_live, spid_sp_test, tmp_path):
+def test_cie_metadata_request_and_every_answer(spid_live, spid_sp_test, tmp_path):
+    """cie-sp-public with the extra checks: the CIE's metadata, the request and the response
+    suite."""
     url = spid_live.url
     report = run_checker(
         spid_sp_test,
         tmp_path,
         *("--metadata-url", f"{url}/spid/metadata/?cie=1"),
         *("--authn-url", f"{url}/spid/accedi/?idp={TEST_IDP}"),
-        *("-pr", "cie-sp-public", "--extra"),
+        *("-pr", "cie-sp-public", "--extra", "-tr"),
     )
     print({category: len(results) for category, results in report.items()})
     assert len(report["metadata_extra"]) >= 76
     assert len(report["authnrequest_extra"]) >= 45
+    assert len(report["response"]) > 90
