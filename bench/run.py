@@ -195,8 +195,8 @@ def render_pdf(env, slug, number, role):
         "version": f"{slug} v{number}",
         "role": role,
         "ok": ok,
-        # the file's path is the command's first line
-        "matterhorn": matterhorn_failures(Path(text.splitlines()[0].strip())) if ok else None,
+        # the file's path is the command's line that ends in .pdf (a library may log before it)
+        "matterhorn": matterhorn_failures(pdf_path(text)) if ok else None,
         "pages": pages,
         "seconds": round(seconds, 2),
         "cpu_seconds": round(cpu_seconds, 2),
@@ -205,6 +205,10 @@ def render_pdf(env, slug, number, role):
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: kilobytes
         "output": text.strip()[-500:],
     }
+
+
+def pdf_path(text: str) -> Path:
+    return Path(next(line.strip() for line in text.splitlines() if line.strip().endswith(".pdf")))
 
 
 def matterhorn_failures(path):

@@ -530,5 +530,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # pikepdf announces its logger bridge at INFO on import
         "pikepdf": {"level": "WARNING"},
+        # pysaml2's schemas, loaded at start-up, announce each resource at INFO
+        "xmlschema": {"level": "WARNING"},
     },
 }
