@@ -9,7 +9,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from incontri.models import Meeting, MeetingStatus
-from patto.core.feeds import Entry, absolute, tag_uri
+from patto.core.addresses import absolute
+from patto.core.feeds import Entry, tag_uri
 
 
 def when(meeting: Meeting) -> str:

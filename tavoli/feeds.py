@@ -8,7 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from patto.core.feeds import Entry, absolute, tag_uri
+from patto.core.addresses import absolute
+from patto.core.feeds import Entry, tag_uri
 from tavoli.models import Contribution, ContributionStatus
 
 

@@ -22,6 +22,7 @@ from django.utils import feedgenerator, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from patto.core.addresses import absolute
 from patto.core.articles import preposition_before
 from patto.models import Programme
 
@@ -96,11 +97,6 @@ def feed_links(programme: Programme, *kinds: str) -> list[FeedLink]:
         )
         for kind in kinds or KINDS
     ]
-
-
-def absolute(path: str) -> str:
-    """``path`` at the portal's public address (``SITE_URL``)."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def tag_uri(moment: datetime.datetime | datetime.date, specific: str) -> str:

@@ -33,28 +33,44 @@ def _refused(request):
 
 
 @method_decorator(csrf_exempt, name="dispatch")
-class RatePageView(View):
+class AnswerView(View):
+    """What both answers do: read the form, count the address against the rate limit, write
+    through the service, and answer with a page; a refusal says why and writes nothing."""
+
     http_method_names = ["post"]
+    form_class = None
+
+    def write(self, data: dict):
+        raise NotImplementedError
+
+    def answered(self, request, rating):
+        return _answer(request, done=True, page=rating.page)
 
     def post(self, request):
-        form = RatingForm(request.POST)
-        page = request.POST.get("page", "")
+        form = self.form_class(request.POST)
+        page = _safe(request.POST.get("page", ""))
         if not form.is_valid():
-            return _answer(request, status=400, error=_first_error(form), page=_safe(page))
+            return _answer(request, status=400, error=_first_error(form), page=page)
         if not ratelimit.consume(request, action="page_rating"):
             return _refused(request)
-        data = form.cleaned_data
         try:
-            rating = services.record_rating(
-                page=data["page"],
-                rating=data["rating"],
-                aspect=data["aspect"],
-                comment=data["comment"],
-            )
+            rating = self.write(form.cleaned_data)
         except ValidationError as exc:
-            return _answer(request, status=400, error=" ".join(exc.messages), page=_safe(page))
+            return _answer(request, status=400, error=" ".join(exc.messages), page=page)
+        return self.answered(request, rating)
+
+
+class RatePageView(AnswerView):
+    form_class = RatingForm
+
+    def write(self, data):
+        return services.record_rating(
+            page=data["page"], rating=data["rating"], aspect=data["aspect"], comment=data["comment"]
+        )
+
+    def answered(self, request, rating):
         if rating.aspect or rating.comment:
-            return _answer(request, done=True, page=rating.page)
+            return super().answered(request, rating)
         details = DetailsForm(
             initial={"token": services.details_token(rating)},
             aspects=services.aspects_for(rating.rating),
@@ -62,26 +78,13 @@ class RatePageView(View):
         return _answer(request, rating=rating, form=details, page=rating.page)
 
 
-@method_decorator(csrf_exempt, name="dispatch")
-class RatingDetailsView(View):
-    http_method_names = ["post"]
+class RatingDetailsView(AnswerView):
+    form_class = DetailsForm
 
-    def post(self, request):
-        form = DetailsForm(request.POST)
-        page = request.POST.get("page", "")
-        if not form.is_valid():
-            return _answer(request, status=400, error=_first_error(form), page=_safe(page))
-        if not ratelimit.consume(request, action="page_rating"):
-            return _refused(request)
-        try:
-            rating = services.add_details(
-                token=form.cleaned_data["token"],
-                aspect=form.cleaned_data["aspect"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as exc:
-            return _answer(request, status=400, error=" ".join(exc.messages), page=_safe(page))
-        return _answer(request, done=True, page=rating.page)
+    def write(self, data):
+        return services.add_details(
+            token=data["token"], aspect=data["aspect"], comment=data["comment"]
+        )
 
 
 def _first_error(form) -> str:

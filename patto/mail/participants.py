@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from patto.mail.sending import send_templated
+from patto.mail.sending import absolute, send_templated
 from patto.models import EmailOptOut, Follow, Programme
 
 SALT = "patto.unsubscribe"
@@ -24,10 +24,6 @@ class EmailTopic(models.TextChoices):
     FOLLOWING = "following", _("le novità dei programmi che segui")
     ANSWERS = "answers", _("le risposte ai tuoi contributi e i commenti ricevuti")
     MEETINGS = "meetings", _("le tue iscrizioni agli incontri")
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def unsubscribe_token(user, topic, programme=None) -> str:
@@ -42,7 +38,7 @@ def unsubscribe_url(user, topic, programme=None) -> str:
     ``programme``) without logging in."""
     with translation.override(settings.LANGUAGE_CODE):
         path = reverse("unsubscribe", args=[unsubscribe_token(user, topic, programme)])
-    return _absolute(path)
+    return absolute(path)
 
 
 class Unsubscription:

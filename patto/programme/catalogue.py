@@ -23,6 +23,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from incontri import queries as meeting_queries
+from patto.core.addresses import absolute
 from patto.core.opendata import LICENCE_URL
 from patto.models import VersionStatus
 from patto.programme import queries
@@ -90,11 +91,6 @@ def catalogue_data() -> CatalogueData:
         contribution_dates=contribution_queries.opendata_dates(),
         meeting_dates=meeting_queries.opendata_dates(),
     )
-
-
-def absolute(path: str) -> str:
-    """``path`` on the portal's public address (``SITE_URL``), never the request's host."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def _date(value) -> Literal | None:

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from incontri import queries as meeting_queries
 from incontri.feeds import meeting_entries
-from patto.core.feeds import FEED_SIZE, Entry, ProgrammeFeed, absolute, tag_uri
+from patto.core.addresses import absolute
+from patto.core.feeds import FEED_SIZE, Entry, ProgrammeFeed, tag_uri
 from patto.models import PlanVersion, Validation
 from patto.programme import queries
 from tavoli import queries as contribution_queries
