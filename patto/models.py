@@ -634,6 +634,14 @@ class Follow(models.Model):
         Programme, on_delete=models.CASCADE, related_name="followers", verbose_name=_("programma")
     )
     created_at = models.DateTimeField(_("dal"), auto_now_add=True)
+    monitoring_digest = models.BooleanField(
+        _("riepilogo settimanale dell'attuazione"),
+        default=False,
+        help_text=_("Ogni settimana, un'email con gli aggiornamenti pubblicati sulle azioni."),
+    )
+    digest_sent_until = models.DateTimeField(
+        _("riepilogo inviato fino al"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("programma seguito")
@@ -806,3 +814,356 @@ class PageRating(models.Model):
 
     def __str__(self):
         return f"{self.page}: {self.rating}"
+
+
+# --- Monitoring of the plan in force (``patto.monitoring``) -----------------------------------
+#
+# A published plan is carried out. What staff record about an action belongs to the action's
+# stable key within its programme, not to one version's row: a new published version that keeps
+# the action keeps its monitoring, and the actions it drops are recorded with the reason.
+
+
+class ImplementationState(models.TextChoices):
+    NOT_STARTED = "not_started", _("Non avviata")
+    IN_PROGRESS = "in_progress", _("In corso")
+    COMPLETED = "completed", _("Completata")
+    SUSPENDED = "suspended", _("Sospesa")
+    CANCELLED = "cancelled", _("Annullata")
+
+
+# A suspended or cancelled action says why.
+STATES_WITH_REASON = (ImplementationState.SUSPENDED, ImplementationState.CANCELLED)
+
+
+class ActionMonitoring(Revisioned):
+    """Where an action of a programme's plan stands: its state of implementation, its progress
+    and the money committed and spent (against the budget of the version in force)."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="action_monitoring",
+        verbose_name=_("programma"),
+    )
+    action_key = models.UUIDField(_("chiave dell'azione"))
+    state = models.CharField(
+        _("stato di attuazione"),
+        max_length=12,
+        choices=ImplementationState.choices,
+        default=ImplementationState.NOT_STARTED,
+    )
+    state_reason = models.TextField(
+        _("motivo"), blank=True, help_text=_("Perché l'azione è sospesa o annullata.")
+    )
+    progress = models.PositiveSmallIntegerField(_("avanzamento (%)"), default=0)
+    committed = models.DecimalField(
+        _("risorse impegnate (euro)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    spent = models.DecimalField(
+        _("risorse spese (euro)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("aggiornato il"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attuazione di un'azione")
+        verbose_name_plural = _("attuazione delle azioni")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "action_key"], name="action_monitoring_one_per_action"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="action_monitoring_progress_percent"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=STATES_WITH_REASON) | ~Q(state_reason=""),
+                name="action_monitoring_reason_when_stopped",
+                violation_error_message=_("Se l'azione è sospesa o annullata, scrivi il motivo."),
+            ),
+            models.CheckConstraint(
+                condition=Q(committed__isnull=True) | Q(committed__gte=0),
+                name="action_monitoring_committed_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(spent__isnull=True) | Q(spent__gte=0),
+                name="action_monitoring_spent_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action_key}: {self.get_state_display()} {self.progress}%"
+
+
+class UpdateStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposto")
+    PUBLISHED = "published", _("Pubblicato")
+    DECLINED = "declined", _("Non pubblicato")
+
+
+class MonitoringUpdate(Revisioned):
+    """A dated update on how an action is going: written and published by staff, or proposed by
+    a zone's spokesperson about their zone and published (or declined, with the reason) by
+    staff. Only published updates are public."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="monitoring_updates",
+        verbose_name=_("programma"),
+    )
+    action_key = models.UUIDField(_("chiave dell'azione"))
+    zone = models.ForeignKey(
+        "zone.Zone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="monitoring_updates",
+        verbose_name=_("zona"),
+        help_text=_("La zona di cui parla l'aggiornamento, se riguarda una sola zona."),
+    )
+    happened_on = models.DateField(_("data"))
+    title = models.CharField(_("titolo"), max_length=200)
+    text = models.TextField(_("testo"))
+    status = models.CharField(
+        _("stato"), max_length=10, choices=UpdateStatus.choices, default=UpdateStatus.PROPOSED
+    )
+    decline_reason = models.TextField(_("motivo del rifiuto"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="monitoring_updates",
+        verbose_name=_("scritto da"),
+    )
+    created_at = models.DateTimeField(_("scritto il"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pubblicato da"),
+    )
+    published_at = models.DateTimeField(_("pubblicato il"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-happened_on", "-id"]
+        verbose_name = _("aggiornamento sull'attuazione")
+        verbose_name_plural = _("aggiornamenti sull'attuazione")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=UpdateStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="monitoring_update_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=UpdateStatus.DECLINED) | ~Q(decline_reason=""),
+                name="monitoring_update_declined_has_reason",
+            ),
+        ]
+        indexes = [
+            # an action's timeline and the overview's latest updates
+            models.Index(
+                fields=["programme", "action_key", "status"], name="monitoring_update_action"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class UpdateAttachment(models.Model):
+    """A PDF attached to a monitoring update."""
+
+    update = models.ForeignKey(
+        MonitoringUpdate,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("aggiornamento"),
+    )
+    title = models.CharField(_("titolo"), max_length=200)
+    file = models.FileField(_("file (PDF)"), upload_to="monitoraggio/allegati/")
+    size = models.PositiveIntegerField(_("dimensione (byte)"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("caricato da"),
+    )
+    uploaded_at = models.DateTimeField(_("caricato il"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["update", "id"]
+        verbose_name = _("allegato di un aggiornamento")
+        verbose_name_plural = _("allegati degli aggiornamenti")
+
+    def __str__(self):
+        return self.title
+
+
+class MonitoringIndicator(Revisioned):
+    """An indicator of an action, with its target: how staff measure that the action works."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="monitoring_indicators",
+        verbose_name=_("programma"),
+    )
+    action_key = models.UUIDField(_("chiave dell'azione"))
+    name = models.CharField(_("indicatore"), max_length=200)
+    unit = models.CharField(_("unità di misura"), max_length=40, blank=True)
+    baseline = models.DecimalField(
+        _("valore di partenza"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(_("obiettivo"), max_digits=14, decimal_places=2)
+    target_date = models.DateField(_("entro il"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordine"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "action_key", "position", "id"]
+        verbose_name = _("indicatore di un'azione")
+        verbose_name_plural = _("indicatori delle azioni")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "action_key", "name"], name="monitoring_indicator_unique_name"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    """The actual value of an indicator at a date."""
+
+    indicator = models.ForeignKey(
+        MonitoringIndicator,
+        on_delete=models.CASCADE,
+        related_name="values",
+        verbose_name=_("indicatore"),
+    )
+    measured_on = models.DateField(_("rilevato il"))
+    value = models.DecimalField(_("valore"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("nota"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registrato da"),
+    )
+    recorded_at = models.DateTimeField(_("registrato il"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "measured_on"]
+        verbose_name = _("valore di un indicatore")
+        verbose_name_plural = _("valori degli indicatori")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "measured_on"],
+                name="indicator_value_one_per_date",
+                violation_error_message=_("C'è già un valore di questo indicatore a questa data."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.value} ({self.measured_on})"
+
+
+class DroppedAction(models.Model):
+    """An action of the plan in force that the next published version no longer has, and why:
+    its monitoring stays readable."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="dropped_actions",
+        verbose_name=_("programma"),
+    )
+    action_key = models.UUIDField(_("chiave dell'azione"))
+    last_version = models.ForeignKey(
+        PlanVersion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ultima versione che la contiene"),
+    )
+    dropped_in = models.ForeignKey(
+        PlanVersion,
+        on_delete=models.PROTECT,
+        related_name="dropped_actions",
+        verbose_name=_("versione che non la contiene più"),
+    )
+    reason = models.TextField(_("motivo"), blank=True)
+    reason_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("motivo scritto da"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["dropped_in", "id"]
+        verbose_name = _("azione tolta dal piano")
+        verbose_name_plural = _("azioni tolte dal piano")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dropped_in", "action_key"], name="dropped_action_once_per_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action_key} ({self.dropped_in})"
+
+
+class MonitoringReport(models.Model):
+    """The monitoring report of a programme as of a date, a PDF rendered by the worker and kept
+    per date."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="monitoring_reports",
+        verbose_name=_("programma"),
+    )
+    as_of = models.DateField(_("alla data"))
+    version = models.ForeignKey(
+        PlanVersion,
+        on_delete=models.PROTECT,
+        related_name="monitoring_reports",
+        verbose_name=_("versione in vigore"),
+    )
+    pdf_status = models.CharField(
+        _("stato del PDF"), max_length=20, choices=PdfStatus.choices, default=PdfStatus.PENDING
+    )
+    pdf_file = models.FileField(_("PDF"), upload_to="monitoraggio/rapporti/", blank=True)
+    pdf_error = models.TextField(_("errore del PDF"), blank=True)
+    pdf_rendered_at = models.DateTimeField(_("PDF generato il"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("richiesto da"),
+    )
+    requested_at = models.DateTimeField(_("richiesto il"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["programme", "-as_of"]
+        verbose_name = _("rapporto di monitoraggio")
+        verbose_name_plural = _("rapporti di monitoraggio")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "as_of"], name="monitoring_report_one_per_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} – {self.as_of}"

@@ -24,6 +24,7 @@ from patto.core.permissions import require_redazione
 from patto.core.transitions import lock_version, require_status
 from patto.mail.sending import after_commit
 from patto.models import PlanVersion, Programme, ValidationDraft, VersionStatus
+from patto.monitoring.services import record_dropped_actions
 from patto.pdf.services import queue_pdf_render
 from patto.pdf.worker import pdf_is_current
 from patto.programme import notifications
@@ -187,6 +188,7 @@ def publish_version(*, version: PlanVersion, by) -> PlanVersion:
         previous.status = VersionStatus.ARCHIVED
         previous.archived_at = now
         previous.save(update_fields=["status", "archived_at"])
+        record_dropped_actions(previous=previous, version=version)
     version.status = VersionStatus.PUBLISHED
     version.published_at = now
     version.published_by = by
