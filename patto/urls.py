@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("", include("patto.legal.urls")),
     path("", include("patto.feedback.urls")),
     path("", include("patto.participation.urls")),
+    path("", include("patto.monitoring.urls")),
     path("programmi/<slug:slug>/versioni/<int:number>/", include("matrice.urls")),
     path("", include("tavoli.urls")),
     path("", include("incontri.urls")),

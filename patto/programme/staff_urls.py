@@ -6,6 +6,7 @@ from django.urls import path
 from incontri import staff_urls as incontri_staff
 from matrice import staff_urls as matrice_staff
 from patto.feedback.views import PageRatingsView
+from patto.monitoring import staff_urls as monitoring_staff
 from patto.pdf import views as pdf_views
 from patto.programme import staff_views
 from patto.programme import staff_views as version_staff_views
@@ -51,4 +52,5 @@ urlpatterns = [
     *tavoli_staff.urlpatterns,
     *incontri_staff.urlpatterns,
     *zone_staff.urlpatterns,
+    *monitoring_staff.urlpatterns,
 ]
