@@ -5,6 +5,7 @@ we did"). Every view is behind ``RedazioneRequiredMixin`` and every write goes t
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -430,40 +431,71 @@ def _form_messages(form) -> list[str]:
 # The consultation: moderation and settings ---------------------------------------------------
 
 
+# A page of each list of the moderation queue: thousands may wait after a busy consultation, and
+# the page must stay quick to load and to read (the next ones are a link away).
+MODERATION_PAGE_SIZE = 25
+# each list pages on its own: (context name, query parameter)
+MODERATION_LISTS = (
+    ("pending_contributions", "contributi"),
+    ("pending_comments", "commenti"),
+    ("hidden_contributions", "contributi_nascosti"),
+    ("hidden_comments", "commenti_nascosti"),
+)
+
+
 def moderation_queue(programme=None) -> dict:
     """Online contributions and comments waiting for moderation (oldest first, so the queue is
-    worked in order), and the hidden ones (newest first, to show them again). Five queries."""
+    worked in order), and the hidden ones (newest first, to show them again), as querysets."""
     contributions = Contribution.objects.select_related("programme", "version", "author")
     comments = Comment.objects.select_related("contribution__programme", "author")
     if programme is not None:
         contributions = contributions.filter(programme=programme)
         comments = comments.filter(contribution__programme=programme)
-    pending = list(contributions.pending().order_by("created_at", "pk"))
-    hidden = list(contributions.filter(moderation=Moderation.HIDDEN).order_by("-moderated_at"))
-    queries.with_targets([*pending, *hidden])
     return {
-        "pending_contributions": pending,
-        "hidden_contributions": hidden,
-        "pending_comments": list(comments.pending().order_by("created_at", "pk")),
-        "hidden_comments": list(
-            comments.filter(moderation=Moderation.HIDDEN).order_by("-moderated_at")
+        "pending_contributions": contributions.pending().order_by("created_at", "pk"),
+        "hidden_contributions": contributions.filter(moderation=Moderation.HIDDEN).order_by(
+            "-moderated_at", "-pk"
+        ),
+        "pending_comments": comments.pending().order_by("created_at", "pk"),
+        "hidden_comments": comments.filter(moderation=Moderation.HIDDEN).order_by(
+            "-moderated_at", "-pk"
         ),
     }
 
 
+def _page_of(request, queryset, param: str):
+    """The page of ``queryset`` that ``?<param>=`` asks for (the first for a missing or wrong
+    number, the last past the end), with the addresses of its neighbours: the other lists
+    keep their pages. Two queries (the count and the page)."""
+    page = Paginator(queryset, MODERATION_PAGE_SIZE).get_page(request.GET.get(param))
+
+    def address(number):
+        query = request.GET.copy()
+        query[param] = number
+        return f"?{query.urlencode()}"
+
+    page.previous_address = address(page.previous_page_number()) if page.has_previous() else ""
+    page.next_address = address(page.next_page_number()) if page.has_next() else ""
+    return page
+
+
 class ModerationQueueView(RedazioneRequiredMixin, View):
     """What waits for moderation, for every programme or one (``?programma=<slug>``): approve,
-    or hide with a public reason; hidden items can be shown again."""
+    or hide with a public reason; hidden items can be shown again. Each list is shown a page
+    at a time."""
 
     template_name = "redazione/tavoli/moderation.html"
 
     def get(self, request):
         form = ProgrammeFilterForm(request.GET or None)
         programme = form.cleaned_data["programma"] if form.is_valid() else None
+        lists = moderation_queue(programme)
+        pages = {name: _page_of(request, lists[name], param) for name, param in MODERATION_LISTS}
+        queries.with_targets([*pages["pending_contributions"], *pages["hidden_contributions"]])
         return render(
             request,
             self.template_name,
-            {"filter_form": form, "programme": programme, **moderation_queue(programme)},
+            {"filter_form": form, "programme": programme, **pages},
         )
 
 

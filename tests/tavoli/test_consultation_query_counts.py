@@ -74,6 +74,7 @@ def test_moderation_queue(client, django_assert_num_queries, consultation, size)
     c = consultation
     populate(c, size)
     client.force_login(c.staff)
-    # session, user, roles, menu; pending and hidden contributions, the policies and actions
-    # they are about; pending and hidden comments
-    count(client, django_assert_num_queries, reverse("redazione:tavoli_moderation"), 10)
+    # session, user, roles, menu; a count and a page of each of the four lists (pending and
+    # hidden contributions and comments; no page for the hidden comments, none of them), the
+    # policies and actions the contributions are about
+    count(client, django_assert_num_queries, reverse("redazione:tavoli_moderation"), 13)

@@ -28,6 +28,30 @@ def test_the_queue_lists_what_waits_and_the_dashboard_counts_it(client, consulta
     assert filtered.status_code == 200  # an unknown programme is a form error, not a crash
 
 
+def test_a_long_queue_is_shown_a_page_at_a_time_and_each_list_keeps_its_page(client, consultation):
+    c = consultation
+    for i in range(27):
+        c.online(moderation=Moderation.PENDING, title=f"In attesa {i:02d}")
+    approved = c.online(title="Pubblicato")
+    for i in range(26):
+        c.comment(approved, moderation=Moderation.PENDING, text=f"Commento {i:02d}")
+    client.force_login(c.staff)
+    url = reverse("redazione:tavoli_moderation")
+    first = client.get(url).content.decode()
+    # the headline counts the whole queue; the page holds its oldest 25, then a link
+    assert "27 contributi in attesa" in first and "26 commenti in attesa" in first
+    assert "In attesa 24" in first and "In attesa 25" not in first
+    assert "Commento 24" in first and "Commento 25" not in first
+    assert first.count("Pagina 1 di 2") == 2
+    second = client.get(url, {"contributi": 2, "commenti": "nonsense"}).content.decode()
+    assert "In attesa 25" in second and "In attesa 26" in second
+    assert "In attesa 24" not in second
+    assert "Commento 00" in second  # a wrong page number is the first page
+    # the other list keeps its page in the links to the next page of one list
+    both = client.get(f"{url}?contributi=2&commenti=1").content.decode()
+    assert 'href="?contributi=2&amp;commenti=2"' in both
+
+
 def test_hiding_needs_a_reason(client, consultation):
     c = consultation
     contribution = c.online()
