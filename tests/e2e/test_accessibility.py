@@ -51,7 +51,10 @@ class Crawl:
         return role == "anonymous" or path.startswith(PRIVATE)
 
     def room(self, role: str, path: str, visits_of_kind: int) -> bool:
-        return visits_of_kind < (self.per_kind if self.follows(role, path) else 1)
+        """One page of a kind in English (the Italian pages' templates, translated), and of a
+        public kind for a signed-in person; ``per_kind`` of the others."""
+        english = path.startswith("/en/")
+        return visits_of_kind < (self.per_kind if self.follows(role, path) and not english else 1)
 
     def queues(self, role: str, path: str) -> bool:
         """Whether a link to ``path`` is queued; a signed-in person's English pages are their
