@@ -11,7 +11,7 @@ from django.core.files.base import File
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from incontri.minutes_pdf import check_minutes_pdf
+from incontri.minutes_pdf import PDF_MAGIC, check_minutes_pdf
 
 MAX_ATTACHMENTS = 5  # per update
 MB = 1024 * 1024
@@ -50,37 +50,40 @@ def check_attachment(upload: File) -> None:
     """Refuse ``upload`` unless it is a PDF fit to publish; the message names the file."""
     name = PurePath(upload.name or "").name
     limit = settings.MINUTES_MAX_UPLOAD_MB
+    if upload.size is not None and upload.size > limit * MB:
+        raise ValidationError(
+            {
+                "attachments": _(
+                    "«%(name)s» è troppo grande (%(size).1f MB): ogni allegato può essere al "
+                    "massimo di %(limit)s MB."
+                )
+                % {"name": name, "size": upload.size / MB, "limit": limit}
+            },
+            code="too_large",
+        )
+    not_pdf = ValidationError(
+        {
+            "attachments": _(
+                "«%(name)s» non è un PDF valido: allega solo file PDF (il nome del file non "
+                "basta, conta il contenuto)."
+            )
+            % {"name": name}
+        },
+        code="not_pdf",
+    )
+    upload.seek(0)
+    starts_like_a_pdf = upload.read(len(PDF_MAGIC)) == PDF_MAGIC
+    upload.seek(0)
+    if not starts_like_a_pdf:
+        raise not_pdf
     try:
         check_minutes_pdf(upload)
     except ValidationError as exc:
-        code = exc.error_dict["minutes_file"][0].code if hasattr(exc, "error_dict") else None
-        messages = {
-            "too_large": _(
-                "«%(name)s» è troppo grande (%(size).1f MB): ogni allegato può essere al massimo "
-                "di %(limit)s MB."
-            ),
-            "not_pdf": _(
-                "«%(name)s» non è un PDF valido: allega solo file PDF (il nome del file non "
-                "basta, conta il contenuto)."
-            ),
-            "active_content": _(
-                "«%(name)s» contiene contenuti attivi (script o azioni automatiche) che il "
-                "portale non accetta: salvalo di nuovo come PDF semplice (per esempio con "
-                "«Stampa > Salva come PDF») e allegalo ancora."
-            ),
-        }
-        message = messages.get(
-            code,
-            _(
-                "«%(name)s» usa una compressione che il portale non può controllare o troppo "
-                "grande: salvalo di nuovo come PDF semplice (per esempio con «Stampa > Salva "
-                "come PDF») e allegalo ancora."
-            ),
-        )
-        raise ValidationError(
-            {
-                "attachments": message
-                % {"name": name, "size": (upload.size or 0) / MB, "limit": limit}
-            },
-            code=code or "not_pdf",
-        ) from exc
+        (message,) = exc.message_dict["minutes_file"]
+        # the minutes' own "not a PDF" speaks of minutes: say it of the attachment
+        if message == _(
+            "Il file non è un PDF valido: carica il verbale in formato PDF (il nome del file "
+            "non basta, conta il contenuto)."
+        ):
+            raise not_pdf from exc
+        raise ValidationError({"attachments": f"«{name}»: {message}"}, code="refused_pdf") from exc

@@ -14,6 +14,12 @@ from patto.monitoring.services import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from zone.models import Zone
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+TOO_LONG = {
+    "max_length": _(
+        "Il testo è troppo lungo: al massimo %(limit_value)d caratteri (ne hai scritti "
+        "%(show_value)d)."
+    )
+}
 
 
 class MonitoringForm(ServiceErrorsMixin, forms.Form):
@@ -33,6 +39,8 @@ class ImplementationForm(MonitoringForm):
     state_reason = forms.CharField(
         label=_("Motivo"),
         required=False,
+        max_length=REASON_MAX_LENGTH,
+        error_messages=TOO_LONG,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Obbligatorio se l'azione è sospesa o annullata."),
     )
@@ -86,10 +94,11 @@ class UpdateForm(MonitoringForm):
     """A dated update: title, text and PDF attachments."""
 
     happened_on = forms.DateField(label=_("Data"), widget=DateInput)
-    title = forms.CharField(label=_("Titolo"), max_length=200)
+    title = forms.CharField(label=_("Titolo"), max_length=200, error_messages=TOO_LONG)
     text = forms.CharField(
         label=_("Testo"),
         max_length=TEXT_MAX_LENGTH,
+        error_messages=TOO_LONG,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Che cosa è stato fatto, che cosa cambia per le persone."),
     )
@@ -117,7 +126,7 @@ class ProposalForm(UpdateForm):
 
 
 class IndicatorForm(MonitoringForm):
-    name = forms.CharField(label=_("Nome dell'indicatore"), max_length=200)
+    name = forms.CharField(label=_("Nome dell'indicatore"), max_length=200, error_messages=TOO_LONG)
     unit = forms.CharField(
         label=_("Unità di misura"),
         max_length=40,
@@ -133,7 +142,7 @@ class IndicatorValueForm(MonitoringForm):
     indicator = forms.ModelChoiceField(label=_("Indicatore"), queryset=None, empty_label=None)
     measured_on = forms.DateField(label=_("Rilevato il"), widget=DateInput)
     value = forms.DecimalField(label=_("Valore"), **MONEY)
-    note = forms.CharField(label=_("Nota"), max_length=300, required=False)
+    note = forms.CharField(label=_("Nota"), max_length=300, required=False, error_messages=TOO_LONG)
 
     def __init__(self, *args, indicators, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,6 +156,7 @@ class ReasonForm(MonitoringForm):
     reason = forms.CharField(
         label=_("Motivo"),
         max_length=REASON_MAX_LENGTH,
+        error_messages=TOO_LONG,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

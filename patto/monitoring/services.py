@@ -80,10 +80,11 @@ def action_in_force(*, programme: Programme, action_key) -> Action:
     return action
 
 
-def _check_money(value, label) -> None:
+def _check_money(value, label, field) -> None:
     if value is not None and Decimal(value) < 0:
         raise ValidationError(
-            _("%(label)s non possono essere negative.") % {"label": label}, code="negative"
+            {field: _("%(label)s non possono essere negative.") % {"label": label}},
+            code="negative",
         )
 
 
@@ -113,8 +114,8 @@ def record_implementation(
         )
     if not 0 <= int(progress) <= 100:
         raise ValidationError({"progress": _("L'avanzamento va da 0 a 100.")})
-    _check_money(committed, _("Le risorse impegnate"))
-    _check_money(spent, _("Le risorse spese"))
+    _check_money(committed, _("Le risorse impegnate"), "committed")
+    _check_money(spent, _("Le risorse spese"), "spent")
     monitoring = (
         ActionMonitoring.objects.select_for_update()
         .filter(programme=programme, action_key=action_key)
