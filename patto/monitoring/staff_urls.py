@@ -34,7 +34,7 @@ urlpatterns = [
         name="monitoring_dropped_explain",
     ),
     path(
-        "attuazione/allegati/<int:pk>/",
+        "attuazione/allegati/<int:pk>/allegato.pdf",
         staff_views.AttachmentView.as_view(),
         name="monitoring_attachment",
     ),
