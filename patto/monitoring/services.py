@@ -7,10 +7,12 @@ actions of the published version (the plan in force) and carried to the next pub
 for the actions it keeps; the actions it drops are listed with the reason staff give.
 """
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,10 +29,35 @@ from patto.models import (
     MonitoringUpdate,
     PlanVersion,
     Programme,
+    UpdateAttachment,
     UpdateStatus,
     VersionStatus,
 )
+from patto.monitoring.attachments import (
+    attachment_file_name,
+    attachment_title,
+    check_attachments,
+)
 from patto.monitoring.permissions import require_may_propose_update
+
+# The longest texts a person may write: an update's text, and a reason (why an action is
+# suspended, cancelled or dropped, why an update is not published).
+TEXT_MAX_LENGTH = 10_000
+REASON_MAX_LENGTH = 2_000
+
+
+def _check_length(field: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        raise ValidationError(
+            {
+                field: _(
+                    "Il testo è troppo lungo: al massimo %(limit)s caratteri (ne hai scritti "
+                    "%(count)s)."
+                )
+                % {"limit": limit, "count": len(value)}
+            },
+            code="too_long",
+        )
 
 
 def action_in_force(*, programme: Programme, action_key) -> Action:
@@ -53,10 +80,11 @@ def action_in_force(*, programme: Programme, action_key) -> Action:
     return action
 
 
-def _check_money(value, label) -> None:
+def _check_money(value, label, field) -> None:
     if value is not None and Decimal(value) < 0:
         raise ValidationError(
-            _("%(label)s non possono essere negative.") % {"label": label}, code="negative"
+            {field: _("%(label)s non possono essere negative.") % {"label": label}},
+            code="negative",
         )
 
 
@@ -79,14 +107,15 @@ def record_implementation(
     require_redazione(by)
     action_in_force(programme=programme, action_key=action_key)
     state_reason = (state_reason or "").strip()
+    _check_length("state_reason", state_reason, REASON_MAX_LENGTH)
     if state in STATES_WITH_REASON and not state_reason:
         raise ValidationError(
             {"state_reason": _("Se l'azione è sospesa o annullata, scrivi il motivo.")}
         )
     if not 0 <= int(progress) <= 100:
         raise ValidationError({"progress": _("L'avanzamento va da 0 a 100.")})
-    _check_money(committed, _("Le risorse impegnate"))
-    _check_money(spent, _("Le risorse spese"))
+    _check_money(committed, _("Le risorse impegnate"), "committed")
+    _check_money(spent, _("Le risorse spese"), "spent")
     monitoring = (
         ActionMonitoring.objects.select_for_update()
         .filter(programme=programme, action_key=action_key)
@@ -124,15 +153,18 @@ def add_update(
     title: str,
     text: str,
     zone=None,
+    attachments: Sequence[File] = (),
     by,
 ) -> MonitoringUpdate:
-    """Write a dated update on an action of the plan in force. Staff's updates are published at
+    """Write a dated update on an action of the plan in force, with its PDF ``attachments``
+    (each checked by its content before a byte is stored). Staff's updates are published at
     once; a spokesperson's (about one of their zones) waits for staff to publish it."""
     action = action_in_force(programme=programme, action_key=action_key)
     require_may_propose_update(by, action, zone)
     title, text = title.strip(), text.strip()
     if not title or not text:
         raise ValidationError(_("Scrivi il titolo e il testo dell'aggiornamento."))
+    _check_length("text", text, TEXT_MAX_LENGTH)
     if happened_on > timezone.localdate():
         raise ValidationError(
             {"happened_on": _("La data dell'aggiornamento non può essere nel futuro.")}
@@ -152,8 +184,31 @@ def add_update(
         update.published_at = timezone.now()
     update._history_user = by
     update.full_clean()
+    check_attachments(list(attachments))
     update.save()
+    _store_attachments(update, attachments, by=by)
     return update
+
+
+def _store_attachments(update: MonitoringUpdate, uploads: Sequence[File], *, by) -> None:
+    """Store the checked ``uploads`` of ``update``; should a row not be written, the files
+    already stored are deleted again."""
+    stored = []
+    try:
+        for upload in uploads:
+            attachment = UpdateAttachment(
+                update=update,
+                title=attachment_title(upload),
+                size=upload.size or 0,
+                uploaded_by=by,
+            )
+            attachment.file.save(attachment_file_name(update.pk, upload), upload, save=False)
+            stored.append(attachment.file)
+            attachment.save()
+    except Exception:
+        for file in stored:
+            file.storage.delete(file.name)
+        raise
 
 
 def _lock_proposed(update: MonitoringUpdate) -> MonitoringUpdate:
@@ -188,6 +243,7 @@ def decline_update(*, update: MonitoringUpdate, reason: str, by) -> MonitoringUp
     reason = reason.strip()
     if not reason:
         raise ValidationError({"decline_reason": _("Scrivi perché non lo pubblichi.")})
+    _check_length("decline_reason", reason, REASON_MAX_LENGTH)
     update = _lock_proposed(update)
     update.status = UpdateStatus.DECLINED
     update.decline_reason = reason
@@ -284,6 +340,7 @@ def explain_dropped_action(*, dropped: DroppedAction, reason: str, by) -> Droppe
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Scrivi perché l'azione non è più nel piano.")})
+    _check_length("reason", reason, REASON_MAX_LENGTH)
     dropped = DroppedAction.objects.select_for_update().get(pk=dropped.pk)
     dropped.reason = reason
     dropped.reason_by = by

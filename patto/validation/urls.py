@@ -1,5 +1,6 @@
 from django.urls import path
 
+from patto.monitoring import spokesperson_urls as monitoring_spokesperson
 from patto.validation import views
 
 app_name = "portavoce"
@@ -11,4 +12,5 @@ urlpatterns = [
         views.ReviewVersionView.as_view(),
         name="review",
     ),
+    *monitoring_spokesperson.urlpatterns,
 ]

@@ -82,7 +82,7 @@ CRAWLS = {
         limit=30,
     ),
     "spokesperson": Crawl(starts=["/portavoce/", "/en/portavoce/"], per_kind=1, limit=30),
-    "staff": Crawl(starts=["/redazione/", "/en/redazione/"], per_kind=2, limit=110),
+    "staff": Crawl(starts=["/redazione/", "/en/redazione/"], per_kind=2, limit=120),
 }
 NOT_FOUND = {"/pagina-che-non-esiste/"}  # answers 404, with the portal's page
 
@@ -237,7 +237,13 @@ REACHED = {
         "it:incontri:detail",  # the meeting they registered for
         "it:home",
     ],
-    "spokesperson": ["it:portavoce:home", "it:portavoce:review", "en:portavoce:home"],
+    "spokesperson": [
+        "it:portavoce:home",
+        "it:portavoce:review",
+        "en:portavoce:home",
+        "it:portavoce:monitoring",
+        "it:portavoce:monitoring_propose",
+    ],
     "staff": [
         "it:redazione:dashboard",
         "it:redazione:programme",
@@ -251,6 +257,10 @@ REACHED = {
         "it:redazione:tavoli_moderation",
         "it:redazione:incontri_meetings",
         "it:redazione:incontri_meeting",
+        "it:redazione:monitoring",
+        "it:redazione:monitoring_action",
+        "it:redazione:monitoring_proposals",
+        "it:redazione:monitoring_dropped",
     ],
 }
 

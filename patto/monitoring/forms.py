@@ -1,0 +1,166 @@
+"""The forms of the monitoring pages (staff and spokespersons). As every staff form, they only
+parse what was typed: the rules (progress from 0 to 100, no negative money, no date in the
+future, a PDF that is really one…) are the services' (``patto.monitoring.services``), whose
+``ValidationError`` comes back onto the fields it names."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from patto.core.staff_forms import DateInput, ServiceErrorsMixin, style_widgets
+from patto.models import ImplementationState
+from patto.monitoring.attachments import MAX_ATTACHMENTS
+from patto.monitoring.services import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
+from zone.models import Zone
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+TOO_LONG = {
+    "max_length": _(
+        "Il testo è troppo lungo: al massimo %(limit_value)d caratteri (ne hai scritti "
+        "%(show_value)d)."
+    )
+}
+
+
+class MonitoringForm(ServiceErrorsMixin, forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "revision"}
+
+
+class ImplementationForm(MonitoringForm):
+    """Where the action stands. ``revision`` is empty while nothing has been recorded yet."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    state = forms.ChoiceField(label=_("Stato di attuazione"), choices=ImplementationState.choices)
+    state_reason = forms.CharField(
+        label=_("Motivo"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        error_messages=TOO_LONG,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obbligatorio se l'azione è sospesa o annullata."),
+    )
+    progress = forms.IntegerField(
+        label=_("Avanzamento (%)"),
+        help_text=_("Da 0 a 100."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    committed = forms.DecimalField(label=_("Risorse impegnate (euro)"), required=False, **MONEY)
+    spent = forms.DecimalField(label=_("Risorse spese (euro)"), required=False, **MONEY)
+
+    def __init__(self, *args, monitoring=None, **kwargs):
+        if monitoring is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "revision": monitoring.revision,
+                    "state": monitoring.state,
+                    "state_reason": monitoring.state_reason,
+                    "progress": monitoring.progress,
+                    "committed": monitoring.committed,
+                    "spent": monitoring.spent,
+                },
+            )
+        else:
+            kwargs.setdefault("initial", {"state": ImplementationState.NOT_STARTED, "progress": 0})
+        super().__init__(*args, **kwargs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePdfField(forms.FileField):
+    """One or more files, in one ``<input type=file multiple>``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "application/pdf,.pdf", "multiple": True})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class UpdateForm(MonitoringForm):
+    """A dated update: title, text and PDF attachments."""
+
+    happened_on = forms.DateField(label=_("Data"), widget=DateInput)
+    title = forms.CharField(label=_("Titolo"), max_length=200, error_messages=TOO_LONG)
+    text = forms.CharField(
+        label=_("Testo"),
+        max_length=TEXT_MAX_LENGTH,
+        error_messages=TOO_LONG,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Che cosa è stato fatto, che cosa cambia per le persone."),
+    )
+    attachments = MultiplePdfField(label=_("Allegati in PDF"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = _(
+            "Facoltativi: fino a %(count)s file PDF, al massimo di %(limit)s MB ciascuno. Se il "
+            "modulo non viene salvato, scegli di nuovo i file."
+        ) % {"count": MAX_ATTACHMENTS, "limit": settings.MINUTES_MAX_UPLOAD_MB}
+
+
+class ProposalForm(UpdateForm):
+    """A spokesperson's proposed update: about one of their zones where the action applies."""
+
+    zone = forms.ModelChoiceField(label=_("Zona"), queryset=None, empty_label=None)
+
+    field_order = ["zone", "happened_on", "title", "text", "attachments"]
+
+    def __init__(self, *args, zones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = Zone.objects.filter(pk__in=[z.pk for z in zones])
+        self.order_fields(self.field_order)
+
+
+class IndicatorForm(MonitoringForm):
+    name = forms.CharField(label=_("Nome dell'indicatore"), max_length=200, error_messages=TOO_LONG)
+    unit = forms.CharField(
+        label=_("Unità di misura"),
+        max_length=40,
+        required=False,
+        help_text=_("Per esempio: persone, %, servizi attivati."),
+    )
+    baseline = forms.DecimalField(label=_("Valore di partenza"), required=False, **MONEY)
+    target = forms.DecimalField(label=_("Obiettivo"), **MONEY)
+    target_date = forms.DateField(label=_("Entro il"), required=False, widget=DateInput)
+
+
+class IndicatorValueForm(MonitoringForm):
+    indicator = forms.ModelChoiceField(label=_("Indicatore"), queryset=None, empty_label=None)
+    measured_on = forms.DateField(label=_("Rilevato il"), widget=DateInput)
+    value = forms.DecimalField(label=_("Valore"), **MONEY)
+    note = forms.CharField(label=_("Nota"), max_length=300, required=False, error_messages=TOO_LONG)
+
+    def __init__(self, *args, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators
+
+
+class ReasonForm(MonitoringForm):
+    """Why: an update is not published (``decline_reason``), an action was dropped
+    (``reason``)."""
+
+    reason = forms.CharField(
+        label=_("Motivo"),
+        max_length=REASON_MAX_LENGTH,
+        error_messages=TOO_LONG,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["reason"].label = label

@@ -1,0 +1,70 @@
+"""SQL query counts of the staff's monitoring pages, pinned at two data sizes so an N+1 fails
+here. Each count includes the session, the user, the staff menu's programmes and the tabs'
+two counts (proposals waiting, dropped actions without a reason)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from patto.models import ActionMonitoring, MonitoringUpdate, UpdateStatus
+from tests.monitoring.conftest import make_world
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [3, 30]
+
+
+def populate(size):
+    """A plan in force of ``size`` actions, each with its state and two updates (one
+    published, one proposed by zone 1's spokesperson)."""
+    world = make_world(actions=size)
+    actions = list(world.version.actions.all())
+    ActionMonitoring.objects.bulk_create(
+        ActionMonitoring(
+            programme=world.programme, action_key=a.key, state="in_progress", progress=i
+        )
+        for i, a in enumerate(actions)
+    )
+    now = timezone.now()
+    MonitoringUpdate.objects.bulk_create(
+        MonitoringUpdate(
+            programme=world.programme,
+            action_key=a.key,
+            happened_on=datetime.date(2024, 1, 1),
+            title=f"Aggiornamento {i}",
+            text="Testo",
+            author=world.sp1 if status == UpdateStatus.PROPOSED else world.staff,
+            zone=world.zone1 if status == UpdateStatus.PROPOSED else None,
+            status=status,
+            published_at=now if status == UpdateStatus.PUBLISHED else None,
+        )
+        for i, a in enumerate(actions)
+        for status in (UpdateStatus.PUBLISHED, UpdateStatus.PROPOSED)
+    )
+    return world
+
+
+# page: (queries, address)
+PAGES = {
+    "actions": (12, lambda w: reverse("redazione:monitoring", args=[w.programme.slug])),
+    "proposals": (
+        13,
+        lambda w: reverse("redazione:monitoring_proposals", args=[w.programme.slug]),
+    ),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("page", PAGES)
+def test_staff_monitoring_pages_make_a_fixed_number_of_queries(
+    client, django_assert_num_queries, size, page
+):
+    world = populate(size)
+    client.force_login(world.staff)
+    queries, address = PAGES[page]
+    with django_assert_num_queries(queries):
+        response = client.get(address(world))
+    assert response.status_code == 200
+    assert f"Aggiornamento {size - 1}" in response.content.decode() or page == "actions"
