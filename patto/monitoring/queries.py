@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from matrice.models import Action, Policy
 from patto.core import charts
@@ -27,6 +28,15 @@ from patto.models import (
     UpdateStatus,
     VersionStatus,
 )
+
+# How many actions are in a state: the states' names for counts ("3 in corso", "2 sospese").
+COUNTED_STATES = {
+    ImplementationState.NOT_STARTED: gettext_lazy("Non avviate"),
+    ImplementationState.IN_PROGRESS: gettext_lazy("In corso"),
+    ImplementationState.COMPLETED: gettext_lazy("Completate"),
+    ImplementationState.SUSPENDED: gettext_lazy("Sospese"),
+    ImplementationState.CANCELLED: gettext_lazy("Annullate"),
+}
 
 # The versions whose actions were (or are) carried out, and so have a monitoring to show.
 MONITORED_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.ARCHIVED)
@@ -69,7 +79,7 @@ class Tally:
 
     def states(self) -> list[tuple[str, str, int]]:
         """``(value, label, count)`` of each state, in the order of the states."""
-        return [(s.value, s.label, self.by_state[s.value]) for s in ImplementationState]
+        return [(s.value, COUNTED_STATES[s], self.by_state[s.value]) for s in ImplementationState]
 
 
 @dataclass
@@ -120,7 +130,7 @@ class Overview:
                 "completate, sospese o annullate."
             ),
             category=_("Politica"),
-            series=[charts.Series(s.label) for s in ImplementationState],
+            series=[charts.Series(str(COUNTED_STATES[s])) for s in ImplementationState],
             rows=[
                 charts.Row(p.label, tuple(p.tally.by_state[s] for s in ImplementationState.values))
                 for p in self.policies
