@@ -120,7 +120,8 @@ class ActionFilterSet(django_filters.FilterSet):
             ),
         }
         for name, (items, value_of) in catalogues.items():
-            self.filters[name].set_items(list(items), value_of)
+            if name in self.filters:  # a narrower filter set may leave some out
+                self.filters[name].set_items(list(items), value_of)
 
     def items(self, name) -> list:
         """The items offered by filter ``name``, as read for its choices."""

@@ -835,6 +835,22 @@ class ImplementationState(models.TextChoices):
 STATES_WITH_REASON = (ImplementationState.SUSPENDED, ImplementationState.CANCELLED)
 
 
+class ActionMonitoringQuerySet(models.QuerySet):
+    def where_it_stands(self, *, programme: str = "version__programme_id", key: str = "key"):
+        """Annotations for a queryset of actions (or of anything naming a programme and an
+        action key, by the lookups ``programme`` and ``key``): ``monitoring_state`` and
+        ``monitoring_progress`` of that action, None when nothing was recorded yet. Subqueries,
+        so no query of their own: a list of contributions shows where each action they led to
+        stands in the query that reads those actions."""
+        row = self.filter(
+            programme_id=models.OuterRef(programme), action_key=models.OuterRef(key)
+        ).order_by()
+        return {
+            "monitoring_state": models.Subquery(row.values("state")[:1]),
+            "monitoring_progress": models.Subquery(row.values("progress")[:1]),
+        }
+
+
 class ActionMonitoring(Revisioned):
     """Where an action of a programme's plan stands: its state of implementation, its progress
     and the money committed and spent (against the budget of the version in force)."""
@@ -865,6 +881,8 @@ class ActionMonitoring(Revisioned):
     updated_at = models.DateTimeField(_("aggiornato il"), auto_now=True)
 
     history = HistoricalRecords()
+
+    objects = ActionMonitoringQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attuazione di un'azione")

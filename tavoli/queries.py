@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from incontri.models import Meeting
 from matrice.models import Action, Policy
-from patto.models import PlanVersion, Programme
+from patto.models import ActionMonitoring, PlanVersion, Programme
 from tavoli.models import (
     ANSWERED_STATUSES,
     Comment,
@@ -76,11 +76,13 @@ def outcome_counts(contributions: QuerySet) -> OutcomeCounts:
 
 
 def public_actions_prefetch() -> Prefetch:
-    """The actions a contribution led to, only those of public versions, as ``public_actions``.
-    One query for any number of contributions."""
+    """The actions a contribution led to, only those of public versions, as ``public_actions``,
+    each with where it stands (``monitoring_state``, ``monitoring_progress``: "you said, we
+    did, and this is where it stands"). One query for any number of contributions."""
     return Prefetch(
         "led_to",
         queryset=Action.objects.filter(version__in=PlanVersion.objects.public())
+        .annotate(**ActionMonitoring.objects.where_it_stands())
         .select_related("version__programme")
         .order_by("version__number", "position", "code"),
         to_attr="public_actions",

@@ -67,6 +67,7 @@ class ProgrammesSitemap(PublicSitemap):
         "tavoli:list",
         "tavoli:contributions",
         "participation:programme",
+        "monitoring:overview",
     )
 
     def items(self):

@@ -222,6 +222,7 @@ REACHED = {
         "it:patto:accessibility",
         "it:participation:portal",
         "it:participation:programme",
+        "it:monitoring:overview",
         "it:account_login",
         "it:account_signup",
         "it:account_reset_password",

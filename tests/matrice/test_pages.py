@@ -211,8 +211,9 @@ def test_the_action_page_queries_do_not_grow_with_its_links(
         ContributionFactory(programme=programme, title=f"Contributo {i}").led_to.add(action)
     # the programme with its public versions (each saying whether the action is in it), the
     # action, its tools, targets, zones and tables (one union), the contributions behind it,
-    # the consultation phases, the contributions on it, the menu
-    with django_assert_num_queries(7):
+    # the consultation phases, the contributions on it, the menu; + where it stands (its
+    # monitoring, updates, their attachments, indicators, their values: patto.monitoring)
+    with django_assert_num_queries(12):
         page = client.get(url("matrice:action", versions[-1], "1.1.1")).content.decode()
     assert f"Strumento {size - 1}" in page and f"Contributo {size - 1}" in page
     assert f"Versione {size}" in page
@@ -251,8 +252,8 @@ def test_open_data_of_a_version(client):
         ("matrice:actions_json", (), 7),
         # the programme with its public versions, the action, its tools, targets, zones and
         # tables (one union), the contributions behind it, the consultation phases, the
-        # contributions on it, the menu
-        ("matrice:action", ("first",), 7),
+        # contributions on it, the menu; + where it stands (5: patto.monitoring.queries)
+        ("matrice:action", ("first",), 12),
     ],
 )
 @pytest.mark.parametrize("size", [3, 30])
@@ -283,7 +284,7 @@ def test_query_counts_do_not_grow_with_the_plan(
         ("patto:version", 9),
         ("matrice:matrix", 9),
         ("matrice:actions", 12),
-        ("matrice:action", 7),
+        ("matrice:action", 12),  # + where it stands in the plan in force (5)
     ],
 )
 @pytest.mark.parametrize("size", [3, 30])
