@@ -59,10 +59,13 @@ class ProgrammeDetailView(DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         context = queries.programme_context(self.object)
-        context["following"] = (
-            user.is_authenticated
-            and Follow.objects.filter(user=user, programme=self.object).exists()
+        follow = (
+            Follow.objects.filter(user=user, programme=self.object).first()
+            if user.is_authenticated
+            else None
         )
+        context["following"] = follow is not None
+        context["digest"] = follow is not None and follow.monitoring_digest
         context["consultation"] = consultation_from(
             self.object, self.object.phases.all(), context["public_versions"]
         )
