@@ -142,7 +142,7 @@ def digest_context(programme, updates, *, since, end) -> dict:
     for update in updates:
         by_action[update.action_key].append(update)
     groups = []
-    for key, items in by_action.items():
+    for items in by_action.values():
         action = items[0].action
         url = None
         if action is not None:
