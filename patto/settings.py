@@ -251,6 +251,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5, hour=7, day_of_week=1),
         "options": {"expires": 6 * 24 * 3600.0},
     },
+    "resume-monitoring-reports": {
+        "task": "patto.monitoring.resume_reports",
+        "schedule": float(PDF_SWEEP_INTERVAL),
+        "options": {"expires": float(PDF_SWEEP_INTERVAL)},
+    },
 }
 
 # Accounts ---------------------------------------------------------------------------------
