@@ -10,6 +10,9 @@ and JSON, each file defined once here (``patto.core.opendata``) and documented o
 Only what is public: the published version's actions, published updates (never a proposed or
 declined one, never who wrote it)."""
 
+import datetime
+
+from django.db.models import Max
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,6 +38,7 @@ from patto.core.opendata import (
 from patto.models import (
     ActionMonitoring,
     ImplementationState,
+    IndicatorValue,
     MonitoringIndicator,
     MonitoringUpdate,
     PlanVersion,
@@ -332,3 +336,32 @@ class MonitoringDownloadView(ProgrammeMixin, DownloadView):
             programme=self.programme.slug,
             version=version.number,
         )
+
+
+def opendata_dates() -> dict[int, datetime.datetime]:
+    """When the monitoring data of each programme last changed (a state recorded, an update
+    published, an indicator value recorded), by programme pk: the catalogue's dates. One
+    query."""
+    per_programme = (
+        ActionMonitoring.objects.order_by()
+        .values("programme_id")
+        .annotate(last=Max("updated_at"))
+        .values_list("programme_id", "last")
+        .union(
+            MonitoringUpdate.objects.filter(status=UpdateStatus.PUBLISHED)
+            .order_by()
+            .values("programme_id")
+            .annotate(last=Max("published_at"))
+            .values_list("programme_id", "last"),
+            IndicatorValue.objects.order_by()
+            .values("indicator__programme_id")
+            .annotate(last=Max("recorded_at"))
+            .values_list("indicator__programme_id", "last"),
+            all=True,
+        )
+    )
+    dates = {}
+    for programme_pk, last in per_programme:
+        if last is not None and (programme_pk not in dates or last > dates[programme_pk]):
+            dates[programme_pk] = last
+    return dates
