@@ -122,3 +122,19 @@ def test_the_catalogue_dates_the_monitoring_by_its_last_change(client, plan, set
     assert (None, DCAT.dataset, node) in graph
     assert str(graph.value(node, DCTERMS.modified)) == timezone.localdate().isoformat()
     assert len(list(graph.objects(node, DCAT.distribution))) == 3
+
+
+@pytest.mark.parametrize("more", [0, 4])
+def test_the_files_take_the_same_queries_whatever_the_data(
+    client, plan, staff, more, django_assert_num_queries
+):
+    for action in plan.actions[1:] * more:
+        services.add_update(
+            programme=plan.programme, action_key=action.key, happened_on=timezone.localdate(),
+            title=f"Aggiornamento {action.code}", text="Testo.", by=staff,
+        )  # fmt: skip
+    # the programme, its plan in force, the actions, then the file's own rows (and their
+    # attachments for the updates, the values for the indicators)
+    for file, queries in (("azioni", 4), ("aggiornamenti", 5), ("indicatori", 5)):
+        with django_assert_num_queries(queries):
+            assert download(client, file, "json").status_code == 200

@@ -179,3 +179,21 @@ def test_the_public_lists_the_reports_with_a_pdf(client, plan, staff):
     )
     assert client.get("/programmi/piano/attuazione/rapporti/2024-13-45.pdf").status_code == 404
     assert ready.pdf_file
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_the_public_list_takes_the_same_queries_whatever_the_reports(
+    client, plan, staff, size, django_assert_num_queries
+):
+    for day in range(1, size + 1):
+        MonitoringReport.objects.create(
+            programme=plan.programme, as_of=D(2024, 8, day), version=plan.version,
+            requested_by=staff, pdf_status=PdfStatus.READY,
+            pdf_file=f"monitoraggio/rapporti/{day}.pdf",
+        )  # fmt: skip
+    url = reverse("monitoring:reports", args=["piano"])
+    client.get(url)  # the site's own first-request reads
+    # the programme, the menu's programmes, the reports with their versions
+    with django_assert_num_queries(3):
+        page = client.get(url, HTTP_CACHE_CONTROL="no-cache").content.decode()
+    assert page.count("Rapporto al") == size
