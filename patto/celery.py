@@ -11,7 +11,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # the tasks module of each installed app (tavoli, incontri) ...
 app.autodiscover_tasks()
 # ... and of the programme's sub-packages, which are not apps of their own
-app.autodiscover_tasks(["patto.pdf.document", "patto.programme"])
+app.autodiscover_tasks(["patto.pdf.document", "patto.programme", "patto.monitoring"])
 app.autodiscover_tasks(["patto.programme"], related_name="notifications")
 # the outbox of e-mails: delivery and the sweep
 app.autodiscover_tasks(["patto.mail"], related_name="outbox")

@@ -12,6 +12,7 @@ container secrets.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -242,6 +243,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "patto.mail.resume_mail",
         "schedule": float(MAIL_SWEEP_INTERVAL),
         "options": {"expires": float(MAIL_SWEEP_INTERVAL)},
+    },
+    # the followers' weekly digest of the monitoring updates (patto.monitoring.digest); a week
+    # whose run is missed is covered by the next digest
+    "monitoring-weekly-digest": {
+        "task": "patto.monitoring.weekly_digest",
+        "schedule": crontab(minute=5, hour=7, day_of_week=1),
+        "options": {"expires": 6 * 24 * 3600.0},
+    },
+    "resume-monitoring-reports": {
+        "task": "patto.monitoring.resume_reports",
+        "schedule": float(PDF_SWEEP_INTERVAL),
+        "options": {"expires": float(PDF_SWEEP_INTERVAL)},
     },
 }
 

@@ -36,6 +36,12 @@ QUEUED_NAMES = {
     # e-mails about contributions
     "tavoli.tasks.contribution_answered",
     "tavoli.tasks.comment_published",
+    # the monitoring: the followers' weekly digest (Celery beat, then the outbox's job), the
+    # monitoring report's PDF and the sweep of lost renders (Celery beat)
+    "patto.monitoring.weekly_digest",
+    "patto.monitoring.send_digests",
+    "patto.monitoring.render_monitoring_report",
+    "patto.monitoring.resume_reports",
 }
 
 

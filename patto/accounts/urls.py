@@ -15,4 +15,5 @@ urlpatterns = [
         views.FollowView.as_view(follow=False),
         name="unfollow",
     ),
+    path("programmi/<slug:slug>/riepilogo/", views.DigestView.as_view(), name="digest"),
 ]

@@ -26,6 +26,7 @@ from patto.accounts.forms import DeleteAccountForm, EmailPreferencesForm, Profil
 from patto.accounts.personal_data import personal_data
 from patto.mail.participants import EmailTopic
 from patto.models import Follow, Programme
+from patto.monitoring.digest import set_monitoring_digest
 from tavoli.models import Contribution
 
 
@@ -40,6 +41,10 @@ def email_topics():
         ),
         EmailTopic.MEETINGS: _(
             "Conferma dell'iscrizione a un incontro, lista d'attesa, posto che si libera."
+        ),
+        EmailTopic.DIGEST: _(
+            "Una volta alla settimana, gli aggiornamenti sull'attuazione dei programmi per cui "
+            "l'hai chiesto."
         ),
     }
     return [(topic, str(label).capitalize(), helps[topic]) for topic, label in EmailTopic.choices]
@@ -183,8 +188,10 @@ class FollowView(View):
         programme = get_object_or_404(Programme, slug=slug)
         if not request.user.is_authenticated:
             return redirect_to_login(programme.get_absolute_url())
+        digest = False
         if self.follow:
-            services.follow_programme(user=request.user, programme=programme)
+            follow = services.follow_programme(user=request.user, programme=programme)
+            digest = follow.monitoring_digest
         else:
             services.unfollow_programme(user=request.user, programme=programme)
         if request.htmx:
@@ -194,11 +201,50 @@ class FollowView(View):
                 {
                     "programme": programme,
                     "following": self.follow,
+                    "digest": digest,
                     "just_changed": True,
                     "next_url": programme.get_absolute_url(),
                 },
             )
         done = _("Ora segui «%(title)s».") if self.follow else _("Non segui più «%(title)s».")
+        messages.success(request, done % {"title": programme.title})
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = programme.get_absolute_url()
+        return redirect(next_url)
+
+
+class DigestView(View):
+    """POST: ask for (``digest=1``) or stop (``digest=0``) the weekly digest of a programme's
+    monitoring updates; asking for it follows the programme. With htmx, answers with the
+    follow button; without, goes back where the form was."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, slug):
+        programme = get_object_or_404(Programme, slug=slug)
+        if not request.user.is_authenticated:
+            return redirect_to_login(programme.get_absolute_url())
+        wanted = request.POST.get("digest") == "1"
+        set_monitoring_digest(user=request.user, programme=programme, digest=wanted)
+        if request.htmx:
+            return render(
+                request,
+                "patto/includes/follow_button.html",
+                {
+                    "programme": programme,
+                    "following": True,
+                    "digest": wanted,
+                    "next_url": programme.get_absolute_url(),
+                },
+            )
+        done = (
+            _("Riceverai ogni settimana il riepilogo dell'attuazione di «%(title)s».")
+            if wanted
+            else _("Non riceverai più il riepilogo settimanale di «%(title)s».")
+        )
         messages.success(request, done % {"title": programme.title})
         next_url = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(

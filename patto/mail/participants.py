@@ -24,6 +24,11 @@ class EmailTopic(models.TextChoices):
     FOLLOWING = "following", _("le novità dei programmi che segui")
     ANSWERS = "answers", _("le risposte ai tuoi contributi e i commenti ricevuti")
     MEETINGS = "meetings", _("le tue iscrizioni agli incontri")
+    DIGEST = "digest", _("il riepilogo settimanale dell'attuazione dei programmi che segui")
+
+
+# The topics whose unsubscribe link names one programme.
+PROGRAMME_TOPICS = (EmailTopic.FOLLOWING, EmailTopic.DIGEST)
 
 
 def unsubscribe_token(user, topic, programme=None) -> str:
@@ -34,8 +39,8 @@ def unsubscribe_token(user, topic, programme=None) -> str:
 
 
 def unsubscribe_url(user, topic, programme=None) -> str:
-    """An absolute address that unsubscribes ``user`` from ``topic`` (for FOLLOWING, from
-    ``programme``) without logging in."""
+    """An absolute address that unsubscribes ``user`` from ``topic`` (for FOLLOWING and
+    DIGEST, from ``programme``) without logging in."""
     with translation.override(settings.LANGUAGE_CODE):
         path = reverse("unsubscribe", args=[unsubscribe_token(user, topic, programme)])
     return absolute(path)
@@ -63,7 +68,7 @@ class Unsubscription:
         if user is None:
             return None
         programme = None
-        if topic == EmailTopic.FOLLOWING and payload.get("p") is not None:
+        if topic in PROGRAMME_TOPICS and payload.get("p") is not None:
             programme = Programme.objects.filter(pk=payload["p"]).first()
             if programme is None:
                 return None
@@ -73,14 +78,26 @@ class Unsubscription:
     def topic_label(self):
         return EmailTopic(self.topic).label
 
+    @property
+    def is_digest(self) -> bool:
+        return self.topic == EmailTopic.DIGEST and self.programme is not None
+
     def is_done(self) -> bool:
+        if self.is_digest:
+            return not Follow.objects.filter(
+                user=self.user, programme=self.programme, monitoring_digest=True
+            ).exists()
         if self.programme is not None:
             return not Follow.objects.filter(user=self.user, programme=self.programme).exists()
         return EmailOptOut.objects.filter(user=self.user, topic=self.topic).exists()
 
     def apply(self) -> None:
         """Idempotent: unsubscribing twice is the same as once."""
-        if self.programme is not None:
+        if self.is_digest:
+            Follow.objects.filter(user=self.user, programme=self.programme).update(
+                monitoring_digest=False
+            )
+        elif self.programme is not None:
             Follow.objects.filter(user=self.user, programme=self.programme).delete()
         else:
             EmailOptOut.objects.get_or_create(user=self.user, topic=self.topic)
@@ -88,7 +105,7 @@ class Unsubscription:
 
 def wants(user, topic, programme=None) -> bool:
     """Whether ``user`` still receives e-mails on ``topic`` (and, for FOLLOWING, still follows
-    ``programme``)."""
+    ``programme``; for DIGEST, still asks for its weekly digest)."""
     if not user.is_active or not user.email:
         return False
     if EmailOptOut.objects.filter(user=user, topic=topic).exists():
@@ -96,6 +113,13 @@ def wants(user, topic, programme=None) -> bool:
     if topic == EmailTopic.FOLLOWING:
         return (
             programme is not None and Follow.objects.filter(user=user, programme=programme).exists()
+        )
+    if topic == EmailTopic.DIGEST:
+        return (
+            programme is not None
+            and Follow.objects.filter(
+                user=user, programme=programme, monitoring_digest=True
+            ).exists()
         )
     return True
 

@@ -4,6 +4,7 @@
 from django.urls import path
 
 from patto.monitoring import staff_views
+from patto.monitoring.report_urls import staff_urlpatterns as report_staff_urls
 
 PREFIX = "programmi/<slug:slug>/attuazione/"
 
@@ -39,3 +40,5 @@ urlpatterns = [
         name="monitoring_attachment",
     ),
 ]
+
+urlpatterns += report_staff_urls

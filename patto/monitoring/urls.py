@@ -3,6 +3,7 @@
 from django.urls import path
 
 from patto.monitoring import views
+from patto.monitoring.report_urls import urlpatterns as report_urls
 
 app_name = "monitoring"
 
@@ -20,3 +21,5 @@ urlpatterns = [
         for format, pattern in CSV
     ),
 ]
+
+urlpatterns += report_urls

@@ -1,11 +1,12 @@
 """The catalogue of the portal's open data in DCAT-AP_IT, the profile dati.gov.it harvests:
 one ``dcat:Catalog`` with a ``dcat:Dataset`` for each file /dati-aperti/ offers (the actions of
-each public version, the contributions of each programme, the meetings), each with a
+each public version, the contributions of each programme, the meetings, the three files of the
+monitoring of each plan in force), each with a
 ``dcat:Distribution`` for each of its downloads. Every node carries the DCAT-AP_IT class beside
 the DCAT one; the vocabularies are the EU's (data themes, frequencies, file types, languages,
 licences) and IANA's media types.
 
-Built from four queries whatever the amount of data (:func:`catalogue_data`); the addresses are
+Built from five queries whatever the amount of data (:func:`catalogue_data`); the addresses are
 absolute, from ``SITE_URL``. The publisher and rights holder is ``PORTAL_OWNER`` with its IPA
 code ``IPA_CODE``; the contact point is ``CONTACT_EMAIL``. The nodes are named inside
 ``<SITE_URL>/dati-aperti/catalogo``, an address that leads to the catalogue itself."""
@@ -26,6 +27,7 @@ from incontri import queries as meeting_queries
 from patto.core.addresses import absolute
 from patto.core.opendata import LICENCE_URL
 from patto.models import VersionStatus
+from patto.monitoring import opendata as monitoring_opendata
 from patto.programme import queries
 from tavoli import queries as contribution_queries
 
@@ -80,16 +82,18 @@ class CatalogueData:
     programmes: list
     contribution_dates: dict
     meeting_dates: tuple
+    monitoring_dates: dict
 
 
 def catalogue_data() -> CatalogueData:
     """What the catalogue describes: the programmes with their public versions (two queries),
     when each programme's contributions were first recorded and last changed (one), the same
-    for the meetings (one)."""
+    for the meetings (one), when each programme's monitoring last changed (one)."""
     return CatalogueData(
         programmes=list(queries.programmes_with_versions().order_by("position", "title")),
         contribution_dates=contribution_queries.opendata_dates(),
         meeting_dates=meeting_queries.opendata_dates(),
+        monitoring_dates=monitoring_opendata.opendata_dates(),
     )
 
 
@@ -328,6 +332,50 @@ class CatalogueBuilder:
             ),
         )
 
+    def monitoring_datasets(self, programme, version) -> None:
+        """The three files of the monitoring of ``version``, the programme's plan in force."""
+        issued = version.published_at or version.created_at
+        modified = self.data.monitoring_dates.get(programme.pk)
+        if modified is not None and modified < issued:
+            modified = None  # recorded under an earlier plan in force
+        descriptions = {
+            "azioni": lambda: _(
+                "Le azioni del piano in vigore di «%(programme)s», una per riga, con lo stato di "
+                "attuazione, l'avanzamento in percentuale e le risorse previste, impegnate e spese."
+            ),
+            "aggiornamenti": lambda: _(
+                "Gli aggiornamenti pubblicati sull'attuazione delle azioni del piano in vigore di "
+                "«%(programme)s», uno per riga: data, titolo, testo, zona e allegati."
+            ),
+            "indicatori": lambda: _(
+                "I valori degli indicatori delle azioni del piano in vigore di «%(programme)s», "
+                "uno per riga, con il valore di partenza e l'obiettivo."
+            ),
+        }
+        for file, (dataset, _records) in monitoring_opendata.FILES.items():
+            self.dataset(
+                f"attuazione-{file}-{programme.slug}",
+                title=lambda dataset=dataset: f"{dataset.title} – «{programme.title}»",
+                description=lambda file=file: descriptions[file]() % {"programme": programme.title},
+                keywords=(
+                    lambda: _("politiche sociali"),
+                    lambda: _("monitoraggio"),
+                    lambda: _("attuazione"),
+                ),
+                themes=("SOCI", "GOVE"),
+                frequency="UPDATE_CONT",
+                issued=issued,
+                modified=modified,
+                landing_page=self.url("patto:programme", programme.slug),
+                distributions=tuple(
+                    (
+                        file_type,
+                        self.url(f"monitoring:opendata_{file}_{file_type.key}", programme.slug),
+                    )
+                    for file_type in (CSV, EXCEL_CSV, JSON)
+                ),
+            )
+
     def meetings_dataset(self) -> None:
         first, last = self.data.meeting_dates
         if first is None:
@@ -366,6 +414,9 @@ class CatalogueBuilder:
             for version in sorted(programme.public_versions, key=lambda v: v.number):
                 self.version_dataset(programme, version)
             self.contributions_dataset(programme)
+            in_force = [v for v in programme.public_versions if v.status == VersionStatus.PUBLISHED]
+            if in_force:
+                self.monitoring_datasets(programme, in_force[0])
         self.meetings_dataset()
 
         catalogue = self.catalogue

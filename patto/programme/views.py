@@ -22,7 +22,9 @@ from patto.cache.pages import frozen_fragment, public_page
 from patto.core.feeds import feed_links
 from patto.core.mixins import ProgrammeMixin, PublicVersionsMixin
 from patto.core.opendata import LICENCE_URL
-from patto.models import Follow
+from patto.models import Follow, VersionStatus
+from patto.monitoring.opendata import DATASETS as MONITORING_DATASETS
+from patto.monitoring.opendata import FILES as MONITORING_FILES
 from patto.programme import catalogue, queries
 from tavoli.consultation import ConsultationMixin, consultation_from
 from tavoli.opendata import CONTRIBUTIONS
@@ -59,10 +61,13 @@ class ProgrammeDetailView(DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         context = queries.programme_context(self.object)
-        context["following"] = (
-            user.is_authenticated
-            and Follow.objects.filter(user=user, programme=self.object).exists()
+        follow = (
+            Follow.objects.filter(user=user, programme=self.object).first()
+            if user.is_authenticated
+            else None
         )
+        context["following"] = follow is not None
+        context["digest"] = follow is not None and follow.monitoring_digest
         context["consultation"] = consultation_from(
             self.object, self.object.phases.all(), context["public_versions"]
         )
@@ -196,6 +201,29 @@ class VersionDetailView(ConsultationMixin, PublicVersionsMixin, TemplateView):
         return mark_safe(body)  # our templates' output
 
 
+def monitoring_downloads(programmes) -> list[dict]:
+    """For each programme with a plan in force, the addresses of its monitoring's files."""
+    return [
+        {
+            "programme": programme,
+            "files": [
+                {
+                    "dataset": dataset,
+                    **{
+                        format: reverse(
+                            f"monitoring:opendata_{file}_{format}", args=[programme.slug]
+                        )
+                        for format in ("csv", "excel", "json")
+                    },
+                }
+                for file, (dataset, _records) in MONITORING_FILES.items()
+            ],
+        }
+        for programme in programmes
+        if any(v.status == VersionStatus.PUBLISHED for v in programme.public_versions)
+    ]
+
+
 @method_decorator(public_page, name="dispatch")
 class OpenDataView(TemplateView):
     """What can be downloaded, in which format, under which licence, and every column of every
@@ -204,9 +232,12 @@ class OpenDataView(TemplateView):
     template_name = "patto/open_data.html"
 
     def get_context_data(self, **kwargs):
+        programmes = list(queries.programmes_with_versions())
         return super().get_context_data(
             **kwargs,
-            programmes=queries.programmes_with_versions(),
+            programmes=programmes,
+            monitoring_downloads=monitoring_downloads(programmes),
+            monitoring_datasets=MONITORING_DATASETS,
             datasets={
                 "actions": ACTIONS,
                 "contributions": CONTRIBUTIONS,

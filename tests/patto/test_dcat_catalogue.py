@@ -144,7 +144,8 @@ def test_every_file_of_the_open_data_page_is_a_distribution_whose_address_answer
     graph = catalogue(client)
     addresses = {str(url) for url in graph.objects(None, DCAT.downloadURL)}
     assert addresses == downloads
-    assert len(addresses) == 5 + 5 + 3 + 3  # two public versions, contributions, meetings
+    # two public versions, contributions, meetings, the monitoring of the plan in force
+    assert len(addresses) == 5 + 5 + 3 + 3 + 3 * 3
     for url in addresses:
         assert client.get(urlsplit(url).path).status_code == 200, url
     # each distribution belongs to a dataset, with its format, media type and licence
@@ -236,7 +237,15 @@ def test_drafts_and_hidden_contributions_are_not_in_the_catalogue(client):
     text = response.content.decode()
     graph = Graph().parse(data=text, format="turtle")
     datasets = {str(d).rsplit("#", 1)[-1] for d in graph.subjects(RDF.type, DCAT.Dataset)}
-    assert datasets == {"azioni-piano-0-1", "azioni-piano-0-2", "contributi-piano-0", "incontri"}
+    assert datasets == {
+        "azioni-piano-0-1",
+        "azioni-piano-0-2",
+        "contributi-piano-0",
+        "incontri",
+        "attuazione-azioni-piano-0",
+        "attuazione-aggiornamenti-piano-0",
+        "attuazione-indicatori-piano-0",
+    }
     assert "versioni/3/" not in text
     assert HIDDEN_TITLE not in text
 
@@ -255,10 +264,10 @@ def test_the_catalogue_takes_the_same_queries_whatever_the_data(
     client, django_assert_num_queries, size
 ):
     build(size)
-    # programmes, their public versions, contributions' dates, meetings' dates
-    with django_assert_num_queries(4):
+    # programmes, their public versions, contributions', meetings' and monitoring's dates
+    with django_assert_num_queries(5):
         graph = catalogue(client)
-    assert len(set(graph.subjects(RDF.type, DCAT.Dataset))) == 3 * size + 1
+    assert len(set(graph.subjects(RDF.type, DCAT.Dataset))) == 6 * size + 1
     # then from the page cache, until the data changes
     with django_assert_num_queries(0):
         assert isomorphic(catalogue(client), graph)

@@ -168,6 +168,7 @@ def test_email_preferences(client, person):
     assert set(EmailOptOut.objects.filter(user=person).values_list("topic", flat=True)) == {
         EmailTopic.FOLLOWING,
         EmailTopic.ANSWERS,
+        EmailTopic.DIGEST,
     }
     html = client.get(reverse("profile:detail")).content.decode()
     assert re.search(r'<input type="checkbox" name="meetings"[^>]*checked>', html)
@@ -175,7 +176,7 @@ def test_email_preferences(client, person):
 
     client.post(
         reverse("profile:email_preferences"),
-        {EmailTopic.MEETINGS: "on", EmailTopic.ANSWERS: "on", EmailTopic.FOLLOWING: "on"},
+        dict.fromkeys(EmailTopic.values, "on"),
     )
     assert not EmailOptOut.objects.filter(user=person).exists()
 
