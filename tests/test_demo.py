@@ -239,6 +239,7 @@ def test_illustrative_content_says_so(demo):
     # the monitoring history is made up too, and every text of it says so
     assert MonitoringUpdate.objects.exists() and MonitoringIndicator.objects.exists()
     for update in MonitoringUpdate.objects.all():
+        assert update.title.endswith("(illustrativo)"), update
         assert "Aggiornamento illustrativo" in update.text, update
         if update.status == UpdateStatus.DECLINED:
             assert "Motivo illustrativo" in update.decline_reason, update

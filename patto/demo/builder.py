@@ -723,7 +723,8 @@ class _Builder:
         )
         for spec in content.MONITORING_UPDATES:
             key = key_of.get(spec.action)
-            if key is None or (key, spec.title) in written:
+            title = f"{spec.title} {marks['title']}"
+            if key is None or (key, title) in written:
                 continue
             happened_on = day(spec.after_days)
             zone = self.zones[spec.zone] if spec.zone else None
@@ -731,7 +732,7 @@ class _Builder:
                 programme=self.piano,
                 action_key=key,
                 happened_on=happened_on,
-                title=spec.title,
+                title=title,
                 text=f"{spec.text}\n\n{marks['update']}",
                 zone=zone,
                 by=self.spokespersons[spec.zone] if zone else self.staff,
