@@ -2,7 +2,9 @@
 reference data (provinces, zones, all comuni).
 
 At scale N: N programmes, each with two versions (1 archived, 2 published) of 100×N actions
-(so 1,000 actions per version at scale 10), 30 meetings and 500 contributions per programme;
+(so 1,000 actions per version at scale 10), 30 meetings and 500 contributions per programme, and
+the monitoring of the published version (``add_monitoring``: a state, progress and money for
+every action, about two dated updates and 1.5 indicators with three values each per action);
 above scale 1, one more programme (``bench-pdf``) of the scale-1 size, whose PDF is measured
 beside the largest version's. Each version draws its actions' descriptions, dates, budgets,
 tools, targets and zones anew, so nearly every action differs between the two versions of a
@@ -30,24 +32,34 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "patto.settings")
 
 import django
+from django.apps import apps
 
-django.setup()
+if not apps.ready:  # imported by the tests, Django is already set up
+    django.setup()
 
-from django.db import transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.db import transaction
+from django.utils import timezone
 
-from incontri.models import Meeting, MeetingKind, MeetingStatus  # noqa: E402
-from matrice.models import Action, ActionArea, Policy, Target, Tool  # noqa: E402
-from patto.models import (  # noqa: E402
+from incontri.models import Meeting, MeetingKind, MeetingStatus
+from matrice.models import Action, ActionArea, Policy, Target, Tool
+from patto.models import (
+    STATES_WITH_REASON,
+    ActionMonitoring,
     ActorCategory,
+    ImplementationState,
+    IndicatorValue,
+    MonitoringIndicator,
+    MonitoringUpdate,
     Phase,
     PlanVersion,
     Programme,
     ProgrammeKind,
+    UpdateStatus,
+    User,
     VersionStatus,
 )
-from tavoli.models import Body, Contribution, ContributionStatus, ThematicTable  # noqa: E402
-from zone.models import Municipality, Province, Zone  # noqa: E402
+from tavoli.models import Body, Contribution, ContributionStatus, ThematicTable
+from zone.models import Municipality, Province, Zone
 
 LOREM = (
     "Rafforzare la rete dei servizi socio-assistenziali del territorio, in collaborazione con gli "
@@ -170,6 +182,117 @@ def fill_version(*, version, rng, scale, keys, zones, tables):
     return actions
 
 
+# how often each state of implementation is drawn
+STATE_WEIGHTS = {
+    ImplementationState.NOT_STARTED: 15,
+    ImplementationState.IN_PROGRESS: 60,
+    ImplementationState.COMPLETED: 15,
+    ImplementationState.SUSPENDED: 6,
+    ImplementationState.CANCELLED: 4,
+}
+UPDATES_PER_ACTION = (0, 4)  # drawn uniformly: about two
+INDICATORS_PER_ACTION = (1, 2)
+VALUES_PER_INDICATOR = 3
+NOON = datetime.time(12, 0)
+
+
+def add_monitoring(*, programme, actions, rng, staff, published_at):
+    """Insert the monitoring of the published version whose ``actions`` are given: a state,
+    progress and money (within the action's budget) for every action; 0–4 dated updates after
+    the publication (most published by staff, some about one of the action's zones, a few
+    proposed or declined); 1–2 indicators with a target and three values at dates. Returns the
+    rows inserted per model."""
+    today = timezone.localdate()
+    start = timezone.localtime(published_at).date()
+    span = max((today - start).days, VALUES_PER_INDICATOR)
+    zones_of = {}
+    for action_id, zone_id in Action.zones.through.objects.filter(action__in=actions).values_list(
+        "action_id", "zone_id"
+    ):
+        zones_of.setdefault(action_id, []).append(zone_id)
+    states, weights = list(STATE_WEIGHTS), list(STATE_WEIGHTS.values())
+    monitoring, updates, indicators = [], [], []
+    for action in actions:
+        state = rng.choices(states, weights)[0]
+        progress = {
+            ImplementationState.NOT_STARTED: 0,
+            ImplementationState.COMPLETED: 100,
+        }.get(state, rng.randint(5, 95))
+        committed = (action.budget * Decimal(rng.randint(20, 100)) / 100).quantize(Decimal("1"))
+        spent = (committed * Decimal(progress) / 100).quantize(Decimal("1"))
+        monitoring.append(
+            ActionMonitoring(
+                programme=programme,
+                action_key=action.key,
+                state=state,
+                state_reason=text(rng, 1) if state in STATES_WITH_REASON else "",
+                progress=progress,
+                committed=None if state == ImplementationState.NOT_STARTED else committed,
+                spent=None if state == ImplementationState.NOT_STARTED else spent,
+            )
+        )
+        for u in range(rng.randint(*UPDATES_PER_ACTION)):
+            happened_on = start + datetime.timedelta(days=rng.randint(1, span))
+            zones = zones_of.get(action.id)
+            status = rng.choices(
+                (UpdateStatus.PUBLISHED, UpdateStatus.PROPOSED, UpdateStatus.DECLINED),
+                (90, 5, 5),
+            )[0]
+            published = status == UpdateStatus.PUBLISHED
+            updates.append(
+                MonitoringUpdate(
+                    programme=programme,
+                    action_key=action.key,
+                    zone_id=rng.choice(zones) if zones and rng.random() < 0.3 else None,
+                    happened_on=happened_on,
+                    title=f"Aggiornamento {u + 1} sull'azione {action.code}",
+                    text=text(rng, 3),
+                    status=status,
+                    decline_reason=text(rng, 1) if status == UpdateStatus.DECLINED else "",
+                    author=staff,
+                    published_by=staff if published else None,
+                    published_at=(
+                        timezone.make_aware(datetime.datetime.combine(happened_on, NOON))
+                        if published
+                        else None
+                    ),
+                )
+            )
+        for i in range(rng.randint(*INDICATORS_PER_ACTION)):
+            indicators.append(
+                MonitoringIndicator(
+                    programme=programme,
+                    action_key=action.key,
+                    name=f"Indicatore {i + 1}: persone raggiunte",
+                    unit="persone",
+                    baseline=Decimal(rng.randint(0, 50)),
+                    target=Decimal(rng.randint(100, 2000)),
+                    target_date=action.end_date,
+                    position=i,
+                )
+            )
+    ActionMonitoring.objects.bulk_create(monitoring, batch_size=1000)
+    MonitoringUpdate.objects.bulk_create(updates, batch_size=1000)
+    indicators = MonitoringIndicator.objects.bulk_create(indicators, batch_size=1000)
+    values = [
+        IndicatorValue(
+            indicator=indicator,
+            measured_on=start + datetime.timedelta(days=day),
+            value=Decimal(rng.randint(0, int(indicator.target))),
+            recorded_by=staff,
+        )
+        for indicator in indicators
+        for day in sorted(rng.sample(range(1, span + 1), VALUES_PER_INDICATOR))
+    ]
+    IndicatorValue.objects.bulk_create(values, batch_size=1000)
+    return {
+        "monitored actions": len(monitoring),
+        "updates": len(updates),
+        "indicators": len(indicators),
+        "indicator values": len(values),
+    }
+
+
 @transaction.atomic
 def build(scale, seed=7):
     rng = random.Random(seed)
@@ -185,6 +308,10 @@ def build(scale, seed=7):
         for i in range(60)
     )
     now = timezone.now()
+    # who records the monitoring (the rows name an author)
+    staff = User.objects.create_user(
+        username="redazione@bench.invalid", email="redazione@bench.invalid", is_staff=True
+    )
     programmes = []
     # (slug, title, size): size × 100 actions per version. Above scale 1, one more programme of
     # scale-1 size: the PDF's memory target is about a document of about a hundred pages (its
@@ -251,6 +378,16 @@ def build(scale, seed=7):
                 status=status, fingerprint=fingerprint(version), **stamps
             )
             previous = version
+        # the monitoring of the plan in force (version 2's actions): its own random draws, so
+        # the rest of the dataset is the same as without it
+        add_monitoring(
+            programme=programme,
+            actions=last_actions,
+            rng=random.Random(seed * 1000 + p),
+            staff=staff,
+            # since the first version was published: monitoring follows an action's stable key
+            published_at=now - datetime.timedelta(days=200),
+        )
         today = timezone.localdate()
         meetings = []
         for i in range(MEETINGS_PER_PROGRAMME):
@@ -326,6 +463,9 @@ def main():
         "actions": Action.objects.count(),
         "meetings": Meeting.objects.count(),
         "contributions": Contribution.objects.count(),
+        "monitored actions": ActionMonitoring.objects.count(),
+        "monitoring updates": MonitoringUpdate.objects.count(),
+        "indicator values": IndicatorValue.objects.count(),
         "comuni": Municipality.objects.count(),
     }
     print(

@@ -11,7 +11,8 @@
    decide a page's figures). It counts the SQL queries per request in-process
    (``bench/queries.py``); before wrk, it times a comparison of two versions computed cold and
    precomputes the comparisons as the app does when a version is frozen
-   (``bench/precompute.py``);
+   (``bench/precompute.py``). The monitoring overview of the plan in force is one of the pages,
+   and gets its own verdict against the public-page targets (``public_page_verdict``);
 4. renders in a subprocess the PDF of the largest version (100×N actions) and, above scale 1, of
    a 100-action version (about 170 pages), timing each and reading its peak memory, and reports
    them per 100 pages against the target;
@@ -44,6 +45,10 @@ CONNECTIONS = 20
 ACCEPT_ENCODING = "gzip, deflate, br"
 
 
+# the overview of the plan in force's monitoring (URL "monitoring:overview"), with its own verdict
+MONITORING_OVERVIEW = "monitoring overview"
+
+
 def pages(slug):
     """(label, path) of every page measured; the floor first."""
     version = f"/programmi/{slug}/versioni/2"
@@ -60,6 +65,7 @@ def pages(slug):
         ("comune search", "/zone/cerca-comune/?q=torino"),
         (".ics feed", f"/programmi/{slug}/incontri.ics"),
         ("version comparison 1→2", f"/programmi/{slug}/confronta/?da=1&a=2"),
+        (MONITORING_OVERVIEW, f"/programmi/{slug}/attuazione/"),
     ]
 
 
@@ -242,6 +248,30 @@ def matterhorn_line(found):
     return "FAILED " + ", ".join(f"{checkpoint} ×{count}" for checkpoint, count in found.items())
 
 
+def public_page_verdict(label, pages):
+    """One page against every public-page target at once (p95, share of the floor, SQL queries),
+    answered 200 in-process and with no error status under wrk: a page that answers 404 is fast
+    and proves nothing."""
+    row = next((r for r in pages if r["page"] == label), None)
+    if row is None:
+        return (f"{label} meets the public-page targets", False, "not measured")
+    answered = row.get("status") == 200 and not row["non_2xx_3xx"]
+    met = bool(
+        answered
+        and row["p95_ms"] <= P95_TARGET_MS
+        and row["ratio_to_floor"] >= FLOOR_SHARE_TARGET
+        and row.get("queries_cold", 99) <= QUERIES_TARGET
+    )
+    return (
+        f"{label} meets the public-page targets (p95 ≤ {P95_TARGET_MS} ms, "
+        f"≥ {FLOOR_SHARE_TARGET:.0%} of the floor, ≤ {QUERIES_TARGET} SQL queries)",
+        met,
+        f"p95 {row['p95_ms']:.1f} ms, {row['ratio_to_floor']:.0%} of the floor, "
+        f"{row.get('queries_cold', '?')} SQL queries, status {row.get('status', '?')}"
+        + (f", {row['non_2xx_3xx']} non-2xx responses" if row["non_2xx_3xx"] else ""),
+    )
+
+
 def verdicts(rows, pdfs, comparison, other_scale_rows):
     """The issue's targets, each as (target, met, what was measured). ``other_scale_rows`` are
     the pages of the latest run at the other scale (1 or 10), if there is one, for "the same
@@ -269,6 +299,7 @@ def verdicts(rows, pdfs, comparison, other_scale_rows):
             f"highest {most.get('queries_cold', '?')} ({most['page']}), with an empty cache",
         ),
     ]
+    results.append(public_page_verdict(MONITORING_OVERVIEW, pages))
     if other_scale_rows is not None:
         other = {r["path"]: r.get("queries_cold") for r in other_scale_rows}
         differ = [r["page"] for r in pages if other.get(r["path"]) != r.get("queries_cold")]

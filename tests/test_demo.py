@@ -13,6 +13,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from incontri.models import Meeting, MeetingKind, MeetingStatus
 from matrice.models import Action, ActionArea, Policy, Target, Tool
@@ -21,11 +22,17 @@ from patto.demo import content
 from patto.demo.content import DEMO_ACCOUNTS, TARGETS, TOOLS
 from patto.models import (
     REDAZIONE_GROUP,
+    ActionMonitoring,
     ActorCategory,
     Decision,
     Follow,
+    ImplementationState,
+    IndicatorValue,
     ItemKind,
+    MonitoringIndicator,
+    MonitoringUpdate,
     Programme,
+    UpdateStatus,
     User,
     VersionStatus,
 )
@@ -229,6 +236,19 @@ def test_illustrative_content_says_so(demo):
     for contribution in Contribution.objects.all():
         assert "Contributo illustrativo" in contribution.text
         assert "(esempio)" in contribution.author_name
+    # the monitoring history is made up too, and every text of it says so
+    assert MonitoringUpdate.objects.exists() and MonitoringIndicator.objects.exists()
+    for update in MonitoringUpdate.objects.all():
+        assert update.title.endswith("(illustrativo)"), update
+        assert "Aggiornamento illustrativo" in update.text, update
+        if update.status == UpdateStatus.DECLINED:
+            assert "Motivo illustrativo" in update.decline_reason, update
+    for monitoring in ActionMonitoring.objects.exclude(state_reason=""):
+        assert "Motivo illustrativo" in monitoring.state_reason, monitoring
+    for indicator in MonitoringIndicator.objects.all():
+        assert indicator.name.endswith("(illustrativo)"), indicator
+    for value in IndicatorValue.objects.all():
+        assert value.note == "Valore illustrativo.", value
 
 
 def test_contributions_with_every_outcome(demo):
@@ -243,6 +263,79 @@ def test_contributions_with_every_outcome(demo):
     assert all(c.led_to.exists() for c in piano_accepted)
     assert contributions.filter(programme__slug=PATTO, table__isnull=False).exists()
     assert contributions.filter(programme__slug=PATTO, meeting__isnull=False).exists()
+
+
+def test_the_plan_in_force_has_a_monitoring_history(demo):
+    piano = Programme.objects.get(slug=PIANO)
+    in_force = piano.versions.get(status=VersionStatus.PUBLISHED)
+    published_on = in_force.published_at.date()
+    today = timezone.localdate()
+    keys = set(Action.objects.filter(version=in_force).values_list("key", flat=True))
+    staff = User.objects.get(email="redazione@demo.patto.localhost")
+
+    # state, progress and money for a good share of the actions, written through the services
+    states = ActionMonitoring.objects.filter(programme=piano)
+    assert {m.action_key for m in states} <= keys
+    assert states.count() >= len(keys) / 2
+    assert {ImplementationState.IN_PROGRESS, ImplementationState.COMPLETED} <= set(
+        states.values_list("state", flat=True)
+    )
+    assert states.filter(committed__gt=0, spent__gt=0).count() >= len(keys) / 2
+    assert all(m.spent <= m.committed for m in states.filter(spent__isnull=False))
+    suspended = states.get(state=ImplementationState.SUSPENDED)
+    assert suspended.state_reason.strip()
+    assert suspended.history.get().history_user == staff
+    assert all(published_on <= m.updated_at.date() <= today for m in states)
+
+    # dated updates over the months since publication, never in the future
+    updates = MonitoringUpdate.objects.filter(programme=piano)
+    assert {u.action_key for u in updates} <= keys
+    dates = sorted(updates.values_list("happened_on", flat=True))
+    assert published_on <= dates[0] and dates[-1] <= today
+    assert (dates[-1] - dates[0]).days > 180
+    by_staff = updates.filter(author=staff)
+    assert by_staff.count() >= 5
+    assert all(u.status == UpdateStatus.PUBLISHED and u.zone is None for u in by_staff)
+    proposals = {u.status: u for u in updates.exclude(author=staff)}
+    assert set(proposals) == set(UpdateStatus.values)  # one published, one declined, one waiting
+    for update in proposals.values():
+        assert Zone.objects.for_spokesperson(update.author).filter(pk=update.zone_id).exists()
+    assert proposals[UpdateStatus.PUBLISHED].published_by == staff
+    assert (
+        proposals[UpdateStatus.PUBLISHED].published_at.date()
+        > proposals[UpdateStatus.PUBLISHED].happened_on
+    )
+    assert proposals[UpdateStatus.DECLINED].decline_reason.strip()
+    assert proposals[UpdateStatus.PROPOSED].published_at is None
+    # a spokesperson the demo can log in as wrote the one that waits for staff
+    waiting_author = proposals[UpdateStatus.PROPOSED].author.email
+    assert waiting_author in {account.email for account in DEMO_ACCOUNTS}
+
+    # indicators with their targets and values at dates
+    indicators = MonitoringIndicator.objects.filter(programme=piano)
+    assert indicators.count() >= 2
+    for indicator in indicators:
+        assert indicator.action_key in keys and indicator.target is not None
+        values = list(indicator.values.all())
+        assert len(values) >= 2
+        assert all(published_on < v.measured_on <= today for v in values)
+
+    # the actions whose contributions led to them show how they are going
+    led_to = Action.objects.filter(version=in_force, contributions__isnull=False)
+    assert states.filter(action_key__in=led_to.values("key")).exists()
+
+
+def test_a_demo_loaded_before_monitoring_existed_gets_it(demo):
+    counts = {
+        model: model.objects.count()
+        for model in (ActionMonitoring, MonitoringUpdate, MonitoringIndicator, IndicatorValue)
+    }
+    IndicatorValue.objects.all().delete()
+    MonitoringIndicator.objects.all().delete()
+    MonitoringUpdate.objects.all().delete()
+    ActionMonitoring.objects.all().delete()
+    run_load_demo()
+    assert {model: model.objects.count() for model in counts} == counts
 
 
 def test_demo_accounts_log_in(demo):

@@ -21,6 +21,7 @@ import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
@@ -37,10 +38,14 @@ from patto.demo import content
 from patto.demo.content import ActionSpec, DecisionSpec, DemoAccount
 from patto.models import (
     REDAZIONE_GROUP,
+    ActionMonitoring,
     ActorCategory,
     Decision,
     Follow,
+    IndicatorValue,
     ItemKind,
+    MonitoringIndicator,
+    MonitoringUpdate,
     Phase,
     PlanVersion,
     Programme,
@@ -48,6 +53,14 @@ from patto.models import (
     User,
     Validation,
     VersionStatus,
+)
+from patto.monitoring.services import (
+    add_indicator,
+    add_update,
+    decline_update,
+    publish_update,
+    record_implementation,
+    record_indicator_value,
 )
 from patto.programme.services import create_version, publish_version, submit_version
 from patto.validation.services import Remark, decide_validation
@@ -148,6 +161,7 @@ class _Builder:
         self._consultation()
         self._upcoming_meetings()
         self._citizen_follows()
+        self._monitoring()
 
     # Accounts.
 
@@ -644,4 +658,130 @@ class _Builder:
                         "actor_category": person.actor_category,
                         "status": RegistrationStatus.CONFIRMED,
                     },
+                )
+
+    # The monitoring of the plan in force (issue 20): how the actions of the Piano's published
+    # version are going, dated after version 1's publication. All illustrative.
+
+    def _monitoring(self) -> None:
+        """Record, through the monitoring services, the states, updates and indicators of
+        ``monitoring.toml`` for the actions of the Piano's published version (skipping those it
+        no longer has). Each row is looked up by its natural key (the action's key with the
+        update's title or the indicator's name; the value's date) and written only when missing;
+        what staff changed since in the browser is left as it is."""
+        published = self.piano.versions.filter(status=VersionStatus.PUBLISHED).first()
+        first = self.piano.versions.filter(number=1, published_at__isnull=False).first()
+        if published is None or first is None:
+            return
+        start = timezone.localtime(first.published_at).date()
+        today = timezone.localdate()
+
+        def day(after_days: int) -> datetime.date:
+            """A date of the history: never in the future."""
+            return min(start + datetime.timedelta(days=after_days), today)
+
+        def instant(when: datetime.date) -> datetime.datetime:
+            return _aware(datetime.datetime.combine(when, datetime.time(10, 0)))
+
+        # version 1's codes name the actions; the rows follow their stable keys
+        keys = dict(Action.objects.filter(version=first).values_list("code", "key"))
+        in_force = set(Action.objects.filter(version=published).values_list("key", flat=True))
+        key_of = {code: key for code, key in keys.items() if key in in_force}
+        marks = content.MONITORING["illustrative"]
+        self._implementation(key_of, day, instant, marks)
+        self._monitoring_updates(key_of, day, instant, marks)
+        self._indicators(key_of, start, day, instant, marks)
+
+    def _implementation(self, key_of, day, instant, marks) -> None:
+        recorded = set(
+            ActionMonitoring.objects.filter(programme=self.piano).values_list(
+                "action_key", flat=True
+            )
+        )
+        for spec in content.IMPLEMENTATION:
+            key = key_of.get(spec.action)
+            if key is None or key in recorded:
+                continue
+            monitoring = record_implementation(
+                programme=self.piano,
+                action_key=key,
+                state=spec.state,
+                state_reason=f"{spec.reason}\n\n{marks['reason']}" if spec.reason else "",
+                progress=spec.progress,
+                committed=None if spec.committed is None else Decimal(spec.committed),
+                spent=None if spec.spent is None else Decimal(spec.spent),
+                expected_revision=None,
+                by=self.staff,
+            )
+            ActionMonitoring.objects.filter(pk=monitoring.pk).update(
+                updated_at=instant(day(spec.after_days))
+            )
+
+    def _monitoring_updates(self, key_of, day, instant, marks) -> None:
+        written = set(
+            MonitoringUpdate.objects.filter(programme=self.piano).values_list("action_key", "title")
+        )
+        for spec in content.MONITORING_UPDATES:
+            key = key_of.get(spec.action)
+            title = f"{spec.title} {marks['title']}"
+            if key is None or (key, title) in written:
+                continue
+            happened_on = day(spec.after_days)
+            zone = self.zones[spec.zone] if spec.zone else None
+            update = add_update(
+                programme=self.piano,
+                action_key=key,
+                happened_on=happened_on,
+                title=title,
+                text=f"{spec.text}\n\n{marks['update']}",
+                zone=zone,
+                by=self.spokespersons[spec.zone] if zone else self.staff,
+            )
+            decided = instant(day(spec.after_days + spec.decided_after_days))
+            stamps = {"created_at": instant(happened_on)}
+            if zone is None:
+                stamps["published_at"] = instant(happened_on)
+            elif spec.outcome == "published":
+                update = publish_update(update=update, by=self.staff)
+                stamps["published_at"] = decided
+            elif spec.outcome == "declined":
+                update = decline_update(
+                    update=update,
+                    reason=f"{spec.decline_reason}\n\n{marks['reason']}",
+                    by=self.staff,
+                )
+            MonitoringUpdate.objects.filter(pk=update.pk).update(**stamps)
+
+    def _indicators(self, key_of, start, day, instant, marks) -> None:
+        for spec in content.INDICATORS:
+            key = key_of.get(spec.action)
+            if key is None:
+                continue
+            name = f"{spec.name} {marks['indicator']}"
+            indicator = MonitoringIndicator.objects.filter(
+                programme=self.piano, action_key=key, name=name
+            ).first() or add_indicator(
+                programme=self.piano,
+                action_key=key,
+                name=name,
+                unit=spec.unit,
+                baseline=None if spec.baseline is None else Decimal(str(spec.baseline)),
+                target=Decimal(str(spec.target)),
+                target_date=start + datetime.timedelta(days=spec.target_after_days),
+                by=self.staff,
+            )
+            measured = set(indicator.values.values_list("measured_on", flat=True))
+            for value in spec.values:
+                measured_on = day(value["after_days"])
+                if measured_on in measured:
+                    continue
+                recorded = record_indicator_value(
+                    indicator=indicator,
+                    measured_on=measured_on,
+                    value=Decimal(str(value["value"])),
+                    note=marks["value"],
+                    by=self.staff,
+                )
+                IndicatorValue.objects.filter(pk=recorded.pk).update(
+                    recorded_at=instant(measured_on)
                 )

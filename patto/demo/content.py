@@ -9,7 +9,8 @@ names, dates, which zone decides what), apart from how ``builder`` builds it.
 - ``piano.toml``: the Piano (seed 002), its phases, policies, ambiti d'azione, tools, targets;
 - ``piano_versions.toml``: the Piano's actions, its versions 1 and 2, the zones' decisions;
 - ``contributions.toml``: the contributions from the tables and meetings, with their outcomes;
-- ``consultation.toml``: the online consultation on version 2.
+- ``consultation.toml``: the online consultation on version 2;
+- ``monitoring.toml``: how the actions of the plan in force (version 1) are going.
 
 Each file is read once, when this module is imported. The repeated records (accounts, actions,
 decisions, contributions, meetings) become frozen dataclasses, so a misspelt key fails here
@@ -118,6 +119,40 @@ class UpcomingMeetingSpec:
     spokespersons: Sequence[int] = field(default=())
 
 
+@dataclass(frozen=True)
+class ImplementationSpec:
+    action: str  # code in version 1
+    state: str
+    progress: int
+    after_days: int  # days after version 1 was published
+    committed: int | None = None  # euro
+    spent: int | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class MonitoringUpdateSpec:
+    action: str
+    after_days: int
+    title: str
+    text: str
+    zone: int | None = None  # proposed by this zone's spokesperson; none: written by staff
+    outcome: str = "published"  # of a spokesperson's: "published", "declined" or "proposed"
+    decided_after_days: int = 0  # after the update's date
+    decline_reason: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    action: str
+    name: str
+    unit: str
+    target: int | float
+    target_after_days: int
+    baseline: int | float | None = None
+    values: Sequence[dict[str, Any]] = ()  # {"after_days": …, "value": …}
+
+
 ACCOUNTS = _read("accounts")
 PATTO = _read("patto")
 TABLES = _read("tables")
@@ -126,6 +161,7 @@ PIANO = _read("piano")
 VERSIONS = _read("piano_versions")
 CONTRIBUTIONS = _read("contributions")
 CONSULTATION = _read("consultation")
+MONITORING = _read("monitoring")
 
 DEMO_ACCOUNTS = tuple(DemoAccount(**account) for account in ACCOUNTS["accounts"])
 
@@ -145,3 +181,7 @@ ONLINE_CONTRIBUTIONS = tuple(OnlineContributionSpec(**c) for c in CONSULTATION["
 UPCOMING_MEETINGS = tuple(
     UpcomingMeetingSpec(**meeting) for meeting in MEETINGS["upcoming"]["meetings"]
 )
+
+IMPLEMENTATION = tuple(ImplementationSpec(**state) for state in MONITORING["states"])
+MONITORING_UPDATES = tuple(MonitoringUpdateSpec(**update) for update in MONITORING["updates"])
+INDICATORS = tuple(IndicatorSpec(**indicator) for indicator in MONITORING["indicators"])
