@@ -78,7 +78,12 @@ def personal_data(user) -> dict:
             for a in Authenticator.objects.filter(user=user).order_by("created_at")
         ],
         "following": [
-            {"programme": f.programme.title, "since": _when(f.created_at)}
+            {
+                "programme": f.programme.title,
+                "since": _when(f.created_at),
+                "weekly_digest": f.monitoring_digest,
+                "digest_sent_until": _when(f.digest_sent_until),
+            }
             for f in Follow.objects.filter(user=user).select_related("programme").order_by("pk")
         ],
         "emails_turned_off": [

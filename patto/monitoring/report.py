@@ -47,8 +47,12 @@ from patto.pdf.document import RenderedPdf, check_pdf, render_html
 logger = logging.getLogger(__name__)
 
 REPORT_DIRECTORY = "monitoraggio/rapporti"
-# A render claimed longer ago than this has lost its worker (the task's hard limit is shorter).
-CLAIM_SECONDS = 15 * 60
+
+
+def claim_seconds() -> int:
+    """How long a render may hold its claim: past this, the task's hard time limit would have
+    stopped it, so its worker is gone (as for the plan's PDF)."""
+    return settings.CELERY_TASK_TIME_LIMIT + settings.PDF_CLAIM_MARGIN
 
 
 # The version in force at a date --------------------------------------------------------------
@@ -239,7 +243,7 @@ def run_report_render(*, report_pk: int, final_attempt: bool = True) -> Rendered
     """Render and store the PDF of a report (the body of the Celery task). None when there is
     nothing to take: ready already, or another worker has it."""
     claimed_at = timezone.now()
-    stale = timezone.now() - datetime.timedelta(seconds=CLAIM_SECONDS)
+    stale = timezone.now() - datetime.timedelta(seconds=claim_seconds())
     claimable = Q(pdf_status=PdfStatus.PENDING) | Q(
         pdf_status=PdfStatus.RENDERING, pdf_rendered_at__lt=stale
     )
@@ -288,7 +292,7 @@ def reports_to_resume(*, grace_seconds: int) -> list[int]:
     ``grace_seconds``) or its worker (claimed longer ago than any render may take)."""
     now = timezone.now()
     due = now - datetime.timedelta(seconds=grace_seconds)
-    stale = now - datetime.timedelta(seconds=CLAIM_SECONDS)
+    stale = now - datetime.timedelta(seconds=claim_seconds())
     return list(
         MonitoringReport.objects.filter(
             Q(pdf_status=PdfStatus.PENDING, pdf_rendered_at__isnull=True, requested_at__lte=due)

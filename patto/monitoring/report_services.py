@@ -62,5 +62,5 @@ def _enqueue(report_pk: int) -> None:
 def _abandoned(row: MonitoringReport) -> bool:
     claimed = row.pdf_rendered_at
     return claimed is None or claimed < timezone.now() - datetime.timedelta(
-        seconds=report.CLAIM_SECONDS
+        seconds=report.claim_seconds()
     )

@@ -12,6 +12,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from patto.mail import outbox
 from patto.mail.participants import EmailTopic
 from patto.models import EmailOptOut, Follow, MailJob, MonitoringUpdate, VersionStatus
 from patto.monitoring import digest, services, tasks
@@ -139,3 +140,19 @@ def test_a_follower_asks_for_the_digest_on_the_programme_page(client, plan):
     client.logout()
     assert client.post(url, {"digest": "1"}).status_code == 302
     assert Follow.objects.count() == 1
+
+
+def test_a_digest_whose_message_was_lost_is_sent_by_the_sweep(
+    plan, staff, eager_celery, django_capture_on_commit_callbacks
+):
+    """Redis down when the week's job was written: the job is a row, and the outbox's sweep
+    (beat, or a worker starting) publishes it again."""
+    end = digest.week_end()
+    follower(plan.programme, since=end - timedelta(days=7))
+    published_update(plan, plan.actions[0], "Aperto lo sportello", end - timedelta(days=1), staff)
+    with django_capture_on_commit_callbacks(execute=False):  # the message never left
+        job_pk = tasks.weekly_digest()
+    assert mail.outbox == [] and MailJob.objects.get(pk=job_pk).done_at is None
+    outbox.resume_mail(grace_seconds=0)
+    assert len(mail.outbox) == 1 and "Aperto lo sportello" in mail.outbox[0].body
+    assert MailJob.objects.get(pk=job_pk).done_at is not None

@@ -62,6 +62,7 @@ def test_the_download_holds_the_persons_data_and_nobody_elses(client):
     assert {c["text"] for c in data["comments"]} == {"Concordo 0", "Concordo 1"}
     assert len(data["meeting_registrations"]) == 2
     assert [f["programme"] for f in data["following"]] == ["Piano sociale"]
+    assert data["following"][0]["weekly_digest"] is False
     assert [o["topic"] for o in data["emails_turned_off"]] == ["answers"]
     assert {m["subject"] for m in data["emails_kept"]} == {"Iscrizione 0", "Iscrizione 1"}
     assert data["second_factors"][0]["type"] == "totp"
