@@ -8,7 +8,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from patto.models import ActionMonitoring, MonitoringUpdate, UpdateStatus
+from patto.models import (
+    ActionMonitoring,
+    IndicatorValue,
+    MonitoringIndicator,
+    MonitoringUpdate,
+    UpdateAttachment,
+    UpdateStatus,
+)
 from tests.monitoring.conftest import make_world
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +30,7 @@ def populate(size):
     actions = list(world.version.actions.all())
     ActionMonitoring.objects.bulk_create(
         ActionMonitoring(
-            programme=world.programme, action_key=a.key, state="in_progress", progress=i
+            programme=world.programme, action_key=a.key, state="in_progress", progress=i % 101
         )
         for i, a in enumerate(actions)
     )
@@ -43,12 +50,49 @@ def populate(size):
         for i, a in enumerate(actions)
         for status in (UpdateStatus.PUBLISHED, UpdateStatus.PROPOSED)
     )
+    # the first action: ``size`` more updates with a PDF each, ``size`` indicators with values
+    updates = MonitoringUpdate.objects.bulk_create(
+        MonitoringUpdate(
+            programme=world.programme,
+            action_key=world.local.key,
+            happened_on=datetime.date(2024, 2, 1),
+            title=f"Con allegato {i}",
+            text="Testo",
+            author=world.staff,
+            status=UpdateStatus.PUBLISHED,
+            published_at=now,
+        )
+        for i in range(size)
+    )
+    UpdateAttachment.objects.bulk_create(
+        UpdateAttachment(update=u, title="Relazione", file="x.pdf", uploaded_by=world.staff)
+        for u in updates
+    )
+    indicators = MonitoringIndicator.objects.bulk_create(
+        MonitoringIndicator(
+            programme=world.programme, action_key=world.local.key, name=f"Ind {i}", target=10
+        )
+        for i in range(size)
+    )
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(
+            indicator=ind,
+            measured_on=datetime.date(2024, 1, 1),
+            value=1,
+            recorded_by=world.staff,
+        )
+        for ind in indicators
+    )
     return world
 
 
 # page: (queries, address)
 PAGES = {
     "actions": (12, lambda w: reverse("redazione:monitoring", args=[w.programme.slug])),
+    "action": (
+        17,
+        lambda w: reverse("redazione:monitoring_action", args=[w.programme.slug, w.local.key]),
+    ),
     "proposals": (
         13,
         lambda w: reverse("redazione:monitoring_proposals", args=[w.programme.slug]),
@@ -67,4 +111,5 @@ def test_staff_monitoring_pages_make_a_fixed_number_of_queries(
     with django_assert_num_queries(queries):
         response = client.get(address(world))
     assert response.status_code == 200
-    assert f"Aggiornamento {size - 1}" in response.content.decode() or page == "actions"
+    shown = {"actions": "1.1.1", "action": f"Con allegato {size - 1}"}
+    assert shown.get(page, f"Aggiornamento {size - 1}") in response.content.decode()
