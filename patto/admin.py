@@ -121,6 +121,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
         (_("Periodo"), {"fields": (("start_date", "end_date"),)}),
         (_("Validazione"), {"fields": ("validating_zones",)}),
         (_("Consultazione"), {"fields": ("contributions_need_approval",)}),
+        (_("Attuazione"), {"fields": ("monitoring_note",)}),
     )
 
 

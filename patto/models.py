@@ -131,6 +131,14 @@ class Programme(Revisioned):
         help_text=_("Se vuoto, la versione è validata dalla redazione."),
     )
     position = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    monitoring_note = models.TextField(
+        _("nota sui dati dell'attuazione"),
+        blank=True,
+        help_text=_(
+            "Markdown. Compare dove si vede come procede il piano: per esempio da dove vengono "
+            "i dati e ogni quanto sono aggiornati."
+        ),
+    )
     contributions_need_approval = models.BooleanField(
         _("i contributi online richiedono l'approvazione"),
         default=True,

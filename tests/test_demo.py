@@ -249,6 +249,10 @@ def test_illustrative_content_says_so(demo):
         assert indicator.name.endswith("(illustrativo)"), indicator
     for value in IndicatorValue.objects.all():
         assert value.note == "Valore illustrativo.", value
+    # and the figures, which carry no text, are introduced by the Piano's note on its data,
+    # shown above them on the overview and on each action's page
+    piano = Programme.objects.get(slug=PIANO)
+    assert "inventati" in piano.monitoring_note
 
 
 def test_contributions_with_every_outcome(demo):

@@ -688,6 +688,9 @@ class _Builder:
         in_force = set(Action.objects.filter(version=published).values_list("key", flat=True))
         key_of = {code: key for code, key in keys.items() if key in in_force}
         marks = content.MONITORING["illustrative"]
+        if not self.piano.monitoring_note:
+            self.piano.monitoring_note = marks["note"]
+            self.piano.save(update_fields=["monitoring_note"])
         self._implementation(key_of, day, instant, marks)
         self._monitoring_updates(key_of, day, instant, marks)
         self._indicators(key_of, start, day, instant, marks)

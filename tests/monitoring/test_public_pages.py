@@ -109,6 +109,18 @@ def test_the_overview_counts_states_progress_and_money(client, staff):
     assert "Concluso il primo anno" in html
 
 
+def test_the_programme_note_on_its_data_is_shown_above_the_figures(client, staff):
+    content = plan(2)
+    record(content, staff, 0, progress=40)
+    assert "Nota sui dati" not in client.get(overview_url(content)).content.decode()
+    content.programme.monitoring_note = "I dati vengono dagli **enti gestori**, ogni trimestre."
+    content.programme.save()
+    for url in (overview_url(content), action_url(content, 0)):
+        html = client.get(url).content.decode()
+        assert "Nota sui dati" in html
+        assert "I dati vengono dagli <strong>enti gestori</strong>, ogni trimestre." in html
+
+
 def test_filters_are_the_action_lists(client, staff):
     zone, other = ZoneFactory(), ZoneFactory()
 
