@@ -4,6 +4,7 @@ monitoring is on its page (``matrice:action``), through the ``patto_monitoring``
 Public pages, cached like the others (``patto.cache.pages``): recording anything saves a model,
 which renders them again."""
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -19,6 +20,10 @@ from patto.core.opendata import CSV_TYPE, FORMATS, LICENCE_URL, DownloadView, fi
 from patto.core.titles import list_title_details
 from patto.monitoring import queries
 from patto.monitoring.filters import OverviewFilterSet
+
+# The list of the actions, one by one, a page at a time: a plan may have a thousand of them, and
+# the tallies, charts and tables above already count them all.
+ACTIONS_PER_PAGE = 50
 
 
 class OverviewMixin(ProgrammeMixin):
@@ -80,10 +85,23 @@ class OverviewView(OverviewMixin, TemplateView):
                     }
                     for slug, chart in overview.all_charts().items()
                 },
+                **self.actions_page(overview.actions),
                 updates=queries.latest_updates(self.version, overview.actions),
                 dropped=queries.dropped_actions(self.programme, self.monitoring),
             )
         return super().get_context_data(**kwargs, **context)
+
+    def actions_page(self, actions: list) -> dict:
+        """The page of the action list ``?page=`` asks for (the first for a wrong number), and
+        the filters to keep in the links to the other pages."""
+        paginator = Paginator(actions, ACTIONS_PER_PAGE)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            "page_obj": paginator.get_page(self.request.GET.get("page")),
+            "paginator": paginator,
+            "query_without_page": query.urlencode(),
+        }
 
 
 @method_decorator(public_page(params=OverviewFilterSet), name="dispatch")

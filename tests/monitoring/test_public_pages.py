@@ -121,6 +121,20 @@ def test_the_programme_note_on_its_data_is_shown_above_the_figures(client, staff
         assert "I dati vengono dagli <strong>enti gestori</strong>, ogni trimestre." in html
 
 
+def test_a_long_plan_lists_its_actions_a_page_at_a_time(client, staff, settings):
+    content = plan(60)
+    record(content, staff, 59, state="completed", progress=100)
+    response = client.get(overview_url(content))
+    html = response.content.decode()
+    # the tallies count all 60; the list shows the first 50, then a link to the rest
+    assert response.context["overview"].total.actions == 60
+    assert "Sono 60 azioni, 50 per pagina." in html and "Pagina 1 di 2" in html
+    last = content.actions[59]
+    assert f"{last.code} {last.title}" not in html
+    second = client.get(overview_url(content), {"page": 2}).content.decode()
+    assert f"{last.code} {last.title}" in second and "Pagina 2 di 2" in second
+
+
 def test_filters_are_the_action_lists(client, staff):
     zone, other = ZoneFactory(), ZoneFactory()
 
