@@ -8,10 +8,12 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
+from django.http import FileResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from incontri.minutes_pdf import PDF_MAGIC, check_minutes_pdf
+from patto.models import UpdateAttachment
 
 MAX_ATTACHMENTS = 5  # per update
 MB = 1024 * 1024
@@ -87,3 +89,16 @@ def check_attachment(upload: File) -> None:
         ):
             raise not_pdf from exc
         raise ValidationError({"attachments": f"«{name}»: {message}"}, code="refused_pdf") from exc
+
+
+def attachment_response(attachment: UpdateAttachment) -> FileResponse:
+    """An update's PDF as a download, never opened in the portal's pages (as the minutes)."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=attachment.file.name.rsplit("/", 1)[-1],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

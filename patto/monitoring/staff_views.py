@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -34,6 +34,7 @@ from patto.models import (
     VersionStatus,
 )
 from patto.monitoring import services
+from patto.monitoring.attachments import attachment_response
 from patto.monitoring.forms import (
     ImplementationForm,
     IndicatorForm,
@@ -395,19 +396,6 @@ class ExplainDroppedView(DroppedActionsView):
                 )
         context = self.get_context_data(reason_form=form, refused_pk=dropped.pk)
         return self.render_to_response(context)
-
-
-def attachment_response(attachment: UpdateAttachment) -> FileResponse:
-    """An update's PDF as a download, never opened in the portal's pages (as the minutes)."""
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=attachment.file.name.rsplit("/", 1)[-1],
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
 
 
 class AttachmentView(RedazioneRequiredMixin, View):

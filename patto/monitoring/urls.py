@@ -12,6 +12,11 @@ CSV = (("excel", "{}-excel.csv"), ("csv", "{}.csv"))
 
 urlpatterns = [
     path("programmi/<slug:slug>/attuazione/", views.OverviewView.as_view(), name="overview"),
+    path(
+        "programmi/<slug:slug>/attuazione/allegati/<int:pk>.pdf",
+        views.AttachmentView.as_view(),
+        name="attachment",
+    ),
     *(
         path(
             "programmi/<slug:slug>/attuazione/" + pattern.format("<slug:chart>"),

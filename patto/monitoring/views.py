@@ -6,11 +6,13 @@ which renders them again."""
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from matrice.models import Action
@@ -18,7 +20,9 @@ from patto.cache.pages import public_page
 from patto.core.mixins import ProgrammeMixin
 from patto.core.opendata import CSV_TYPE, FORMATS, LICENCE_URL, DownloadView, file_name
 from patto.core.titles import list_title_details
+from patto.models import UpdateAttachment, UpdateStatus
 from patto.monitoring import queries
+from patto.monitoring.attachments import attachment_response
 from patto.monitoring.filters import OverviewFilterSet
 
 # The list of the actions, one by one, a page at a time: a plan may have a thousand of them, and
@@ -125,3 +129,18 @@ class ChartCsvView(OverviewMixin, DownloadView):
         )
         response["Link"] = f'<{LICENCE_URL}>; rel="license", <{page}>; rel="describedby"'
         return response
+
+
+class AttachmentView(View):
+    """A PDF attached to a published update, served by the portal (media need not be public,
+    as the minutes of a meeting). An update still proposed, or declined, has none to anyone
+    but staff (``staff_views.AttachmentView``)."""
+
+    def get(self, request, slug, pk):
+        attachment = get_object_or_404(
+            UpdateAttachment,
+            pk=pk,
+            update__programme__slug=slug,
+            update__status=UpdateStatus.PUBLISHED,
+        )
+        return attachment_response(attachment)

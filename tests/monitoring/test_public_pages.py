@@ -217,7 +217,7 @@ def test_the_action_page_shows_state_money_indicators_and_timeline(client, staff
         indicator=indicator, measured_on=DAY, value=Decimal(50), by=staff
     )
     news = update(content, staff, 0, "Avviato lo sportello")
-    UpdateAttachment.objects.create(
+    attachment = UpdateAttachment.objects.create(
         update=news,
         title="Delibera",
         file=ContentFile(b"%PDF-1.4", name="delibera.pdf"),
@@ -230,6 +230,25 @@ def test_the_action_page_shows_state_money_indicators_and_timeline(client, staff
     assert "500,00 €" in html and "50% delle previste" in html  # 500 of a 1,000 budget
     assert "Famiglie seguite" in html and "fatto il 25% del cammino" in html
     assert "Avviato lo sportello" in html and "Delibera" in html and "2,0\xa0KB" in html
+    # the PDF is served by the portal (media need not be public), while its update is
+    # published, under its own programme only
+    url = reverse("monitoring:attachment", args=[content.programme.slug, attachment.pk])
+    assert f'href="{url}"' in html
+    download = client.get(url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == b"%PDF-1.4"
+    other = reverse("monitoring:attachment", args=["altro", attachment.pk])
+    assert client.get(other).status_code == 404
+    proposal = update(content, staff, 0, "Proposta")
+    type(proposal).objects.filter(pk=proposal.pk).update(status="proposed")
+    hidden = UpdateAttachment.objects.create(
+        update=proposal,
+        title="Bozza",
+        file=ContentFile(b"%PDF-1.4", name="b.pdf"),
+        uploaded_by=staff,
+    )
+    hidden_url = reverse("monitoring:attachment", args=[content.programme.slug, hidden.pk])
+    assert client.get(hidden_url).status_code == 404
 
 
 def test_an_archived_version_shows_the_monitoring_by_key_and_the_dropped_action(client, staff):
