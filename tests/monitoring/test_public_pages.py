@@ -107,6 +107,9 @@ def test_the_overview_counts_states_progress_and_money(client, staff):
     assert action_url(content, 0) + "#attuazione" in html
     assert "Completata" in html and "Sospesa" in html
     assert "Concluso il primo anno" in html
+    # the reports and the open data are a link away
+    assert reverse("monitoring:reports", args=[content.programme.slug]) in html
+    assert reverse("patto:open_data") + "#attuazione" in html
 
 
 def test_the_programme_note_on_its_data_is_shown_above_the_figures(client, staff):
