@@ -15,7 +15,6 @@ hole or an enclave needs no winding order).
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,24 +24,15 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.ops import polylabel
 
+from zone.projection import MAP_HEIGHT, MAP_WIDTH, project  # noqa: F401 (the map's size, here too)
 from zone.topojson import Topology, read_topology
 
 GEO_FILE = Path("geo") / "comuni_piemonte.topo.json"
 GEO_OBJECT = "comuni"
 METRO_PROVINCE = "001"  # ISTAT code of the Città Metropolitana di Torino
 
-# The extent of the map: the Città Metropolitana (6.63–8.15 E, 44.71–45.60 N) with a margin.
-WEST, EAST, SOUTH, NORTH = 6.60, 8.18, 44.69, 45.62
-MAP_WIDTH = 1000
-_K = math.cos(math.radians((SOUTH + NORTH) / 2))
-_SCALE = MAP_WIDTH / ((EAST - WEST) * _K)
-MAP_HEIGHT = math.ceil((NORTH - SOUTH) * _SCALE)
 # Douglas-Peucker tolerance, in map units, applied to each arc before rounding.
 TOLERANCE = 0.5
-
-
-def project(lon: float, lat: float) -> tuple[float, float]:
-    return (lon - WEST) * _K * _SCALE, (NORTH - lat) * _SCALE
 
 
 @dataclass(frozen=True)

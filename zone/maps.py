@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from zone.geometry import MAP_HEIGHT, MAP_WIDTH
+from zone.projection import MAP_HEIGHT, MAP_WIDTH
 from zone.queries import MapData, map_data
 
 # ColorBrewer's Set3 (light, for categories) without its grey, one colour per zone: dark text,
@@ -111,7 +111,8 @@ def zone_map_svg(
     zone_number = getattr(zone, "number", zone)
     title = title or _("Mappa delle zone omogenee della Città Metropolitana di Torino")
     p = _a(id_prefix)
-    municipality_url = reverse("zone:municipality", args=["000000"])
+    # only a map with links reads the URLs (a PDF's map is drawn without loading them)
+    municipality_url = reverse("zone:municipality", args=["000000"]) if links else ""
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_WIDTH} {MAP_HEIGHT}" '
         f'class="zone-map" role="{"group" if links else "img"}" '

@@ -203,12 +203,17 @@ def build_html(version: PlanVersion, *, preview: bool = False) -> str:
 
 
 # A part holds about this much: actions, action areas and contributions, each counted once
-# (a 100-action policy makes some 60 pages). A version within it is rendered whole; a larger
-# one part by part, so that WeasyPrint holds the layout of one part at a time.
-PART_SIZE = 150
+# (about half a page each: the bench's 100-action version, 418 of them, makes 168 pages). A
+# version within it is rendered whole; a larger one part by part, so that WeasyPrint holds the
+# layout of one part at a time. Measured (README, "Performance → The PDF"): a part of 450
+# makes about 210 pages and peaks at about 310 MB in ``manage.py render_pdf``; each part
+# rendered apart costs time (its own stylesheets, fonts, file), so parts are as large as that
+# allows.
+PART_SIZE = 450
 # The running heads and footers of an assembled document are rendered this many pages at a
-# time, their page numbers written in.
-HEADS_BATCH = 150
+# time, their page numbers written in (a page of them holds little: 626 pages at once add
+# nothing measurable to the peak).
+HEADS_BATCH = 1000
 
 
 def plan_parts(policies, contributions, size: int = PART_SIZE) -> list[Part]:
@@ -431,7 +436,10 @@ def render_document(version: PlanVersion, *, preview: bool = False) -> RenderedP
     """The version's document: whole when it fits in one part (``plan_parts``), otherwise
     rendered part by part and assembled (``patto.pdf.assembly``), with the same content,
     tags, contents and page numbering."""
-    with translation.override("it"):
+    # the collector is paused from the first query to the finished file: the rows, the HTML's
+    # tree and the layout are millions of objects that stay alive, which each collection
+    # walks again (about 0.8 s of the bench's 168-page version when paused for the layout only)
+    with translation.override("it"), _cyclic_collector_paused():
         context = {**document_context(version), "preview": preview}
         parts = plan_parts(context["policies"], context["contributions"], size=PART_SIZE)
         if len(parts) == 1:

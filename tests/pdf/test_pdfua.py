@@ -54,8 +54,8 @@ def demo_pdf(django_db_setup, django_db_blocker):
 @pytest.fixture(scope="module")
 def large(django_db_setup, django_db_blocker):
     """A generated version of 250 actions (about 75 pages), with Markdown links in its
-    descriptions, rendered once for the module as it is rendered (in parts, assembled) and
-    once whole; rolled back."""
+    descriptions, rendered once for the module in parts of 150 (smaller than PART_SIZE's,
+    assembled) and once whole; rolled back."""
     with django_db_blocker.unblock(), transaction.atomic():
         _in_test_database()
         plan = plan_programme()
@@ -67,13 +67,15 @@ def large(django_db_setup, django_db_blocker):
         validate(version, by=plan.staff)
         version = PlanVersion.objects.select_related("programme").get(pk=version.pk)
         contributions(plan, version)
-        assert len(plan_parts(version)) > 2
-        # running heads in batches of 30 pages, so that three batches meet the page numbers
-        batch, pdf.HEADS_BATCH = pdf.HEADS_BATCH, 30
+        # parts of 150 (the version is smaller than one of PART_SIZE), and running heads in
+        # batches of 30 pages, so that three batches meet the page numbers
+        size, batch = pdf.PART_SIZE, pdf.HEADS_BATCH
+        pdf.PART_SIZE, pdf.HEADS_BATCH = 150, 30
         try:
+            assert len(plan_parts(version)) > 2
             rendered = pdf.render_version(version)
         finally:
-            pdf.HEADS_BATCH = batch
+            pdf.PART_SIZE, pdf.HEADS_BATCH = size, batch
         whole = pdf.render_html(pdf.build_html(version))
         transaction.set_rollback(True)
     return rendered, whole
@@ -86,7 +88,7 @@ def large_pdf(large):
 
 def plan_parts(version):
     context = pdf.document_context(version)
-    return pdf.plan_parts(context["policies"], context["contributions"])
+    return pdf.plan_parts(context["policies"], context["contributions"], size=pdf.PART_SIZE)
 
 
 def test_the_demos_pdf_passes_every_machine_checkable_checkpoint(demo_pdf):

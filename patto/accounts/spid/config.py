@@ -9,6 +9,8 @@ from saml2.config import SPConfig
 from saml2.saml import NAMEID_FORMAT_TRANSIENT
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
+from patto.accounts.spid.idp_files import idp_metadata_files
+
 SPID_PREFIX = "https://www.spid.gov.it/SpidL"
 # What the portal asks of the identity provider, and only that (data minimisation): the fiscal
 # number identifies the person; name, surname and e-mail fill in the account.
@@ -31,11 +33,6 @@ def acs_url() -> str:
 
 def slo_url() -> str:
     return site_url(reverse("spid:slo"))
-
-
-def idp_metadata_files() -> list[str]:
-    directory = Path(settings.SPID_IDP_CACHE_DIR)
-    return sorted(str(p) for p in directory.glob("*.xml")) if directory.is_dir() else []
 
 
 def config_stamp() -> tuple:

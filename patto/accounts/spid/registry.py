@@ -3,7 +3,7 @@ kept in memory until the copy changes."""
 
 from dataclasses import dataclass
 
-from patto.accounts.spid.config import idp_metadata_files
+from patto.accounts.spid.idp_files import idp_metadata_files
 
 
 @dataclass(frozen=True)

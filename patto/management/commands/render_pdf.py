@@ -9,6 +9,9 @@ from patto.pdf import services
 
 
 class Command(BaseCommand):
+    # No system checks: they load every URL module and its views (pysaml2 and its XML schemas
+    # among them), a second or more of the bench's time per document; rendering needs none.
+    requires_system_checks = []
     help = (
         "Genera subito, in questo processo, il PDF di una versione validata, pubblicata o "
         "archiviata e stampa il percorso del file, il numero di pagine e il tempo impiegato. "
