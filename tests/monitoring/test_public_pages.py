@@ -267,6 +267,14 @@ def test_links_and_sitemap(client):
     assert url in client.get(version_page).content.decode()
     sitemap = client.get(reverse("sitemap_section", args=["programmi"]))
     assert url in sitemap.content.decode()
+    # from the overview to the reports and the open data, and back from the reports and from
+    # an action's block: none of them is a dead end
+    reports = reverse("monitoring:reports", args=[content.programme.slug])
+    overview = client.get(url).content.decode()
+    assert f'href="{reports}"' in overview
+    assert f'href="{reverse("patto:open_data")}#attuazione"' in overview
+    assert f'href="{url}"' in client.get(reports).content.decode()
+    assert f'href="{url}"' in client.get(action_url(content)).content.decode()
 
 
 # query counts ---------------------------------------------------------------------------------
