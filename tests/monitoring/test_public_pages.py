@@ -109,6 +109,19 @@ def test_the_overview_counts_states_progress_and_money(client, staff):
     assert "Concluso il primo anno" in html
 
 
+def test_a_plan_without_budgets_shows_no_planned_money_as_zero(client, staff):
+    content = build_version(slug="piano", policies=2, actions=2, status=VersionStatus.PUBLISHED)
+    record(content, staff, 0, committed=900, spent=800)
+    html = client.get(overview_url(content)).content.decode()
+    assert "Il piano non indica le risorse previste." in html
+    csv = client.get(reverse("monitoring:chart_csv", args=[content.programme.slug, "risorse"]))
+    assert csv.content.decode().splitlines() == [
+        "Politica,Impegnate,Spese",
+        "1. Politica 1,900,800",
+        "2. Politica 2,0,0",
+    ]
+
+
 def test_the_programme_note_on_its_data_is_shown_above_the_figures(client, staff):
     content = plan(2)
     record(content, staff, 0, progress=40)
