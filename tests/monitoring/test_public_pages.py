@@ -259,6 +259,8 @@ def test_a_contribution_shows_where_its_action_stands(client, staff):
     html = client.get(url).content.decode()
     assert "Come procede:" in html and "In corso" in html and "65% fatto" in html
     assert action_url(content) + "#attuazione" in html
+    # a link to read, not «Segui», which elsewhere means getting emails
+    assert f"Leggi gli aggiornamenti dell'azione {content.action.code}" in html
 
 
 def test_recording_shows_on_the_next_request(client, staff):
