@@ -30,12 +30,14 @@ from patto.models import (
     IndicatorValue,
     ItemKind,
     MonitoringIndicator,
+    MonitoringReport,
     MonitoringUpdate,
     Programme,
     UpdateStatus,
     User,
     VersionStatus,
 )
+from patto.monitoring.report import report_context
 from tavoli.models import ANSWERED_STATUSES, Contribution, ContributionStatus, ThematicTable
 from zone.models import Zone
 
@@ -327,6 +329,29 @@ def test_the_plan_in_force_has_a_monitoring_history(demo):
     # the actions whose contributions led to them show how they are going
     led_to = Action.objects.filter(version=in_force, contributions__isnull=False)
     assert states.filter(action_key__in=led_to.values("key")).exists()
+
+
+def test_a_monitoring_report_at_a_date_of_the_story_shows_what_was_recorded_by_then(demo):
+    piano = Programme.objects.get(slug=PIANO)
+    in_force = piano.versions.get(status=VersionStatus.PUBLISHED)
+    latest = ActionMonitoring.objects.filter(programme=piano).latest("updated_at")
+    as_of = timezone.localtime(latest.updated_at).date()
+    context = report_context(MonitoringReport(programme=piano, version=in_force, as_of=as_of))
+    shown = {
+        action.key: action.status
+        for policy in context["policies"]
+        for area in policy.action_areas.all()
+        for action in area.actions.all()
+    }
+    assert shown[latest.action_key]["state"] == latest.state
+    assert shown[latest.action_key]["progress"] == latest.progress
+    recorded = ActionMonitoring.objects.filter(programme=piano)
+    assert context["totals"].committed == sum(m.committed or 0 for m in recorded)
+    # the day before the demo's first record, nothing had been recorded yet
+    first = recorded.earliest("updated_at")
+    before = timezone.localtime(first.updated_at).date() - datetime.timedelta(days=1)
+    context = report_context(MonitoringReport(programme=piano, version=in_force, as_of=before))
+    assert not context["totals"].committed
 
 
 def test_a_demo_loaded_before_monitoring_existed_gets_it(demo):

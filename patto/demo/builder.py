@@ -716,9 +716,11 @@ class _Builder:
                 expected_revision=None,
                 by=self.staff,
             )
-            ActionMonitoring.objects.filter(pk=monitoring.pk).update(
-                updated_at=instant(day(spec.after_days))
-            )
+            # the history too: the monitoring report reads the state at a date from it, and a
+            # report at a date of the demo's story must show what had been recorded by then
+            recorded_at = instant(day(spec.after_days))
+            ActionMonitoring.objects.filter(pk=monitoring.pk).update(updated_at=recorded_at)
+            monitoring.history.update(history_date=recorded_at, updated_at=recorded_at)
 
     def _monitoring_updates(self, key_of, day, instant, marks) -> None:
         written = set(

@@ -155,23 +155,35 @@ class Overview:
         )
 
     def _money_chart(self) -> charts.Chart:
+        # a plan that gives no budget has no "planned" bars: a row of zeros would read as "no
+        # money planned", where the summary above says "not given"
+        planned = any(p.tally.budget for p in self.policies)
         return charts.Chart(
             slug="risorse",
             title=_("Le risorse, per politica (euro)"),
             description=_(
                 "Per ogni politica, le risorse previste dal piano per le sue azioni, quelle "
                 "impegnate e quelle già spese, in euro arrotondati."
+            )
+            if planned
+            else _(
+                "Per ogni politica, le risorse impegnate e quelle già spese, in euro arrotondati. "
+                "Il piano non indica le risorse previste."
             ),
             category=_("Politica"),
             series=[
-                charts.Series(_("Previste")),
+                *([charts.Series(_("Previste"))] if planned else []),
                 charts.Series(_("Impegnate")),
                 charts.Series(_("Spese")),
             ],
             rows=[
                 charts.Row(
                     p.label,
-                    (round(p.tally.budget), round(p.tally.committed), round(p.tally.spent)),
+                    (
+                        *([round(p.tally.budget)] if planned else []),
+                        round(p.tally.committed),
+                        round(p.tally.spent),
+                    ),
                 )
                 for p in self.policies
             ],

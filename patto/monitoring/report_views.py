@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -71,7 +72,7 @@ class StaffReportsView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView):
                 messages.success(
                     request,
                     _("Rapporto al %(date)s richiesto: sarà pronto tra qualche minuto.")
-                    % {"date": row.as_of.strftime("%d/%m/%Y")},
+                    % {"date": date_format(row.as_of, "j E Y")},
                 )
                 return redirect("redazione:monitoring_reports", slug=self.programme.slug)
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -131,6 +131,25 @@ def test_staff_pages_show_what_is_recorded(client, scene):
     attachment = client.get(STAFF_PAGES["attachment"](scene))
     assert attachment["Content-Type"] == "application/pdf"
     assert b"".join(attachment.streaming_content).startswith(b"%PDF-")
+    # an update's text is shown as it will be published (Markdown), not as typed
+    services.add_update(
+        programme=scene.programme,
+        action_key=scene.local.key,
+        happened_on=datetime.date(2024, 3, 2),
+        title="Anche il sabato",
+        text="Aperto *anche* il sabato.",
+        zone=scene.zone1,
+        by=scene.sp1,
+    )
+    for url in (STAFF_PAGES["proposals"](scene), action_url(scene)):
+        page = client.get(url).content.decode()
+        assert "<em>anche</em>" in page and "*anche*" not in page
+    # every monitoring page leads to the reports and to what the public sees
+    slug = scene.programme.slug
+    for name in ("actions", "proposals", "dropped"):
+        page = client.get(STAFF_PAGES[name](scene)).content.decode()
+        assert reverse("redazione:monitoring_reports", args=[slug]) in page, name
+        assert reverse("monitoring:overview", args=[slug]) in page, name
     # an action not in the plan in force, a programme without one: not found
     draft = build_version(scene.programme, number=2, actions=1)
     assert client.get(action_url(scene, action=draft.action)).status_code == 404

@@ -112,6 +112,19 @@ def test_the_overview_counts_states_progress_and_money(client, staff):
     assert reverse("patto:open_data") + "#attuazione" in html
 
 
+def test_a_plan_without_budgets_shows_no_planned_money_as_zero(client, staff):
+    content = build_version(slug="piano", policies=2, actions=2, status=VersionStatus.PUBLISHED)
+    record(content, staff, 0, committed=900, spent=800)
+    html = client.get(overview_url(content)).content.decode()
+    assert "Il piano non indica le risorse previste." in html
+    csv = client.get(reverse("monitoring:chart_csv", args=[content.programme.slug, "risorse"]))
+    assert csv.content.decode().splitlines() == [
+        "Politica,Impegnate,Spese",
+        "1. Politica 1,900,800",
+        "2. Politica 2,0,0",
+    ]
+
+
 def test_the_programme_note_on_its_data_is_shown_above_the_figures(client, staff):
     content = plan(2)
     record(content, staff, 0, progress=40)
@@ -282,6 +295,8 @@ def test_a_contribution_shows_where_its_action_stands(client, staff):
     html = client.get(url).content.decode()
     assert "Come procede:" in html and "In corso" in html and "65% fatto" in html
     assert action_url(content) + "#attuazione" in html
+    # a link to read, not «Segui», which elsewhere means getting emails
+    assert f"Leggi gli aggiornamenti dell'azione {content.action.code}" in html
 
 
 def test_recording_shows_on_the_next_request(client, staff):
@@ -303,6 +318,14 @@ def test_links_and_sitemap(client):
     assert url in client.get(version_page).content.decode()
     sitemap = client.get(reverse("sitemap_section", args=["programmi"]))
     assert url in sitemap.content.decode()
+    # from the overview to the reports and the open data, and back from the reports and from
+    # an action's block: none of them is a dead end
+    reports = reverse("monitoring:reports", args=[content.programme.slug])
+    overview = client.get(url).content.decode()
+    assert f'href="{reports}"' in overview
+    assert f'href="{reverse("patto:open_data")}#attuazione"' in overview
+    assert f'href="{url}"' in client.get(reports).content.decode()
+    assert f'href="{url}"' in client.get(action_url(content)).content.decode()
 
 
 # query counts ---------------------------------------------------------------------------------

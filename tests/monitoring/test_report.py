@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
+from patto.core.articles import preposition_before
 from patto.models import (
     ActionMonitoring,
     MonitoringReport,
@@ -93,6 +94,33 @@ def test_the_report_shows_the_plan_as_it_stood_that_day(plan, staff):
     for action in plan.actions:
         assert action.title in summer
     assert "Tutto il piano" in summer
+
+
+def test_an_update_in_markdown_reads_as_formatted_and_the_title_takes_its_preposition(plan, staff):
+    services.add_update(
+        programme=plan.programme,
+        action_key=plan.actions[0].key,
+        happened_on=D(2024, 3, 10),
+        title="Il sabato",
+        text="Aperto *anche* il sabato.",
+        by=staff,
+    )
+    html = html_at(plan, staff, D(2024, 4, 1))
+    assert "<em>anche</em>" in html and "*anche*" not in html
+    title = plan.programme.title
+    assert f"in vigore {preposition_before(title, 'di')}{title} (versione" in html
+
+
+def test_staff_reach_the_reports_from_the_monitoring_and_read_the_date_in_words(
+    staff_client, plan, django_capture_on_commit_callbacks
+):
+    monitoring = reverse("redazione:monitoring", args=["piano"])
+    url = reverse("redazione:monitoring_reports", args=["piano"])
+    assert url in staff_client.get(monitoring).content.decode()
+    with django_capture_on_commit_callbacks(execute=False):
+        page = staff_client.post(url, {"as_of": "2024-04-01"}, follow=True).content.decode()
+    assert "Rapporto al 1 aprile 2024 richiesto" in page
+    assert f'href="{monitoring}"' in page  # back to the monitoring pages
 
 
 @pytest.mark.parametrize(
