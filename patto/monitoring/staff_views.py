@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -211,10 +211,12 @@ class ActionMonitoringView(PlanInForceMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        part = kwargs["part"]
+        action = self.action  # 404 for an action that is not in this programme's plan in force
+        part = kwargs.get("part")
+        if part is None:  # the page itself: each form posts to its own address
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         if part not in self.PARTS:
             raise Http404
-        action = self.action
         common = {"programme": self.programme, "action_key": action.key, "by": request.user}
         if part == "stato":
             form = ImplementationForm(request.POST)

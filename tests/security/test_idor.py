@@ -14,13 +14,16 @@ is skipped silently): add its objects to ``OBJECTS`` / ``NESTED`` below.
 and in every refused case nothing is stored (every row of every table of the portal's apps is
 compared before and after)."""
 
+import datetime
+import uuid
+
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import URLResolver, get_resolver, reverse
 
-from patto.models import VersionStatus
+from patto.models import DroppedAction, MonitoringUpdate, UpdateAttachment, VersionStatus
 from patto.programme import services
 from tavoli.models import Comment
 from tests.factories import (
@@ -141,7 +144,43 @@ def world():
     )
     w["spokesperson_a"] = someone("spokesperson", zone=zone_a)
     w["spokesperson_b"] = someone("spokesperson", zone=zone_b)
+    monitoring_world(w, staff)
     return w
+
+
+def monitoring_world(w, staff):
+    """The monitoring's staff pages need a plan in force: programme M's published version 1,
+    with a spokesperson's proposed update (and its PDF) on its action and an action a later
+    version dropped."""
+    m = build_version(
+        programme=ProgrammeFactory(slug="programma-m", title="Programma M"),
+        number=1,
+        status=VersionStatus.PUBLISHED,
+        **FAMILIES,
+    )
+    proposal = MonitoringUpdate.objects.create(
+        programme=m.programme,
+        action_key=m.action.key,
+        happened_on=datetime.date(2026, 1, 15),
+        title="Proposta",
+        text="Il testo.",
+        author=w["spokesperson_a"],
+    )
+    w["m"] = m
+    w["proposal"] = proposal
+    w["attachment"] = UpdateAttachment.objects.create(
+        update=proposal,
+        title="Delibera",
+        file=SimpleUploadedFile("delibera.pdf", b"%PDF-1.4\n%%EOF\n"),
+        size=15,
+        uploaded_by=staff,
+    )
+    w["dropped"] = DroppedAction.objects.create(
+        programme=m.programme,
+        action_key=uuid.uuid4(),
+        last_version=m.version,
+        dropped_in=m.version,
+    )
 
 
 def copy_of(d: Content, version) -> Content:
@@ -188,12 +227,31 @@ OBJECTS = {
 }
 
 
+# The object behind ``pk`` of the monitoring's staff pages (programme M's plan in force).
+MONITORING_OBJECTS = {
+    "monitoring_attachment": "attachment",
+    "monitoring_dropped_explain": "dropped",
+    "monitoring_proposal_decide": "proposal",
+}
+# The fixed words of their URLs: the form saved, the decision taken.
+MONITORING_WORDS = {"part": "stato", "decision": "pubblica"}
+
+
 def kwargs_for(w, name, params, kind) -> dict:
     """Parameters that reach an existing object of programme A's draft (or its version in
-    validation for the spokesperson area)."""
+    validation for the spokesperson area; of programme M's plan in force for the monitoring)."""
     values = {}
+    monitoring = name.startswith("monitoring")
     for param in params:
-        if param == "slug":
+        if monitoring and param == "slug":
+            values[param] = w["m"].programme.slug
+        elif monitoring and param == "key":
+            values[param] = w["m"].action.key
+        elif monitoring and param in MONITORING_WORDS:
+            values[param] = MONITORING_WORDS[param]
+        elif monitoring and param == "pk" and name in MONITORING_OBJECTS:
+            values[param] = w[MONITORING_OBJECTS[name]].pk
+        elif param == "slug":
             values[param] = w["a"].slug
         elif param == "number":
             values[param] = w["draft"].version.number
