@@ -13,12 +13,9 @@ from patto.mail import outbox
 from patto.mail.outbox import mail_task
 from patto.models import MailJob
 from patto.monitoring import digest, report
+from patto.pdf.tasks import PDF_TASK_OPTIONS, FinalAttemptFailed
 
 logger = logging.getLogger(__name__)
-
-# as the plan's PDF (patto.pdf.tasks): about 5 s, 10 s, 20 s between attempts
-PDF_RETRY_BACKOFF = getattr(settings, "PDF_RETRY_BACKOFF", 5)
-PDF_MAX_RETRIES = getattr(settings, "PDF_MAX_RETRIES", 3)
 
 
 @mail_task("patto.monitoring.send_digests")
@@ -40,25 +37,7 @@ def weekly_digest() -> int | None:
         return outbox.enqueue(send_digests, stamp).pk
 
 
-class FinalAttemptFailed(Exception):
-    """The report's render failed on its last attempt (recorded as ``failed``): no retry."""
-
-
-@shared_task(
-    bind=True,
-    name="patto.monitoring.render_monitoring_report",
-    autoretry_for=(Exception,),
-    dont_autoretry_for=(FinalAttemptFailed,),
-    retry_backoff=PDF_RETRY_BACKOFF,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=PDF_MAX_RETRIES,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
-    time_limit=settings.CELERY_TASK_TIME_LIMIT,
-    ignore_result=True,
-)
+@shared_task(name="patto.monitoring.render_monitoring_report", **PDF_TASK_OPTIONS)
 def render_monitoring_report(self, report_pk: int) -> str:
     """Render the PDF of the monitoring report ``report_pk`` (see
     ``report.run_report_render``): re-reads the row, does nothing when another worker has it

@@ -24,23 +24,26 @@ class FinalAttemptFailed(Exception):
     """The render failed on its last attempt (recorded as ``failed``): do not retry."""
 
 
-@shared_task(
-    bind=True,
-    name="patto.render_version_pdf",
-    autoretry_for=(Exception,),
-    dont_autoretry_for=(FinalAttemptFailed,),
-    retry_backoff=PDF_RETRY_BACKOFF,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=PDF_MAX_RETRIES,
-    # the message is acknowledged only once the task has finished, and handed to another
-    # worker if this one dies mid-render
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
-    time_limit=settings.CELERY_TASK_TIME_LIMIT,
-    ignore_result=True,
-)
+# How a PDF render runs, the plan's and the monitoring report's: retried with backoff, the
+# message acknowledged only once the task has finished and handed to another worker if this one
+# dies mid-render, within the time limits; the last attempt's failure is recorded, not retried.
+PDF_TASK_OPTIONS = {
+    "bind": True,
+    "autoretry_for": (Exception,),
+    "dont_autoretry_for": (FinalAttemptFailed,),
+    "retry_backoff": PDF_RETRY_BACKOFF,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": PDF_MAX_RETRIES,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "soft_time_limit": settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    "time_limit": settings.CELERY_TASK_TIME_LIMIT,
+    "ignore_result": True,
+}
+
+
+@shared_task(name="patto.render_version_pdf", **PDF_TASK_OPTIONS)
 def render_version_pdf(self, version_pk: int) -> str:
     """Render the PDF of the version ``version_pk``. Re-reads the row; does nothing when the
     PDF is already ready or another worker is rendering it (see
