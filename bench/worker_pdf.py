@@ -1,0 +1,124 @@
+"""A version's PDF rendered as production renders it: by a real Celery worker on the bench's
+Redis, which the portal asks through its own service (``request_pdf_render``, as when a
+version is validated). The figures are the task process's: the time from the request to the
+file being ready, that process's CPU time, and its peak resident memory (``VmHWM``), which is
+what decides whether a worker is killed on a large plan (issue 22).
+
+Used by ``bench/run.py``; alone: ``python bench/worker_pdf.py <programme> <number>`` with the
+bench's environment, printing the figures as JSON.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+REQUEST = """
+from patto.models import PdfStatus, PlanVersion
+from patto.pdf.services import request_pdf_render
+version = PlanVersion.objects.get(programme__slug={slug!r}, number={number})
+# a PDF already there is rendered again: the bench measures the rendering
+PlanVersion.objects.filter(pk=version.pk).update(
+    pdf_status=PdfStatus.NONE, pdf_file="", pdf_fingerprint=""
+)
+import time
+asked = time.time()
+request_pdf_render(version=PlanVersion.objects.get(pk=version.pk))
+print(version.pk, asked)
+"""
+
+
+def _status(pid: int) -> dict:
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value.strip()
+    return fields
+
+
+def _cpu_seconds(pid: int) -> float:
+    # /proc/<pid>/stat: utime and stime are fields 14 and 15, after the command's ")"
+    stat = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(stat[11]) + int(stat[12])) / CLOCK_TICKS
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def render_in_worker(env: dict, slug: str, number: int, *, timeout: float = 900) -> dict:
+    """Start a worker (one task process), ask for the PDF of ``slug`` version ``number``, wait
+    until it is ready or failed, and read the task process's figures before stopping it."""
+    database = env["DATABASE_URL"]
+    with tempfile.TemporaryFile("w+") as log:
+        worker = subprocess.Popen(
+            [BIN / "celery", "-A", "patto", "worker", "--concurrency=1", "--loglevel=info"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            started = time.monotonic()
+            while " ready." not in Path(f"/proc/self/fd/{log.fileno()}").read_text():
+                if worker.poll() is not None or time.monotonic() - started > 120:
+                    raise RuntimeError("the Celery worker did not start")
+                time.sleep(0.2)
+            (child,) = _children(worker.pid)
+            cpu_before = _cpu_seconds(child)
+            version_pk, requested = subprocess.run(
+                [
+                    sys.executable,
+                    "manage.py",
+                    "shell",
+                    "-c",
+                    REQUEST.format(slug=slug, number=number),
+                ],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()[-2:]
+            version_pk, requested = int(version_pk), float(requested)
+            status, name = None, ""
+            with psycopg.connect(database, autocommit=True) as connection:
+                while time.time() - requested < timeout:
+                    status, name = connection.execute(
+                        "SELECT pdf_status, pdf_file FROM patto_planversion WHERE id = %s",
+                        (version_pk,),
+                    ).fetchone()
+                    if status in ("ready", "failed"):
+                        break
+                    time.sleep(0.1)
+            seconds = time.time() - requested
+            figures = _status(child)
+            cpu = _cpu_seconds(child) - cpu_before
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+        log.seek(0)
+        output = log.read()
+    return {
+        "ok": status == "ready",
+        "file": str(Path(env["MEDIA_ROOT"]) / name) if name else None,
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "peak_rss_mb": round(int(figures["VmHWM"].split()[0]) / 1024, 1),
+        "output": output.strip()[-500:],
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(render_in_worker(dict(os.environ), sys.argv[1], int(sys.argv[2])), indent=2))
