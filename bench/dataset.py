@@ -10,6 +10,14 @@ beside the largest version's. Each version draws its actions' descriptions, date
 tools, targets and zones anew, so nearly every action differs between the two versions of a
 programme: the comparison is measured at its worst.
 
+And the people at work and what they work on (``add_consultation``): one more programme,
+``bench-consultazione``, with a published version, a version of 100×N actions in validation
+(every zone approved the published one; three zones have a spokesperson who has still to decide)
+on which the consultation is open, with 290×N online contributions and 60×N comments waiting for
+moderation (and 60×N contributions and 30×N comments already approved), and a draft of 100×N
+actions; the redazione's account, the three spokespersons (each with a second factor, as
+production requires of them) and 6×N citizens with a confirmed e-mail address who wrote them.
+
 A version's content can only be written while the version is a draft (the database's triggers
 refuse anything else), so each version is filled as a draft and only then given its status and
 fingerprint with a queryset update — the same order the real lifecycle follows.
@@ -37,12 +45,16 @@ from django.apps import apps
 if not apps.ready:  # imported by the tests, Django is already set up
     django.setup()
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from incontri.models import Meeting, MeetingKind, MeetingStatus
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.models import (
+    REDAZIONE_GROUP,
     STATES_WITH_REASON,
     ActionMonitoring,
     ActorCategory,
@@ -56,10 +68,19 @@ from patto.models import (
     ProgrammeKind,
     UpdateStatus,
     User,
+    Validation,
     VersionStatus,
 )
-from tavoli.models import Body, Contribution, ContributionStatus, ThematicTable
-from zone.models import Municipality, Province, Zone
+from tavoli.models import (
+    Body,
+    Comment,
+    Contribution,
+    ContributionChannel,
+    ContributionStatus,
+    Moderation,
+    ThematicTable,
+)
+from zone.models import Municipality, Province, SpokespersonAssignment, Zone
 
 LOREM = (
     "Rafforzare la rete dei servizi socio-assistenziali del territorio, in collaborazione con gli "
@@ -67,6 +88,7 @@ LOREM = (
     "tempestivo agli interventi di sostegno, con attenzione alle famiglie fragili, ai giovani e "
     "alle persone anziane sole. "
 )
+ACTIONS_PER_SCALE = 100  # actions per version, per unit of scale
 POLICIES_PER_VERSION = 5
 AREAS_PER_POLICY = 4
 TOOLS = 12
@@ -75,6 +97,15 @@ TABLES = 4
 MEETINGS_PER_PROGRAMME = 30
 PDF_PROGRAMME = "bench-pdf"
 CONTRIBUTIONS_PER_PROGRAMME = 500
+# the programme the people at work work on (add_consultation); per unit of scale:
+CONSULTATION_PROGRAMME = "bench-consultazione"
+CITIZENS = 6
+PENDING_CONTRIBUTIONS = 290  # online, waiting for moderation
+APPROVED_CONTRIBUTIONS = 60
+PENDING_COMMENTS = 60
+APPROVED_COMMENTS = 30
+SPOKESPERSON_ZONES = (1, 2, 3)  # the zones whose spokesperson has an account here
+STAFF_EMAIL = "redazione@bench.invalid"
 
 
 def text(rng, sentences):
@@ -89,7 +120,7 @@ def fill_version(*, version, rng, scale, keys, zones, tables):
     """Insert the content of a draft ``version``. ``keys`` carries the stable keys from the
     previous version so the two can be compared item by item (nearly every action differs: its
     fields are drawn anew; about 5% also get a new title)."""
-    n_actions = 100 * scale
+    n_actions = ACTIONS_PER_SCALE * scale
     tools = Tool.objects.bulk_create(
         Tool(
             version=version,
@@ -293,6 +324,189 @@ def add_monitoring(*, programme, actions, rng, staff, published_at):
     }
 
 
+def add_people(*, scale, staff, zones):
+    """The people at work: ``staff`` joins the redazione; the spokespersons of
+    ``SPOKESPERSON_ZONES`` and CITIZENS×``scale`` citizens get an account. Every one has a
+    confirmed e-mail address (allauth's ``EmailAddress``); the privileged ones (the redazione,
+    the spokespersons) a second factor, which production requires before any page of their
+    areas. Passwords are unusable: the bench logs them in with sessions of its own
+    (``bench/roles.py``). Returns (spokespersons by zone number, citizens)."""
+    staff.groups.add(Group.objects.get_or_create(name=REDAZIONE_GROUP)[0])
+    spokespersons = User.objects.bulk_create(
+        User(
+            username=f"portavoce{number}@bench.invalid",
+            email=f"portavoce{number}@bench.invalid",
+            first_name=f"Portavoce della zona {number}",
+            password="!",
+        )
+        for number in SPOKESPERSON_ZONES
+    )
+    by_number = {zone.number: zone for zone in zones}
+    SpokespersonAssignment.objects.bulk_create(
+        SpokespersonAssignment(
+            zone=by_number[number], user=user, start_date=datetime.date(2016, 1, 1)
+        )
+        for number, user in zip(SPOKESPERSON_ZONES, spokespersons, strict=True)
+    )
+    citizens = User.objects.bulk_create(
+        User(
+            username=f"cittadino{i + 1}@bench.invalid",
+            email=f"cittadino{i + 1}@bench.invalid",
+            first_name=f"Persona {i + 1}",
+            password="!",
+        )
+        for i in range(CITIZENS * scale)
+    )
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, verified=True, primary=True)
+        for user in [staff, *spokespersons, *citizens]
+    )
+    Authenticator.objects.bulk_create(
+        Authenticator(user=user, type=Authenticator.Type.TOTP, data={"secret": "bench"})
+        for user in [staff, *spokespersons]
+    )
+    return dict(zip(SPOKESPERSON_ZONES, spokespersons, strict=True)), citizens
+
+
+def add_consultation(*, scale, rng, staff, zones, position, now):
+    """``CONSULTATION_PROGRAMME`` and the people at work on it (``add_people``): version 1
+    published (every zone approved it), version 2 of 100×``scale`` actions in validation, on
+    which the consultation is open and no zone has decided yet, version 3 a draft of as many
+    actions; the online contributions and comments on version 2, most waiting for moderation.
+    Returns the counts of what the people work on."""
+    spokespersons, citizens = add_people(scale=scale, staff=staff, zones=zones)
+    programme = Programme.objects.create(
+        slug=CONSULTATION_PROGRAMME,
+        kind=ProgrammeKind.PIANO,
+        title="Programma di prova in consultazione",
+        promoter="Regione Piemonte",
+        summary=text(rng, 2),
+        description=text(rng, 6),
+        start_date=datetime.date(2024, 1, 1),
+        end_date=datetime.date(2027, 12, 31),
+        position=position,
+        contributions_need_approval=True,
+    )
+    programme.validating_zones.set(zones)
+    phases = Phase.objects.bulk_create(
+        [
+            Phase(programme=programme, position=0, title="Fase 1", description=text(rng, 2)),
+            Phase(
+                programme=programme,
+                position=1,
+                title="Consultazione sulla proposta",
+                description=text(rng, 2),
+                is_consultation=True,
+                consultation_opens_at=now - datetime.timedelta(days=7),
+                consultation_closes_at=now + datetime.timedelta(days=60),
+            ),
+        ]
+    )
+    tables = ThematicTable.objects.bulk_create(
+        ThematicTable(
+            programme=programme,
+            phase=phases[0],
+            slug=f"tavolo-{i + 1}",
+            title=f"Tavolo {i + 1}",
+            position=i,
+        )
+        for i in range(TABLES)
+    )
+    # each version is filled as a draft, then frozen (one draft per programme at a time)
+    keys = {}
+    versions = []
+    frozen = {
+        1: {
+            "status": VersionStatus.PUBLISHED,
+            "submitted_at": now - datetime.timedelta(days=100),
+            "validated_at": now - datetime.timedelta(days=90),
+            "published_at": now - datetime.timedelta(days=90),
+        },
+        2: {
+            "status": VersionStatus.IN_VALIDATION,
+            "submitted_at": now - datetime.timedelta(days=7),
+            "submitted_by": staff,
+        },
+    }
+    for number in (1, 2, 3):
+        version = PlanVersion.objects.create(
+            programme=programme,
+            number=number,
+            based_on=versions[-1] if versions else None,
+            change_note=f"Versione {number} del programma.",
+        )
+        fill_version(version=version, rng=rng, scale=scale, keys=keys, zones=zones, tables=tables)
+        if number in frozen:
+            PlanVersion.objects.filter(pk=version.pk).update(
+                fingerprint=fingerprint(version), **frozen[number]
+            )
+        versions.append(version)
+    published, proposal, _draft = versions
+    Validation.objects.bulk_create(
+        Validation(
+            version=published,
+            zone=zone,
+            decision="approved",
+            decided_by=spokespersons.get(zone.number, staff),
+            decided_at=now - datetime.timedelta(days=95),
+        )
+        for zone in zones
+    )
+    # what the online contributions are about: the proposal as a whole, a policy, an action
+    targets = [{}] + [{"policy_key": keys[("policy", p)]} for p in range(POLICIES_PER_VERSION)]
+    targets += [
+        {"action_key": keys[("action", i)]} for i in range(0, ACTIONS_PER_SCALE * scale, 10)
+    ]
+    today = timezone.localdate()
+    contributions = []
+    for i in range(PENDING_CONTRIBUTIONS * scale + APPROVED_CONTRIBUTIONS * scale):
+        author = rng.choice(citizens)
+        pending = i < PENDING_CONTRIBUTIONS * scale
+        contributions.append(
+            Contribution(
+                programme=programme,
+                version=proposal,
+                channel=ContributionChannel.ONLINE,
+                moderation=Moderation.PENDING if pending else Moderation.APPROVED,
+                moderated_at=None if pending else now,
+                moderated_by=None if pending else staff,
+                kind=rng.choice(("proposal", "critical_issue", "request")),
+                title=f"Contributo online {i + 1}",
+                text=text(rng, 2),
+                author=author,
+                author_name=author.first_name,
+                signed_publicly=rng.random() < 0.5,
+                actor_category=rng.choice(ActorCategory.values),
+                submitted_on=today - datetime.timedelta(days=rng.randint(0, 6)),
+                status=ContributionStatus.RECEIVED,
+                **rng.choice(targets),
+            )
+        )
+    contributions = Contribution.objects.bulk_create(contributions, batch_size=1000)
+    approved = contributions[PENDING_CONTRIBUTIONS * scale :]
+    comments = []
+    for i in range(PENDING_COMMENTS * scale + APPROVED_COMMENTS * scale):
+        author = rng.choice(citizens)
+        pending = i < PENDING_COMMENTS * scale
+        comments.append(
+            Comment(
+                contribution=rng.choice(approved),
+                author=author,
+                author_name=author.first_name,
+                text=text(rng, 1),
+                moderation=Moderation.PENDING if pending else Moderation.APPROVED,
+                moderated_at=None if pending else now,
+                moderated_by=None if pending else staff,
+            )
+        )
+    Comment.objects.bulk_create(comments, batch_size=1000)
+    return {
+        "people": 1 + len(spokespersons) + len(citizens),
+        "online contributions": len(contributions),
+        "waiting for moderation": PENDING_CONTRIBUTIONS * scale + PENDING_COMMENTS * scale,
+    }
+
+
 @transaction.atomic
 def build(scale, seed=7):
     rng = random.Random(seed)
@@ -309,9 +523,7 @@ def build(scale, seed=7):
     )
     now = timezone.now()
     # who records the monitoring (the rows name an author)
-    staff = User.objects.create_user(
-        username="redazione@bench.invalid", email="redazione@bench.invalid", is_staff=True
-    )
+    staff = User.objects.create_user(username=STAFF_EMAIL, email=STAFF_EMAIL, is_staff=True)
     programmes = []
     # (slug, title, size): size × 100 actions per version. Above scale 1, one more programme of
     # scale-1 size: the PDF's memory target is about a document of about a hundred pages (its
@@ -448,6 +660,15 @@ def build(scale, seed=7):
             for c in contributions
             if c.status in ("accepted", "partly_accepted")
         )
+    # its own random draws: the rest of the dataset is the same as without it
+    add_consultation(
+        scale=scale,
+        rng=random.Random(seed * 7919),
+        staff=staff,
+        zones=zones,
+        position=len(specs),
+        now=now,
+    )
     return programmes
 
 
@@ -467,6 +688,9 @@ def main():
         "monitoring updates": MonitoringUpdate.objects.count(),
         "indicator values": IndicatorValue.objects.count(),
         "comuni": Municipality.objects.count(),
+        "people": User.objects.count(),
+        "waiting for moderation": Contribution.objects.filter(moderation=Moderation.PENDING).count()
+        + Comment.objects.filter(moderation=Moderation.PENDING).count(),
     }
     print(
         "dataset: "

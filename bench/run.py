@@ -1,26 +1,37 @@
 """``make bench`` (``python bench/run.py --scale N``): the portal's performance as users meet it.
 
 1. drops and creates ``patto_bench_<N>`` in PostgreSQL, migrates, loads the reference data
-   (all 1,181 comuni) and builds the dataset (``bench/dataset.py``);
+   (all 1,181 comuni) and builds the dataset (``bench/dataset.py``: the programmes, and the
+   people at work on ``bench-consultazione``, its open consultation, moderation backlog,
+   1,000-action draft and 1,000-action version in validation at scale 10);
 2. collects the static files and serves the portal with gunicorn, production settings and
    production's ``gunicorn.conf.py`` (2 threaded workers, keep-alive; ``bench/floor.py``: the
    project's application plus the floor, ``/__floor__``);
-3. drives every page from wrk at 20 connections, asking for gzip as browsers do, in rounds: in
-   each round every page once, with the floor measured again between every two pages; a page's
-   figures are the medians of its rounds (the machine's speed drifts: one slow stretch must not
-   decide a page's figures). It counts the SQL queries per request in-process
-   (``bench/queries.py``); before wrk, it times a comparison of two versions computed cold and
+3. drives every public page from wrk at 20 connections, asking for gzip as browsers do, in
+   rounds: in each round every page once, with the floor measured again between every two
+   pages; a page's figures are the medians of its rounds (the machine's speed drifts: one slow
+   stretch must not decide a page's figures) — anonymous cache hits. It counts the SQL queries
+   per request in-process (``bench/queries.py``, and ``bench/roles.py reads`` for the pages of
+   the logged-in roles); before wrk, it times a comparison of two versions computed cold and
    precomputes the comparisons as the app does when a version is frozen
    (``bench/precompute.py``). The monitoring overview of the plan in force is one of the pages,
    and gets its own verdict against the public-page targets (``public_page_verdict``);
-4. renders in a subprocess the PDF of the largest version (100×N actions) and, above scale 1, of
+4. then every role (issue 23): anonymous cache misses, at 20 connections over distinct
+   addresses (``bench/misses.py``, ``bench/paths.lua``: each asked once) and one at a time;
+   logged-in citizens at 20 connections (sessions made by ``bench/roles.py sessions``); every
+   page of the citizen, the redazione and the spokesperson one request at a time over HTTP;
+   the gunicorn workers' resident memory after all that; then, gunicorn stopped, the writes a
+   person waits for (``bench/roles.py writes``: save and move an action, decide, withdraw,
+   submit, new version), in-process;
+5. renders in a subprocess the PDF of the largest version (100×N actions) and, above scale 1, of
    a 100-action version (about 170 pages), timing each and reading its peak memory, and reports
    them per 100 pages against the target;
-5. prints one table and the verdict on every target, writes the same figures to
+6. prints the tables and the verdict on every target, writes the same figures to
    ``bench-results/bench-<N>.json``, stops gunicorn and drops the database.
 """
 
 import argparse
+import http.client
 import json
 import os
 import re
@@ -44,6 +55,19 @@ CONNECTIONS = 20
 # what every browser sends: cached pages are served gzip-compressed to the clients that take it
 ACCEPT_ENCODING = "gzip, deflate, br"
 
+
+# one request at a time (a person's browser): at most this many requests per page, fewer when
+# a page is slow (after this many seconds), never fewer than the least
+ONE_AT_A_TIME_REQUESTS = 20
+ONE_AT_A_TIME_SECONDS = 6
+ONE_AT_A_TIME_LEAST = 3
+# distinct addresses generated for the cache misses (dealt out to the rounds), and how many of
+# them, set apart, are asked one at a time
+MISS_PATHS = 12_000
+MISSES_ONE_AT_A_TIME = 40
+# bench/roles.py's labels the verdicts name
+DRAFT_PAGE = "draft overview"
+MOVE_WRITE = "move an action (htmx)"
 
 # the overview of the plan in force's monitoring (URL "monitoring:overview"), with its own verdict
 MONITORING_OVERVIEW = "monitoring overview"
@@ -122,7 +146,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wrk(wrk_bin, url, seconds):
+def wrk(wrk_bin, url, seconds, script="report.lua", script_args=()):
+    """wrk at ``CONNECTIONS`` connections for ``seconds``; ``script`` (in bench/) and its
+    arguments say what is asked (``report.lua``: ``url`` again and again; ``paths.lua``: the
+    lines of a file, whose ``wrapped`` counts the requests that asked for a line again)."""
     out = subprocess.run(
         [
             wrk_bin,
@@ -130,11 +157,15 @@ def wrk(wrk_bin, url, seconds):
             f"-c{CONNECTIONS}",
             f"-d{seconds}s",
             "--latency",
+            # a slow page is counted, not dropped as a socket error at wrk's default 2 s
+            "--timeout",
+            "30s",
             "-H",
             f"Accept-Encoding: {ACCEPT_ENCODING}",
             "-s",
-            str(BENCH / "report.lua"),
+            str(BENCH / script),
             url,
+            *(["--", *map(str, script_args)] if script_args else []),
         ],
         capture_output=True,
         text=True,
@@ -142,6 +173,7 @@ def wrk(wrk_bin, url, seconds):
     ).stdout
     match = re.search(r"^BENCH (.+)$", out, re.M)
     p50, p90, p95, p99, requests, duration, errors, non2xx = map(int, match.group(1).split())
+    wrapped = re.search(r"^BENCH_WRAPPED (\d+)$", out, re.M)
     return {
         "p50_ms": p50 / 1000,
         "p90_ms": p90 / 1000,
@@ -151,6 +183,7 @@ def wrk(wrk_bin, url, seconds):
         "rps": requests / (duration / 1e6),
         "socket_errors": errors,
         "non_2xx_3xx": non2xx,
+        **({"wrapped": int(wrapped.group(1))} if wrapped else {}),
     }
 
 
@@ -369,6 +402,162 @@ def verdicts(rows, pdfs, comparison, other_scale_rows):
     return results
 
 
+# Issue 23's targets (at scale 10, on the 2-core machine): every role, not only cache hits.
+HIT_FLOOR_SHARE_TARGET = 0.75
+MISS_P95_TARGET_MS = 200
+MISS_FLOOR_SHARE_TARGET = 0.2
+CITIZEN_FLOOR_SHARE_TARGET = 0.1
+ONE_AT_A_TIME_P95_TARGET_MS = 150
+ROLE_QUERIES_TARGET = 30
+HTML_TARGET_KB = 400
+# an htmx fragment answers what changed: here, at most this share of the whole draft's page
+FRAGMENT_SHARE_TARGET = 0.1
+WRITE_TARGET_MS = 500
+WORKER_RSS_TARGET_MB = 300
+MISSES_ALONE = "anonymous cache misses, one at a time"
+
+
+def answered(row) -> bool:
+    """A page that answered 200 in-process and over HTTP: a redirect (to the login, or to set up
+    a second factor) is fast and proves nothing."""
+    return row.get("status") == 200 and row.get("statuses", [200]) == [200]
+
+
+def traffic_verdicts(pages, misses, citizens):
+    """Anonymous cache hits and misses, and logged-in citizens, at 20 connections."""
+    lowest = min(pages, key=lambda r: r["ratio_to_floor"])
+    clean = not misses["non_2xx_3xx"] and not misses["socket_errors"] and not misses["wrapped"]
+    problems = (
+        (f", {misses['non_2xx_3xx']} non-2xx" if misses["non_2xx_3xx"] else "")
+        + (f", {misses['socket_errors']} socket errors" if misses["socket_errors"] else "")
+        + (f", {misses['wrapped']} requests asked again (hits)" if misses["wrapped"] else "")
+    )
+    return [
+        (
+            f"anonymous cache hits ≥ {HIT_FLOOR_SHARE_TARGET:.0%} of the floor's req/s on every "
+            "page",
+            lowest["ratio_to_floor"] >= HIT_FLOOR_SHARE_TARGET,
+            f"{sum(r['ratio_to_floor'] >= HIT_FLOOR_SHARE_TARGET for r in pages)} of "
+            f"{len(pages)} pages; lowest {lowest['ratio_to_floor']:.0%} ({lowest['page']})",
+        ),
+        (
+            f"cache misses at {CONNECTIONS} connections: p95 ≤ {MISS_P95_TARGET_MS} ms",
+            clean and misses["p95_ms"] <= MISS_P95_TARGET_MS,
+            f"p95 {misses['p95_ms']:.0f} ms over {misses['requests']:,} distinct pages" + problems,
+        ),
+        (
+            f"cache misses at {CONNECTIONS} connections: ≥ {MISS_FLOOR_SHARE_TARGET:.0%} of the "
+            "floor's req/s",
+            clean and misses["ratio_to_floor"] >= MISS_FLOOR_SHARE_TARGET,
+            f"{misses['rps']:.0f} req/s, {misses['ratio_to_floor']:.1%} of the floor" + problems,
+        ),
+        (
+            f"logged-in citizens at {CONNECTIONS} connections: ≥ "
+            f"{CITIZEN_FLOOR_SHARE_TARGET:.0%} of the floor's req/s",
+            not citizens["non_2xx_3xx"]
+            and not citizens["socket_errors"]
+            and citizens["ratio_to_floor"] >= CITIZEN_FLOOR_SHARE_TARGET,
+            f"{citizens['rps']:.0f} req/s, {citizens['ratio_to_floor']:.1%} of the floor, p95 "
+            f"{citizens['p95_ms']:.0f} ms"
+            + (f", {citizens['non_2xx_3xx']} non-2xx" if citizens["non_2xx_3xx"] else ""),
+        ),
+    ]
+
+
+def role_verdicts(roles, misses_alone, pages, writes, workers, other_roles):
+    """The pages of every role one request at a time (with the anonymous misses), their
+    queries and size, the htmx fragment, the writes and the workers' memory. ``other_roles``:
+    the role pages of the latest run at the other scale, or None."""
+    alone = [*roles, {"page": MISSES_ALONE, "status": 200, **misses_alone}]
+    slow = [r for r in alone if not answered(r) or r["p95_ms"] > ONE_AT_A_TIME_P95_TARGET_MS]
+    slowest = max(alone, key=lambda r: r["p95_ms"])
+    many = [r for r in roles if r["queries_cold"] > ROLE_QUERIES_TARGET]
+    most = max(roles, key=lambda r: r["queries_cold"])
+    sized = [*roles, *(r for r in pages if "bytes" in r)]
+    large = [r for r in sized if r["bytes"] > HTML_TARGET_KB * 1000]
+    largest = max(sized, key=lambda r: r["bytes"])
+    results = [
+        (
+            f"p95 ≤ {ONE_AT_A_TIME_P95_TARGET_MS} ms one request at a time on every page of every "
+            "role",
+            not slow,
+            f"{len(alone) - len(slow)} of {len(alone)} pages; highest {slowest['p95_ms']:.0f} ms "
+            f"({slowest['page']})"
+            + (
+                "; over it or not answered: "
+                + ", ".join(f"{r['page']} {r['p95_ms']:.0f} ms" for r in slow)
+                if slow
+                else ""
+            ),
+        ),
+        (
+            f"≤ {ROLE_QUERIES_TARGET} SQL queries on every page of every role",
+            not many,
+            f"highest {most['queries_cold']} ({most['page']}), with an empty cache",
+        ),
+        (
+            f"no HTML page over {HTML_TARGET_KB} KB",
+            not large,
+            f"largest {largest['bytes'] / 1000:,.0f} KB ({largest['page']})"
+            + ("; over: " + ", ".join(r["page"] for r in large) if large else ""),
+        ),
+    ]
+    if other_roles is not None:
+        other = {r["page"]: r.get("queries_cold") for r in other_roles}
+        differ = [r["page"] for r in roles if other.get(r["page"]) != r["queries_cold"]]
+        results.append(
+            (
+                "the same SQL queries per page of every role at scale 1 and scale 10",
+                not differ,
+                "every page" if not differ else "they differ on " + ", ".join(differ),
+            )
+        )
+    draft = next((r for r in roles if r["page"] == DRAFT_PAGE), None)
+    move = writes.get(MOVE_WRITE)
+    if draft is not None and move is not None:
+        results.append(
+            (
+                f"an htmx move of an action answers a fragment (≤ {FRAGMENT_SHARE_TARGET:.0%} of "
+                "the draft's page)",
+                move["ok"] and move["bytes"] <= FRAGMENT_SHARE_TARGET * draft["bytes"],
+                f"{move['bytes'] / 1000:,.1f} KB, the draft's page {draft['bytes'] / 1000:,.0f} KB",
+            )
+        )
+    for label, figures in writes.items():
+        results.append(
+            (
+                f"{label} ≤ {WRITE_TARGET_MS} ms",
+                figures["ok"] and figures["median_ms"] <= WRITE_TARGET_MS,
+                f"median {figures['median_ms']:.0f} ms of {len(figures['runs'])} (highest "
+                f"{figures['max_ms']:.0f} ms), {figures['queries']} SQL queries"
+                + (
+                    ""
+                    if figures["ok"]
+                    else "; FAILED: status " + ", ".join(str(r["status"]) for r in figures["runs"])
+                ),
+            )
+        )
+    decided = [
+        f for label, f in writes.items() if label.startswith("decide") and "confirm" in label
+    ]
+    results.append(
+        (
+            "a spokesperson's decision with remarks on many items is recorded",
+            bool(decided) and all(f["ok"] for f in decided),
+            "recorded every time" if decided and all(f["ok"] for f in decided) else "FAILED",
+        )
+    )
+    highest = max((w["rss_mb"] for w in workers), default=None)
+    results.append(
+        (
+            f"gunicorn workers' resident memory < {WORKER_RSS_TARGET_MB} MB after the traffic",
+            highest is not None and highest < WORKER_RSS_TARGET_MB,
+            ", ".join(f"{w['rss_mb']:.0f} MB" for w in workers) or "no worker found",
+        )
+    )
+    return results
+
+
 def first_request(url):
     """One request, waited for, before wrk's warm-up: with the cache empty, wrk's 20 connections
     would each render the page at once (a page of 1,000 actions takes seconds), and the
@@ -431,6 +620,127 @@ def measure_pages(wrk_bin, base, measured, queries, rounds, duration):
     return [row(floor_label, floor_path)] + [row(label, path) for label, path in page_list]
 
 
+def measure_traffic(wrk_bin, base, label, batches, rounds, duration, tmp):
+    """Traffic over many addresses at 20 connections (``paths.lua``), in ``rounds`` runs, each
+    between two runs of the floor, like a page of ``measure_pages``: ``batches(round)`` gives
+    the lines of that round ("path" or "path<TAB>cookie"). The figures are the medians of the
+    runs; ``wrapped`` the requests, over all runs, that asked for an address again."""
+    runs, shares = [], []
+    before = wrk(wrk_bin, base + "/__floor__", duration)
+    for round_number in range(1, rounds + 1):
+        lines = tmp / f"{label.replace(' ', '-')}-{round_number}.txt"
+        lines.write_text("\n".join(batches(round_number - 1)) + "\n")
+        figures = wrk(wrk_bin, base + "/", duration, "paths.lua", (lines, 2))
+        settle(base)
+        after = wrk(wrk_bin, base + "/__floor__", duration)
+        share = figures["rps"] / ((before["rps"] + after["rps"]) / 2)
+        print(
+            f"   round {round_number}, {label}: p95 {figures['p95_ms']:.1f} ms, "
+            f"{figures['rps']:.0f} req/s, {share:.0%} of the floor "
+            f"({before['rps']:.0f}/{after['rps']:.0f} req/s)",
+            flush=True,
+        )
+        runs.append(figures)
+        shares.append(share)
+        before = after
+    return {
+        "scenario": label,
+        **{
+            key: statistics.median(f[key] for f in runs)
+            for key in ("p50_ms", "p90_ms", "p95_ms", "p99_ms", "rps")
+        },
+        "ratio_to_floor": statistics.median(shares),
+        "requests": sum(f["requests"] for f in runs),
+        "socket_errors": sum(f["socket_errors"] for f in runs),
+        "non_2xx_3xx": sum(f["non_2xx_3xx"] for f in runs),
+        "wrapped": sum(f["wrapped"] for f in runs),
+        "runs": runs,
+        "floor_shares": shares,
+    }
+
+
+def settle(base, seconds=30):
+    """Wait until gunicorn has served what slow traffic left queued when wrk stopped (its
+    workers go on with the requests they read): until the floor answers within 25 ms, or
+    ``seconds`` have passed. Otherwise the floor measured next would queue behind them."""
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        started = time.perf_counter()
+        urllib.request.urlopen(base + "/__floor__", timeout=300).read()
+        if time.perf_counter() - started < 0.025:
+            return
+        time.sleep(0.2)
+
+
+def percentile(values, share):
+    """The ``share`` percentile (0.95: p95) of ``values``, interpolated between the two nearest
+    (statistics.quantiles' inclusive method); the one value when there is one."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * share
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def one_at_a_time(base, paths, cookie="", *, first=True, most=ONE_AT_A_TIME_REQUESTS):
+    """GET ``paths`` one after the other on one kept-alive connection, as one person's browser
+    (gzip, the session's cookie): ``paths`` in turn until ``most`` requests, or fewer once
+    ``ONE_AT_A_TIME_SECONDS`` have passed (never fewer than ``ONE_AT_A_TIME_LEAST``). With
+    ``first``, one request before, not counted (a page's first render after the start)."""
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=300)
+    headers = {"Accept-Encoding": ACCEPT_ENCODING, **({"Cookie": cookie} if cookie else {})}
+
+    def get(path):
+        started = time.perf_counter()
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, (time.perf_counter() - started) * 1000, len(body)
+
+    first_ms = get(paths[0])[1] if first else None
+    times, statuses = [], set()
+    started = time.perf_counter()
+    for i in range(most):
+        elapsed = time.perf_counter() - started
+        if i >= ONE_AT_A_TIME_LEAST and elapsed > ONE_AT_A_TIME_SECONDS:
+            break
+        status, ms, _ = get(paths[i % len(paths)])
+        times.append(ms)
+        statuses.add(status)
+    connection.close()
+    return {
+        "requests": len(times),
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 0.95), 1),
+        "max_ms": round(max(times), 1),
+        "first_ms": round(first_ms, 1) if first_ms is not None else None,
+        "statuses": sorted(statuses),
+    }
+
+
+def worker_memory(master_pid):
+    """Resident memory (VmRSS) of each of gunicorn's workers: the master's children."""
+    workers = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:  # a process that ended meanwhile
+            continue
+        if int(fields["PPid"]) == master_pid and "VmRSS" in fields:
+            workers.append(
+                {
+                    "pid": int(fields["Pid"]),
+                    "rss_mb": round(int(fields["VmRSS"].split()[0]) / 1024, 1),
+                }
+            )
+    return sorted(workers, key=lambda w: w["pid"])
+
+
 def pdf_versions(scale):
     """(programme, role) of the versions whose PDF is measured: the largest version, and above
     scale 1 the 100-action one (at scale 1 the largest has 100 actions)."""
@@ -440,8 +750,73 @@ def pdf_versions(scale):
     return [largest, ("bench-pdf", "100 actions")]
 
 
-def report(rows, pdfs, comparison, targets, scale, rounds, other_file):
-    """The table, the PDFs, the comparison and the verdict on each target, as printed."""
+def traffic_line(row, repeats=False):
+    """A scenario at 20 connections; ``repeats``: whether addresses asked again are worth
+    saying (for the misses: each one was a hit)."""
+    return (
+        f"p50 {row['p50_ms']:.0f} ms, p95 {row['p95_ms']:.0f} ms, p99 {row['p99_ms']:.0f} ms, "
+        f"{row['rps']:.0f} req/s = {row['ratio_to_floor']:.1%} of the floor (medians of "
+        f"{len(row['runs'])} runs), {row['requests']:,} requests"
+        + (f", {row['non_2xx_3xx']} non-2xx" if row["non_2xx_3xx"] else "")
+        + (f", {row['socket_errors']} socket errors" if row["socket_errors"] else "")
+        + (f", {row['wrapped']} asked again (hits)" if repeats and row["wrapped"] else "")
+    )
+
+
+def people_lines(people):
+    """The scenarios of every role (issue 23), as printed."""
+    misses, alone = people["misses"], people["misses_alone"]
+    lines = [
+        f"Anonymous cache misses, {CONNECTIONS} connections, every request a different page: "
+        + traffic_line(misses, repeats=True),
+        f"  one at a time over {alone['requests']} other distinct pages: p50 {alone['p50_ms']:.0f}"
+        f" ms, p95 {alone['p95_ms']:.0f} ms, highest {alone['max_ms']:.0f} ms",
+        f"Logged-in citizens, {CONNECTIONS} connections, {len(people['citizen_pages'])} pages × "
+        f"{people['citizen_sessions']} sessions: " + traffic_line(people["citizens"]),
+        "",
+    ]
+    header = (
+        f"{'role':<13} {'page':<37} {'p50':>6} {'p95':>6} {'n':>3} {'first':>6} {'SQL':>7} "
+        f"{'KB':>6} {'uncached':>9}"
+    )
+    lines += [header, "-" * len(header)]
+    for row in people["roles"]:
+        sql = f"{row['queries_cold']}/{row['queries_warm']}"
+        first = f"{row['first_ms']:.0f}" if row.get("first_ms") is not None else "-"
+        lines.append(
+            f"{row['role']:<13} {row['page'][:37]:<37} {row['p50_ms']:>6.0f} {row['p95_ms']:>6.0f} "
+            f"{row['requests']:>3} {first:>6} {sql:>7} {row['bytes'] / 1000:>6.0f} "
+            f"{row['ms_cold']:>9.0f}"
+            + ("" if answered(row) else f"  (status {row['status']}, HTTP {row['statuses']})")
+        )
+    lines += [
+        "one request at a time over HTTP on one kept-alive connection, logged in (ms; n = "
+        "requests, after a first one not counted: first); SQL = queries with an empty cache / "
+        "right after, KB = HTML, uncached = ms of one request with an empty cache, in-process.",
+        "",
+    ]
+    header = (
+        f"{'write (in-process, one at a time)':<37} {'median':>7} {'max':>7} {'n':>3} "
+        f"{'SQL':>4} {'KB':>6}"
+    )
+    lines += [header, "-" * len(header)]
+    for label, row in people["writes"].items():
+        lines.append(
+            f"{label:<37} {row['median_ms']:>7.0f} {row['max_ms']:>7.0f} {len(row['runs']):>3} "
+            f"{row['queries']:>4} {row['bytes'] / 1000:>6.1f}"
+            + ("" if row["ok"] else "  FAILED: " + ", ".join(str(r["status"]) for r in row["runs"]))
+        )
+    lines += [
+        "",
+        "gunicorn workers' resident memory after the traffic: "
+        + (", ".join(f"{w['rss_mb']:.0f} MB" for w in people["workers"]) or "no worker found"),
+    ]
+    return lines
+
+
+def report(rows, pdfs, comparison, targets, scale, rounds, other_file, people):
+    """The table, every role's scenarios, the PDFs, the comparison and the verdict on each
+    target, as printed."""
     header = (
         f"{'page':<30} {'p50':>7} {'p95':>7} {'p99':>7} {'req/s':>7} {'floor':>6} {'SQL':>7}"
         f" {'uncached':>9}"
@@ -462,6 +837,8 @@ def report(rows, pdfs, comparison, targets, scale, rounds, other_file):
         "trivial view's measured just before and after the page (median of the rounds); the "
         f"floor's own runs: {floor_runs} req/s; SQL = queries per request with an empty cache / "
         "right after; uncached = ms of one request with an empty cache, in-process.",
+        "",
+        *people_lines(people),
         "",
         *(pdf_line(pdf) for pdf in pdfs),
         comparison_line(comparison),
@@ -542,6 +919,12 @@ def main():
         queries = json.loads(
             run(PYTHON, BENCH / "queries.py", *(path for _, path in measured), env=env)
         )
+        step("every role's pages in-process: SQL queries, HTML size, one request uncached")
+        roles = list(json.loads(run(PYTHON, BENCH / "roles.py", "reads", env=env)).values())
+        misses_all = run(PYTHON, BENCH / "misses.py", MISS_PATHS, env=env).split()
+        alone_paths = misses_all[:MISSES_ONE_AT_A_TIME]  # set apart: asked one at a time
+        misses_paths = misses_all[MISSES_ONE_AT_A_TIME:]
+        print(f"   {len(misses_all):,} distinct addresses for the cache misses")
 
         # after the SQL counts, which empty the cache: what the app does at each version's
         # submission, validation and publication, which the bulk-inserted dataset skipped
@@ -588,9 +971,75 @@ def main():
         )
         rows = measure_pages(wrk_bin, base, measured, queries, args.rounds, args.duration)
 
+        step(
+            f"anonymous cache misses: {CONNECTIONS} connections, {args.rounds} runs, each "
+            "address asked once (bench/paths.lua), the floor before and after each run"
+        )
+        misses = measure_traffic(
+            wrk_bin,
+            base,
+            "cache misses",
+            lambda r: misses_paths[r :: args.rounds],
+            args.rounds,
+            args.duration,
+            tmp,
+        )
+        misses_alone = one_at_a_time(base, alone_paths, first=False, most=len(alone_paths))
+        print(f"   one at a time: p95 {misses_alone['p95_ms']:.0f} ms", flush=True)
+
+        step("logged-in sessions (bench/roles.py: the redazione, a spokesperson, citizens)")
+        sessions = json.loads(run(PYTHON, BENCH / "roles.py", "sessions", env=env))
+        citizen_pages = [r["path"] for r in roles if r["role"] == "citizen"]
+        # each session asks for every page in turn
+        citizen_lines = [
+            f"{path}\t{cookie}" for cookie in sessions["citizens"] for path in citizen_pages
+        ]
+        step(f"logged-in citizens: {CONNECTIONS} connections, {args.rounds} runs")
+        citizens = measure_traffic(
+            wrk_bin,
+            base,
+            "citizens",
+            lambda _r: citizen_lines,
+            args.rounds,
+            args.duration,
+            tmp,
+        )
+
+        step("every role's pages one request at a time, logged in, over HTTP")
+        cookies = {
+            "citizen": sessions["citizens"][0],
+            "staff": sessions["staff"],
+            "spokesperson": sessions["spokesperson"],
+        }
+        for row in roles:
+            row.update(one_at_a_time(base, [row["path"]], cookies[row["role"]]))
+            print(
+                f"   {row['role']}, {row['page']}: p95 {row['p95_ms']:.0f} ms "
+                f"({row['requests']} requests), status {row['statuses']}",
+                flush=True,
+            )
+        workers = worker_memory(gunicorn.pid)
+        print(
+            "   workers' resident memory: " + ", ".join(f"{w['rss_mb']:.0f} MB" for w in workers),
+            flush=True,
+        )
+
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
         gunicorn = None
+
+        step("writes a person waits for, in-process, one at a time (they change the data)")
+        writes = json.loads(run(PYTHON, BENCH / "roles.py", "writes", env=env))
+        people = {
+            "misses": misses,
+            "misses_alone": misses_alone,
+            "citizens": citizens,
+            "citizen_pages": citizen_pages,
+            "citizen_sessions": len(sessions["citizens"]),
+            "roles": roles,
+            "writes": writes,
+            "workers": workers,
+        }
 
         # the largest version (the issue's figure) and, above scale 1, a version of 100 actions
         # (about 170 pages): the memory target is about a document of about a hundred pages
@@ -602,10 +1051,12 @@ def main():
 
         other_scale = {1: 10, 10: 1}.get(scale)
         other_file = ROOT / "bench-results" / f"bench-{other_scale}.json"
-        other_rows = json.loads(other_file.read_text())["pages"] if other_file.exists() else None
-        targets = verdicts(rows, pdfs, comparison, other_rows)
+        other = json.loads(other_file.read_text()) if other_file.exists() else {}
+        targets = verdicts(rows, pdfs, comparison, other.get("pages"))
+        targets += traffic_verdicts(rows[1:], misses, citizens)
+        targets += role_verdicts(roles, misses_alone, rows[1:], writes, workers, other.get("roles"))
         print()
-        print(report(rows, pdfs, comparison, targets, scale, args.rounds, other_file))
+        print(report(rows, pdfs, comparison, targets, scale, args.rounds, other_file, people))
         results = ROOT / "bench-results"
         results.mkdir(exist_ok=True)
         out = results / f"bench-{scale}.json"
@@ -621,6 +1072,7 @@ def main():
                     "pages": rows,
                     "pdfs": pdfs,
                     "comparison": comparison,
+                    **people,
                     "targets": [
                         {"target": target, "met": met, "measured": what}
                         for target, met, what in targets
