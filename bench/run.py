@@ -23,9 +23,10 @@
    the gunicorn workers' resident memory after all that; then, gunicorn stopped, the writes a
    person waits for (``bench/roles.py writes``: save and move an action, decide, withdraw,
    submit, new version), in-process;
-5. renders in a subprocess the PDF of the largest version (100×N actions) and, above scale 1, of
-   a 100-action version (about 170 pages), timing each and reading its peak memory, and reports
-   them per 100 pages against the target;
+5. has a real Celery worker render the PDF of the largest version (100×N actions) and, above
+   scale 1, of a 100-action version (about 170 pages), asked through the portal's service
+   (``bench/worker_pdf.py``), timing each and reading the task process's peak memory, and
+   reports them per 100 pages against the target;
 6. prints the tables and the verdict on every target, writes the same figures to
    ``bench-results/bench-<N>.json``, stops gunicorn and drops the database.
 """
@@ -45,6 +46,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+import pikepdf
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -208,47 +211,32 @@ PDF_MIN_PAGES = 100
 
 
 def render_pdf(env, slug, number, role):
-    """Render the PDF in a subprocess (``manage.py render_pdf --force``, as an operator would):
-    wall time, CPU time and peak RSS from that child's own rusage, and the same times per 100
-    pages, which the target is about (a 100-page PDF in at most 10 s and 400 MB). ``role`` says
-    why this version is rendered (the largest, or the one of about a hundred pages)."""
-    with tempfile.TemporaryFile("w+") as out:
-        started = time.perf_counter()
-        child = subprocess.Popen(
-            [PYTHON, "manage.py", "render_pdf", slug, str(number), "--force"],
-            env=env,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        text = out.read()
-    pages_match = re.search(r"(\d+) pagine", text)
-    pages = int(pages_match.group(1)) if pages_match else None
-    cpu_seconds = usage.ru_utime + usage.ru_stime
-    ok = child.returncode == 0
+    """Render the PDF as production does: asked through the portal's service and rendered by a
+    real Celery worker (``bench/worker_pdf.py``). The time from the request to the file being
+    ready, the task process's CPU time and its peak resident memory (``VmHWM``: what decides
+    whether a worker is killed on a large plan), and the same times per 100 pages, which the
+    target is about. ``role`` says why this version is rendered (the largest, or the one of
+    about a hundred pages)."""
+    # run as a script (bench/ first on the path) and imported by the tests (as bench.run)
+    sys.path.insert(0, str(ROOT))
+    from bench.worker_pdf import render_in_worker
+
+    rendered = render_in_worker(env, slug, number)
+    path = Path(rendered["file"]) if rendered["ok"] else None
+    pages = len(pikepdf.open(path).pages) if path else None
     return {
         "version": f"{slug} v{number}",
         "role": role,
-        "ok": ok,
-        # the file's path is the command's line that ends in .pdf (a library may log before it)
-        "matterhorn": matterhorn_failures(pdf_path(text)) if ok else None,
+        "ok": rendered["ok"],
+        "matterhorn": matterhorn_failures(path) if path else None,
         "pages": pages,
-        "seconds": round(seconds, 2),
-        "cpu_seconds": round(cpu_seconds, 2),
-        "seconds_per_100_pages": per_100_pages(seconds, pages),
-        "cpu_seconds_per_100_pages": per_100_pages(cpu_seconds, pages),
-        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: kilobytes
-        "output": text.strip()[-500:],
+        "seconds": rendered["seconds"],
+        "cpu_seconds": rendered["cpu_seconds"],
+        "seconds_per_100_pages": per_100_pages(rendered["seconds"], pages),
+        "cpu_seconds_per_100_pages": per_100_pages(rendered["cpu_seconds"], pages),
+        "peak_rss_mb": rendered["peak_rss_mb"],
+        "output": rendered["output"],
     }
-
-
-def pdf_path(text: str) -> Path:
-    return Path(next(line.strip() for line in text.splitlines() if line.strip().endswith(".pdf")))
 
 
 def matterhorn_failures(path):

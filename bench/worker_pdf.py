@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import psycopg
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -60,6 +61,14 @@ def render_in_worker(env: dict, slug: str, number: int, *, timeout: float = 900)
     """Start a worker (one task process), ask for the PDF of ``slug`` version ``number``, wait
     until it is ready or failed, and read the task process's figures before stopping it."""
     database = env["DATABASE_URL"]
+    # the worker renders only this PDF: no message left in the broker (the bench's writes may
+    # have validated a version), no render its start-up sweep would queue again
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    with psycopg.connect(database, autocommit=True) as connection:
+        connection.execute(
+            "UPDATE patto_planversion SET pdf_status = 'none' "
+            "WHERE pdf_status IN ('pending', 'rendering')"
+        )
     with tempfile.TemporaryFile("w+") as log:
         worker = subprocess.Popen(
             [BIN / "celery", "-A", "patto", "worker", "--concurrency=1", "--loglevel=info"],
