@@ -127,74 +127,111 @@ def _marks(policies, comparison: Comparison | None) -> tuple[list[Mark], list[Ma
     return catalogues, removed_policies, order
 
 
-# Above this many actions, the text is shown one part (an action area) at a time.
+# Above this many actions, the text is shown one part at a time: an action area, or up to
+# ACTIONS_PER_PART of its actions (an action takes 1–3 KB of the page).
 WHOLE_UP_TO = 150
+ACTIONS_PER_PART = 100
+# Above this many changes, a text in parts lists on each page the changes of its part only.
+LISTED_UP_TO = 150
+CHANGES_OF_PART = "<!--changes-of-part-->"
+CUT = "<!--/changes-of-part-->"
 
 
 @dataclass
 class Part:
-    """One page of the text: ``number`` (1, 2…, as in ``?parte=``), the code and title of its
-    policy and action area (no area: a policy without areas), how many changes it holds."""
+    """One page of the text: ``number`` (1, 2…, as in ``?parte=``), the labels of its policy
+    and action area (none: a policy without areas), the codes of its first and last actions
+    when the area is in more than one part, and how many changes it holds."""
 
     number: int
     policy: str
     area: str = ""
+    first: str = ""
+    last: str = ""
     changes: int = 0
 
 
 def _parts(policies, removed_policies, whole: bool) -> tuple[list[dict], list[Part]]:
-    """The text cut in pages: each is a list of blocks (a policy — its heading, and its own
-    content when ``own`` — with some of its areas and removed areas) and removed policies. One
-    page with everything when ``whole``. Sets ``mark.part`` (the number of the page a change is
-    on) on every change, and returns the pages' contexts and their ``Part``."""
+    """The text cut in pages: each is a list of blocks — a policy (its own heading, text and
+    remark slot when ``own``, else its heading only) with some of its areas (each likewise,
+    with some of its actions and removed actions) and removed areas — and removed policies.
+    One page with everything when ``whole``. Sets ``mark.part`` (the number of the page a
+    change is on) on every change, and returns the pages' contexts and their ``Part``."""
     pages, parts = [], []
 
-    def page(policy_label, area_label=""):
-        parts.append(Part(len(parts) + 1, policy_label, area_label))
-        pages.append({"blocks": [], "removed_policies": []})
-        return pages[-1]
-
-    def place(mark, number):
+    def place(mark):
         if mark is not None:
-            mark.part = number
-            parts[number - 1].changes += 1
+            mark.part = len(parts)
+            parts[-1].changes += 1
             for child in mark.children:
-                place(child, number)
+                place(child)
 
-    current = page("") if whole else None
-    for policy in policies:
+    def chunks(policy):
+        """(areas of a page: (area, own, actions, last)) for each page of ``policy``."""
         areas = list(policy.action_areas.all())
-        chunks = [[area] for area in areas] if not whole else [areas]
-        for index, chunk in enumerate(chunks or [[]]):
+        if whole:
+            yield [(area, True, list(area.actions.all()), True) for area in areas]
+            return
+        if not areas:
+            yield []
+        for area in areas:
+            actions = list(area.actions.all())
+            size = ACTIONS_PER_PART
+            starts = range(0, len(actions), size) if actions else [0]
+            for start in starts:
+                yield [
+                    (area, start == 0, actions[start : start + size], start + size >= len(actions))
+                ]
+
+    if whole:
+        parts.append(Part(1, ""))
+        pages.append({"blocks": [], "removed_policies": []})
+    for policy in policies:
+        pieces = list(chunks(policy))
+        for index, areas in enumerate(pieces):
             if not whole:
-                current = page(_label(policy), _label(chunk[0]) if chunk else "")
-            own = index == 0
-            last = index == len(chunks) - 1 or not chunks
-            current["blocks"].append(
-                {
-                    "policy": policy,
-                    "own": own,
-                    "areas": chunk,
-                    "removed_areas": policy.removed_areas if last else [],
-                }
-            )
-            number = len(parts)
+                area, _own, actions, _last = areas[0] if areas else (None, True, [], True)
+                split = area is not None and len(area.actions.all()) > ACTIONS_PER_PART
+                parts.append(
+                    Part(
+                        len(parts) + 1,
+                        _label(policy),
+                        _label(area) if area else "",
+                        actions[0].code if split and actions else "",
+                        actions[-1].code if split and actions else "",
+                    )
+                )
+                pages.append({"blocks": [], "removed_policies": []})
+            own, last = index == 0, index == len(pieces) - 1
+            block = {
+                "policy": policy,
+                "own": own,
+                "areas": [],
+                "removed_areas": policy.removed_areas if last else [],
+            }
+            pages[-1]["blocks"].append(block)
             if own:
-                place(policy.mark, number)
-            for area in chunk:
-                place(area.mark, number)
-                for action in area.actions.all():
-                    place(action.mark, number)
-                for removed in area.removed_actions:
-                    place(removed, number)
+                place(policy.mark)
+            for area, area_own, actions, area_last in areas:
+                removed = area.removed_actions if area_last else []
+                block["areas"].append(
+                    {"area": area, "own": area_own, "actions": actions, "removed": removed}
+                )
+                if area_own:
+                    place(area.mark)
+                for action in actions:
+                    place(action.mark)
+                for mark in removed:
+                    place(mark)
             if last:
-                for removed in policy.removed_areas:
-                    place(removed, number)
-    if current is None:  # a version without policies
-        current = page("")
-    current["removed_policies"] = removed_policies
-    for removed in removed_policies:
-        place(removed, len(parts))
+                for mark in policy.removed_areas:
+                    place(mark)
+    if not parts:  # a version without policies
+        parts.append(Part(1, ""))
+        pages.append({"blocks": [], "removed_policies": []})
+    pages[-1]["removed_policies"] = removed_policies
+    for mark in removed_policies:
+        place(mark)
     return pages, parts
 
 
@@ -209,10 +246,14 @@ def review_text(version: PlanVersion, base: PlanVersion | None) -> dict:
     return _kept(version, base, "review-index")
 
 
-def review_part(version: PlanVersion, base: PlanVersion | None, number: int) -> str:
+def review_part(version: PlanVersion, base: PlanVersion | None, number: int) -> tuple[str, str]:
     """The text of the part ``number`` of ``version`` (``review_text``'s ``parts``), with the
-    remark and link slots. Kept as ``review_text`` is."""
-    return _kept(version, base, f"review-part:{number}")
+    remark and link slots, and ``review_text``'s ``changes`` with the list of this part's
+    changes in it when they are listed by part. Kept as ``review_text`` is."""
+    index = review_text(version, base)
+    text = _kept(version, base, f"review-part:{number}")
+    listed, _cut, text = text.rpartition(CUT) if CUT in text else ("", "", text)
+    return index["changes"].replace(CHANGES_OF_PART, listed), text
 
 
 @receiver(version_frozen, dispatch_uid="validation_precompute_review")
@@ -222,10 +263,7 @@ def precompute(sender, *, version: PlanVersion, **kwargs) -> None:
     last decided on, unless it is kept already."""
     if version.status != VersionStatus.IN_VALIDATION:
         return
-    bases = {}
-    for zone in version.programme.validating_zones.all():
-        base = queries.last_decided_version(zone, version)
-        bases[base.pk if base else None] = base
+    bases = {base.pk if base else None: base for base in queries.bases(version).values()}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             for base in bases.values():
@@ -260,13 +298,17 @@ def _render(version, base) -> dict:
             if block["own"]:
                 labels[(POLICY, str(policy.key))] = _label(policy)
                 part_of[(POLICY, str(policy.key))] = number
-            for area in block["areas"]:
-                labels[(ACTION_AREA, str(area.key))] = _label(area)
-                part_of[(ACTION_AREA, str(area.key))] = number
-                for action in area.actions.all():
+            for entry in block["areas"]:
+                area = entry["area"]
+                if entry["own"]:
+                    labels[(ACTION_AREA, str(area.key))] = _label(area)
+                    part_of[(ACTION_AREA, str(area.key))] = number
+                for action in entry["actions"]:
                     labels[(ACTION, str(action.key))] = _label(action)
                     part_of[(ACTION, str(action.key))] = number
+    in_parts = len(parts) > 1 and len(order) > LISTED_UP_TO
     context = {
+        "in_parts": in_parts,
         "version": version,
         "base": base,
         "programme": version.programme,
@@ -285,9 +327,14 @@ def _render(version, base) -> dict:
         }
     }
     for number, page in enumerate(pages, start=1):
-        rendered[f"review-part:{number}"] = render_to_string(
-            "portavoce/includes/review_text.html", {**context, **page}
-        )
+        text = render_to_string("portavoce/includes/review_text.html", {**context, **page})
+        if in_parts:  # the part's changes listed above its text
+            marks = [mark for mark in order if mark.part == number]
+            listed = render_to_string(
+                "portavoce/includes/review_changes_list.html", {"marks": marks}
+            )
+            text = f"{listed}{CUT}{text}"
+        rendered[f"review-part:{number}"] = text
     return rendered
 
 

@@ -260,6 +260,7 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
                 return format_html(GOTO_BUTTON, f"?parte={part}#{anchor}", label)
             return format_html('<a href="?parte={}#{}">{}</a>', part, anchor, label)
 
+        changes, text = review.review_part(self.version, self.base, here)
         # the boxes written in the other parts of the text stay in the form
         elsewhere = [
             box(item, self.text["labels"][item])
@@ -288,11 +289,11 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
             decision=self.decision,
             can_decide=can_decide,
             base=self.base,
-            changes=review.fill_slots(self.text["changes"], slot, goto),
+            changes=review.fill_slots(changes, slot, goto),
             change_count=self.text["count"],
             parts=self.text["parts"],
             part=self.part,
-            text=review.fill_slots(review.review_part(self.version, self.base, here), slot, goto),
+            text=review.fill_slots(text, slot, goto),
             elsewhere=elsewhere,
             form=form,
             remark_errors=remark_errors,
