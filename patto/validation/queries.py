@@ -106,6 +106,25 @@ def last_decided_version(zone, version) -> PlanVersion | None:
     return validation.version if validation else None
 
 
+def bases(version) -> dict:
+    """Zone pk → the version each zone validating ``version``'s programme last decided on
+    before it (``last_decided_version``; None: none). Two queries."""
+    zones = version.programme.validating_zones.values_list("pk", flat=True)
+    latest = dict.fromkeys(zones)
+    for validation in (
+        Validation.objects.filter(
+            zone__in=latest,
+            version__programme_id=version.programme_id,
+            version__number__lt=version.number,
+        )
+        .select_related("version__programme")
+        .order_by("-version__number")
+    ):
+        if latest[validation.zone_id] is None:
+            latest[validation.zone_id] = validation.version
+    return latest
+
+
 def draft(version, zone) -> ValidationDraft | None:
     """``zone``'s draft of its decision on ``version``, with its remarks and who saved it last.
     Only for the zone's current spokespersons (the review page, behind its permission check).

@@ -3,24 +3,35 @@ action in reading order, with what changed since the version the zone last decid
 place — added, changed (with the word diff), moved, and the removed items where they stood —
 each change numbered, with an anchor and a link to the next one, and the list of the changes.
 
+A version of more than ``WHOLE_UP_TO`` actions is read one part at a time — an action area
+with its actions, under its policy — so that a page stays a few hundred kilobytes whatever the
+size of the version; the list of the changes and the list of the parts lead to every one.
+
 The changes come from the comparison engine (``patto.programme.compare.cached_comparison``).
 Both versions are frozen, so the rendered text is kept for good per pair of versions and language
-(``frozen_fragment``), like the public version page. What belongs to one person — the remark
-boxes and what is written in them — is put in afterwards at the slots the text leaves for it:
-``<!--remark:<kind>:<key>-->`` … ``<!--/remark-->`` around the button that opens an item's box.
+(``frozen_key``), like the public version page: the index (the list of the changes, the parts,
+the items' labels) and each part under its own key, all rendered together on a miss — or ahead,
+in the worker, when the version is sent to the zones (``precompute``). What belongs to one
+person is put in afterwards at the slots the text leaves for it: ``<!--remark:<kind>:<key>-->`` …
+``<!--/remark-->`` around the button that opens an item's remark box, and
+``<!--goto:<part>:<anchor>-->`` … ``<!--/goto-->`` around a link to a change, which becomes a
+link in the page, to another part, or — in the form — a button that takes what is typed along.
 """
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
 from matrice.queries import plan_tree
-from patto.cache.pages import frozen_fragment
-from patto.models import ItemKind, PlanVersion
+from patto.cache.pages import frozen_key, page_cache
+from patto.models import ItemKind, PlanVersion, VersionStatus
 from patto.programme.compare import (
     MODELS,
     TARGET,
@@ -29,11 +40,16 @@ from patto.programme.compare import (
     ItemChange,
     cached_comparison,
 )
+from patto.programme.signals import version_frozen
+from patto.validation import queries
 
 POLICY, ACTION_AREA, ACTION = (kind.value for kind in ItemKind)
 
 SLOT = re.compile(
     r"<!--remark:(?P<kind>[a-z_]+):(?P<key>[0-9a-f-]+)-->(?P<button>.*?)<!--/remark-->", re.S
+)
+GOTO = re.compile(
+    r"<!--goto:(?P<part>[0-9]+):(?P<anchor>[a-z0-9_-]+)-->(?P<label>.*?)<!--/goto-->", re.S
 )
 
 
@@ -49,6 +65,7 @@ class Mark:
     change: ItemChange
     kind_label: str = ""
     number: int = 0
+    part: int = 0  # the number of the part of the text it is in (0: on every page)
     previous: "Mark | None" = None
     next: "Mark | None" = None
     children: list["Mark"] = field(default_factory=list)  # removed areas and actions inside
@@ -110,51 +127,228 @@ def _marks(policies, comparison: Comparison | None) -> tuple[list[Mark], list[Ma
     return catalogues, removed_policies, order
 
 
-def review_text(version: PlanVersion, base: PlanVersion | None) -> dict:
-    """The text of ``version`` with its changes since ``base`` (None: no marks), rendered:
-    ``changes`` (the counts and the list of the changes, linking to them), ``text`` (with the
-    remark slots), ``labels`` ((kind, key) → "code title" of every item, for the remarks) and
-    ``count`` (how many changes). Kept for good for two frozen versions; otherwise, or on a
-    miss, a fixed number of queries (the comparison's and ``plan_tree``'s)."""
+# Above this many actions, the text is shown one part at a time: an action area, or up to
+# ACTIONS_PER_PART of its actions (an action takes 1–3 KB of the page).
+WHOLE_UP_TO = 150
+ACTIONS_PER_PART = 100
+# Above this many changes, a text in parts lists on each page the changes of its part only.
+LISTED_UP_TO = 150
+CHANGES_OF_PART = "<!--changes-of-part-->"
+CUT = "<!--/changes-of-part-->"
 
-    def render() -> dict:
-        comparison = cached_comparison(base, version) if base is not None else None
-        policies = plan_tree(version)
-        catalogues, removed_policies, order = _marks(policies, comparison)
-        context = {
-            "version": version,
-            "base": base,
-            "programme": version.programme,
-            "comparison": comparison,
-            "policies": policies,
-            "catalogues": catalogues,
-            "removed_policies": removed_policies,
-            "marks": order,
-        }
-        labels = {}
-        for policy in policies:
-            labels[(POLICY, str(policy.key))] = _label(policy)
-            for area in policy.action_areas.all():
-                labels[(ACTION_AREA, str(area.key))] = _label(area)
-                for action in area.actions.all():
+
+@dataclass
+class Part:
+    """One page of the text: ``number`` (1, 2…, as in ``?parte=``), the labels of its policy
+    and action area (none: a policy without areas), the codes of its first and last actions
+    when the area is in more than one part, and how many changes it holds."""
+
+    number: int
+    policy: str
+    area: str = ""
+    first: str = ""
+    last: str = ""
+    changes: int = 0
+
+
+def _parts(policies, removed_policies, whole: bool) -> tuple[list[dict], list[Part]]:
+    """The text cut in pages: each is a list of blocks — a policy (its own heading, text and
+    remark slot when ``own``, else its heading only) with some of its areas (each likewise,
+    with some of its actions and removed actions) and removed areas — and removed policies.
+    One page with everything when ``whole``. Sets ``mark.part`` (the number of the page a
+    change is on) on every change, and returns the pages' contexts and their ``Part``."""
+    pages, parts = [], []
+
+    def place(mark):
+        if mark is not None:
+            mark.part = len(parts)
+            parts[-1].changes += 1
+            for child in mark.children:
+                place(child)
+
+    def chunks(policy):
+        """(areas of a page: (area, own, actions, last)) for each page of ``policy``."""
+        areas = list(policy.action_areas.all())
+        if whole:
+            yield [(area, True, list(area.actions.all()), True) for area in areas]
+            return
+        if not areas:
+            yield []
+        for area in areas:
+            actions = list(area.actions.all())
+            size = ACTIONS_PER_PART
+            starts = range(0, len(actions), size) if actions else [0]
+            for start in starts:
+                yield [
+                    (area, start == 0, actions[start : start + size], start + size >= len(actions))
+                ]
+
+    if whole:
+        parts.append(Part(1, ""))
+        pages.append({"blocks": [], "removed_policies": []})
+    for policy in policies:
+        pieces = list(chunks(policy))
+        for index, areas in enumerate(pieces):
+            if not whole:
+                area, _own, actions, _last = areas[0] if areas else (None, True, [], True)
+                split = area is not None and len(area.actions.all()) > ACTIONS_PER_PART
+                parts.append(
+                    Part(
+                        len(parts) + 1,
+                        _label(policy),
+                        _label(area) if area else "",
+                        actions[0].code if split and actions else "",
+                        actions[-1].code if split and actions else "",
+                    )
+                )
+                pages.append({"blocks": [], "removed_policies": []})
+            own, last = index == 0, index == len(pieces) - 1
+            block = {
+                "policy": policy,
+                "own": own,
+                "areas": [],
+                "removed_areas": policy.removed_areas if last else [],
+            }
+            pages[-1]["blocks"].append(block)
+            if own:
+                place(policy.mark)
+            for area, area_own, actions, area_last in areas:
+                removed = area.removed_actions if area_last else []
+                block["areas"].append(
+                    {"area": area, "own": area_own, "actions": actions, "removed": removed}
+                )
+                if area_own:
+                    place(area.mark)
+                for action in actions:
+                    place(action.mark)
+                for mark in removed:
+                    place(mark)
+            if last:
+                for mark in policy.removed_areas:
+                    place(mark)
+    if not parts:  # a version without policies
+        parts.append(Part(1, ""))
+        pages.append({"blocks": [], "removed_policies": []})
+    pages[-1]["removed_policies"] = removed_policies
+    for mark in removed_policies:
+        place(mark)
+    return pages, parts
+
+
+def review_text(version: PlanVersion, base: PlanVersion | None) -> dict:
+    """What the review page shows of ``version`` with its changes since ``base`` (None: no
+    marks), whatever part is read: ``changes`` (the counts and the list of the changes,
+    linking to them), ``parts`` (``Part``, one when the text is shown whole), ``part_of``
+    ((kind, key) → the number of the part an item is in), ``labels`` ((kind, key) → "code
+    title" of every item, for the remarks) and ``count`` (how many changes). Kept for good for
+    two frozen versions; otherwise, or on a miss, a fixed number of queries (the comparison's
+    and ``plan_tree``'s)."""
+    return _kept(version, base, "review-index")
+
+
+def review_part(version: PlanVersion, base: PlanVersion | None, number: int) -> tuple[str, str]:
+    """The text of the part ``number`` of ``version`` (``review_text``'s ``parts``), with the
+    remark and link slots, and ``review_text``'s ``changes`` with the list of this part's
+    changes in it when they are listed by part. Kept as ``review_text`` is."""
+    index = review_text(version, base)
+    text = _kept(version, base, f"review-part:{number}")
+    listed, _cut, text = text.rpartition(CUT) if CUT in text else ("", "", text)
+    return index["changes"].replace(CHANGES_OF_PART, listed), text
+
+
+@receiver(version_frozen, dispatch_uid="validation_precompute_review")
+def precompute(sender, *, version: PlanVersion, **kwargs) -> None:
+    """When ``version`` is sent to the zones (in the worker, ``patto.precompute_comparison``):
+    render and keep, in every language, its review against the version each validating zone
+    last decided on, unless it is kept already."""
+    if version.status != VersionStatus.IN_VALIDATION:
+        return
+    bases = {base.pk if base else None: base for base in queries.bases(version).values()}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for base in bases.values():
+                review_text(version, base)
+
+
+def _kept(version, base, name):
+    versions = (base, version) if base is not None else (version,)
+    key = frozen_key(name, *versions)
+    if key is None:
+        return _render(version, base)[name]
+    cache = page_cache()
+    value = cache.get(key)
+    if value is None:
+        rendered = _render(version, base)
+        cache.set_many({frozen_key(n, *versions): v for n, v in rendered.items()}, timeout=None)
+        value = rendered[name]
+    return value
+
+
+def _render(version, base) -> dict:
+    """The index and every part, by their names in the cache."""
+    comparison = cached_comparison(base, version) if base is not None else None
+    policies = plan_tree(version)
+    catalogues, removed_policies, order = _marks(policies, comparison)
+    labels, part_of = {}, {}
+    actions = sum(len(area.actions.all()) for p in policies for area in p.action_areas.all())
+    pages, parts = _parts(policies, removed_policies, whole=actions <= WHOLE_UP_TO)
+    for number, page in enumerate(pages, start=1):
+        for block in page["blocks"]:
+            policy = block["policy"]
+            if block["own"]:
+                labels[(POLICY, str(policy.key))] = _label(policy)
+                part_of[(POLICY, str(policy.key))] = number
+            for entry in block["areas"]:
+                area = entry["area"]
+                if entry["own"]:
+                    labels[(ACTION_AREA, str(area.key))] = _label(area)
+                    part_of[(ACTION_AREA, str(area.key))] = number
+                for action in entry["actions"]:
                     labels[(ACTION, str(action.key))] = _label(action)
-        return {
+                    part_of[(ACTION, str(action.key))] = number
+    in_parts = len(parts) > 1 and len(order) > LISTED_UP_TO
+    context = {
+        "in_parts": in_parts,
+        "version": version,
+        "base": base,
+        "programme": version.programme,
+        "comparison": comparison,
+        "catalogues": catalogues,
+        "marks": order,
+        "total": len(order),
+    }
+    rendered = {
+        "review-index": {
             "changes": render_to_string("portavoce/includes/review_changes.html", context),
-            "text": render_to_string("portavoce/includes/review_text.html", context),
+            "parts": parts,
+            "part_of": part_of,
             "labels": labels,
             "count": len(order),
         }
-
-    versions = (base, version) if base is not None else (version,)
-    return frozen_fragment("review-text", render, *versions)
+    }
+    for number, page in enumerate(pages, start=1):
+        text = render_to_string("portavoce/includes/review_text.html", {**context, **page})
+        if in_parts:  # the part's changes listed above its text
+            marks = [mark for mark in order if mark.part == number]
+            listed = render_to_string(
+                "portavoce/includes/review_changes_list.html", {"marks": marks}
+            )
+            text = f"{listed}{CUT}{text}"
+        rendered[f"review-part:{number}"] = text
+    return rendered
 
 
 def _label(item) -> str:
     return f"{item.code} {item.title}"[:300]
 
 
-def fill_slots(text: str, slot: Callable[[str, str, str], str]) -> SafeString:
+def fill_slots(
+    text: str,
+    slot: Callable[[str, str, str], str],
+    goto: Callable[[int, str, str], str],
+) -> SafeString:
     """``text`` (``review_text``'s, our templates' output) with each remark slot replaced by
-    ``slot(kind, key, button)``: the button that opens the item's box, the box itself, the
-    remark the zone recorded, or nothing."""
-    return mark_safe(SLOT.sub(lambda m: slot(m["kind"], m["key"], m["button"]), text))
+    ``slot(kind, key, button)`` — the button that opens the item's box, the box itself, the
+    remark the zone recorded, or nothing — and each link slot by ``goto(part, anchor, label)``."""
+    text = SLOT.sub(lambda m: slot(m["kind"], m["key"], m["button"]), text)
+    return mark_safe(GOTO.sub(lambda m: goto(int(m["part"]), m["anchor"], m["label"]), text))

@@ -2,7 +2,8 @@
 since their zone last decided, and the decision (approve, or ask for changes with a reason).
 
 The review page is one form, in steps, none of which needs JavaScript (``step``, the button
-pressed): ``write:<kind>:<key>`` opens an item's remark box, ``save`` keeps what is written as
+pressed): ``write:<kind>:<key>`` opens an item's remark box, ``show`` goes to another part of a
+long text (``?parte=<n>``) with what is typed, ``save`` keeps what is written as
 the zone's draft, ``check`` (the default) shows the decision, the reason and the remarks for
 confirmation, ``back`` returns from there to the form, ``confirm`` records the decision. A
 refused step answers the same page with everything as it was typed, each error next to its field
@@ -16,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -24,7 +26,12 @@ from patto.validation import queries, review, services
 from patto.validation.forms import ReviewForm, remark_name
 from patto.validation.permissions import SpokespersonRequiredMixin
 
-WRITE, SAVE, CHECK, BACK, CONFIRM = "write", "save", "check", "back", "confirm"
+# a link to another part of the text, in the form: it sends what is typed along
+GOTO_BUTTON = (
+    '<button type="submit" form="review-form" name="step" value="show" formaction="{}" '
+    'class="btn btn-link review-goto">{}</button>'
+)
+WRITE, SHOW, SAVE, CHECK, BACK, CONFIRM = "write", "show", "save", "check", "back", "confirm"
 
 
 class SpokespersonHomeView(SpokespersonRequiredMixin, TemplateView):
@@ -84,8 +91,20 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
     def text(self) -> dict:
         return review.review_text(self.version, self.base)
 
-    def url(self) -> str:
-        return reverse("portavoce:review", args=[self.version.pk, self.zone.number])
+    @cached_property
+    def part(self) -> review.Part:
+        """The part of the text shown (``?parte=``); the first one when not said, or not one."""
+        parts = self.text["parts"]
+        number = self.request.GET.get("parte", "")
+        return (
+            parts[int(number) - 1]
+            if number.isdigit() and 0 < int(number) <= len(parts)
+            else parts[0]
+        )
+
+    def url(self, part: int = 1) -> str:
+        url = reverse("portavoce:review", args=[self.version.pk, self.zone.number])
+        return f"{url}?parte={part}" if part > 1 else url
 
     # GET: the page, with the zone's draft when there is one
 
@@ -109,7 +128,7 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
             kind, _sep, key = item.partition(":")
             opened = (kind, key) if (kind, key) in self.text["labels"] else None
             return self.render_review(form, opened=opened)
-        if step == BACK:
+        if step in (BACK, SHOW):
             return self.render_review(form)
         if not form.is_valid():
             return self.render_review(form, status=400)
@@ -202,6 +221,23 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
         if self.decision is not None:
             recorded = {(r.item_kind, str(r.item_key)): r for r in self.decision.remarks.all()}
         can_decide = self.can_decide
+        here = self.part.number
+        part_of = self.text["part_of"]
+
+        def box(item, label):
+            kind, key = item
+            return render_to_string(
+                "portavoce/includes/remark.html",
+                {
+                    "kind": kind,
+                    "key": key,
+                    "name": remark_name(kind, key),
+                    "code": label,
+                    "value": values[item],
+                    "errors": errors.get(item, ()),
+                    "autofocus": item == opened,
+                },
+            )
 
         def slot(kind, key, button):
             item = (kind, key)
@@ -214,18 +250,23 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
                 )
             if item not in values:
                 return button
-            return render_to_string(
-                "portavoce/includes/remark.html",
-                {
-                    "kind": kind,
-                    "key": key,
-                    "name": remark_name(kind, key),
-                    "code": self.text["labels"][item].split(" ", 1)[0],
-                    "value": values[item],
-                    "errors": errors.get(item, ()),
-                    "autofocus": item == opened,
-                },
-            )
+            return box(item, self.text["labels"][item].split(" ", 1)[0])
+
+        def goto(part, anchor, label):
+            label = mark_safe(label)  # our template's
+            if part in (0, here):
+                return format_html('<a href="#{}">{}</a>', anchor, label)
+            if can_decide:  # a button of the form: what is typed goes along
+                return format_html(GOTO_BUTTON, f"?parte={part}#{anchor}", label)
+            return format_html('<a href="?parte={}#{}">{}</a>', part, anchor, label)
+
+        changes, text = review.review_part(self.version, self.base, here)
+        # the boxes written in the other parts of the text stay in the form
+        elsewhere = [
+            box(item, self.text["labels"][item])
+            for item in self.text["labels"]
+            if item in values and part_of[item] != here
+        ]
 
         # the revision the page goes on with: the one it was opened on (a later save by
         # someone else must still be caught), the conflicting draft's once it is shown
@@ -248,9 +289,12 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
             decision=self.decision,
             can_decide=can_decide,
             base=self.base,
-            changes=self.text["changes"],
+            changes=review.fill_slots(changes, slot, goto),
             change_count=self.text["count"],
-            text=review.fill_slots(self.text["text"], slot),
+            parts=self.text["parts"],
+            part=self.part,
+            text=review.fill_slots(text, slot, goto),
+            elsewhere=elsewhere,
             form=form,
             remark_errors=remark_errors,
             typed=self._typed(form) if form.is_bound and not can_decide else None,

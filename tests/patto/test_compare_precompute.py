@@ -1,6 +1,7 @@
 """The comparison a version's page links to ("compare with the previous version") is computed
 by a Celery task when the version is submitted (and again, as a no-op, when it is validated and
-published), so that its first visitor does not wait for it. The task is idempotent, and a lost
+published), so that its first visitor does not wait for it; the same task renders the
+spokespersons' review of a version sent to the zones. The task is idempotent, and a lost
 enqueue (Redis down) costs only that first visitor the computation, never an error."""
 
 import socket
@@ -75,6 +76,14 @@ def test_submitting_computes_the_comparison_before_anyone_asks(
     english = client.get(compare_url(plan, "en")).content.decode()
     assert "Un titolo riscritto per la versione due" in english and "Change" in english
 
+    # the spokesperson's review is kept too: user, zones, version, its zone, the decision, the
+    # draft, the last decided version; the header's roles and menu
+    client.force_login(plan.spokespersons[0])
+    review = reverse("portavoce:review", args=[v2.pk, plan.zones[0].number])
+    with django_assert_num_queries(10):
+        response = client.get(review)
+    assert "Un titolo riscritto per la versione due" in response.content.decode()
+
 
 def test_running_the_task_again_computes_nothing(
     eager_celery, django_capture_on_commit_callbacks, django_assert_num_queries
@@ -82,8 +91,9 @@ def test_running_the_task_again_computes_nothing(
     plan, v2 = two_versions()
     with django_capture_on_commit_callbacks(execute=True):
         programme_services.submit_version(version=v2, by=plan.staff)
-    # the version and the previous public one are read; neither version's content
-    with django_assert_num_queries(2):
+    # the version and the previous public one, the validating zones and the versions they last
+    # decided on are read; neither version's content
+    with django_assert_num_queries(4):
         assert precompute_comparison.delay(v2.pk).get() == "computed"
 
 

@@ -3,7 +3,7 @@ back with everything as typed, the error next to its field and listed at the top
 draft (saved, shown again, seen only by the zone's current spokespersons, deleted when the zone
 decides or the version leaves validation); the confirmation step; the changes since the zone's
 last decision marked in the text, with anchors and links from one to the next; a large version
-stays reviewable, in a fixed number of queries. Who may do what is the table of
+stays reviewable, one part at a time, in a fixed number of queries. Who may do what is the table of
 ``test_validation_area.py``."""
 
 import html
@@ -568,7 +568,18 @@ def test_a_1000_action_version_is_reviewable(client, piano):
     # button pressed; no box for the 1,000 actions nobody wrote on
     sent = set(re.findall(r'<(?:input|textarea)[^>]* name="([^"]+)"', form))
     assert sent == {"csrfmiddlewaretoken", "draft_revision", "decision", "reason"}
+    # the text a part at a time (here four areas of 250 actions, three parts each), every
+    # part reachable from the list of the parts
+    assert len(response.content) < 400_000
+    linked = set(re.findall(r'name="step" value="show" formaction="\?parte=(\d+)"', form))
+    assert linked == {str(number) for number in range(2, 13)}
     actions = list(Action.objects.filter(version=version).order_by("code")[:2])
     data = {f"remark-action-{a.key}": f"Su {a.code}" for a in actions}
+    # to another part with what is typed: the remarks written in the first stay in the form
+    response = client.post(f"{page}?parte=2", {**data, "step": "show"})
+    other = response.content.decode()
+    assert len(response.content) < 400_000 and 'aria-current="page">1.1 ' in other
+    assert box(other, f"remark-action-{actions[0].key}") == "Su 1.1.1"
+    assert f'action="{page}?parte=2"' in other
     response = client.post(page, {**data, "decision": "approved", "step": "check"})
     assert response.status_code == 200 and "2 osservazioni" in response.content.decode()
