@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.formats import date_format
 from django.utils.text import Truncator, capfirst
@@ -50,15 +50,15 @@ def copy_content(*, source, target, by=None) -> None:
         return {row.pk: copy for row, copy in zip(rows, copies, strict=True)}
 
     catalogue_fields = ["code", "name", "description", "position"]
-    tools = clone(Tool, catalogue_fields)
-    targets = clone(Target, catalogue_fields)
+    clone(Tool, catalogue_fields)
+    clone(Target, catalogue_fields)
     policies = clone(Policy, ["code", "title", "description", "position"])
     areas = clone(
         ActionArea,
         ["code", "title", "description", "position"],
         extra=lambda row: {"policy": policies[row.policy_id]},
     )
-    actions = clone(
+    clone(
         Action,
         [
             "code",
@@ -75,19 +75,37 @@ def copy_content(*, source, target, by=None) -> None:
         extra=lambda row: {"area": areas[row.area_id]},
     )
 
-    def clone_links(through, column, mapping=None):
-        links = through.objects.filter(action__version=source).values_list("action_id", column)
-        through.objects.bulk_create(
-            through(
-                action_id=actions[action_id].pk, **{column: mapping[other].pk if mapping else other}
+    def clone_links(field, column, catalogue=None):
+        """The links of ``field`` (a many-to-many of Action) of the source's actions, given to
+        their copies (found by key): one INSERT … SELECT, however many links there are. A link
+        to a catalogue entry goes to the entry of the same key in ``target``."""
+        through = field.remote_field.through._meta.db_table
+        to_entry = "link.{column}"
+        joins = ""
+        if catalogue is not None:
+            table = catalogue._meta.db_table
+            to_entry = "new_entry.id"
+            joins = (
+                f"JOIN {table} old_entry ON old_entry.id = link.{column} "
+                f"JOIN {table} new_entry ON new_entry.version_id = %(target)s "
+                "AND new_entry.key = old_entry.key "
             )
-            for action_id, other in links
-        )
+        action_table = Action._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {through} (action_id, {column}) "
+                f"SELECT new_action.id, {to_entry.format(column=column)} FROM {through} link "
+                f"JOIN {action_table} old_action ON old_action.id = link.action_id "
+                f"JOIN {action_table} new_action ON new_action.version_id = %(target)s "
+                "AND new_action.key = old_action.key "
+                f"{joins}WHERE old_action.version_id = %(source)s",
+                {"source": source.pk, "target": target.pk},
+            )
 
-    clone_links(Action.tools.through, "tool_id", tools)
-    clone_links(Action.targets.through, "target_id", targets)
-    clone_links(Action.zones.through, "zone_id")
-    clone_links(Action.tables.through, "thematictable_id")
+    clone_links(Action._meta.get_field("tools"), "tool_id", Tool)
+    clone_links(Action._meta.get_field("targets"), "target_id", Target)
+    clone_links(Action._meta.get_field("zones"), "zone_id")
+    clone_links(Action._meta.get_field("tables"), "thematictable_id")
 
 
 # ---------------------------------------------------------------------------------------------

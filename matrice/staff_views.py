@@ -7,6 +7,7 @@ which also refuses it for a version that is no longer a draft (the page then say
 the item read-only). The forms carry the revision they were opened at: if somebody saved in
 between, the form comes back with the other person's values next to yours."""
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -14,6 +15,8 @@ from functools import partial
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -23,6 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import TemplateView
+from django_htmx.http import reswap
 
 from matrice import codes, import_services, queries, services, spreadsheets, staff_queries
 from matrice.forms import (
@@ -152,6 +156,15 @@ class DraftMixin(RedazioneRequiredMixin, ProgrammeMixin):
             return url
         if isinstance(item, Tool | Target):
             url = reverse("redazione:matrice_catalogues", args=[self.programme.slug])
+        elif isinstance(item, Action):  # a large draft lists the actions of one area at a time
+            url += f"?ambito={item.area_id}"
+            order = list(
+                services.siblings(item)
+                .order_by("position", "code", "pk")
+                .values_list("pk", flat=True)
+            )
+            if len(order) > ACTIONS_AT_ONCE and item.pk in order:
+                url += f"&pagina={order.index(item.pk) // ACTIONS_AT_ONCE + 1}"
         return f"{url}#{type(item).__name__.lower()}-{item.pk}"
 
     def get_context_data(self, **kwargs):
@@ -159,23 +172,107 @@ class DraftMixin(RedazioneRequiredMixin, ProgrammeMixin):
         return super().get_context_data(**kwargs)
 
 
+# A draft with more actions than this lists them one action area at a time, and an area's
+# actions this many to a page, so that the page stays small (under 400 KB) whatever the size of
+# the draft; a smaller draft is listed whole, as one tree.
+ACTIONS_AT_ONCE = 100
+
+
+def _number_of(value) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+def _mark_ends(items: list, *, first: bool = True, last: bool = True) -> list:
+    """Give each item ``is_first`` and ``is_last``, for its move buttons: ``first``/``last``
+    say whether ``items`` starts (ends) the whole list of its siblings."""
+    for index, item in enumerate(items):
+        item.is_first = first and index == 0
+        item.is_last = last and index == len(items) - 1
+    return items
+
+
+def _show_actions(area, version, page_number="") -> None:
+    """List ``area``'s actions on the page (``area.shown``), one page of them when there are
+    more than ``ACTIONS_AT_ONCE`` (``area.page``). Five queries (six with a page)."""
+    actions = staff_queries.draft_actions(version, area=area)
+    if area.action_count <= ACTIONS_AT_ONCE:
+        area.shown, area.page = _mark_ends(list(actions)), None
+        return
+    page = Paginator(actions, ACTIONS_AT_ONCE).get_page(page_number)
+    area.shown = _mark_ends(list(page), first=not page.has_previous(), last=not page.has_next())
+    area.page = page
+
+
+def _draft_tree(version, *, area_pk: int | None = None, page_number="", shown=()) -> dict:
+    """The draft's tree for its page: every policy and area; every action when there are
+    ``ACTIONS_AT_ONCE`` or fewer, else only those of area ``area_pk`` (the page's choice) and of
+    the areas in ``shown`` (already open in the browser). Each area has ``shown``: its actions
+    on the page, or None. A fixed number of queries whatever the size of the draft."""
+    policies = _mark_ends(staff_queries.draft_outline(version))
+    areas = []
+    for policy in policies:
+        areas += _mark_ends(list(policy.action_areas.all()))
+    action_count = sum(area.action_count for area in areas)
+    whole = action_count <= ACTIONS_AT_ONCE
+    for area in areas:
+        area.shown = area.page = None
+    if whole:
+        by_area = defaultdict(list)
+        for action in staff_queries.draft_actions(version):
+            by_area[action.area_id].append(action)
+        for area in areas:
+            area.shown = _mark_ends(by_area[area.pk])
+    elif area_pk is not None or shown:
+        open_areas = [area for area in areas if area.pk == area_pk or area.pk in shown]
+        if len(open_areas) == 1:
+            _show_actions(open_areas[0], version, page_number)
+        elif open_areas:  # after a move: the pair of areas, at most ACTIONS_AT_ONCE each
+            by_area = defaultdict(list)
+            for action in staff_queries.draft_actions(version).filter(
+                area__in=[area.pk for area in open_areas]
+            ):
+                by_area[action.area_id].append(action)
+            for area in open_areas:
+                area.shown = _mark_ends(by_area[area.pk][:ACTIONS_AT_ONCE])
+    return {
+        "policies": policies,
+        "areas": areas,
+        "area_count": len(areas),
+        "action_count": action_count,
+        "whole": whole,
+        "actions_at_once": ACTIONS_AT_ONCE,
+    }
+
+
 class DraftView(DraftMixin, TemplateView):
-    """The draft as an editable tree: policies → action areas → actions."""
+    """The draft as an editable tree: policies → action areas → actions. A large draft lists
+    the actions of one area at a time (``?ambito=<pk>``, and ``&pagina=<n>`` in a large area);
+    with htmx, opening an area answers that area only."""
 
     template_name = "redazione/matrice/draft.html"
 
+    def get(self, request, *args, **kwargs):
+        area_pk = _number_of(request.GET.get("ambito", ""))
+        if request.htmx and self.draft is not None and area_pk is not None:
+            tree = _draft_tree(
+                self.draft, area_pk=area_pk, page_number=request.GET.get("pagina", "")
+            )
+            area = next((area for area in tree["areas"] if area.pk == area_pk), None)
+            if area is None:
+                raise Http404
+            context = {"programme": self.programme, "draft": self.draft, "area": area} | tree
+            return render(request, "redazione/matrice/includes/draft_area.html", context)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
-        tree = staff_queries.draft_tree(self.draft) if self.draft else []
-        return super().get_context_data(**kwargs, **_tree_context(tree))
-
-
-def _tree_context(tree) -> dict:
-    areas = [area for policy in tree for area in policy.action_areas.all()]
-    return {
-        "policies": tree,
-        "area_count": len(areas),
-        "action_count": sum(len(area.actions.all()) for area in areas),
-    }
+        tree = {}
+        if self.draft:
+            tree = _draft_tree(
+                self.draft,
+                area_pk=_number_of(self.request.GET.get("ambito", "")),
+                page_number=self.request.GET.get("pagina", ""),
+            )
+        return super().get_context_data(**kwargs, **tree)
 
 
 class DraftMatrixView(DraftMixin, TemplateView):
@@ -411,25 +508,25 @@ class ItemMoveView(KindMixin, View):
         direction = request.POST.get("direction", "")
         try:
             item = services.move_item(item=self.item, by=request.user, direction=direction)
-        except FrozenVersionError as exc:
+        except (FrozenVersionError, ValidationError) as exc:
             if request.htmx:
-                return self.render_list(error=_error_text(exc))
-            return self.refuse_frozen(exc, self.draft_url())
-        except ValidationError as exc:
-            if request.htmx:
-                return self.render_list(error=_error_text(exc))
+                return self.render_refused(_error_text(exc))
+            if isinstance(exc, FrozenVersionError):
+                return self.refuse_frozen(exc, self.draft_url())
             messages.error(request, _error_text(exc))
             return redirect(self.draft_url(self.item))
-        message = self.moved_message(item, direction)
-        if request.htmx:
-            return self.render_list(moved=item, direction=direction, message=message)
-        messages.success(request, message)
-        return redirect(self.draft_url(item))
-
-    def moved_message(self, item, direction: str) -> str:
         order = list(
             services.siblings(item).order_by("position", "code", "pk").values_list("pk", flat=True)
         )
+        message = self.moved_message(item, direction, order)
+        if not request.htmx:
+            messages.success(request, message)
+            return redirect(self.draft_url(item))
+        if self.kind.catalogue:
+            return self.render_list(moved=item, direction=direction, message=message)
+        return self.render_moved(item, direction, order, message)
+
+    def moved_message(self, item, direction: str, order: list[int]) -> str:
         values = {
             "item": _item_name(item),
             "place": order.index(item.pk) + 1,
@@ -453,25 +550,69 @@ class ItemMoveView(KindMixin, View):
         )
         return f"{moved} {where % values}"
 
+    def render_moved(self, item, direction: str, order: list[int], message: str):
+        """What changed in the tree: the moved item and the sibling it changed places with, in
+        their new order (draft_moved.html). An area or a policy comes back with the areas that
+        were open in the page (``shown``) still open."""
+        version = self.item.version
+        index = order.index(item.pk)
+        other = index + 1 if direction == services.MOVE_UP else index - 1
+        pair = [order[i] for i in sorted({index, other}) if 0 <= i < len(order)]
+        if isinstance(item, Action):
+            found = {a.pk: a for a in staff_queries.draft_actions(version).filter(pk__in=pair)}
+            items = [found[pk] for pk in pair]
+            for action in items:
+                action.is_first = action.pk == order[0]
+                action.is_last = action.pk == order[-1]
+            whole = True
+        else:
+            shown = {int(pk) for pk in self.request.POST.getlist("shown") if pk.isdigit()}
+            tree = _draft_tree(version, shown=shown)
+            found = {
+                entry.pk: entry
+                for entry in tree["areas" if isinstance(item, ActionArea) else "policies"]
+            }
+            items = [found[pk] for pk in pair]
+            whole = tree["whole"]
+        neighbour = next((pk for pk in pair if pk != item.pk), None)
+        context = {
+            "programme": self.programme,
+            "draft": version,
+            "kind": self.kind.name,
+            "items": items,
+            "gone": f"{type(item).__name__.lower()}-{neighbour}" if neighbour else "",
+            "whole": whole,
+            "moved_kind": self.kind.name,
+            "moved_pk": item.pk,
+            "direction": direction,
+            "move_message": message,
+        }
+        return render(self.request, "redazione/matrice/includes/draft_moved.html", context)
+
+    def render_refused(self, error: str):
+        """A move refused through htmx: the message in the page's status region, the list as
+        it is."""
+        if self.kind.catalogue:
+            return self.render_list(error=error)
+        context = {"list_error": error}
+        response = render(self.request, "redazione/matrice/includes/draft_moved.html", context)
+        return reswap(response, "none")
+
     def render_list(self, error="", moved=None, direction="", message=""):
         version = self.item.version
+        kind = self.kind
         context = {
             "programme": self.programme,
             "draft": version,
             "list_error": error,
-            "moved_kind": self.kind.name if moved else "",
+            "moved_kind": kind.name if moved else "",
             "moved_pk": moved.pk if moved else None,
             "direction": direction,
             "move_message": message,
+            "entries": staff_queries.catalogue(kind.model, version),
+            "kind": kind,
         }
-        if self.kind.catalogue:
-            kind = self.kind
-            context |= {"entries": staff_queries.catalogue(kind.model, version), "kind": kind}
-            template = "redazione/matrice/includes/catalogue_list.html"
-        else:
-            context |= _tree_context(staff_queries.draft_tree(version))
-            template = "redazione/matrice/includes/tree.html"
-        return render(self.request, template, context)
+        return render(self.request, "redazione/matrice/includes/catalogue_list.html", context)
 
 
 class RenumberView(DraftMixin, TemplateView):

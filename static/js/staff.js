@@ -3,6 +3,7 @@
 // - After a move with htmx (move_buttons.html) the list is replaced: the focus goes back to the
 //   moved item's button of the same direction, or to its other one when that is now disabled
 //   (the item reached the top or the bottom), so a keyboard user can keep moving it.
+// - An action area of a large draft opened with htmx: the focus goes to its list of actions.
 // - Long lists of choices (<select multiple data-picker>) become searchable pickers
 //   (Tom Select, static/vendor/tom-select/): type to filter, arrows and Enter to choose,
 //   Backspace to remove the last choice. Without JavaScript the plain list stays.
@@ -31,6 +32,18 @@
   }
 
   document.body.addEventListener("htmx:afterSettle", focusMoved);
+
+  // An area's actions opened with htmx (templates/redazione/matrice/includes/draft_area.html):
+  // the link that opened them is gone, the focus goes to the list instead.
+  function focusLoaded() {
+    var list = document.querySelector("[data-focus-after-load]");
+    if (list) {
+      list.removeAttribute("data-focus-after-load");
+      list.focus();
+    }
+  }
+
+  document.body.addEventListener("htmx:afterSettle", focusLoaded);
 
   function enhance(select) {
     if (typeof window.TomSelect !== "function" || select.tomselect) {

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from matrice import staff_views
 from matrice.models import Action, Policy, Tool
 from patto.models import VersionStatus
 from tests.factories import (
@@ -87,7 +88,7 @@ def test_adding_an_action_puts_it_in_the_draft_and_in_both_cells_of_the_matrix(s
     response = staff_client.post(url("action_create", draft), action_form(draft))
     action = Action.objects.get(code="1.1.9")
     assert response.status_code == 302
-    assert response.url == url("draft", draft) + f"#action-{action.pk}"
+    assert response.url == url("draft", draft) + f"?ambito={draft.area.pk}#action-{action.pk}"
     assert "aggiunta alla bozza" in staff_client.get(response.url).content.decode()
 
     html = staff_client.get(url("draft_matrix", draft)).content.decode()
@@ -260,14 +261,16 @@ def test_items_of_a_frozen_version_are_read_only(staff_client, kind):
     assert item.revision == 1 and item.code in {"1", "1.1", "1.1.1", "S1", "D1"}
 
 
-def test_a_move_refused_through_htmx_answers_the_list_with_the_message(staff_client, draft):
+def test_a_move_refused_through_htmx_answers_the_message_and_leaves_the_tree(staff_client, draft):
     freeze(draft.version)
     response = staff_client.post(
         url("policy_move", draft, draft.policy.pk), {"direction": "down"}, HTTP_HX_REQUEST="true"
     )
     html = response.content.decode()
-    assert response.status_code == 200
-    assert 'id="draft-tree"' in html and "non si può più modificare" in html
+    assert response.status_code == 200 and response["HX-Reswap"] == "none"
+    status = html[html.index('<div id="move-status"') :]
+    assert 'hx-swap-oob="innerHTML"' in status and "non si può più modificare" in status
+    assert 'id="policy-' not in html
 
 
 # Order ------------------------------------------------------------------------------------------
@@ -291,25 +294,50 @@ def test_moving_without_javascript_redirects_to_the_moved_item(staff_client):
     )
 
 
-def test_moving_with_htmx_answers_the_updated_tree_only(staff_client):
-    d = build_version(actions=3, **FAMILIES)
-    third = Action.objects.get(code="1.1.3")
+def test_moving_with_htmx_answers_only_the_two_items_that_changed_places(staff_client):
+    d = build_version(actions=4, **FAMILIES)
+    first, second, third, fourth = Action.objects.order_by("code")
     response = staff_client.post(
         url("action_move", d, third.pk), {"direction": "up"}, HTTP_HX_REQUEST="true"
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<div id="draft-tree"')
-    assert "<html" not in html
-    assert html.index("1.1.3 Centri") < html.index("1.1.2 Centri")
-    assert codes(d) == ["1.1.1", "1.1.3", "1.1.2"]
+    assert codes(d) == ["1.1.1", "1.1.3", "1.1.2", "1.1.4"]
+    # the old copy of the other item goes first (out of band), then both in their new order
+    # replace the moved one; nothing else of the tree comes back
+    assert html.lstrip().startswith(f'<div id="action-{second.pk}" data-hx-swap-oob="delete">')
+    assert html.index(f'<li class="list-group-item" id="action-{third.pk}"') < html.index(
+        f'<li class="list-group-item" id="action-{second.pk}"'
+    )
+    assert f"action-{first.pk}" not in html and f"action-{fourth.pk}" not in html
+    assert "<html" not in html and 'id="draft-tree"' not in html and len(html) < 8000
     # the message goes into the page's status region (out of band), and the moved item's
     # "up" button is the one the focus returns to
     status = html[html.index('<div id="move-status"') :].replace("&#x27;", "'")
     assert 'hx-swap-oob="innerHTML"' in status and 'role="status"' in status
-    assert "ora è al 2° posto su 3 nell'ambito 1.1." in status
-    moved = html[html.index(f'id="action-{third.pk}"') :]
+    assert "ora è al 2° posto su 4 nell'ambito 1.1." in status
+    moved = html[html.index(f'id="action-{third.pk}"') : html.index(f'id="action-{second.pk}">')]
     assert moved.index('data-moved="1"') < moved.index('value="up"') < moved.index('data-moved="2"')
+    assert 'data-hx-target="closest li"' in moved
+
+
+def test_moving_an_area_with_htmx_keeps_the_open_areas_open(staff_client, monkeypatch):
+    monkeypatch.setattr(staff_views, "ACTIONS_AT_ONCE", 2)  # a large draft: one area at a time
+    d = build_version(areas=2, actions=4, **FAMILIES)
+    one, two = d.version.action_areas.order_by("code")
+    response = staff_client.post(
+        url("area_move", d, two.pk),
+        {"direction": "up", "shown": [str(one.pk)]},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert html.startswith(f'<div id="actionarea-{one.pk}" data-hx-swap-oob="delete">')
+    html = html[html.index("</div>") :]
+    assert html.index(f'id="actionarea-{two.pk}"') < html.index(f'id="actionarea-{one.pk}"')
+    opened = html[html.index(f'id="actionarea-{one.pk}"') :]
+    assert "1.1.1 Centri" in opened and "1.1.2 Centri" in opened
+    assert "1.2.1 Centri" not in html  # area 1.2 was closed, and stays so
+    assert "Mostra le azioni" in html[: html.index(f'id="actionarea-{one.pk}"')]
 
 
 def test_moving_a_catalogue_entry_with_htmx_answers_that_catalogue(staff_client, draft):
@@ -527,3 +555,30 @@ def test_the_item_page_runs_a_fixed_number_of_queries(
         )
     with django_assert_num_queries(27):
         staff_client.get(url("action", draft, action.pk))
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_a_large_draft_lists_the_actions_of_one_area_at_a_time(
+    staff_client, django_assert_num_queries, monkeypatch, extra
+):
+    # a draft over ACTIONS_AT_ONCE actions lists its areas, and the actions of the one chosen,
+    # that many to a page; the page grows with the areas, not with the actions
+    monkeypatch.setattr(staff_views, "ACTIONS_AT_ONCE", 1)
+    d = build_version(actions=2, **FAMILIES)
+    grow(d, extra)
+    with django_assert_num_queries(8):
+        html = staff_client.get(url("draft", d)).content.decode()
+    assert "1.1.1 Centri" not in html and "2 azioni" in html
+    assert f'href="{url("draft", d)}?ambito={d.area.pk}#actionarea-{d.area.pk}"' in html
+    assert len(html) < 20_000 + 4_000 * 2 * extra  # 4,000 bytes at most for each new area
+    chosen = f"{url('draft', d)}?ambito={d.area.pk}&pagina=2"
+    with django_assert_num_queries(13):
+        html = staff_client.get(chosen).content.decode()
+    assert "1.1.2 Centri" in html and "1.1.1 Centri" not in html and "Pagina 2 di 2" in html
+    assert "2.1.1" not in html  # the other areas stay closed
+    # with htmx, opening an area answers that area only
+    fragment = staff_client.get(chosen, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith(
+        f'<div class="draft-area ms-lg-3 mt-3 border-start ps-3" id="actionarea-{d.area.pk}"'
+    )
+    assert "1.1.2 Centri" in fragment and "<html" not in fragment and "policy-" not in fragment

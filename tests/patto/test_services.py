@@ -202,6 +202,29 @@ def test_a_new_version_copies_the_content_with_the_same_keys(staff):
     assert Tool.objects.filter(version=second).count() == 1
 
 
+def link_all(i, action, content) -> None:
+    action.tools.add(*content.tools)
+    action.targets.add(*content.targets)
+    action.zones.add(*content.zones)
+    action.tables.add(*content.tables)
+
+
+@pytest.mark.parametrize("actions", [1, 6])
+def test_a_new_version_is_copied_in_a_fixed_number_of_queries(
+    staff, django_assert_num_queries, actions
+):
+    first = build_version(
+        actions=actions, tools=3, zones=2, tables=1, status=VersionStatus.PUBLISHED, link=link_all
+    ).version
+    with django_assert_num_queries(34):
+        second = programme_services.create_version(programme=first.programme, by=staff)
+    # every link is copied, to the new version's catalogue entries
+    assert compute_fingerprint(second) == compute_fingerprint(first)
+    copy = Action.objects.filter(version=second).first()
+    assert {tool.version_id for tool in copy.tools.all()} == {second.pk}
+    assert copy.tools.count() == 3 and copy.zones.count() == 2 and copy.tables.count() == 1
+
+
 def test_only_one_draft_at_a_time(staff):
     programme = ProgrammeFactory()
     draft_with_content(programme)
