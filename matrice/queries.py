@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Subquery, Value
 from django.utils.text import Truncator
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
+from patto.cache.pages import frozen_fragment
 from tavoli.models import Contribution
 from zone.models import Zone
 
@@ -35,6 +36,27 @@ def action_list(version):
         .select_related("area", "area__policy")
         .order_by("area__policy__position", "area__position", "position", "code")
     )
+
+
+def actions_by_zone(version) -> dict[int | None, list[int]]:
+    """The pks of the actions of ``version`` by the zone they name, under ``None`` those that
+    name none (they apply everywhere). One query (the actions with their zone links); kept for
+    good when the version is frozen."""
+
+    def read():
+        found = {}
+        for pk, zone_pk in Action.objects.filter(version=version).values_list("pk", "zones"):
+            found.setdefault(zone_pk, []).append(pk)
+        return found
+
+    return frozen_fragment("zones", read, version)
+
+
+def actions_in_zone(version, zone) -> list[int]:
+    """The pks of the actions of ``version`` that apply in ``zone``: those naming it and those
+    naming no zone. ``actions_by_zone``'s query, or none once kept."""
+    by_zone = actions_by_zone(version)
+    return by_zone.get(None, []) + by_zone.get(zone.pk, [])
 
 
 def label_actions(actions, *, tools, targets, zones) -> None:
@@ -319,10 +341,12 @@ def has_action(programme_slug: str, number: int, code: str) -> Exists:
 def contributions_behind(action):
     """Approved contributions that led to this action, in this or any version (matched by
     key)."""
+    led_to = Contribution.led_to.through.objects.filter(
+        contribution_id=OuterRef("pk"), action__key=action.key
+    )
     return list(
         Contribution.objects.approved()
-        .filter(led_to__key=action.key, programme_id=action.version.programme_id)
+        .filter(Exists(led_to), programme_id=action.version.programme_id)
         .select_related("table", "meeting", "body")
-        .distinct()
         .order_by("-submitted_on", "-id")
     )

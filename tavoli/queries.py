@@ -6,7 +6,8 @@ content is never visible on the public site, not even its codes."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -202,32 +203,88 @@ def consultation_contributions(programme: Programme, user) -> QuerySet:
     )
 
 
+# How many contributions the page of what they are about shows (the latest, oldest first, so one
+# just sent is there); all of them are on the page of that item's contributions, a part at a time.
+SHOWN_CONTRIBUTIONS = 10
+
+
+@dataclass
+class Discussion:
+    """The contributions about one item (a version as a whole, a policy, an action) a page
+    shows: the latest ``SHOWN_CONTRIBUTIONS`` of them, oldest first, and how many there are."""
+
+    contributions: list = field(default_factory=list)
+    total: int = 0
+
+    def __iter__(self):
+        return iter(self.contributions)
+
+    def __len__(self):
+        return len(self.contributions)
+
+    def __bool__(self):
+        return bool(self.contributions)
+
+    @property
+    def hidden(self) -> int:
+        """How many are not shown (on the page of the item's contributions)."""
+        return self.total - len(self.contributions)
+
+
+def _latest(rows: QuerySet, section: str | None) -> dict:
+    """The latest ``SHOWN_CONTRIBUTIONS`` of ``rows`` by value of the field ``section`` (all of
+    them as one when None), each a :class:`Discussion`: one query for the rows and their
+    counts (window functions), plus the prefetches for the rows shown."""
+    partition = {"partition_by": F(section)} if section else {}
+    ranked = rows.annotate(
+        place=Window(RowNumber(), order_by=[F("created_at").desc(), F("id").desc()], **partition),
+        section_total=Window(Count("id"), **partition),
+    ).filter(place__lte=SHOWN_CONTRIBUTIONS)
+    found = {}
+    for contribution in ranked:
+        discussion = found.setdefault(
+            getattr(contribution, section) if section else None,
+            Discussion(total=contribution.section_total),
+        )
+        discussion.contributions.append(contribution)
+    for discussion in found.values():
+        discussion.contributions.sort(key=lambda c: (c.created_at, c.pk))
+    return found
+
+
 def contributions_on_version(version: PlanVersion, policies, user) -> dict:
-    """For a version's page: ``"whole"`` (about the version as a whole) and, for each policy
-    key, the contributions about that policy made on this version or an earlier one (so they
-    follow the policy into later versions, never back into earlier ones). Three queries."""
+    """For a version's page: ``"whole"`` (about the version as a whole) and, for each of
+    ``policies`` (those the page shows) by key, the contributions about that policy made on this
+    version or an earlier one (so they follow the policy into later versions, never back into
+    earlier ones): each a :class:`Discussion` of the latest. Three queries."""
     keys = [p.key for p in policies]
     rows = consultation_contributions(version.programme, user).filter(
         Q(version=version, policy_key__isnull=True, action_key__isnull=True)
         | Q(policy_key__in=keys, version__number__lte=version.number)
     )
-    found = {"whole": [], "by_policy": {}}
-    for contribution in rows:
-        if contribution.policy_key is None:
-            found["whole"].append(contribution)
-        else:
-            found["by_policy"].setdefault(contribution.policy_key, []).append(contribution)
-    return found
+    found = _latest(rows, "policy_key")
+    whole = found.pop(None, Discussion())
+    return {"whole": whole, "by_policy": found}
 
 
-def contributions_on_action(action: Action, user) -> list[Contribution]:
+def contributions_on_action(action: Action, user) -> Discussion:
     """Contributions about ``action`` (by its stable key) made on its version or an earlier
-    one. Three queries."""
-    return list(
-        consultation_contributions(action.version.programme, user).filter(
-            action_key=action.key, version__number__lte=action.version.number
-        )
+    one: a :class:`Discussion` of the latest. Three queries."""
+    return _latest(contributions_about(action.version, user, action=action), None).get(
+        None, Discussion()
     )
+
+
+def contributions_about(version: PlanVersion, user, *, policy=None, action=None) -> QuerySet:
+    """All the contributions about ``action``, ``policy`` or (neither) ``version`` as a whole
+    that ``user`` may see, oldest first: those the page of the item shows and the rest (the
+    page of the item's contributions)."""
+    rows = consultation_contributions(version.programme, user)
+    if action is not None:
+        return rows.filter(action_key=action.key, version__number__lte=version.number)
+    if policy is not None:
+        return rows.filter(policy_key=policy.key, version__number__lte=version.number)
+    return rows.filter(version=version, policy_key__isnull=True, action_key__isnull=True)
 
 
 def with_targets(contributions) -> None:

@@ -28,6 +28,11 @@ urlpatterns = [
         name="comment",
     ),
     path(
+        "programmi/<slug:slug>/versioni/<int:number>/contributi/",
+        views.ItemContributionsView.as_view(),
+        name="item_contributions",
+    ),
+    path(
         "programmi/<slug:slug>/versioni/<int:number>/contribuisci/",
         views.ContributeView.as_view(),
         name="contribute",

@@ -8,17 +8,22 @@ from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 from django_filters.views import FilterView
 
 from matrice.models import Action, Policy
 from patto.cache.pages import public_page
 from patto.core.feeds import feed_links
-from patto.core.mixins import FilteredListMixin, ProgrammeMixin, VersionMixin
+from patto.core.mixins import (
+    FilteredListMixin,
+    ProgrammeMixin,
+    PublicVersionsMixin,
+    VersionMixin,
+)
 from patto.core.opendata import DownloadView, bad_request, download
 from patto.core.staff_views import safe_next
 from tavoli import opendata, queries, services
-from tavoli.consultation import consultation_of
+from tavoli.consultation import ConsultationMixin, consultation_of
 from tavoli.filters import ContributionFilterSet
 from tavoli.forms import CommentForm, OnlineContributionForm
 from tavoli.models import Contribution
@@ -163,9 +168,10 @@ class ContributionDetailView(ProgrammeMixin, TemplateView):
 
 
 def consultation_context(version, user, *, policies=None, action=None, consultation=None) -> dict:
-    """What a version's page (with its ``policies``) or an action's page shows of the
-    consultation: the contributions about it and, on the version under consultation, the form
-    or the message saying when the consultation opened or will open. On a version's page each
+    """What a version's page (with the ``policies`` it shows) or an action's page shows of the
+    consultation: the latest contributions about it (``tavoli.queries.Discussion``, the rest on
+    the page of the item's contributions) and, on the version under consultation, the form or
+    the message saying when the consultation opened or will open. On a version's page each
     policy gets ``consultation_contributions``. Three to five queries; two fewer with the
     programme's ``consultation`` given (``consultation_from``, for a page that has read its
     phases and public versions)."""
@@ -175,7 +181,6 @@ def consultation_context(version, user, *, policies=None, action=None, consultat
         "consultation": consultation,
         "consultation_here": consultation.is_about(version),
         "contribution_form": OnlineContributionForm(user=user),
-        "comment_form": CommentForm(user=user),
     }
     if action is not None:
         context["action_contributions"] = queries.contributions_on_action(action, user)
@@ -183,8 +188,65 @@ def consultation_context(version, user, *, policies=None, action=None, consultat
         found = queries.contributions_on_version(version, policies, user)
         context["whole_contributions"] = found["whole"]
         for policy in policies:
-            policy.consultation_contributions = found["by_policy"].get(policy.key, [])
+            policy.consultation_contributions = found["by_policy"].get(
+                policy.key, queries.Discussion()
+            )
     return context
+
+
+@method_decorator(public_page(params=("politica", "azione", "page")), name="dispatch")
+class ItemContributionsView(ConsultationMixin, PublicVersionsMixin, ListView):
+    """Every contribution about a version as a whole, one of its policies (``?politica=``) or
+    one of its actions (``?azione=``), a part at a time: the page of the item shows only the
+    latest (``tavoli.queries.SHOWN_CONTRIBUTIONS``)."""
+
+    template_name = "tavoli/item_contributions.html"
+    context_object_name = "contributions"
+    paginate_by = 20
+
+    @cached_property
+    def item(self) -> tuple[Policy | None, Action | None]:
+        policy_code = self.request.GET.get("politica", "")
+        action_code = self.request.GET.get("azione", "")
+        policy = action = None
+        if action_code:
+            action = Action.objects.filter(version=self.version, code=action_code).first()
+            if action is None:
+                raise Http404(_("Azione non trovata."))
+        elif policy_code:
+            policy = Policy.objects.filter(version=self.version, code=policy_code).first()
+            if policy is None:
+                raise Http404(_("Politica non trovata."))
+        return policy, action
+
+    def get_queryset(self):
+        policy, action = self.item
+        return queries.contributions_about(
+            self.version, self.request.user, policy=policy, action=action
+        )
+
+    def get_context_data(self, **kwargs):
+        policy, action = self.item
+        if action is not None:
+            back_url = reverse(
+                "matrice:action", args=[self.programme.slug, self.version.number, action.code]
+            )
+        else:
+            back_url = self.version.get_absolute_url()
+            if policy is not None:
+                back_url += f"?politica={policy.code}#politica-{policy.code}"
+        query = "&".join(
+            f"{name}={item.code}"
+            for name, item in (("politica", policy), ("azione", action))
+            if item is not None
+        )
+        return super().get_context_data(
+            **kwargs,
+            policy=policy,
+            action=action,
+            back_url=back_url,
+            query_without_page=query,
+        )
 
 
 class ContributeView(LoginRequiredMixin, VersionMixin, View):

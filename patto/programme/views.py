@@ -167,7 +167,12 @@ class VersionDetailView(ConsultationMixin, PublicVersionsMixin, TemplateView):
     def get_context_data(self, **kwargs):
         policy_code = self.request.GET.get("politica", "")
         plan = version_plan(self.version, policy_code)
-        policies = [SimpleNamespace(**policy) for policy in plan["policies"]]
+        # the policies the body shows (one at a time in a large version): their contributions
+        policies = [
+            SimpleNamespace(**policy)
+            for policy in plan["policies"]
+            if self.marker(policy["code"]) in plan["body"]
+        ]
         context = consultation_context(
             self.version, self.request.user, policies=policies, consultation=self.consultation
         )
@@ -182,11 +187,16 @@ class VersionDetailView(ConsultationMixin, PublicVersionsMixin, TemplateView):
             **context,
         )
 
+    @staticmethod
+    def marker(code: str) -> str:
+        """Where the plan's body takes the consultation of policy ``code``."""
+        return f"<!--consultation:{code}-->"
+
     def with_consultation(self, body: str, policies, consultation: dict) -> str:
         """The plan's body (rendered once for a frozen version) with each shown policy's
         contributions and form put in at its marker: they change, the plan does not."""
         for policy in policies:
-            marker = f"<!--consultation:{policy.code}-->"
+            marker = self.marker(policy.code)
             if marker in body:
                 context = {
                     **consultation,

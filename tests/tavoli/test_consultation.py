@@ -15,6 +15,7 @@ from patto.mail.participants import EmailTopic
 from patto.models import EmailOptOut
 from tavoli import services
 from tavoli.models import Comment, Contribution, ContributionChannel, Moderation
+from tavoli.queries import SHOWN_CONTRIBUTIONS
 from tests.factories import ContributionFactory, ThematicTableFactory
 from tests.tavoli.consultation import version_with_items
 from tests.xss import XSS, active_content
@@ -217,6 +218,39 @@ def test_a_contribution_on_the_whole_proposal_is_shown_on_the_version_page(clien
     assert "Contributi sulla proposta" in page and "Più risorse per le zone montane" in page
     # not on the action's page
     assert "Più risorse per le zone montane" not in client.get(action_url(c)).content.decode()
+
+
+def test_a_page_shows_the_latest_contributions_and_links_to_all_of_them(client, consultation):
+    c = consultation
+    for i in range(SHOWN_CONTRIBUTIONS + 2):
+        c.online(about="version", title=f"Proposta numero {i:02}")
+    client.force_login(c.other)
+    page = client.get(version_url(c)).content.decode()
+    # the latest, oldest first (one just sent is there), and a link to all of them
+    shown = [f"Proposta numero {i:02}" for i in range(2, SHOWN_CONTRIBUTIONS + 2)]
+    assert "Proposta numero 00" not in page and "Proposta numero 01" not in page
+    assert [page.index(title) for title in shown] == sorted(page.index(t) for t in shown)
+    all_url = reverse("tavoli:item_contributions", args=[c.programme.slug, c.proposal.number])
+    assert f'href="{all_url}">Vedi tutti i 12 contributi</a>' in page
+    # no comment form per contribution: a link to the comment's page, which comes back here
+    latest = Contribution.objects.latest("pk")
+    assert f'id="commento-{latest.pk}-testo"' not in page
+    comment_url = reverse("tavoli:comment", args=[c.programme.slug, latest.pk])
+    assert (
+        f"{comment_url}?next={version_url(c).replace('/', '%2F')}%23contributo-{latest.pk}" in page
+    )
+    response = client.get(f"{comment_url}?next={version_url(c)}%23contributo-{latest.pk}")
+    assert (
+        f'name="next" value="{version_url(c)}#contributo-{latest.pk}"' in response.content.decode()
+    )
+    # all of them, oldest first, on the page of the version's contributions
+    listing = client.get(all_url).content.decode()
+    assert "12 contributi" in listing
+    assert listing.index("Proposta numero 00") < listing.index("Proposta numero 11")
+    # an action's or a policy's, and one that does not exist
+    assert client.get(f"{all_url}?azione={c.action.code}").status_code == 200
+    assert client.get(f"{all_url}?politica={c.policy.code}").status_code == 200
+    assert client.get(f"{all_url}?azione=9.9.9").status_code == 404
 
 
 def test_a_hidden_contribution_shows_only_the_public_reason(client, consultation):

@@ -57,6 +57,20 @@ def test_version_page(client, django_assert_num_queries, consultation, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("about", ["", "politica", "azione"])
+def test_item_contributions_page(client, django_assert_num_queries, consultation, size, about):
+    c = consultation
+    populate(c, size)
+    url = reverse("tavoli:item_contributions", args=[c.programme.slug, 2])
+    if about:
+        url += f"?{about}={c.policy.code if about == 'politica' else c.action.code}"
+    # menu, public versions, consultation phases, the item (policy or action), the count, a
+    # page of contributions, their public actions and their comments (none of the policy's is
+    # public: they wait for moderation, so no page and nothing to prefetch)
+    count(client, django_assert_num_queries, url, {"": 7, "politica": 5, "azione": 8}[about])
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_contribution_page(client, django_assert_num_queries, consultation, size):
     c = consultation
     populate(c, size)
