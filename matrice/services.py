@@ -45,7 +45,7 @@ def copy_content(*, source, target, by=None) -> None:
         "source": source.pk,
         "target": target.pk,
         "user": getattr(by, "pk", None),
-        "date": timezone.now(),
+        "date": connection.ops.adapt_datetimefield_value(timezone.now()),
         "reason": f"copia dalla versione {source.number}",
     }
     with_document = connection.vendor == "postgresql"

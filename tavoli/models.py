@@ -3,7 +3,7 @@ tables and meetings, with what became of each one ("you said, we did")."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -376,14 +376,8 @@ class Contribution(Moderated, Revisioned):
             _hidden_needs_reason("contribution"),
         ]
         indexes = [
-            # the staff's list of contributions (tavoli.staff_views.staff_contributions): its
-            # first page read in this order, without joining and sorting every contribution
-            models.Index(
-                waiting_first(),
-                F("submitted_on").desc(nulls_last=True),
-                F("id").desc(),
-                name="contribution_staff_order",
-            ),
+            # the staff's list of contributions is read in the order of the PostgreSQL-only
+            # index contribution_staff_order (migration tavoli.0005)
             # the public list of a programme's contributions, filtered by outcome
             models.Index(fields=["programme", "status"], name="contribution_prog_status"),
             # the contributions shown on an action's page, in any version (by key)
