@@ -5,7 +5,10 @@ triggers make the rule hold for every other path to the database too: raw SQL, a
 ``QuerySet.update`` written elsewhere, a fix made in a database shell. A refused write raises
 ``IntegrityError`` on both PostgreSQL and SQLite.
 
-Installed by migration ``matrice.0003_frozen_version_triggers``. SQLite rebuilds a table to alter
+Installed by migration ``matrice.0003_frozen_version_triggers``; on PostgreSQL the content's
+rows are checked one by one before they are written, the links of an action once per statement
+after it, over the rows it touched (``matrice.0006``: a new version copies thousands of links in
+one statement). SQLite rebuilds a table to alter
 it, which drops or breaks the triggers: a migration that alters one of these tables must call
 ``uninstall`` first and ``install`` last (see ``matrice.0004_history_and_revisions``).
 """
@@ -25,6 +28,12 @@ ACTION_LINK_TABLES = [
     ("matrice_action_tables", "action_id"),
 ]
 MESSAGE = "frozen plan version: its content cannot change"
+# PostgreSQL checks the links of a statement all at once: per event, the rows it reads
+LINK_TRANSITION_TABLES = {
+    "INSERT": "NEW TABLE AS new_links",
+    "UPDATE": "OLD TABLE AS old_links NEW TABLE AS new_links",
+    "DELETE": "OLD TABLE AS old_links",
+}
 
 POSTGRES_FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION patto_refuse_frozen_content() RETURNS trigger AS $$
@@ -41,20 +50,25 @@ BEGIN
   RETURN NEW;
 END $$ LANGUAGE plpgsql;
 
-CREATE OR REPLACE FUNCTION patto_refuse_frozen_action_link() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION patto_refuse_frozen_action_links() RETURNS trigger AS $$
 BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') AND EXISTS (
-      SELECT 1 FROM matrice_action a JOIN patto_planversion v ON v.id = a.version_id
-      WHERE a.id = OLD.action_id AND v.status <> 'draft') THEN
-    RAISE EXCEPTION USING MESSAGE = '{MESSAGE}: ' || TG_TABLE_NAME, ERRCODE = '23000';
+  -- one check per statement, over the links it touched (its transition tables): a new
+  -- version's thousands of links are one join here, not one lookup each
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    IF EXISTS (
+        SELECT 1 FROM old_links l JOIN matrice_action a ON a.id = l.action_id
+        JOIN patto_planversion v ON v.id = a.version_id WHERE v.status <> 'draft') THEN
+      RAISE EXCEPTION USING MESSAGE = '{MESSAGE}: ' || TG_TABLE_NAME, ERRCODE = '23000';
+    END IF;
   END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') AND EXISTS (
-      SELECT 1 FROM matrice_action a JOIN patto_planversion v ON v.id = a.version_id
-      WHERE a.id = NEW.action_id AND v.status <> 'draft') THEN
-    RAISE EXCEPTION USING MESSAGE = '{MESSAGE}: ' || TG_TABLE_NAME, ERRCODE = '23000';
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    IF EXISTS (
+        SELECT 1 FROM new_links l JOIN matrice_action a ON a.id = l.action_id
+        JOIN patto_planversion v ON v.id = a.version_id WHERE v.status <> 'draft') THEN
+      RAISE EXCEPTION USING MESSAGE = '{MESSAGE}: ' || TG_TABLE_NAME, ERRCODE = '23000';
+    END IF;
   END IF;
-  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-  RETURN NEW;
+  RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION patto_refuse_unfreezing() RETURNS trigger AS $$
@@ -78,11 +92,15 @@ def _postgres_statements():
             f"CREATE TRIGGER {table}_frozen BEFORE INSERT OR UPDATE OR DELETE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION patto_refuse_frozen_content();"
         )
+    # links: once per statement, after it, over its transition tables (a statement trigger
+    # with transition tables takes one event)
     for table, _column in ACTION_LINK_TABLES:
-        yield (
-            f"CREATE TRIGGER {table}_frozen BEFORE INSERT OR UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION patto_refuse_frozen_action_link();"
-        )
+        for op, tables in LINK_TRANSITION_TABLES.items():
+            yield (
+                f"CREATE TRIGGER {table}_frozen_{op.lower()} AFTER {op} ON {table} "
+                f"REFERENCING {tables} FOR EACH STATEMENT "
+                f"EXECUTE FUNCTION patto_refuse_frozen_action_links();"
+            )
     yield (
         "CREATE TRIGGER patto_planversion_unfreeze BEFORE UPDATE ON patto_planversion "
         "FOR EACH ROW EXECUTE FUNCTION patto_refuse_unfreezing();"
@@ -93,10 +111,13 @@ def _postgres_drop_statements():
     for table in CONTENT_TABLES:
         yield f"DROP TRIGGER IF EXISTS {table}_frozen ON {table};"
     for table, _column in ACTION_LINK_TABLES:
-        yield f"DROP TRIGGER IF EXISTS {table}_frozen ON {table};"
+        yield f"DROP TRIGGER IF EXISTS {table}_frozen ON {table};"  # the row triggers, until 0006
+        for op in LINK_TRANSITION_TABLES:
+            yield f"DROP TRIGGER IF EXISTS {table}_frozen_{op.lower()} ON {table};"
     yield "DROP TRIGGER IF EXISTS patto_planversion_unfreeze ON patto_planversion;"
     yield "DROP FUNCTION IF EXISTS patto_refuse_frozen_content();"
     yield "DROP FUNCTION IF EXISTS patto_refuse_frozen_action_link();"
+    yield "DROP FUNCTION IF EXISTS patto_refuse_frozen_action_links();"
     yield "DROP FUNCTION IF EXISTS patto_refuse_unfreezing();"
 
 

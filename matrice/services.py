@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
@@ -20,60 +21,84 @@ from patto.core.locking import ConflictError, FieldChange, save_with_revision
 from patto.core.permissions import require_redazione
 from patto.models import PlanVersion
 
+# The column of the search document the database keeps on the searched kinds' tables, on
+# PostgreSQL (``patto.search.documents``, which this layer may not import).
+SEARCH_DOCUMENT = "search_document"
+SEARCHED = (Policy, ActionArea, Action)
+
 
 @transaction.atomic
 def copy_content(*, source, target, by=None) -> None:
     """Copy every item of ``source`` into the draft ``target``, keeping each item's stable key,
     and give each copy a first history record ("copied from version N", by ``by``), so later
-    edits and conflicts can be explained from there. Runs a fixed number of queries."""
+    edits and conflicts can be explained from there.
+
+    Set-based: each kind of item, its history records and each kind of link is one
+    ``INSERT … SELECT`` (14 statements, however large the version), and the database never
+    sends the rows to Python. A copy starts at revision 1; an area or action goes to the copy
+    of its policy or area (found by key). On PostgreSQL a copy also takes the search document
+    of the row it copies (same text, same document), so the search triggers need not compute
+    it again (``patto.search`` migration 0002)."""
     if target.is_frozen:
         raise FrozenVersionError(target)
+    params = {
+        "source": source.pk,
+        "target": target.pk,
+        "user": getattr(by, "pk", None),
+        "date": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "reason": f"copia dalla versione {source.number}",
+    }
+    with_document = connection.vendor == "postgresql"
 
-    def clone(model, fields, extra=None):
-        rows = list(model.objects.filter(version=source).order_by("pk"))
-        copies = [
-            model(
-                version=target,
-                key=row.key,
-                **{f: getattr(row, f) for f in fields},
-                **(extra(row) if extra else {}),
+    def clone(model, parent=None):
+        """The rows of ``model`` in ``source``, inserted into ``target``, then one history
+        record ("+") for each of them. ``parent`` is the name of the foreign key to the item
+        the row belongs to (an area's policy, an action's area)."""
+        table = model._meta.db_table
+        columns, values, joins = [], [], ""
+        for field in model._meta.concrete_fields:
+            if field.primary_key:
+                continue
+            columns.append(field.column)
+            if field.name == "version":
+                values.append("%(target)s")
+            elif field.name == "revision":
+                values.append(str(int(field.get_default())))
+            elif field.name == parent:
+                parent_table = field.related_model._meta.db_table
+                values.append("new_parent.id")
+                joins = (
+                    f"JOIN {parent_table} old_parent ON old_parent.id = old.{field.column} "
+                    f"JOIN {parent_table} new_parent ON new_parent.version_id = %(target)s "
+                    "AND new_parent.key = old_parent.key "
+                )
+            else:
+                values.append(f"old.{field.column}")
+        if with_document and model in SEARCHED:
+            columns.append(SEARCH_DOCUMENT)
+            values.append(f"old.{SEARCH_DOCUMENT}")
+        history = model.history.model
+        tracked = [field.attname for field in history.tracked_fields]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"SELECT {', '.join(values)} FROM {table} old {joins}"
+                "WHERE old.version_id = %(source)s ORDER BY old.id",
+                params,
             )
-            for row in rows
-        ]
-        model.objects.bulk_create(copies)
-        model.history.bulk_history_create(
-            copies,
-            default_user=by,
-            default_change_reason=f"copia dalla versione {source.number}",
-        )
-        # map old pk -> new object; bulk_create sets pks on PostgreSQL and SQLite
-        return {row.pk: copy for row, copy in zip(rows, copies, strict=True)}
+            cursor.execute(
+                f"INSERT INTO {history._meta.db_table} ({', '.join(tracked)}, history_date, "
+                "history_change_reason, history_type, history_user_id) "
+                f"SELECT {', '.join(tracked)}, %(date)s, %(reason)s, '+', %(user)s "
+                f"FROM {table} WHERE version_id = %(target)s ORDER BY id",
+                params,
+            )
 
-    catalogue_fields = ["code", "name", "description", "position"]
-    clone(Tool, catalogue_fields)
-    clone(Target, catalogue_fields)
-    policies = clone(Policy, ["code", "title", "description", "position"])
-    areas = clone(
-        ActionArea,
-        ["code", "title", "description", "position"],
-        extra=lambda row: {"policy": policies[row.policy_id]},
-    )
-    clone(
-        Action,
-        [
-            "code",
-            "title",
-            "description",
-            "lead_body",
-            "partners",
-            "start_date",
-            "end_date",
-            "budget",
-            "indicators",
-            "position",
-        ],
-        extra=lambda row: {"area": areas[row.area_id]},
-    )
+    clone(Tool)
+    clone(Target)
+    clone(Policy)
+    clone(ActionArea, parent="policy")
+    clone(Action, parent="area")
 
     def clone_links(field, column, catalogue=None):
         """The links of ``field`` (a many-to-many of Action) of the source's actions, given to

@@ -4,7 +4,6 @@ staff form shares is in ``patto.core.staff_forms``."""
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -410,7 +409,7 @@ class ProgrammeFilterForm(forms.Form):
 
     programma = forms.ModelChoiceField(
         label=_("Programma"),
-        queryset=Programme.objects.order_by("position", "title"),
+        queryset=Programme.objects.only("slug", "title").order_by("position", "title"),
         to_field_name="slug",
         required=False,
         empty_label=_("Tutti i programmi"),
@@ -561,14 +560,29 @@ class StaffContributionFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        tables = ThematicTable.objects.select_related("programme", "phase").order_by(
-            "programme__position", "phase__position", "position", "title"
+        # only the columns of the options' labels
+        tables = (
+            ThematicTable.objects.select_related("programme", "phase")
+            .only("title", "phase__title", "programme__title")
+            .order_by("programme__position", "phase__position", "position", "title")
         )
-        meetings = Meeting.objects.order_by("-date", "title")
+        meetings = Meeting.objects.only("date", "title").order_by("-date", "title")
         slug = (data or {}).get("programma")
         if slug:
             tables = tables.filter(programme__slug=slug)
             meetings = meetings.filter(programme__slug=slug)
+        else:
+            # the meetings of every programme are hundreds of options (a third of the page at
+            # the regional scale): they are listed once a programme is chosen; a meeting
+            # already chosen (a link from before) stays
+            chosen = str((data or {}).get("incontro") or "")
+            incontro = self.filters["incontro"]
+            incontro.extra["empty_label"] = _("Scegli prima il programma")
+            if chosen.isdigit():
+                meetings = meetings.filter(pk=chosen)
+            else:
+                meetings = meetings.none()
+                incontro.extra["widget"] = select(disabled=True)
         self.filters["tavolo"].queryset = tables
         self.filters["incontro"].queryset = meetings
 
@@ -581,12 +595,3 @@ class StaffContributionFilterSet(django_filters.FilterSet):
         if not value.strip():
             return queryset
         return queryset.filter(contribution_search(value, private_names=True))
-
-
-def waiting_first():
-    """An ordering expression: contributions waiting for an answer before answered ones."""
-    return Case(
-        When(status__in=ANSWERED_STATUSES, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )

@@ -3,7 +3,7 @@ tables and meetings, with what became of each one ("you said, we did")."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -127,6 +127,15 @@ ANSWERED_STATUSES = (
     ContributionStatus.PARTLY_ACCEPTED,
     ContributionStatus.NOT_ACCEPTED,
 )
+
+
+def waiting_first():
+    """An ordering expression: contributions waiting for an answer before answered ones."""
+    return Case(
+        When(status__in=ANSWERED_STATUSES, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 class ContributionChannel(models.TextChoices):
@@ -367,6 +376,8 @@ class Contribution(Moderated, Revisioned):
             _hidden_needs_reason("contribution"),
         ]
         indexes = [
+            # the staff's list of contributions is read in the order of the PostgreSQL-only
+            # index contribution_staff_order (migration tavoli.0005)
             # the public list of a programme's contributions, filtered by outcome
             models.Index(fields=["programme", "status"], name="contribution_prog_status"),
             # the contributions shown on an action's page, in any version (by key)

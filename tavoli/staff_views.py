@@ -45,9 +45,16 @@ from tavoli.forms import (
     StaffTableFilterSet,
     StatusForm,
     TableForm,
+)
+from tavoli.models import (
+    Body,
+    Comment,
+    Contribution,
+    Moderation,
+    TableMembership,
+    ThematicTable,
     waiting_first,
 )
-from tavoli.models import Body, Comment, Contribution, Moderation, TableMembership, ThematicTable
 
 
 def membership_history(table: ThematicTable) -> list[HistoryEntry]:

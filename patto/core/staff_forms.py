@@ -205,7 +205,9 @@ class ProgrammeFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("Programma"))
         kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("queryset", Programme.objects.order_by("position", "title"))
+        kwargs.setdefault(
+            "queryset", Programme.objects.only("slug", "title").order_by("position", "title")
+        )
         kwargs.setdefault("empty_label", _("Tutti i programmi"))
         kwargs.setdefault("widget", select())
         super().__init__(*args, **kwargs)

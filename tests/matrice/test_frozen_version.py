@@ -105,13 +105,20 @@ def test_moving_draft_content_into_a_frozen_version_is_refused(frozen_action):
         "DELETE FROM matrice_action WHERE id = %(action)s",
         "UPDATE matrice_policy SET title = 'via SQL' WHERE version_id = %(version)s",
         "DELETE FROM matrice_action_tools WHERE action_id = %(action)s",
+        "UPDATE matrice_action_tools SET tool_id = tool_id WHERE action_id = %(action)s",
+        "INSERT INTO matrice_action_zones (action_id, zone_id) VALUES (%(action)s, %(zone)s)",
         "INSERT INTO matrice_tool (version_id, key, code, position, name, description) "
         "VALUES (%(version)s, '00000000000000000000000000000001', 'S-SQL', 0, 'x', '')",
     ],
 )
 def test_the_database_refuses_raw_writes_to_frozen_content(frozen_action, sql):
-    params = {"action": frozen_action.pk, "version": frozen_action.version_id}
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+    zone = ZoneFactory()
+    params = {"action": frozen_action.pk, "version": frozen_action.version_id, "zone": zone.pk}
+    with (
+        pytest.raises(IntegrityError, match="frozen"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(sql % params)
     assert Action.objects.get(pk=frozen_action.pk).title == frozen_action.title
     assert frozen_action.tools.count() == 1

@@ -76,7 +76,8 @@ PAGES = {
     ),
     "bodies": (7, lambda t, b, c: reverse("redazione:tavoli_bodies")),
     "bodies searched": (7, lambda t, b, c: reverse("redazione:tavoli_bodies") + "?q=Ente"),
-    "contributions": (9, lambda t, b, c: reverse("redazione:tavoli_contributions")),
+    # no programme chosen: no meetings to choose from, so no query for them
+    "contributions": (8, lambda t, b, c: reverse("redazione:tavoli_contributions")),
     "contributions filtered": (
         11,
         lambda t, b, c: (
