@@ -46,13 +46,31 @@ START_FIRST = (
     "tests/test_production.py",
     "tests/pdf/test_worker.py",
 )
+# Then the modules of few tests that take long all the same (a crawl, the demo loaded, an outside
+# tool, a server started, a PDF rendered, hypothesis): ordered by their number of tests alone they
+# would come last, and one process would go on alone with them while the other has finished.
+LONG_FOR_THEIR_SIZE = (
+    "tests/test_demo.py",  # with the crawl of tests/page_titles.py
+    "tests/spid/",
+    "tests/pdf/",
+    "tests/fuzz/",
+    "tests/test_gunicorn.py",
+    "tests/test_proxy.py",
+    "tests/test_celery_tasks.py",
+    "tests/test_translations.py",
+    "tests/test_demo_production.py",
+    "tests/test_register.py",
+    "tests/test_settings.py",
+    "tests/patto/test_dcat_catalogue.py",
+)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """Units of work: a test module each (a module's fixtures are set up once), and the browser
-    tests together; the slow units of START_FIRST first, then the largest modules, so the
-    processes finish together instead of one waiting on a long test that came last."""
+    tests together; the slow units of START_FIRST first, then LONG_FOR_THEIR_SIZE, then the
+    largest modules, so the processes finish together on short modules instead of one waiting
+    on a long test that came last."""
     if config.getoption("dist") != "load":  # another --dist asked for explicitly
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -66,8 +84,17 @@ def pytest_xdist_make_scheduler(config, log):
 
         def _assign_work_unit(self, node):
             if not self.ordered:  # the queue is complete, largest units first
-                for scope in [s for s in self.workqueue if s.startswith(START_FIRST)][::-1]:
-                    self.workqueue.move_to_end(scope, last=False)
+
+                def rank(scope):  # START_FIRST, LONG_FOR_THEIR_SIZE in its order, the others
+                    if scope.startswith(START_FIRST):
+                        return 0, 0
+                    for i, prefix in enumerate(LONG_FOR_THEIR_SIZE):
+                        if scope.startswith(prefix):
+                            return 1, i
+                    return 2, 0
+
+                for scope in sorted(self.workqueue, key=rank):  # a stable sort
+                    self.workqueue.move_to_end(scope)
                 self.ordered = True
             super()._assign_work_unit(node)
 

@@ -39,6 +39,7 @@ from patto.models import (
 )
 from patto.monitoring.report import report_context
 from tavoli.models import ANSWERED_STATUSES, Contribution, ContributionStatus, ThematicTable
+from tests.page_titles import assert_no_two_pages_share_a_title
 from zone.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -406,6 +407,12 @@ def test_the_demo_citizen_follows_the_piano(demo):
     assert citizen.actor_category == ActorCategory.CITIZEN
     assert "illustrativo" in citizen.body_name
     assert Follow.objects.filter(user=citizen, programme__slug=PIANO).exists()
+
+
+def test_no_two_pages_share_a_title(demo):
+    """Every page of the demo, for each role, has a ``<title>`` of its own (the crawl of
+    tests/page_titles.py, on this module's demo content)."""
+    assert_no_two_pages_share_a_title()
 
 
 def test_second_run_changes_nothing(demo):

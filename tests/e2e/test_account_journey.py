@@ -8,12 +8,13 @@ import os
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.e2e.test_accessibility import WCAG
+
 pytestmark = pytest.mark.browser
 
 EMAIL = "cittadino@demo.patto.localhost"
 PASSWORD = "patto-cittadino-2018"
 PATTO = "/programmi/patto-sviluppo-comunita-solidali/"
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 SCREENSHOTS = os.environ.get("ACCOUNT_SCREENSHOTS")  # a folder, to look at the pages
 
 

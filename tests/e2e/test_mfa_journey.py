@@ -27,12 +27,12 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.conftest import IN_CI
 from tests.e2e import nu_html
 from tests.e2e.portal import running_portal
+from tests.e2e.test_accessibility import WCAG
 
 pytestmark = pytest.mark.browser
 
 STAFF = ("redazione@demo.patto.localhost", "patto-redazione-2018")
 ZONE_1 = ("portavoce.zona1@demo.patto.localhost", "patto-zona1-2018")
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 SCREENSHOTS = os.environ.get("MFA_SCREENSHOTS")
 LISTEN = """
 window.__cspViolations = [];

@@ -14,10 +14,10 @@ from pypdf import PdfWriter
 from tests.conftest import IN_CI
 from tests.e2e import nu_html
 from tests.e2e.portal import log_in_as
+from tests.e2e.test_accessibility import WCAG
 
 pytestmark = pytest.mark.browser
 
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 LISTEN = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {

@@ -17,13 +17,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.portal import log_in
+from tests.e2e.test_accessibility import WCAG
 
 pytestmark = pytest.mark.browser
 
 ZONE_1 = ("portavoce.zona1@demo.patto.localhost", "patto-zona1-2018")
 ZONE_5 = ("portavoce.zona5@demo.patto.localhost", "patto-zona5-2018")
 PIANO = "/programmi/piano-sociale-metropolitano/"
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 SCREENSHOTS = os.environ.get("REVIEW_SCREENSHOTS")  # a folder, to look at the pages
 REMARKS = {
     "2.2.1": "Manca il raccordo con i centri per l'impiego.",

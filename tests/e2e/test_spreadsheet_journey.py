@@ -15,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from odf.opendocument import load as load_ods
 
 from tests.e2e.portal import log_in_as
+from tests.e2e.test_accessibility import WCAG
 from tests.e2e.test_staff_journey import open_draft
 from tests.matrice.sheets import edit_ods, ods_cell
 
@@ -42,7 +43,6 @@ if version is not None:
 """
 
 
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 LISTEN = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {

@@ -11,13 +11,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.portal import log_in_as
+from tests.e2e.test_accessibility import WCAG
 from tests.e2e.test_staff_journey import open_draft
 
 pytestmark = pytest.mark.browser
 
 PROGRAMME = "piano-sociale-metropolitano"
 DRAFT = f"/redazione/programmi/{PROGRAMME}/bozza/"
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 LISTEN = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {

@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.portal import log_in as portal_log_in
 from tests.e2e.portal import running_portal
+from tests.e2e.test_accessibility import WCAG
 from tests.pdf.poppler import page_texts, run
 
 pytestmark = pytest.mark.browser
@@ -23,7 +24,6 @@ VERSIONS = f"/redazione/programmi/{PROGRAMME}/"
 STAFF = ("redazione@demo.patto.localhost", "patto-redazione-2018")
 ZONE_1 = ("portavoce.zona1@demo.patto.localhost", "patto-zona1-2018")
 REASON = "Il capitolo sulla casa va riscritto dopo l'incontro con le ATC: arriva con la versione 3."
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 LISTEN = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {

@@ -10,10 +10,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.portal import log_in_as
+from tests.e2e.test_accessibility import WCAG
 
 pytestmark = pytest.mark.browser
 
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 CIRIE, AVIGLIANA = "001086", "001013"  # zone 7 (reference data); no public source for Avigliana
 
 

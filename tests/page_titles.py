@@ -6,23 +6,19 @@ has: the public site as an anonymous visitor, then the areas of the redazione, o
 spokesperson and of a registered user (from their home, following the links to pages that are
 not public). Two different addresses never share a title; the same address with another query
 string may share it only when it shows the same thing (``?page=1``, a ``?next=`` after login).
-A few query-string variants of each address are enough: their titles are made the same way."""
+A few query-string variants of each address are enough: their titles are made the same way.
+
+The check runs in tests/test_demo.py, on that module's demo content (loaded once for both)."""
 
 import hashlib
 from collections import defaultdict
 from html.parser import HTMLParser
-from io import StringIO
 from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
 
-import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import Resolver404, resolve
 
 from patto.models import User
-
-pytestmark = pytest.mark.django_db
 
 ROLES = {
     "anonymous": (None, ["/"]),
@@ -112,20 +108,8 @@ def crawl(client, starts, *, follow) -> list[tuple[str, str, str]]:
     return pages
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo content, loaded once for the module and rolled back at its end."""
-    test_settings = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-    )
-    with test_settings, django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
-def test_no_two_pages_share_a_title(demo):
+def assert_no_two_pages_share_a_title():
+    """The crawl of the four roles on the demo content (loaded by the caller)."""
     by_title = defaultdict(lambda: defaultdict(set))  # title → (role, path) → main texts
     addresses = defaultdict(set)
     untitled = []
