@@ -20,13 +20,13 @@
    addresses (``bench/misses.py``, ``bench/paths.lua``: each asked once) and one at a time;
    logged-in citizens at 20 connections (sessions made by ``bench/roles.py sessions``); every
    page of the citizen, the redazione and the spokesperson one request at a time over HTTP;
-   the gunicorn workers' resident memory after all that; then, gunicorn stopped, the writes a
-   person waits for (``bench/roles.py writes``: save and move an action, decide, withdraw,
-   submit, new version), in-process;
-5. has a real Celery worker render the PDF of the largest version (100×N actions) and, above
-   scale 1, of a 100-action version (about 170 pages), asked through the portal's service
-   (``bench/worker_pdf.py``), timing each and reading the task process's peak memory, and
-   reports them per 100 pages against the target;
+   the gunicorn workers' resident memory after all that;
+5. gunicorn stopped, has a real Celery worker render the PDF of the largest version (100×N
+   actions) and, above scale 1, of a 100-action version (about 170 pages), asked through the
+   portal's service (``bench/worker_pdf.py``), timing each and reading the figures its task
+   logs (CPU, the process's peak memory), and reports them per 100 pages against the target;
+   then the writes a person waits for (``bench/roles.py writes``: save and move an action,
+   decide, withdraw, submit, new version), in-process;
 6. prints the tables and the verdict on every target, writes the same figures to
    ``bench-results/bench-<N>.json``, stops gunicorn and drops the database.
 """
@@ -46,8 +46,6 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-
-import pikepdf
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -223,7 +221,7 @@ def render_pdf(env, slug, number, role):
 
     rendered = render_in_worker(env, slug, number)
     path = Path(rendered["file"]) if rendered["ok"] else None
-    pages = len(pikepdf.open(path).pages) if path else None
+    pages = rendered["pages"]
     return {
         "version": f"{slug} v{number}",
         "role": role,
@@ -1016,6 +1014,15 @@ def main():
         gunicorn.wait(timeout=30)
         gunicorn = None
 
+        # the largest version (the issue's figure) and, above scale 1, a version of 100 actions
+        # (about 170 pages): the memory target is about a document of about a hundred pages.
+        # Before the writes, whose e-mails and precomputed reviews a worker would do first
+        pdfs = []
+        for pdf_slug, role in pdf_versions(scale):
+            step(f"PDF of {pdf_slug} version 2 ({role})")
+            pdfs.append(render_pdf(env, pdf_slug, 2, role))
+            print(f"   {pdf_line(pdfs[-1])}", flush=True)
+
         step("writes a person waits for, in-process, one at a time (they change the data)")
         writes = json.loads(run(PYTHON, BENCH / "roles.py", "writes", env=env))
         people = {
@@ -1028,14 +1035,6 @@ def main():
             "writes": writes,
             "workers": workers,
         }
-
-        # the largest version (the issue's figure) and, above scale 1, a version of 100 actions
-        # (about 170 pages): the memory target is about a document of about a hundred pages
-        pdfs = []
-        for pdf_slug, role in pdf_versions(scale):
-            step(f"PDF of {pdf_slug} version 2 ({role})")
-            pdfs.append(render_pdf(env, pdf_slug, 2, role))
-            print(f"   {pdf_line(pdfs[-1])}", flush=True)
 
         other_scale = {1: 10, 10: 1}.get(scale)
         other_file = ROOT / "bench-results" / f"bench-{other_scale}.json"

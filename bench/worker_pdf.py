@@ -1,8 +1,9 @@
 """A version's PDF rendered as production renders it: by a real Celery worker on the bench's
 Redis, which the portal asks through its own service (``request_pdf_render``, as when a
-version is validated). The figures are the task process's: the time from the request to the
-file being ready, that process's CPU time, and its peak resident memory (``VmHWM``), which is
-what decides whether a worker is killed on a large plan (issue 22).
+version is validated). The figures: the time from the request to the file being ready, and
+what the task's process logs when the PDF is stored (``patto.pdf.worker``): its pages, its CPU
+time and the process's peak resident memory, which is what decides whether a worker is killed
+on a large plan (issue 22).
 
 Used by ``bench/run.py``; alone: ``python bench/worker_pdf.py <programme> <number>`` with the
 bench's environment, printing the figures as JSON.
@@ -10,6 +11,7 @@ bench's environment, printing the figures as JSON.
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,7 +23,11 @@ import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# the line patto.pdf.worker logs once the PDF is stored
+LOGGED = re.compile(
+    r"PDF of version \d+: (?P<pages>\d+) pages in [\d.]+ s \((?P<cpu>[\d.]+) s of CPU\), "
+    r"peak memory of this process (?P<peak>\d+) MB"
+)
 
 REQUEST = """
 from patto.models import PdfStatus, PlanVersion
@@ -38,28 +44,9 @@ print(version.pk, asked)
 """
 
 
-def _status(pid: int) -> dict:
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        fields[key] = value.strip()
-    return fields
-
-
-def _cpu_seconds(pid: int) -> float:
-    # /proc/<pid>/stat: utime and stime are fields 14 and 15, after the command's ")"
-    stat = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(stat[11]) + int(stat[12])) / CLOCK_TICKS
-
-
-def _children(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    return [int(p) for p in out.split()]
-
-
 def render_in_worker(env: dict, slug: str, number: int, *, timeout: float = 900) -> dict:
     """Start a worker (one task process), ask for the PDF of ``slug`` version ``number``, wait
-    until it is ready or failed, and read the task process's figures before stopping it."""
+    until it is ready or failed, stop the worker and read the figures its task logged."""
     database = env["DATABASE_URL"]
     # the worker renders only this PDF: no message left in the broker (the bench's writes may
     # have validated a version), no render its start-up sweep would queue again
@@ -84,8 +71,6 @@ def render_in_worker(env: dict, slug: str, number: int, *, timeout: float = 900)
                 if worker.poll() is not None or time.monotonic() - started > 120:
                     raise RuntimeError("the Celery worker did not start")
                 time.sleep(0.2)
-            (child,) = _children(worker.pid)
-            cpu_before = _cpu_seconds(child)
             version_pk, requested = subprocess.run(
                 [
                     sys.executable,
@@ -112,19 +97,25 @@ def render_in_worker(env: dict, slug: str, number: int, *, timeout: float = 900)
                         break
                     time.sleep(0.1)
             seconds = time.time() - requested
-            figures = _status(child)
-            cpu = _cpu_seconds(child) - cpu_before
+            # the task logs its figures right after marking the PDF ready
+            logged_by = time.monotonic() + 30
+            while status == "ready" and time.monotonic() < logged_by:
+                if LOGGED.search(Path(f"/proc/self/fd/{log.fileno()}").read_text()):
+                    break
+                time.sleep(0.1)
         finally:
             worker.terminate()
             worker.wait(timeout=60)
         log.seek(0)
         output = log.read()
+    logged = LOGGED.search(output)
     return {
-        "ok": status == "ready",
+        "ok": status == "ready" and logged is not None,
         "file": str(Path(env["MEDIA_ROOT"]) / name) if name else None,
+        "pages": int(logged["pages"]) if logged else None,
         "seconds": round(seconds, 2),
-        "cpu_seconds": round(cpu, 2),
-        "peak_rss_mb": round(int(figures["VmHWM"].split()[0]) / 1024, 1),
+        "cpu_seconds": float(logged["cpu"]) if logged else None,
+        "peak_rss_mb": int(logged["peak"]) if logged else None,
         "output": output.strip()[-500:],
     }
 

@@ -3,6 +3,7 @@ render, store the file, record a failure; and which renders have lost their work
 message (the sweep)."""
 
 import logging
+import resource
 from datetime import timedelta
 
 from django.conf import settings
@@ -113,6 +114,7 @@ def run_pdf_render(*, version_pk: int, final_attempt: bool = True) -> document.R
     ours = PlanVersion.objects.filter(
         pk=version_pk, pdf_status=PdfStatus.RENDERING, pdf_rendered_at=claimed_at
     )
+    cpu_before = _cpu_seconds()
     try:
         rendered = pdf_renderer()(version)
         name = document.store_pdf(version, rendered.content)
@@ -136,7 +138,19 @@ def run_pdf_render(*, version_pk: int, final_attempt: bool = True) -> document.R
         return None
     if previous and previous != name:
         default_storage.delete(previous)
+    # the process's peak memory since it started: what decides whether a worker is killed on a
+    # large plan (see CELERY_WORKER_MAX_MEMORY_PER_CHILD in the settings)
     logger.info(
-        "PDF of version %s: %s pages in %.1f s", version_pk, rendered.pages, rendered.seconds
+        "PDF of version %s: %s pages in %.1f s (%.1f s of CPU), peak memory of this process %d MB",
+        version_pk,
+        rendered.pages,
+        rendered.seconds,
+        _cpu_seconds() - cpu_before,
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,  # Linux: kilobytes
     )
     return rendered
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime

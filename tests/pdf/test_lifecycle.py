@@ -5,6 +5,7 @@ worker on Redis: test_worker."""
 
 import datetime
 import os
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -103,6 +104,19 @@ def test_rendering_the_same_content_again_replaces_the_file_in_place(validated):
     validated.refresh_from_db()
     assert validated.pdf_status == PdfStatus.READY
     assert pdf_files() == [pdf.pdf_name(validated).removeprefix("pdf/")]
+
+
+def test_the_worker_logs_each_render_with_its_time_and_the_process_peak_memory(validated, caplog):
+    """What an operator reads in the worker's log to see a large plan coming near the memory
+    at which the process would be killed (and which ``bench/worker_pdf.py`` reads)."""
+    with caplog.at_level("INFO", logger="patto.pdf.worker"):
+        rendered = pdf_worker.run_pdf_render(version_pk=validated.pk)
+    (line,) = [r.getMessage() for r in caplog.records if "peak memory" in r.getMessage()]
+    assert re.fullmatch(
+        rf"PDF of version {validated.pk}: {rendered.pages} pages in [\d.]+ s "
+        r"\([\d.]+ s of CPU\), peak memory of this process \d+ MB",
+        line,
+    )
 
 
 def test_a_failed_render_is_recorded_with_its_message(validated, settings):
