@@ -67,13 +67,11 @@ class SearchFilter(django_filters.CharFilter):
 
 
 class ZoneChoiceFilter(ItemChoiceFilter):
-    """Actions of that zone, and those that apply everywhere (no zone named), by pk
-    (``queries.actions_in_zone``, read once for good for a frozen version): the list is not
-    joined to the action–zone links with ``OR zones IS NULL`` and made ``DISTINCT`` over whole
-    rows, and its count is a plain count."""
+    """Actions of that zone, and those that apply everywhere (no zone named): a condition of
+    the list's own queries (``queries.applies_in_zone``), so its count stays a plain count."""
 
     def filter_item(self, qs, zone):
-        return qs.filter(pk__in=queries.actions_in_zone(self.parent.version, zone))
+        return qs.filter(queries.applies_in_zone(zone))
 
 
 class ActionFilterSet(django_filters.FilterSet):

@@ -8,7 +8,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Subquery, Value
 from django.utils.text import Truncator
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
-from patto.cache.pages import frozen_fragment
 from tavoli.models import Contribution
 from zone.models import Zone
 
@@ -38,25 +37,13 @@ def action_list(version):
     )
 
 
-def actions_by_zone(version) -> dict[int | None, list[int]]:
-    """The pks of the actions of ``version`` by the zone they name, under ``None`` those that
-    name none (they apply everywhere). One query (the actions with their zone links); kept for
-    good when the version is frozen."""
-
-    def read():
-        found = {}
-        for pk, zone_pk in Action.objects.filter(version=version).values_list("pk", "zones"):
-            found.setdefault(zone_pk, []).append(pk)
-        return found
-
-    return frozen_fragment("zones", read, version)
-
-
-def actions_in_zone(version, zone) -> list[int]:
-    """The pks of the actions of ``version`` that apply in ``zone``: those naming it and those
-    naming no zone. ``actions_by_zone``'s query, or none once kept."""
-    by_zone = actions_by_zone(version)
-    return by_zone.get(None, []) + by_zone.get(zone.pk, [])
+def applies_in_zone(zone):
+    """The condition of the actions that apply in ``zone``: those naming it and those naming no
+    zone (they apply everywhere). Two ``EXISTS`` on the action–zone links, probed by index per
+    action of the list: no join with ``OR zones IS NULL``, no ``DISTINCT`` over whole rows, and
+    no query of its own (the list's count and page carry it)."""
+    links = Action.zones.through.objects.filter(action_id=OuterRef("pk"))
+    return Exists(links.filter(zone_id=zone.pk)) | ~Exists(links)
 
 
 def label_actions(actions, *, tools, targets, zones) -> None:
@@ -193,6 +180,14 @@ def plan_outline(version) -> list[dict]:
     return list(policies.values())
 
 
+# Up to this many actions a public matrix lists each cell's first ten actions; above it (the whole
+# plan of a 1,000-action version, whose cells hold some forty each: 444 KB of HTML, the table and
+# the narrow screen's view together) each cell says how many it holds and links to all of them,
+# and the page offers the policies, whose matrices list them again. The version page shows one
+# policy at a time above the same size (``patto.programme.views.ONE_POLICY_ABOVE``).
+MATRIX_LISTS_UP_TO = 300
+
+
 @dataclass
 class Matrix:
     """Tools (rows) × targets (columns); each cell holds the actions that use that tool for that
@@ -202,6 +197,12 @@ class Matrix:
     targets: list
     cells: dict = field(default_factory=dict)  # (tool_pk, target_pk) -> [Action]
     action_count: int = 0
+
+    @property
+    def lists_actions(self) -> bool:
+        """Whether the public page lists the actions in the cells, or only how many they are
+        (``MATRIX_LISTS_UP_TO``)."""
+        return self.action_count <= MATRIX_LISTS_UP_TO
 
     def rows(self):
         for tool in self.tools:

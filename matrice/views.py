@@ -20,7 +20,9 @@ from tavoli.views import consultation_context
 
 @method_decorator(public_page(params=("politica",)), name="dispatch")
 class MatrixView(ConsultationMixin, PublicVersionsMixin, TemplateView):
-    """Tools × targets, for the whole plan or for one policy (``?politica=<code>``)."""
+    """Tools × targets, for the whole plan or for one policy (``?politica=<code>``). A large
+    matrix says how many actions each cell has, linked to them, and offers the policies
+    (``queries.MATRIX_LISTS_UP_TO``)."""
 
     template_name = "matrice/matrix.html"
 
@@ -41,6 +43,7 @@ class MatrixView(ConsultationMixin, PublicVersionsMixin, TemplateView):
                 "programme": self.programme,
                 "version": version,
                 "policy": policy,
+                "policies": policies,
                 "action_url": reverse("matrice:action", args=(*args, "_")).removesuffix("_/"),
             }
             return render_to_string("matrice/includes/matrix_body.html", context)
