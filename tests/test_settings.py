@@ -217,3 +217,23 @@ def test_a_start_with_spid_on_and_no_key_says_what_to_run(tmp_path):
     )
     assert result.returncode != 0
     assert "SPID_KEY_FILE" in result.stderr and "manage.py spid_keys" in result.stderr
+
+
+def test_an_upgrade_never_serves_the_pages_an_earlier_release_kept(tmp_path):
+    """The fragments of frozen versions are kept for good: the page cache's keys start with the
+    release, so what an earlier release's templates rendered is not served after an upgrade."""
+    from patto.settings import code_release
+
+    template = tmp_path / "templates" / "matrice" / "matrix.html"
+    template.parent.mkdir(parents=True)
+    template.write_text("<table>")
+    (tmp_path / "patto").mkdir()
+    (tmp_path / "patto" / "views.py").write_text("pass\n")
+    before = code_release(tmp_path)
+    assert code_release(tmp_path) == before  # the same code: the same keys, every process
+    template.write_text("<table class='new'>")
+    assert code_release(tmp_path) != before
+
+    shell = "from django.conf import settings; print(settings.CACHES['pages']['KEY_PREFIX'])"
+    named = manage("shell", "-c", shell, REDIS_URL="redis://127.0.0.1:6379/0", RELEASE="2026.12")
+    assert named.stdout.strip().splitlines()[-1] == "patto-pages-2026.12", named.stderr
