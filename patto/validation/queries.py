@@ -91,18 +91,22 @@ def withdrawn(zones) -> list[dict]:
     ]
 
 
-def last_decided_version(zone, version) -> PlanVersion | None:
-    """The latest earlier version of the programme on which ``zone`` decided."""
-    validation = (
+def _decisions_before(version, **zones):
+    """The decisions on the programme's versions before ``version``, the latest first."""
+    return (
         Validation.objects.filter(
-            zone=zone,
             version__programme_id=version.programme_id,
             version__number__lt=version.number,
+            **zones,
         )
         .select_related("version__programme")
         .order_by("-version__number")
-        .first()
     )
+
+
+def last_decided_version(zone, version) -> PlanVersion | None:
+    """The latest earlier version of the programme on which ``zone`` decided."""
+    validation = _decisions_before(version, zone=zone).first()
     return validation.version if validation else None
 
 
@@ -111,15 +115,7 @@ def bases(version) -> dict:
     before it (``last_decided_version``; None: none). Two queries."""
     zones = version.programme.validating_zones.values_list("pk", flat=True)
     latest = dict.fromkeys(zones)
-    for validation in (
-        Validation.objects.filter(
-            zone__in=latest,
-            version__programme_id=version.programme_id,
-            version__number__lt=version.number,
-        )
-        .select_related("version__programme")
-        .order_by("-version__number")
-    ):
+    for validation in _decisions_before(version, zone__in=latest):
         if latest[validation.zone_id] is None:
             latest[validation.zone_id] = validation.version
     return latest
