@@ -551,8 +551,9 @@ def test_the_page_runs_a_fixed_number_of_queries(client, piano, django_assert_nu
     # the text kept; + the draft's remarks
     with django_assert_num_queries(11):
         assert client.get(page).status_code == 200
-    # a refused step: + the service's checks (the zone, its spokesperson, not decided yet)
-    with django_assert_num_queries(14):
+    # a refused step: + the service's checks (the zone, its spokesperson, not decided yet), less
+    # the menu's programmes, kept by the process since the first page (patto.cache.kept)
+    with django_assert_num_queries(13):
         assert client.post(page, {"step": "check"}).status_code == 400
 
 

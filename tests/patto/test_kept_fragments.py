@@ -1,0 +1,73 @@
+"""The parts of the layout every page shares (navigation, footer, rating widget, stylesheets)
+are rendered once per process (``patto.cache.kept``), yet each page still shows its own section
+as the current one, in its own language, and a change to the programmes shows at once."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ProgrammeFactory
+from tests.matrice.test_pages import plan_version
+
+pytestmark = pytest.mark.django_db
+
+
+def current_nav_entries(html: str) -> list[str]:
+    """The labels of the main menu's entries marked as the current page."""
+    nav = html[html.index('id="nav-main"') :]
+    return re.findall(r'class="nav-link[^"]*active"[^>]*aria-current="page"><span>([^<]+)', nav)
+
+
+def test_each_section_is_marked_current_though_the_navigation_is_kept(client):
+    assert current_nav_entries(client.get(reverse("home")).content.decode()) == ["Pagina iniziale"]
+    assert current_nav_entries(client.get(reverse("incontri:list")).content.decode()) == [
+        "Incontri"
+    ]
+    assert current_nav_entries(client.get(reverse("zone:list")).content.decode()) == [
+        "Zone omogenee"
+    ]
+    # back to a section seen before: its own copy, not the last one rendered
+    assert current_nav_entries(client.get(reverse("home")).content.decode()) == ["Pagina iniziale"]
+
+
+def test_the_programme_of_the_page_is_the_current_one_in_the_menu(client):
+    first, second = plan_version(actions=1).programme, ProgrammeFactory()
+    for programme, other in ((first, second), (second, first)):
+        html = client.get(reverse("patto:programme", args=[programme.slug])).content.decode()
+        assert f'href="{programme.get_absolute_url()}" aria-current="page"' in html
+        assert f'href="{other.get_absolute_url()}" aria-current="page"' not in html
+
+
+def test_a_new_programme_is_in_the_menu_of_the_very_next_page(client):
+    client.get(reverse("incontri:list"))
+    programme = ProgrammeFactory(title="Programma appena creato")
+    html = client.get(reverse("incontri:list")).content.decode()
+    assert f'href="{programme.get_absolute_url()}"' in html
+    assert "Programma appena creato" in html
+
+
+def test_the_layout_follows_the_language_of_the_page(client):
+    italian = client.get(reverse("zone:list")).content.decode()
+    english = client.get("/en" + reverse("zone:list")).content.decode()
+    assert "Vai al piè di pagina" in italian and "Informativa privacy" in italian
+    assert "Informativa privacy" not in english and "Privacy notice" in english
+    assert current_nav_entries(english) == ["Homogeneous zones"]
+    # the rating widget's questions, kept too
+    assert "Quanto sono chiare le informazioni su questa pagina?" in italian
+    assert "Quanto sono chiare" not in english
+
+
+def test_the_rating_widget_names_the_page_it_rates(client):
+    for address in (reverse("zone:list"), reverse("incontri:list")):
+        html = client.get(address).content.decode()
+        assert f'<input type="hidden" name="page" value="{address}">' in html
+
+
+def test_a_kept_navigation_asks_the_database_nothing(client, django_assert_num_queries):
+    """The menu's programmes are read once, by the first page of a section; the next page of
+    that section (a different address, so not from the page cache) does not read them."""
+    plan_version(actions=1)
+    client.get(reverse("zone:municipality_search") + "?q=tor")
+    with django_assert_num_queries(1):  # the comuni found, nothing for the layout
+        client.get(reverse("zone:municipality_search") + "?q=asti")
