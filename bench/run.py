@@ -66,6 +66,9 @@ ONE_AT_A_TIME_LEAST = 3
 # them, set apart, are asked one at a time
 MISS_PATHS = 12_000
 MISSES_ONE_AT_A_TIME = 40
+# bench/floor.py's page that costs the least a page not in the page cache can: its layout and
+# one query; the cache misses are read against it
+LEAST_PAGE = "/__least__"
 # bench/roles.py's labels the verdicts name
 DRAFT_PAGE = "draft overview"
 MOVE_WRITE = "move an action (htmx)"
@@ -409,8 +412,12 @@ def answered(row) -> bool:
     return row.get("status") == 200 and row.get("statuses", [200]) == [200]
 
 
-def traffic_verdicts(pages, misses, citizens):
-    """Anonymous cache hits and misses, and logged-in citizens, at 20 connections."""
+def traffic_verdicts(pages, misses, citizens, least=None):
+    """Anonymous cache hits and misses, and logged-in citizens, at 20 connections; ``least``:
+    the least page not in the page cache (``LEAST_PAGE``), which the misses are read against."""
+    bound = (
+        f" (the least page not in the page cache: {least['ratio_to_floor']:.1%})" if least else ""
+    )
     lowest = min(pages, key=lambda r: r["ratio_to_floor"])
     clean = not misses["non_2xx_3xx"] and not misses["socket_errors"] and not misses["wrapped"]
     problems = (
@@ -435,7 +442,9 @@ def traffic_verdicts(pages, misses, citizens):
             f"cache misses at {CONNECTIONS} connections: ≥ {MISS_FLOOR_SHARE_TARGET:.0%} of the "
             "floor's req/s",
             clean and misses["ratio_to_floor"] >= MISS_FLOOR_SHARE_TARGET,
-            f"{misses['rps']:.0f} req/s, {misses['ratio_to_floor']:.1%} of the floor" + problems,
+            f"{misses['rps']:.0f} req/s, {misses['ratio_to_floor']:.1%} of the floor"
+            + problems
+            + bound,
         ),
         (
             f"logged-in citizens at {CONNECTIONS} connections: ≥ "
@@ -445,7 +454,8 @@ def traffic_verdicts(pages, misses, citizens):
             and citizens["ratio_to_floor"] >= CITIZEN_FLOOR_SHARE_TARGET,
             f"{citizens['rps']:.0f} req/s, {citizens['ratio_to_floor']:.1%} of the floor, p95 "
             f"{citizens['p95_ms']:.0f} ms"
-            + (f", {citizens['non_2xx_3xx']} non-2xx" if citizens["non_2xx_3xx"] else ""),
+            + (f", {citizens['non_2xx_3xx']} non-2xx" if citizens["non_2xx_3xx"] else "")
+            + bound,
         ),
     ]
 
@@ -759,8 +769,14 @@ def people_lines(people):
         f" ms, p95 {alone['p95_ms']:.0f} ms, highest {alone['max_ms']:.0f} ms",
         f"Logged-in citizens, {CONNECTIONS} connections, {len(people['citizen_pages'])} pages × "
         f"{people['citizen_sessions']} sessions: " + traffic_line(people["citizens"]),
-        "",
     ]
+    least = people.get("least_page")
+    if least:
+        lines.append(
+            f"The least page not in the page cache ({LEAST_PAGE}: the layout and one query), "
+            f"{CONNECTIONS} connections: " + traffic_line(least)
+        )
+    lines.append("")
     header = (
         f"{'role':<13} {'page':<37} {'p50':>6} {'p95':>6} {'n':>3} {'first':>6} {'SQL':>7} "
         f"{'KB':>6} {'uncached':>9}"
@@ -972,6 +988,13 @@ def main():
         )
         misses_alone = one_at_a_time(base, alone_paths, first=False, most=len(alone_paths))
         print(f"   one at a time: p95 {misses_alone['p95_ms']:.0f} ms", flush=True)
+        step(
+            f"the least page not in the page cache (bench/floor.py's {LEAST_PAGE}: the layout "
+            f"and one query): {CONNECTIONS} connections, {args.rounds} runs"
+        )
+        least = measure_pages(
+            wrk_bin, base, [measured[0], ("least page", LEAST_PAGE)], {}, args.rounds, args.duration
+        )[1]
 
         step("logged-in sessions (bench/roles.py: the redazione, a spokesperson, citizens)")
         sessions = json.loads(run(PYTHON, BENCH / "roles.py", "sessions", env=env))
@@ -1029,6 +1052,7 @@ def main():
             "misses": misses,
             "misses_alone": misses_alone,
             "citizens": citizens,
+            "least_page": least,
             "citizen_pages": citizen_pages,
             "citizen_sessions": len(sessions["citizens"]),
             "roles": roles,
@@ -1040,7 +1064,7 @@ def main():
         other_file = ROOT / "bench-results" / f"bench-{other_scale}.json"
         other = json.loads(other_file.read_text()) if other_file.exists() else {}
         targets = verdicts(rows, pdfs, comparison, other.get("pages"))
-        targets += traffic_verdicts(rows[1:], misses, citizens)
+        targets += traffic_verdicts(rows[1:], misses, citizens, least)
         targets += role_verdicts(roles, misses_alone, rows[1:], writes, workers, other.get("roles"))
         print()
         print(report(rows, pdfs, comparison, targets, scale, args.rounds, other_file, people))

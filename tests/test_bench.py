@@ -36,7 +36,13 @@ from patto.models import (
 )
 from tavoli.consultation import consultation_of
 from tavoli.models import Comment, Contribution, Moderation
-from tests.factories import MeetingFactory, MunicipalityFactory, StaffFactory, ZoneFactory
+from tests.factories import (
+    MeetingFactory,
+    MunicipalityFactory,
+    ProgrammeFactory,
+    StaffFactory,
+    ZoneFactory,
+)
 from tests.versions import build_version
 
 
@@ -313,3 +319,27 @@ def test_every_role_the_writes_and_the_memory_are_judged_on_their_targets():
     assert not judged(verdicts(workers=(250.0, 310.0)), "resident memory")[0]
     found = verdicts(other=[role(bench.DRAFT_PAGE, queries_cold=19)])
     assert judged(found, "scale 1 and scale 10") == (False, "they differ on draft overview")
+
+
+@pytest.mark.django_db
+def test_the_least_page_is_the_layout_and_one_query(client, settings, django_assert_num_queries):
+    """``/__least__`` (bench/floor.py), which the cache misses are read against: the portal's
+    whole layout and one query, rendered for every request."""
+    settings.ROOT_URLCONF = "bench.floor"
+    ProgrammeFactory(title="Programma del bench")
+    with django_assert_num_queries(2):  # the programme, and the menu's the first time
+        first = client.get("/__least__")
+    with django_assert_num_queries(1):  # the menu is kept (patto.cache.kept)
+        again = client.get("/__least__")
+    for response in (first, again):
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "<h1>Programma del bench</h1>" in html
+        assert 'id="nav-main"' in html and 'id="footer"' in html
+    assert client.get("/__floor__").content == b"ok"
+
+
+def test_the_misses_are_read_against_the_least_page():
+    least = traffic(ratio_to_floor=0.071)
+    found = bench.traffic_verdicts([row("home")], traffic(), traffic(), least)
+    assert "the least page not in the page cache: 7.1%" in found[2][2]
