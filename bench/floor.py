@@ -16,9 +16,11 @@ from django.template import engines
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from patto.wsgi import application as project_application  # first: it sets Django up
+
+# isort: split
 from patto import urls as project_urls
 from patto.models import Programme
-from patto.wsgi import application as project_application
 
 LEAST = engines["django"].from_string(
     '{% extends "base.html" %}{% block content %}<div class="container my-4"><h1>'

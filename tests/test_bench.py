@@ -8,7 +8,10 @@ benchmark; these tests only check that what it builds, asks for and reports says
 should."""
 
 import datetime
+import os
 import random
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -343,3 +346,17 @@ def test_the_misses_are_read_against_the_least_page():
     least = traffic(ratio_to_floor=0.071)
     found = bench.traffic_verdicts([row("home")], traffic(), traffic(), least)
     assert "the least page not in the page cache: 7.1%" in found[2][2]
+
+
+def test_gunicorn_can_load_the_bench_application():
+    """What ``make bench`` gives gunicorn (``bench.floor:application``) imports in a fresh
+    process: Django is set up before the project's models and URLs are read."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import bench.floor; print(bench.floor.application)"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "patto.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    assert "FloorHandler" in loaded.stdout
