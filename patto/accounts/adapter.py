@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 
+from patto.accounts.roles import landing_page
 from patto.mail import outbox
 from patto.mail.sending import absolute
 
@@ -24,6 +25,11 @@ def _from_site_url(value, origin: str):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request) -> str:
+        """After a login with no page asked for (allauth follows ``next`` before asking here):
+        the person's own area (``roles.landing_page``)."""
+        return landing_page(request.user)
+
     def is_open_for_signup(self, request) -> bool:
         """No sign-up with a password when citizens log in with SPID or CIE only."""
         return settings.PASSWORD_LOGIN_FOR_CITIZENS

@@ -4,6 +4,9 @@ required of (``patto.accounts.second_factor``). Built on ``patto.core.permission
 ``patto.validation.permissions``, which decide who is in the redazione and who speaks for a
 zone."""
 
+from django.conf import settings
+from django.urls import reverse
+
 from patto.core.permissions import is_redazione
 from patto.validation.permissions import is_spokesperson
 
@@ -31,3 +34,15 @@ def request_roles(request) -> dict:
     if cached is None or cached[0] != user.pk:
         cached = request._patto_roles = (user.pk, roles_of(user))
     return cached[1]
+
+
+def landing_page(user) -> str:
+    """Where ``user`` lands after logging in without asking for a page: the redazione's
+    dashboard, the spokesperson's home (their zone's decisions and monitoring), else the home
+    page. Up to two queries."""
+    roles = roles_of(user)
+    if roles["redazione"]:
+        return reverse("redazione:dashboard")
+    if roles["spokesperson"]:
+        return reverse("portavoce:home")
+    return settings.LOGIN_REDIRECT_URL

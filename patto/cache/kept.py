@@ -45,7 +45,9 @@ def kept(key: tuple, render) -> str:
 
 def request_generation(request) -> str:
     """The content generation this request sees: the one the page cache read for it, or one
-    cache read, once per request."""
+    cache read, once per request (each time, for a template rendered without a request)."""
+    if request is None:
+        return generation()
     page = getattr(request, "public_page_lookup", None)
     if page is not None:
         return page.generation

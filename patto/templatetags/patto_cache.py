@@ -28,7 +28,7 @@ class KeptNode(template.Node):
     def render(self, context):
         key = (self.name.resolve(context), *(value.resolve(context) for value in self.vary))
         if self.follows_content and self.follows_content.resolve(context):
-            key = (*key, request_generation(context["request"]))
+            key = (*key, request_generation(context.get("request")))
         return kept(key, lambda: self.nodelist.render(context))
 
 

@@ -128,9 +128,12 @@ def _marks(policies, comparison: Comparison | None) -> tuple[list[Mark], list[Ma
 
 
 # Above this many actions, the text is shown one part at a time: an action area, or up to
-# ACTIONS_PER_PART of its actions (an action takes 1–3 KB of the page).
-WHOLE_UP_TO = 150
-ACTIONS_PER_PART = 100
+# ACTIONS_PER_PART of its actions. An action takes 1–3 KB of the page, and up to 6 KB when it
+# changed everywhere (the old words and the new, side by side in the diff): measured with the
+# bench's versions, in which nearly every action changed, 100 actions made a 646 KB page. At 50
+# a page stays under 400 KB with its list of changes and the layout.
+WHOLE_UP_TO = 50
+ACTIONS_PER_PART = 50
 # Above this many changes, a text in parts lists on each page the changes of its part only.
 LISTED_UP_TO = 150
 CHANGES_OF_PART = "<!--changes-of-part-->"

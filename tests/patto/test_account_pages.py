@@ -7,13 +7,14 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
-from patto.models import ActorCategory, User
-from tests.factories import UserFactory
+from patto.models import REDAZIONE_GROUP, ActorCategory, User
+from tests.factories import SpokespersonFactory, UserFactory
 from tests.people import login_as
 
 pytestmark = pytest.mark.django_db
@@ -245,3 +246,25 @@ def test_logout_is_a_post(client):
     assert "_auth_user_id" in client.session
     client.post(reverse("account_logout"))
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [("citizen", "home"), ("staff", "redazione:dashboard"), ("spokesperson", "portavoce:home")],
+)
+def test_each_person_lands_in_their_own_area_after_logging_in(client, role, landing):
+    """Without a page asked for: the redazione's dashboard, the spokesperson's home, the home
+    page for everyone else; with one (``next``), that page."""
+    person = verified_user(email=f"{role}@example.org")
+    if role == "staff":
+        person.groups.add(Group.objects.get_or_create(name=REDAZIONE_GROUP)[0])
+    elif role == "spokesperson":
+        SpokespersonFactory(user=person)
+    credentials = {"login": person.email, "password": PASSWORD}
+    response = client.post(reverse("account_login"), credentials)
+    assert response.status_code == 302
+    assert response["Location"] == reverse(landing)
+    client.logout()
+    asked = reverse("patto:programmes")
+    response = client.post(reverse("account_login") + f"?next={asked}", credentials)
+    assert response["Location"] == asked

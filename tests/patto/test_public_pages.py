@@ -59,6 +59,8 @@ def test_home_links_each_programmes_plan_in_force_and_proposal(client):
         assert f'href="/programmi/{slug}/versioni/2/"' in page  # published: the plan in force
         assert f'href="/programmi/{slug}/versioni/3/"' in page  # the proposal
         assert f'href="/programmi/{slug}/versioni/4/"' not in page  # the draft
+        # and how the plan in force is going (its monitoring)
+        assert f'href="/programmi/{slug}/attuazione/"' in page
     latest = page[page.index("Ultimi piani pubblicati") :]
     assert 'href="/programmi/programma-0/versioni/2/"' in latest
 

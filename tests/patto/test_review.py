@@ -569,11 +569,11 @@ def test_a_1000_action_version_is_reviewable(client, piano):
     # button pressed; no box for the 1,000 actions nobody wrote on
     sent = set(re.findall(r'<(?:input|textarea)[^>]* name="([^"]+)"', form))
     assert sent == {"csrfmiddlewaretoken", "draft_revision", "decision", "reason"}
-    # the text a part at a time (here four areas of 250 actions, three parts each), every
+    # the text a part at a time (here four areas of 250 actions, five parts each), every
     # part reachable from the list of the parts
     assert len(response.content) < 400_000
     linked = set(re.findall(r'name="step" value="show" formaction="\?parte=(\d+)"', form))
-    assert linked == {str(number) for number in range(2, 13)}
+    assert linked == {str(number) for number in range(2, 21)}
     actions = list(Action.objects.filter(version=version).order_by("code")[:2])
     data = {f"remark-action-{a.key}": f"Su {a.code}" for a in actions}
     # to another part with what is typed: the remarks written in the first stay in the form

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from patto.accounts.roles import landing_page
 from patto.accounts.spid import saml, services
 from patto.accounts.spid.forms import EmailForm
 from patto.accounts.spid.metadata import build_metadata
@@ -156,7 +157,7 @@ class AssertionConsumerView(SpidEnabledMixin, View):
             messages.success(request, _("La tua identità digitale è collegata al tuo account."))
             target = pending["next"] or reverse("profile:detail")
         else:
-            target = pending["next"] or settings.LOGIN_REDIRECT_URL
+            target = pending["next"] or landing_page(user)
         response = HttpResponseRedirect(target)
         response.delete_cookie(COOKIE, path=reverse("spid:acs"))
         return response
