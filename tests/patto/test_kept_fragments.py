@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import ProgrammeFactory
+from tests.factories import ProgrammeFactory, SpokespersonFactory, StaffFactory
 from tests.matrice.test_pages import plan_version
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +71,16 @@ def test_a_kept_navigation_asks_the_database_nothing(client, django_assert_num_q
     client.get(reverse("zone:municipality_search") + "?q=tor")
     with django_assert_num_queries(1):  # the comuni found, nothing for the layout
         client.get(reverse("zone:municipality_search") + "?q=asti")
+
+
+def test_an_area_s_own_home_or_programme_page_is_not_the_site_s(client):
+    """The spokesperson's home (``portavoce:home``) is not the home page, and the redazione's
+    page of a programme is not the programme's public page: the menu marks neither."""
+    programme = plan_version(actions=1).programme
+    spokesperson = SpokespersonFactory().user
+    client.force_login(spokesperson)
+    assert current_nav_entries(client.get(reverse("portavoce:home")).content.decode()) == []
+    client.force_login(StaffFactory())
+    html = client.get(reverse("redazione:programme", args=[programme.slug])).content.decode()
+    assert current_nav_entries(html) == []
+    assert f'href="{programme.get_absolute_url()}" aria-current="page"' not in html
