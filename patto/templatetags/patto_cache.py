@@ -1,6 +1,6 @@
 """``{% kept %}``: a part of the layout rendered once per process (``patto.cache.kept``).
 
-    {% kept "header-nav" request.resolver_match.url_name follows_content=True %}
+    {% kept "header-nav" request.resolver_match.view_name follows_content=True %}
       …
     {% endkept %}
 
