@@ -108,6 +108,16 @@ SPOKESPERSON_ZONES = (1, 2, 3)  # the zones whose spokesperson has an account he
 STAFF_EMAIL = "redazione@bench.invalid"
 
 
+def spokesperson_email(number: int) -> str:
+    """The address of the account of zone ``number``'s spokesperson."""
+    return f"portavoce{number}@bench.invalid"
+
+
+def citizen_email(number: int) -> str:
+    """The address of the ``number``-th citizen's account (from 1)."""
+    return f"cittadino{number}@bench.invalid"
+
+
 def text(rng, sentences):
     return " ".join(LOREM.strip() for _ in range(rng.randint(1, sentences)))
 
@@ -324,6 +334,14 @@ def add_monitoring(*, programme, actions, rng, staff, published_at):
     }
 
 
+def accounts(people) -> list[User]:
+    """An account for each (e-mail address, first name) of ``people``, with an unusable
+    password."""
+    return User.objects.bulk_create(
+        User(username=email, email=email, first_name=name, password="!") for email, name in people
+    )
+
+
 def add_people(*, scale, staff, zones):
     """The people at work: ``staff`` joins the redazione; the spokespersons of
     ``SPOKESPERSON_ZONES`` and CITIZENS×``scale`` citizens get an account. Every one has a
@@ -332,13 +350,8 @@ def add_people(*, scale, staff, zones):
     areas. Passwords are unusable: the bench logs them in with sessions of its own
     (``bench/roles.py``). Returns (spokespersons by zone number, citizens)."""
     staff.groups.add(Group.objects.get_or_create(name=REDAZIONE_GROUP)[0])
-    spokespersons = User.objects.bulk_create(
-        User(
-            username=f"portavoce{number}@bench.invalid",
-            email=f"portavoce{number}@bench.invalid",
-            first_name=f"Portavoce della zona {number}",
-            password="!",
-        )
+    spokespersons = accounts(
+        (spokesperson_email(number), f"Portavoce della zona {number}")
         for number in SPOKESPERSON_ZONES
     )
     by_number = {zone.number: zone for zone in zones}
@@ -348,14 +361,8 @@ def add_people(*, scale, staff, zones):
         )
         for number, user in zip(SPOKESPERSON_ZONES, spokespersons, strict=True)
     )
-    citizens = User.objects.bulk_create(
-        User(
-            username=f"cittadino{i + 1}@bench.invalid",
-            email=f"cittadino{i + 1}@bench.invalid",
-            first_name=f"Persona {i + 1}",
-            password="!",
-        )
-        for i in range(CITIZENS * scale)
+    citizens = accounts(
+        (citizen_email(number), f"Persona {number}") for number in range(1, CITIZENS * scale + 1)
     )
     EmailAddress.objects.bulk_create(
         EmailAddress(user=user, email=user.email, verified=True, primary=True)

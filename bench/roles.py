@@ -50,6 +50,8 @@ from bench.dataset import (
     CONSULTATION_PROGRAMME,
     SPOKESPERSON_ZONES,
     STAFF_EMAIL,
+    citizen_email,
+    spokesperson_email,
 )
 from matrice.models import Action
 from patto.models import PlanVersion, User, VersionStatus
@@ -71,11 +73,8 @@ def programme_versions() -> dict:
 
 
 def citizen_emails() -> list[str]:
-    return [f"cittadino{i + 1}@bench.invalid" for i in range(CITIZENS)]
-
-
-def spokesperson_email(number: int) -> str:
-    return f"portavoce{number}@bench.invalid"
+    """The first ``CITIZENS`` citizens' addresses: those the bench logs in."""
+    return [citizen_email(number) for number in range(1, CITIZENS + 1)]
 
 
 def middle_action(version) -> Action:
