@@ -12,6 +12,7 @@ from django_filters.constants import EMPTY_VALUES
 from matrice import queries, search
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.cache.pages import frozen_fragment
+from patto.core.lookups import OneOf
 from patto.core.titles import without_control_characters
 from patto.core.widgets import QuickSelect
 from tavoli.models import ThematicTable
@@ -146,4 +147,5 @@ class ActionFilterSet(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         """The actions ``matrice.search`` finds for ``value``, in the queryset's order."""
         found, self.search_notes = search.matching_actions(self.version, value)
-        return queryset if found is None else queryset.filter(pk__in=found)
+        # the pks as one parameter (``OneOf``): a broad word finds hundreds of actions
+        return queryset if found is None else queryset.filter(OneOf("pk", found))
