@@ -61,6 +61,28 @@ def test_the_embedded_default_needs_no_configuration():
     ]
 
 
+@pytest.mark.parametrize(
+    ("given", "bound"), [({}, "True"), ({"DATABASE_SERVER_SIDE_BINDING": "false"}, "False")]
+)
+def test_postgresql_binds_parameters_on_the_server_unless_told_not_to(given, bound):
+    """Server-side binding (prepared statements) on PostgreSQL, off for a pooler that cannot
+    keep them; SQLite has no such option."""
+    read = "from django.conf import settings as s; print(s.DATABASES['default'].get('OPTIONS'))"
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        read,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/patto",
+        **given,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{{'server_side_binding': {bound}}}"
+    sqlite = manage("shell", "-v", "0", "-c", read, **given)
+    assert "server_side_binding" not in sqlite.stdout
+
+
 def test_database_and_redis_urls_switch_to_the_real_services():
     result = manage(
         "shell",
