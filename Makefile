@@ -56,8 +56,8 @@ lint: install
 
 # Regenerate the translation catalogues (needs GNU gettext) after changing strings.
 messages: install
-	$(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --ignore 'staticfiles/*'
-	$(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*'
+	$(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --ignore '.venv-spid-sp-test/*' --ignore 'node_modules/*' --ignore 'staticfiles/*'
+	$(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*' --ignore '.venv-spid-sp-test/*'
 
 # A real Celery worker on Redis (needs REDIS_URL).
 worker: install

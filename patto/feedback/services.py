@@ -80,6 +80,18 @@ def details_token(rating: PageRating) -> str:
     return signing.dumps(rating.pk, salt=_SALT)
 
 
+def rating_awaiting_details(token: str) -> PageRating | None:
+    """The rating ``token`` names, if its link is still valid and it has no details yet."""
+    try:
+        pk = signing.loads(token, salt=_SALT, max_age=DETAILS_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    rating = PageRating.objects.filter(pk=pk).first()
+    if rating is None or rating.aspect or rating.comment:
+        return None
+    return rating
+
+
 @transaction.atomic
 def add_details(*, token: str, aspect: str, comment: str) -> PageRating:
     """Add the follow-up answer and the free text to a rating given within the hour, once."""

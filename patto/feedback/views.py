@@ -18,27 +18,25 @@ from django.views.generic import TemplateView, View
 from patto.core.permissions import RedazioneRequiredMixin
 from patto.feedback import queries, services
 from patto.feedback.forms import DetailsForm, RatingForm
+from patto.models import NEGATIVE_ASPECTS, POSITIVE_ASPECTS, POSITIVE_FROM
 
 
 def _answer(request, *, status=200, **context):
     return render(request, "feedback/answer.html", context, status=status)
 
 
-def _refused(request):
-    return _answer(
-        request,
-        status=429,
-        error=_("Hai inviato molte valutazioni in poco tempo: riprova tra un'ora."),
-    )
-
-
 @method_decorator(csrf_exempt, name="dispatch")
 class AnswerView(View):
     """What both answers do: read the form, count the address against the rate limit, write
-    through the service, and answer with a page; a refusal says why and writes nothing."""
+    through the service, and answer with a page. A refusal says why, writes nothing and loses
+    nothing: the answer comes back filled in as it was sent, to correct and send again, or,
+    when it cannot be sent again now, with the text the visitor wrote shown to copy."""
 
     http_method_names = ["post"]
     form_class = None
+
+    def get_form(self, request):
+        return self.form_class(request.POST)
 
     def write(self, data: dict):
         raise NotImplementedError
@@ -46,17 +44,30 @@ class AnswerView(View):
     def answered(self, request, rating):
         return _answer(request, done=True, page=rating.page)
 
+    def again(self, form, page) -> dict:
+        """What the refusal page offers to send the answer again (nothing when it cannot)."""
+        return {}
+
+    def refused(self, request, form, page, *, status=400, error=""):
+        context = {"error": error or _first_error(form), "page": page}
+        again = self.again(form, page) if status == 400 else {}
+        if not again:
+            context["typed"] = " ".join(str(form.data.get("comment", "")).split())
+        return _answer(request, status=status, **context, **again)
+
     def post(self, request):
-        form = self.form_class(request.POST)
+        form = self.get_form(request)
         page = _safe(request.POST.get("page", ""))
         if not form.is_valid():
-            return _answer(request, status=400, error=_first_error(form), page=page)
+            return self.refused(request, form, page)
         if not ratelimit.consume(request, action="page_rating"):
-            return _refused(request)
+            error = _("Hai inviato molte valutazioni in poco tempo: riprova tra un'ora.")
+            return self.refused(request, form, page, status=429, error=error)
         try:
             rating = self.write(form.cleaned_data)
         except ValidationError as exc:
-            return _answer(request, status=400, error=" ".join(exc.messages), page=page)
+            form.add_error(None, exc)
+            return self.refused(request, form, page)
         return self.answered(request, rating)
 
 
@@ -77,14 +88,47 @@ class RatePageView(AnswerView):
         )
         return _answer(request, rating=rating, form=details, page=rating.page)
 
+    def again(self, form, page):
+        if not page:  # not a page that can be rated: nothing to send again
+            return {}
+        rating = str(form.data.get("rating", ""))
+        stars = int(rating) if rating in {str(n) for n in range(1, 6)} else None
+        aspects = services.aspects_for(stars) if stars else ()
+        aspect = form.data.get("aspect", "")
+        # the answers that go with the stars chosen are shown (the others once they change)
+        shown = "" if stars is None else "positive" if stars >= POSITIVE_FROM else "negative"
+        return {
+            "again": form,
+            "stars": range(5, 0, -1),
+            "chosen": stars,
+            "shown": shown,
+            "chosen_aspect": aspect if aspect in {a.value for a in aspects} else "",
+            "positive": POSITIVE_ASPECTS,
+            "negative": NEGATIVE_ASPECTS,
+            "positive_from": POSITIVE_FROM,
+        }
+
 
 class RatingDetailsView(AnswerView):
     form_class = DetailsForm
+
+    def get_form(self, request):
+        # the answers offered are those of the rating the link names, while it may get details
+        rating = services.rating_awaiting_details(request.POST.get("token", ""))
+        aspects = services.aspects_for(rating.rating) if rating else ()
+        form = self.form_class(request.POST, aspects=aspects)
+        form.rating = rating
+        return form
 
     def write(self, data):
         return services.add_details(
             token=data["token"], aspect=data["aspect"], comment=data["comment"]
         )
+
+    def again(self, form, page):
+        if form.rating is None:  # expired, or details already given: only the text is kept
+            return {}
+        return {"form": form, "rating": form.rating}
 
 
 def _first_error(form) -> str:

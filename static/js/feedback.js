@@ -1,6 +1,7 @@
-// The page-rating widget (templates/feedback/widget.html): once stars are chosen, the follow-up
-// question that goes with them, the other one hidden and left out of the form.
-document.querySelectorAll('[data-element="feedback"] form').forEach(function (form) {
+// The page-rating widget (templates/feedback/widget.html), and a refused rating sent again
+// (templates/feedback/includes/again.html): once stars are chosen, the follow-up question that
+// goes with them, the other one hidden and left out of the form.
+document.querySelectorAll("form[data-positive-from]").forEach(function (form) {
   var positiveFrom = Number(form.dataset.positiveFrom);
   var positive = form.querySelector('[data-element="feedback-rating-positive"]');
   var negative = form.querySelector('[data-element="feedback-rating-negative"]');

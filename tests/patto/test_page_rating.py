@@ -85,6 +85,71 @@ def test_bad_answers_are_refused_with_a_message_and_change_nothing(client, data,
     assert not PageRating.objects.exists()
 
 
+def test_a_refused_rating_comes_back_as_it_was_sent_to_correct(client):
+    """Nothing typed is lost: the refusal page holds the stars, the answer and the text sent,
+    and sending them again, corrected, records the rating."""
+    text = "Non trovo il piano in vigore " + "e " * 90
+    response = client.post(
+        RATE, {"page": "/programmi/", "rating": "2", "aspect": "lost", "comment": text}
+    )
+    assert response.status_code == 400
+    assert not PageRating.objects.exists()
+    page = BeautifulSoup(response.content, "html.parser")
+    form = page.select_one(f'main form[action="{RATE}"]')
+    assert form.find("input", {"name": "page"})["value"] == "/programmi/"
+    assert form.find("input", {"name": "rating", "checked": True})["value"] == "2"
+    assert form.find("input", {"name": "aspect", "checked": True})["value"] == "lost"
+    assert form.find("textarea", {"name": "comment"}).get_text().strip() == text.strip()
+    assert "200 caratteri" in form.get_text()
+    # the answers that go with two stars are offered; the others wait for more stars
+    negative = form.select_one('[data-element="feedback-rating-negative"]')
+    positive = form.select_one('[data-element="feedback-rating-positive"]')
+    assert not negative.has_attr("hidden") and positive.has_attr("disabled")
+    again = client.post(
+        RATE, {"page": "/programmi/", "rating": "2", "aspect": "lost", "comment": text[:60]}
+    )
+    assert again.status_code == 200
+    assert PageRating.objects.get().comment == text[:60].strip()
+
+
+def test_answers_that_do_not_go_with_the_stars_come_back_with_the_stars(client):
+    response = client.post(RATE, {"page": "/", "rating": "5", "aspect": "lost", "comment": "ok"})
+    page = BeautifulSoup(response.content, "html.parser")
+    form = page.select_one(f'main form[action="{RATE}"]')
+    assert form.find("input", {"name": "rating", "checked": True})["value"] == "5"
+    assert form.find("input", {"name": "aspect", "checked": True}) is None
+    assert "Scegli una delle risposte proposte" in form.get_text()
+    assert form.find("textarea", {"name": "comment"}).get_text() == "ok"
+
+
+def test_a_rating_that_cannot_be_sent_again_now_shows_its_text_to_keep(client):
+    for _ in range(20):
+        client.post(RATE, {"page": "/", "rating": "5"})
+    refused = client.post(RATE, {"page": "/", "rating": "2", "comment": "La mappa non si apre"})
+    assert refused.status_code == 429
+    page = BeautifulSoup(refused.content, "html.parser")
+    assert page.select_one("main blockquote").get_text(strip=True) == "La mappa non si apre"
+    assert page.select_one(f'main form[action="{RATE}"]') is None
+
+
+def test_refused_details_come_back_filled_in_or_shown_to_keep(client):
+    response = client.post(RATE, {"page": "/programmi/", "rating": "4"})
+    token = BeautifulSoup(response.content, "html.parser").find("input", {"name": "token"})
+    answer = {"token": token["value"], "aspect": "complete", "page": "/programmi/"}
+    too_long = client.post(DETAILS, {**answer, "comment": "chiaro " * 40})
+    assert too_long.status_code == 400
+    form = BeautifulSoup(too_long.content, "html.parser").select_one(
+        f'main form[action="{DETAILS}"]'
+    )
+    assert form.find("textarea", {"name": "comment"}).get_text().strip() == ("chiaro " * 40).strip()
+    assert form.find("input", {"name": "aspect", "checked": True})["value"] == "complete"
+    assert PageRating.objects.get().comment == ""
+    expired = client.post(DETAILS, {**answer, "token": "scaduto", "comment": "Tutto chiaro"})
+    assert expired.status_code == 400
+    page = BeautifulSoup(expired.content, "html.parser")
+    assert page.select_one("main blockquote").get_text(strip=True) == "Tutto chiaro"
+
+
 def test_without_javascript_the_follow_up_comes_next_and_only_once(client):
     response = client.post(RATE, {"page": "/programmi/", "rating": "4"})
     page = BeautifulSoup(response.content, "html.parser")
