@@ -148,14 +148,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if not PRODUCTION else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The parameters travel apart from the query (server-side binding) rather than quoted into
-    # it by psycopg, and a query the connection has run five times is prepared once (psycopg's
-    # prepare_threshold): PostgreSQL parses and plans it no more. Measured with the benchmark's
-    # cache misses at scale 10 (20 connections, 2 cores): 64 → 75 requests a second, the web
-    # workers' CPU per request 23.6 → 20 ms. Off for a pooler that cannot keep a prepared
-    # statement on its connection (PgBouncer in transaction mode before 1.21).
+    # Optionally, the parameters travel apart from the query (server-side binding) rather than
+    # quoted into it by psycopg, and a query the connection has run five times is prepared once
+    # (psycopg's prepare_threshold): PostgreSQL parses and plans it no more. Measured with the
+    # benchmark's cache misses at scale 10 (20 connections, 2 cores): 64 → 75 requests a second,
+    # the web workers' CPU per request 23.6 → 20 ms. Off by default: with it on, one browser
+    # journey (tests/e2e/test_monitoring_journey.py) failed in three runs out of three (the whole
+    # suite twice, the browser tests once), the update it records missing from the page; the
+    # cause is not found yet.
+    # Never on behind a pooler that cannot keep a prepared statement on its connection
+    # (PgBouncer in transaction mode before 1.21).
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
-        "DATABASE_SERVER_SIDE_BINDING", default=True
+        "DATABASE_SERVER_SIDE_BINDING", default=False
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A bigger busy timeout lets the dev server and a management command share the file.

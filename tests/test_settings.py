@@ -62,11 +62,11 @@ def test_the_embedded_default_needs_no_configuration():
 
 
 @pytest.mark.parametrize(
-    ("given", "bound"), [({}, "True"), ({"DATABASE_SERVER_SIDE_BINDING": "false"}, "False")]
+    ("given", "bound"), [({}, "False"), ({"DATABASE_SERVER_SIDE_BINDING": "true"}, "True")]
 )
 def test_postgresql_binds_parameters_on_the_server_unless_told_not_to(given, bound):
-    """Server-side binding (prepared statements) on PostgreSQL, off for a pooler that cannot
-    keep them; SQLite has no such option."""
+    """Server-side binding (prepared statements) on PostgreSQL when asked for (off by default:
+    patto/settings.py says why); SQLite has no such option."""
     read = "from django.conf import settings as s; print(s.DATABASES['default'].get('OPTIONS'))"
     result = manage(
         "shell",

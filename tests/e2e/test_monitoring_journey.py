@@ -64,7 +64,7 @@ def test_a_citizen_follows_how_the_plan_is_going(browser, portal_url, tmp_path):
         check(page, navigation.value)
         assert page.get_by_role("heading", level=1).inner_text() == "Come procede il piano"
         assert page.locator("#chart-stati").is_visible()
-        assert TITLE in page.locator("main").inner_text()
+        assert TITLE in page.locator("main").inner_text(), page.locator("main").inner_text()
 
         # the filters of the action list: one zone's actions
         page.locator("select[name=zona]").select_option(index=1)
