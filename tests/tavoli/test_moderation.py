@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tavoli.models import Moderation
+from tests.factories import PhaseFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +150,26 @@ def test_staff_set_the_window_and_the_approval_setting(client, consultation):
     assert "Nel frattempo" in response.content.decode()
     c.programme.refresh_from_db()
     assert not c.programme.contributions_need_approval
+
+
+def test_a_consultation_with_no_public_version_warns_the_redazione(client, consultation):
+    """A phase may be marked as a consultation before any version is public (to prepare it);
+    its settings page says that until one is published nobody can contribute."""
+    c = consultation
+    c.open()
+    client.force_login(c.staff)
+    url = reverse("redazione:tavoli_consultation", args=[c.programme.slug])
+    warning = "Non c'è ancora una versione pubblica del piano"
+    assert warning not in client.get(url).content.decode()
+    empty = ProgrammeFactory(slug="senza-versioni")
+    PhaseFactory(
+        programme=empty,
+        is_consultation=True,
+        consultation_opens_at=c.phase.consultation_opens_at,
+        consultation_closes_at=c.phase.consultation_closes_at,
+    )
+    page = client.get(reverse("redazione:tavoli_consultation", args=[empty.slug]))
+    assert warning in page.content.decode()
 
 
 def test_the_staff_list_filters_by_channel_and_moderation(client, consultation):
