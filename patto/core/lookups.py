@@ -26,9 +26,6 @@ class OneOf(Lookup):
     def __init__(self, lhs, rhs):
         super().__init__(F(lhs) if isinstance(lhs, str) else lhs, list(rhs))
 
-    def get_db_prep_lookup(self, value, connection):
-        return "%s", [value]
-
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         # the array typed as the column is, so that its index serves the comparison

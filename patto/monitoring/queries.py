@@ -151,7 +151,9 @@ class Overview:
             category=_("Politica"),
             series=[charts.Series(_("Avanzamento medio (%)"))],
             rows=[charts.Row(p.label, (p.tally.average_progress,)) for p in self.policies],
-            empty_text=_("Nessuna azione è ancora andata avanti: l'avanzamento è fermo a zero ovunque."),
+            empty_text=_(
+                "Nessuna azione è ancora andata avanti: l'avanzamento è fermo a zero ovunque."
+            ),
         )
 
     def _money_chart(self) -> charts.Chart:
