@@ -1,10 +1,12 @@
 """Recording a page's rating. An answer carries no personal data: no account, no address, only
 the day; the free text is cut to 200 characters, and the widget asks not to put names in it."""
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from patto.core.titles import without_control_characters
@@ -21,23 +23,28 @@ PRIVATE_PREFIXES = (
     "/disiscrizione/",
     "/valuta/",
 )
-LANGUAGE_PREFIXES = ("/en/",)
+# The language each address prefix says (i18n_patterns: Italian, the default, has none).
+LANGUAGE_PREFIXES = {"/en/": "en"}
 # How long the link to add details to a rating (the form without JavaScript) stays valid.
 DETAILS_MAX_AGE = 3600
 _SALT = "patto.feedback.details"
 
 
 def is_rated_page(path: str) -> bool:
-    """Whether ``path`` is a public page of the portal, the kind that carries the widget."""
-    for prefix in LANGUAGE_PREFIXES:
-        if path.startswith(prefix):
-            path = path[len(prefix) - 1 :]
+    """Whether ``path`` is a public page of the portal, the kind that carries the widget, in
+    either language. The address is resolved in the language its prefix says, whatever the
+    language of the request that asks (``/en/incontri/`` only resolves in English)."""
     if len(path) > PageRating._meta.get_field("page").max_length:
         return False
-    if any(path.startswith(prefix) for prefix in PRIVATE_PREFIXES):
+    bare, language = path, settings.LANGUAGE_CODE
+    for prefix, prefix_language in LANGUAGE_PREFIXES.items():
+        if path.startswith(prefix):
+            bare, language = path[len(prefix) - 1 :], prefix_language
+    if any(bare.startswith(prefix) for prefix in PRIVATE_PREFIXES):
         return False
     try:
-        resolve(path)
+        with translation.override(language):
+            resolve(path)
     except Resolver404:
         return False
     return True

@@ -38,6 +38,18 @@ def test_every_public_page_carries_the_widget_with_agids_names(client):
         assert box.find("input", {"name": "page"})["value"] == url
 
 
+def test_english_pages_carry_the_widget_and_their_ratings_are_recorded(client):
+    box = widget(client, "/en/programmi/")
+    assert box is not None
+    assert box.find("input", {"name": "page"})["value"] == "/en/programmi/"
+    title = box.select_one('[data-element="feedback-title"]').get_text(strip=True)
+    assert title != "Quanto sono chiare le informazioni su questa pagina?"  # translated
+    response = client.post("/en" + RATE, {"page": "/en/programmi/", "rating": "5"})
+    assert response.status_code == 200
+    assert PageRating.objects.get().page == "/en/programmi/"
+    assert widget(client, "/en/redazione/") is None
+
+
 def test_private_pages_and_unknown_addresses_have_no_widget(client):
     assert widget(client, reverse("account_login")) is None
     assert widget(client, "/pagina-che-non-esiste/") is None
