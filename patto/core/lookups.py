@@ -21,7 +21,6 @@ class OneOf(Lookup):
 
     lookup_name = "one_of"
     prepare_rhs = False
-    can_use_none_as_rhs = False
 
     def __init__(self, lhs, rhs):
         super().__init__(F(lhs) if isinstance(lhs, str) else lhs, list(rhs))

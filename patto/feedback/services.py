@@ -10,7 +10,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from patto.core.titles import without_control_characters
-from patto.models import NEGATIVE_ASPECTS, POSITIVE_ASPECTS, POSITIVE_FROM, PageRating
+from patto.models import (
+    NEGATIVE_ASPECTS,
+    POSITIVE_ASPECTS,
+    POSITIVE_FROM,
+    FeedbackAspect,
+    PageRating,
+)
 
 # Where the widget is not shown, so no answer may name them: the private areas and the
 # widget's own pages (``PRIVATE_PREFIXES`` without the language prefix).
@@ -50,6 +56,17 @@ def is_rated_page(path: str) -> bool:
     return True
 
 
+def widget_answers() -> dict:
+    """What the widget offers after the stars: the answers of a good rating (from
+    ``positive_from`` stars) and of a poor one."""
+    return {
+        "positive": POSITIVE_ASPECTS,
+        "negative": NEGATIVE_ASPECTS,
+        "positive_from": POSITIVE_FROM,
+        "other": FeedbackAspect.OTHER,
+    }
+
+
 def aspects_for(rating: int) -> tuple:
     return POSITIVE_ASPECTS if rating >= POSITIVE_FROM else NEGATIVE_ASPECTS
 
@@ -87,21 +104,9 @@ def details_token(rating: PageRating) -> str:
     return signing.dumps(rating.pk, salt=_SALT)
 
 
-def rating_awaiting_details(token: str) -> PageRating | None:
-    """The rating ``token`` names, if its link is still valid and it has no details yet."""
-    try:
-        pk = signing.loads(token, salt=_SALT, max_age=DETAILS_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    rating = PageRating.objects.filter(pk=pk).first()
-    if rating is None or rating.aspect or rating.comment:
-        return None
-    return rating
-
-
-@transaction.atomic
-def add_details(*, token: str, aspect: str, comment: str) -> PageRating:
-    """Add the follow-up answer and the free text to a rating given within the hour, once."""
+def _awaiting_details(token: str, ratings) -> PageRating:
+    """The rating of ``ratings`` that ``token`` names, while its link is valid and it has no
+    details yet; a ValidationError that says why otherwise."""
     try:
         pk = signing.loads(token, salt=_SALT, max_age=DETAILS_MAX_AGE)
     except signing.BadSignature as exc:
@@ -109,11 +114,26 @@ def add_details(*, token: str, aspect: str, comment: str) -> PageRating:
             _("Il tempo per aggiungere dettagli è scaduto: la tua valutazione è comunque salva."),
             code="expired",
         ) from exc
-    rating = PageRating.objects.select_for_update().filter(pk=pk).first()
+    rating = ratings.filter(pk=pk).first()
     if rating is None or rating.aspect or rating.comment:
         raise ValidationError(
             _("Hai già aggiunto i dettagli a questa valutazione: grazie."), code="already_done"
         )
+    return rating
+
+
+def rating_awaiting_details(token: str) -> PageRating | None:
+    """The rating ``token`` names, if its link is still valid and it has no details yet."""
+    try:
+        return _awaiting_details(token, PageRating.objects.all())
+    except ValidationError:
+        return None
+
+
+@transaction.atomic
+def add_details(*, token: str, aspect: str, comment: str) -> PageRating:
+    """Add the follow-up answer and the free text to a rating given within the hour, once."""
+    rating = _awaiting_details(token, PageRating.objects.select_for_update())
     rating.aspect, rating.comment = _clean(rating=rating.rating, aspect=aspect, comment=comment)
     rating.save(update_fields=["aspect", "comment"])
     return rating

@@ -18,7 +18,6 @@ from django.views.generic import TemplateView, View
 from patto.core.permissions import RedazioneRequiredMixin
 from patto.feedback import queries, services
 from patto.feedback.forms import DetailsForm, RatingForm
-from patto.models import NEGATIVE_ASPECTS, POSITIVE_ASPECTS, POSITIVE_FROM
 
 
 def _answer(request, *, status=200, **context):
@@ -95,17 +94,18 @@ class RatePageView(AnswerView):
         stars = int(rating) if rating in {str(n) for n in range(1, 6)} else None
         aspects = services.aspects_for(stars) if stars else ()
         aspect = form.data.get("aspect", "")
+        answers = services.widget_answers()
         # the answers that go with the stars chosen are shown (the others once they change)
-        shown = "" if stars is None else "positive" if stars >= POSITIVE_FROM else "negative"
+        shown = ""
+        if stars is not None:
+            shown = "positive" if stars >= answers["positive_from"] else "negative"
         return {
             "again": form,
             "stars": range(5, 0, -1),
             "chosen": stars,
             "shown": shown,
             "chosen_aspect": aspect if aspect in {a.value for a in aspects} else "",
-            "positive": POSITIVE_ASPECTS,
-            "negative": NEGATIVE_ASPECTS,
-            "positive_from": POSITIVE_FROM,
+            "answers": answers,
         }
 
 
