@@ -382,7 +382,8 @@ def _marker(look: Look, x: float, y: float) -> str:
 
 
 def _number(value: int) -> str:
-    return number_format(value)
+    """``12.000`` in Italian, ``12,000`` in English: amounts in euros run to millions."""
+    return number_format(value, force_grouping=True)
 
 
 def _value(x: float, y: float, value: int) -> str:

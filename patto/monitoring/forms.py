@@ -1,10 +1,13 @@
 """The forms of the monitoring pages (staff and spokespersons). As every staff form, they only
 parse what was typed: the rules (progress from 0 to 100, no negative money, no date in the
 future, a PDF that is really one…) are the services' (``patto.monitoring.services``), whose
-``ValidationError`` comes back onto the fields it names."""
+``ValidationError`` comes back onto the fields it names. The inputs carry the same bounds as HTML
+``min`` and ``max`` (the browser's number and date pickers stop there); the forms are sent with
+``novalidate``, so what is refused is said by the server, in the portal's words."""
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patto.core.staff_forms import DateInput, ServiceErrorsMixin, style_widgets
@@ -14,6 +17,8 @@ from patto.monitoring.services import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from zone.models import Zone
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# euros spent or committed: never negative (an indicator's value may be)
+MONEY_SPENT = {**MONEY, "widget": forms.NumberInput(attrs={"min": 0})}
 TOO_LONG = {
     "max_length": _(
         "Il testo è troppo lungo: al massimo %(limit_value)d caratteri (ne hai scritti "
@@ -23,8 +28,14 @@ TOO_LONG = {
 
 
 class MonitoringForm(ServiceErrorsMixin, forms.Form):
+    # the date fields of things that happened: today at the latest
+    PAST_DATES = ()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        today = timezone.localdate().isoformat()
+        for name in self.PAST_DATES:
+            self.fields[name].widget.attrs["max"] = today
         style_widgets(self)
 
     def service_data(self) -> dict:
@@ -47,10 +58,12 @@ class ImplementationForm(MonitoringForm):
     progress = forms.IntegerField(
         label=_("Avanzamento (%)"),
         help_text=_("Da 0 a 100."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 100}),
     )
-    committed = forms.DecimalField(label=_("Risorse impegnate (euro)"), required=False, **MONEY)
-    spent = forms.DecimalField(label=_("Risorse spese (euro)"), required=False, **MONEY)
+    committed = forms.DecimalField(
+        label=_("Risorse impegnate (euro)"), required=False, **MONEY_SPENT
+    )
+    spent = forms.DecimalField(label=_("Risorse spese (euro)"), required=False, **MONEY_SPENT)
 
     def __init__(self, *args, monitoring=None, **kwargs):
         if monitoring is not None:
@@ -92,6 +105,8 @@ class MultiplePdfField(forms.FileField):
 
 class UpdateForm(MonitoringForm):
     """A dated update: title, text and PDF attachments."""
+
+    PAST_DATES = ("happened_on",)
 
     happened_on = forms.DateField(label=_("Data"), widget=DateInput)
     title = forms.CharField(label=_("Titolo"), max_length=200, error_messages=TOO_LONG)
@@ -139,6 +154,8 @@ class IndicatorForm(MonitoringForm):
 
 
 class IndicatorValueForm(MonitoringForm):
+    PAST_DATES = ("measured_on",)
+
     indicator = forms.ModelChoiceField(label=_("Indicatore"), queryset=None, empty_label=None)
     measured_on = forms.DateField(label=_("Rilevato il"), widget=DateInput)
     value = forms.DecimalField(label=_("Valore"), **MONEY)

@@ -16,4 +16,9 @@ urlpatterns = [
         spokesperson_views.ProposeUpdateView.as_view(),
         name="monitoring_propose",
     ),
+    path(
+        "attuazione/allegati/<int:pk>/allegato.pdf",
+        spokesperson_views.OwnAttachmentView.as_view(),
+        name="monitoring_attachment",
+    ),
 ]

@@ -1,8 +1,8 @@
 """The spokesperson's side of the monitoring (under /portavoce/attuazione/): the actions of the
 plan in force that apply to their zones, a form to propose an update about one of them, and
 their proposals with what became of them (waiting, published, or not published with the
-staff's reason). The rule of who may propose what is ``patto.monitoring.permissions``; the
-write is ``patto.monitoring.services.add_update``."""
+staff's reason) and the PDFs they attached. The rule of who may propose what is
+``patto.monitoring.permissions``; the write is ``patto.monitoring.services.add_update``."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
@@ -10,16 +10,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
 from matrice.models import Action
 from patto.core.staff_views import save_through
-from patto.models import MonitoringUpdate, Programme, VersionStatus
+from patto.models import MonitoringUpdate, Programme, UpdateAttachment, VersionStatus
 from patto.monitoring import services
+from patto.monitoring.attachments import attachment_response
 from patto.monitoring.forms import ProposalForm
 from patto.monitoring.permissions import zones_for_update
 from zone.models import Zone
@@ -170,3 +173,13 @@ class ProposeUpdateView(SpokespersonAreaMixin, TemplateView):
                 )
                 return HttpResponseRedirect(reverse("portavoce:monitoring"))
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class OwnAttachmentView(SpokespersonAreaMixin, View):
+    """A PDF the spokesperson attached to one of their proposals, whatever became of it (to
+    check what was sent, or to send it again after a refusal). Anyone else's answers 404, as if
+    it did not exist; staff read them through ``staff_views.AttachmentView``."""
+
+    def get(self, request, pk):
+        attachment = get_object_or_404(UpdateAttachment, pk=pk, update__author=request.user)
+        return attachment_response(attachment)

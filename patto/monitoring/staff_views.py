@@ -13,6 +13,7 @@ from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
@@ -256,12 +257,33 @@ class ActionMonitoringView(PlanInForceMixin, TemplateView):
             outcome = save_through(form, save)
             if outcome.ok:
                 messages.success(request, message)
+                if part == "stato":
+                    warn_if_spent_exceeds_committed(request, form.cleaned_data)
                 return HttpResponseRedirect(
                     reverse("redazione:monitoring_action", args=[self.programme.slug, action.key])
                 )
             conflict = outcome.conflict
         context = self.get_context_data(**{name: form}, conflict=conflict, refused=name)
         return self.render_to_response(context, status=409 if conflict is not None else 200)
+
+
+def warn_if_spent_exceeds_committed(request, data: dict) -> None:
+    """Money spent beyond what was committed is kept (a late commitment may follow), but the
+    redazione is told, in case it is a slip of the keyboard."""
+    committed, spent = data.get("committed"), data.get("spent")
+    if committed is None or spent is None or spent <= committed:
+        return
+    messages.warning(
+        request,
+        _(
+            "Le risorse spese (%(spent)s €) superano quelle impegnate (%(committed)s €). Se è "
+            "un errore, correggi le cifre qui sotto."
+        )
+        % {
+            "spent": number_format(spent, 2, force_grouping=True),
+            "committed": number_format(committed, 2, force_grouping=True),
+        },
+    )
 
 
 class ProposedUpdatesView(PlanInForceMixin, TemplateView):

@@ -58,6 +58,12 @@ def pick_with_keyboard(page, label, typed) -> str:
     # the first one that says what was typed, and Enter chooses it
     dropdown = page.locator(f"#id_{field}-ts-dropdown")
     matching = re.compile(typed, re.IGNORECASE)
+    # the list of matches opens as the person types; on a loaded machine it once stayed closed
+    # with the matches already in it (2 runs in about 20), and a keyboard user who sees no list
+    # opens it with the down arrow, as here
+    dropdown.locator("[role=option]", has_text=matching).first.wait_for(state="attached")
+    if not dropdown.is_visible():
+        page.keyboard.press("ArrowDown")
     dropdown.locator("[role=option]", has_text=matching).first.wait_for()
     active = dropdown.locator("[role=option].active", has_text=matching)
     for _ in range(dropdown.locator("[role=option]").count()):

@@ -293,6 +293,29 @@ def test_the_spokesperson_reads_what_became_of_each_proposal(client, scene):
     assert "Non pubblicato" in page and "Manca la data del bando." in page
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_a_spokesperson_downloads_the_pdfs_of_their_own_proposals(client, scene, role):
+    """Whatever became of the proposal: to check what was sent, or to send it again."""
+    services.decline_update(update=scene.proposal, reason="Manca la data.", by=scene.staff)
+    attachment = scene.proposal.attachments.get()
+    url = reverse("portavoce:monitoring_attachment", args=[attachment.pk])
+    log_in(client, scene, role)
+    listing = client.get(reverse("portavoce:monitoring"))
+    response = client.get(url)
+    if role == "spokesperson":
+        assert f'href="{url}"' in listing.content.decode()
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    elif role == "other spokesperson":  # another zone's proposal: as if it did not exist
+        assert url not in listing.content.decode()
+        assert response.status_code == 404
+    else:  # staff read it on their own pages (STAFF_PAGES["attachment"])
+        assert_refused(response, role)
+    assert client.post(url).status_code in {302, 403, 404, 405}
+
+
 # Hostile input ------------------------------------------------------------------------------
 
 HOSTILE = {
@@ -403,3 +426,30 @@ def test_a_conflict_is_shown_and_the_typed_values_kept(client, world, other_staf
     assert 'name="progress" value="100"' in page
     assert 'name="revision" value="2"' in page
     assert ActionMonitoring.objects.get().progress == 50
+
+
+def test_the_inputs_carry_the_bounds_the_server_keeps(client, scene):
+    world = scene  # with an indicator: the form of its values is on the page
+    client.force_login(world.staff)
+    page = client.get(action_url(world)).content.decode()
+    assert 'name="progress" value="0" inputmode="numeric" min="0" max="100"' in page
+    assert 'name="committed" min="0" step="0.01"' in page
+    assert 'name="spent" min="0" step="0.01"' in page
+    today = timezone.localdate().isoformat()
+    assert f'name="happened_on" max="{today}"' in page
+    assert f'name="measured_on" max="{today}"' in page
+
+
+@pytest.mark.parametrize(
+    ("committed", "spent", "warned"),
+    [("1000", "1500.5", True), ("1000", "1000", False), ("", "1500", False)],
+)
+def test_more_spent_than_committed_is_kept_with_a_warning(client, world, committed, spent, warned):
+    client.force_login(world.staff)
+    data = {"state": "in_progress", "progress": "30", "committed": committed, "spent": spent}
+    response = client.post(action_url(world, "stato"), data, follow=True)
+    page = response.content.decode()
+    assert "Stato di attuazione salvato." in page
+    assert ActionMonitoring.objects.get().spent == Decimal(spent)
+    warning = "Le risorse spese (1.500,50 €) superano quelle impegnate (1.000,00 €)."
+    assert (warning in page) is warned

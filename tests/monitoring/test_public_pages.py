@@ -112,6 +112,23 @@ def test_the_overview_counts_states_progress_and_money(client, staff):
     assert reverse("patto:open_data") + "#attuazione" in html
 
 
+def test_the_money_chart_groups_the_thousands_as_the_language_does(client, staff):
+    content = plan(4)  # 2,000 euro planned on each policy
+    record(content, staff, 0, committed=12500, spent=1200)
+    chart = "chart-risorse"
+    for prefix, planned, committed in (("", "2.000", "12.500"), ("/en", "2,000", "12,500")):
+        html = client.get(prefix + overview_url(content)).content.decode()
+        section = html[html.index(f'id="{chart}-section"') :]
+        section = section[: section.index("</section>")]
+        drawing, table = section.split("<table", 1)
+        assert f">{planned}</text>" in drawing and f">{committed}</text>" in drawing
+        assert f'<td class="text-end">{planned}</td>' in table
+        assert f'<td class="text-end">{committed}</td>' in table
+    # the CSV keeps plain numbers, for a spreadsheet
+    csv = client.get(reverse("monitoring:chart_csv", args=[content.programme.slug, "risorse"]))
+    assert "1. Politica 1,2000,12500,1200" in csv.content.decode().splitlines()
+
+
 def test_a_plan_without_budgets_shows_no_planned_money_as_zero(client, staff):
     content = build_version(slug="piano", policies=2, actions=2, status=VersionStatus.PUBLISHED)
     record(content, staff, 0, committed=900, spent=800)
