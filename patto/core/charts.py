@@ -260,12 +260,14 @@ class Chart:
         out, y = self._legend(PAD)
         grouped = self.kind == BARS and len(self.series) > 1
         bar_height = 14 if grouped else 18
-        value_room = 58  # room after the longest bar for its number
-        scale_width = WIDTH - 2 * PAD - value_room
         if grouped:
-            top = max((v for row in self.rows for v in row.values), default=0)
+            shown = [v for row in self.rows for v in row.values]
         else:
-            top = max((row.total for row in self.rows), default=0)
+            shown = [row.total for row in self.rows]
+        top = max(shown, default=0)
+        # room after the longest bar for its number, as wide as the widest number written
+        value_room = 10 + max((len(_number(v)) for v in shown), default=1) * FONT * 0.6
+        scale_width = WIDTH - 2 * PAD - value_room
         unit = scale_width / top if top else 0
         for row in self.rows:
             label_lines = _wrap(row.label, WIDTH - 2 * PAD)
