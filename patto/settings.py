@@ -132,6 +132,7 @@ TEMPLATES = [
                 "patto.programme.context_processors.navigation",
                 "patto.accounts.context_processors.user_roles",
                 "patto.accounts.session_expiry.kept_text",
+                "patto.accounts.session_expiry.session_timing",
                 "patto.feedback.context_processors.page_rating",
                 "patto.legal.context_processors.legal",
             ],

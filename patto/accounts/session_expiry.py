@@ -8,9 +8,17 @@ minute, so a busy person does not write their session on every page). An expired
 ended and the person sent to the login page with a message saying why, back to the page they
 were on once logged in again. Nothing typed is lost: when the request that finds the session
 expired is a form, the text typed into it is kept in the new session and shown, ready to copy,
-on that page once the person has logged in again (``kept_text``, a context processor)."""
+on that page once the person has logged in again (``kept_text``, a context processor).
+
+A little before either end, every page of a logged-in person says so (WCAG 2.2.1, Timing
+Adjustable): ``session_timing`` (a context processor) gives the page the seconds left, and
+``static/js/session.js`` shows a warning two minutes before the idle end, with a button that
+keeps the session going (:class:`SessionStatusView`, POST), and five minutes before the absolute
+end, which nothing extends. At the end it asks the server (GET, which neither extends nor ends
+the session) whether the session is still going (another tab was used), ended, or closed."""
 
 import time
+from functools import cache
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +26,12 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
 from patto.accounts.roles import request_roles
@@ -76,6 +89,8 @@ class SessionExpiryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info in status_paths():
+            return self.get_response(request)  # the view reads the session as it is
         if request.user.is_authenticated:
             now = time.time()
             if expired(request, now):
@@ -133,3 +148,74 @@ def kept_text(request):
         return {}
     del request.session[KEPT]
     return {"kept_texts": kept["texts"]}
+
+
+def time_left(request, now: float) -> dict:
+    """The seconds ``request``'s session has left before its idle end and its absolute end,
+    and its idle lifetime (a person who was active just now gets that much again)."""
+    idle, absolute = lifetimes(request)
+    session = request.session
+    seen, started = session.get(SEEN, now), session.get(STARTED, now)
+    return {
+        "idle_seconds": idle,
+        "idle_left": max(0, int(seen + idle - now)),
+        "absolute_left": max(0, int(started + absolute - now)),
+    }
+
+
+def session_timing(request):
+    """A context processor: for a logged-in person, the time their session has left
+    (:func:`time_left`, with the lifetimes in minutes and hours for the warning's words)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def timing():
+        left = time_left(request, time.time())
+        idle, absolute = lifetimes(request)
+        return {**left, "idle_minutes": idle // 60, "absolute_hours": absolute // 3600}
+
+    return {"session_timing": SimpleLazyObject(timing)}
+
+
+@cache
+def status_paths() -> frozenset[str]:
+    """The address of :class:`SessionStatusView` in each language."""
+    paths = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            paths.add(reverse("profile:session"))
+    return frozenset(paths)
+
+
+class SessionStatusView(View):
+    """How the session of the person asking stands, as JSON. GET tells without extending it;
+    POST (the warning's «Continua la sessione», CSRF-protected) counts as activity and gives
+    the idle time again. Neither ends an expired session: the form the person is writing finds
+    it expired when sent, and keeps what was typed (:func:`typed_text`).
+
+    ``{"state": "going", "idle_seconds", "idle_left", "absolute_left"}``, ``{"state":
+    "expired"}`` (a lifetime is over) or ``{"state": "closed"}`` (nobody is logged in: logged
+    out, maybe in another tab)."""
+
+    def get(self, request):
+        return self.answer(request, extend=False)
+
+    def post(self, request):
+        return self.answer(request, extend=True)
+
+    def answer(self, request, *, extend: bool) -> JsonResponse:
+        if not request.user.is_authenticated:
+            return self.json({"state": "closed"})
+        now = time.time()
+        if expired(request, now):
+            return self.json({"state": "expired"})
+        if extend:
+            request.session[SEEN] = now
+        return self.json({"state": "going", **time_left(request, now)})
+
+    @staticmethod
+    def json(data: dict) -> JsonResponse:
+        response = JsonResponse(data)
+        response["Cache-Control"] = "no-store"
+        return response
