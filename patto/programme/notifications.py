@@ -83,13 +83,14 @@ def version_withdrawn(version_id: int) -> int:
 FOLLOWER_TEMPLATES = {
     "submitted": "patto/email/follower_version_submitted",
     "published": "patto/email/follower_version_published",
+    "withdrawn": "patto/email/follower_version_withdrawn",
 }
 
 
 @mail_task("patto.programme.notifications.notify_followers")
 def notify_followers(version_id: int, event: str) -> int:
-    """The e-mail of ``event`` (submitted, published) to each follower, within this one job:
-    run again after a failure, it sends only to the followers it had not reached."""
+    """The e-mail of ``event`` (submitted, published, withdrawn) to each follower, within this
+    one job: run again after a failure, it sends only to the followers it had not reached."""
     if event not in FOLLOWER_TEMPLATES:
         raise ValueError(f"unknown event {event!r}")
     version = PlanVersion.objects.select_related("programme").get(pk=version_id)

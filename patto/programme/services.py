@@ -136,7 +136,8 @@ WITHDRAWAL_REASON_MAX_LENGTH = 2000
 def withdraw_version(*, version: PlanVersion, by, reason: str) -> PlanVersion:
     """Take a version in validation back from the zones, with ``reason`` (required): no zone
     may decide on it any more, it stays frozen and readable with its reason, and a new draft
-    can be sent to the zones. The zones' spokespersons hear it by e-mail after commit.
+    can be sent to the zones. The zones' spokespersons and the programme's followers (who were
+    told it was sent) hear it by e-mail after commit.
 
     The zones' decisions already recorded stay in the record. Their unsent drafts of decisions
     are kept, not deleted: each zone still reads what it wrote on its page, to reuse it on the
@@ -168,6 +169,7 @@ def withdraw_version(*, version: PlanVersion, by, reason: str) -> PlanVersion:
     version.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
     if version.programme.validating_zones.exists():
         after_commit(notifications.version_withdrawn, version.pk)
+    after_commit(notifications.notify_followers, version.pk, "withdrawn")
     return version
 
 

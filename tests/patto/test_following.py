@@ -170,3 +170,34 @@ def test_a_deleted_follower_is_skipped(programme, eager_celery, django_capture_o
 
     version = draft(programme)
     assert follower_mail(version.pk, 999_999, "submitted") == 0
+
+
+def test_followers_hear_when_the_proposal_they_were_told_of_is_withdrawn(
+    programme, eager_celery, django_capture_on_commit_callbacks
+):
+    programme.validating_zones.add(ZoneFactory())
+    staff = someone("staff")
+    follower = UserFactory(first_name="Anna")
+    Follow.objects.create(user=follower, programme=programme)
+    version = draft(programme)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_version(version=version, by=staff)
+    mail.outbox.clear()
+    reason = "Mancano le risorse del fondo regionale: la rivediamo <entro marzo>."
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_version(version=version, by=staff, reason=reason)
+    (message,) = [m for m in mail.outbox if m.to == [follower.email]]
+    assert message.subject == (
+        "Piano Sociale Metropolitano: la proposta (versione 1) è stata ritirata"
+    )
+    assert message.body.startswith("Ciao Anna,")
+    assert "la redazione ha ritirato la versione 1 del Piano Sociale Metropolitano" in message.body
+    assert f"Il motivo: {reason}" in message.body
+    assert version.get_absolute_url() in message.body
+    html = message.alternatives[0][0]
+    assert "&lt;entro marzo&gt;" in html and "<entro marzo>" not in html
+    assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe_link(message)}>"
+    # the spokespersons' own e-mail is still theirs alone
+    assert not any(
+        "ritirato dalla validazione" in m.body for m in mail.outbox if m.to == [follower.email]
+    )
