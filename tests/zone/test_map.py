@@ -208,6 +208,8 @@ def test_borders_and_hatch_stand_out_from_every_fill():
         assert contrast(COMUNE_BORDER, fill) >= 3, fill
     assert contrast(HATCH, "#ffffff") >= 3
     assert contrast(HIGHLIGHT, "#ffffff") >= 3  # the ring: blue within white
+    for fill in [*ZONE_FILLS, FAINT_FILL]:  # a comune looked up, filled, on its zone's colour
+        assert contrast(HIGHLIGHT, fill) >= 3, fill
     assert len(set(ZONE_FILLS)) == 11
 
 
