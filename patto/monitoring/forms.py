@@ -181,3 +181,28 @@ class ReasonForm(MonitoringForm):
         super().__init__(*args, **kwargs)
         if label:
             self.fields["reason"].label = label
+
+
+class StaffActionFilterForm(forms.Form):
+    """The staff's list of the actions of the plan in force, narrowed: by state (an action with
+    nothing recorded is not started, as on the public pages) and to those with spokespersons'
+    proposals waiting."""
+
+    stato = forms.ChoiceField(
+        label=_("Stato"),
+        required=False,
+        choices=[("", _("Tutti gli stati")), *ImplementationState.choices],
+        error_messages={"invalid_choice": _("Questo stato non esiste: scegline uno dall'elenco.")},
+    )
+    proposte = forms.TypedChoiceField(
+        label=_("Proposte dei portavoce"),
+        required=False,
+        choices=[("", _("Con o senza")), ("1", _("Solo con proposte da leggere"))],
+        coerce=bool,
+        empty_value=False,
+        error_messages={"invalid_choice": _("Scegli una delle voci dell'elenco.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)

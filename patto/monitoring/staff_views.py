@@ -9,7 +9,7 @@ form answers the same page with what was typed and the reason next to the field.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -26,6 +26,7 @@ from patto.core.staff_views import save_through
 from patto.models import (
     ActionMonitoring,
     DroppedAction,
+    ImplementationState,
     IndicatorValue,
     MonitoringIndicator,
     MonitoringUpdate,
@@ -41,6 +42,7 @@ from patto.monitoring.forms import (
     IndicatorForm,
     IndicatorValueForm,
     ReasonForm,
+    StaffActionFilterForm,
     UpdateForm,
 )
 
@@ -91,7 +93,8 @@ def dropped_form(dropped: DroppedAction, data=None) -> ReasonForm:
 
 class MonitoringListView(PlanInForceMixin, TemplateView):
     """The actions of the plan in force, policy by policy and area by area, a page at a time,
-    each with its state, progress and last update; and what waits for staff (proposed updates,
+    each with its state, progress and last update, narrowed by state and to those with
+    proposals waiting (``StaffActionFilterForm``); and what waits for staff (proposed updates,
     dropped actions without a reason)."""
 
     template_name = "monitoring/staff/action_list.html"
@@ -115,6 +118,11 @@ class MonitoringListView(PlanInForceMixin, TemplateView):
             )
             .order_by("area__policy__position", "area__position", "position", "code")
         )
+        filters = StaffActionFilterForm(self.request.GET or None)
+        if filters.is_valid():
+            actions = self.narrowed(actions, filters.cleaned_data)
+        query = self.request.GET.copy()
+        query.pop("page", None)
         page = Paginator(actions, ACTIONS_PER_PAGE).get_page(self.request.GET.get("page"))
         keys = [action.key for action in page]
         monitoring = {
@@ -142,9 +150,29 @@ class MonitoringListView(PlanInForceMixin, TemplateView):
             paginator=page.paginator,
             is_paginated=page.has_other_pages(),
             actions=list(page),
-            query_without_page="",
+            query_without_page=query.urlencode(),
+            filter={"form": filters},
+            is_filtered=filters.is_bound
+            and filters.is_valid()
+            and any(filters.cleaned_data.values()),
         )
         return context
+
+    def narrowed(self, actions, chosen: dict):
+        recorded = ActionMonitoring.objects.filter(
+            programme=self.programme, action_key=OuterRef("key")
+        )
+        state = chosen["stato"]
+        if state == ImplementationState.NOT_STARTED:
+            actions = actions.filter(~Exists(recorded) | Exists(recorded.filter(state=state)))
+        elif state:
+            actions = actions.filter(Exists(recorded.filter(state=state)))
+        if chosen["proposte"]:
+            proposed = MonitoringUpdate.objects.filter(
+                programme=self.programme, action_key=OuterRef("key"), status=UpdateStatus.PROPOSED
+            )
+            actions = actions.filter(Exists(proposed))
+        return actions
 
 
 class ActionMonitoringView(PlanInForceMixin, TemplateView):

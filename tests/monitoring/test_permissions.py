@@ -155,6 +155,42 @@ def test_staff_pages_show_what_is_recorded(client, scene):
     assert client.get(action_url(scene, action=draft.action)).status_code == 404
 
 
+def test_staff_narrow_the_list_by_state_and_by_proposals_waiting(client, scene):
+    services.record_implementation(
+        programme=scene.programme,
+        action_key=scene.everywhere.key,
+        state="suspended",
+        state_reason="Manca il personale.",
+        progress=10,
+        expected_revision=None,
+        by=scene.staff,
+    )
+    client.force_login(scene.staff)
+    url = STAFF_PAGES["actions"](scene)
+
+    def listed(query):
+        page = client.get(url + query).content.decode()
+        return page, {
+            a.code
+            for a in (scene.local, scene.everywhere, scene.elsewhere)
+            if f">{a.code} {a.title}</a>" in page
+        }
+
+    assert listed("")[1] == {"1.1.1", "1.1.2", "1.1.3"}
+    page, codes = listed("?stato=suspended")
+    assert codes == {scene.everywhere.code}
+    assert "1 azione corrisponde ai filtri." in page and "Azzera" in page
+    assert '<option value="suspended" selected>' in page
+    # nothing recorded counts as not started, as on the public pages
+    assert listed("?stato=not_started")[1] == {scene.local.code, scene.elsewhere.code}
+    assert listed("?proposte=1")[1] == {scene.local.code}  # zone 1's proposal
+    page, codes = listed("?stato=completed")
+    assert not codes and "Nessuna azione corrisponde ai filtri scelti." in page
+    # a state that does not exist: said next to the field, and the whole list shown
+    page, codes = listed("?stato=finita&page=1")
+    assert "Questo stato non esiste" in page and len(codes) == 3
+
+
 # Staff writes: (POST address, form data, "did it happen?") ------------------------------------
 
 

@@ -89,6 +89,13 @@ def populate(size):
 # page: (queries, address)
 PAGES = {
     "actions": (12, lambda w: reverse("redazione:monitoring", args=[w.programme.slug])),
+    "filtered actions": (
+        12,
+        lambda w: (
+            reverse("redazione:monitoring", args=[w.programme.slug])
+            + "?stato=in_progress&proposte=1"
+        ),
+    ),
     "action": (
         17,
         lambda w: reverse("redazione:monitoring_action", args=[w.programme.slug, w.local.key]),
@@ -111,5 +118,9 @@ def test_staff_monitoring_pages_make_a_fixed_number_of_queries(
     with django_assert_num_queries(queries):
         response = client.get(address(world))
     assert response.status_code == 200
-    shown = {"actions": "1.1.1", "action": f"Con allegato {size - 1}"}
+    shown = {
+        "actions": "1.1.1",
+        "filtered actions": "1.1.1",
+        "action": f"Con allegato {size - 1}",
+    }
     assert shown.get(page, f"Aggiornamento {size - 1}") in response.content.decode()
