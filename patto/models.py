@@ -823,6 +823,11 @@ class PageRating(models.Model):
     def __str__(self):
         return f"{self.page}: {self.rating}"
 
+    @property
+    def is_positive(self) -> bool:
+        """Stars enough to be asked what was liked (else: where the difficulty was)."""
+        return self.rating >= POSITIVE_FROM
+
 
 # --- Monitoring of the plan in force (``patto.monitoring``) -----------------------------------
 #

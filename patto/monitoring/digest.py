@@ -160,6 +160,9 @@ def digest_context(programme, updates, *, since, end) -> dict:
         "count": len(updates),
         "since": timezone.localtime(since),
         "end": timezone.localtime(end),
+        # a digest that catches up on more than a week (the weekly task could not run) says
+        # since when, not "this week"
+        "weekly": end - since <= WEEK,
         "programme_url": absolute(programme.get_absolute_url()),
     }
 

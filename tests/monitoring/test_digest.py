@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from patto.mail import outbox
 from patto.mail.participants import EmailTopic
@@ -98,6 +99,15 @@ def test_one_digest_a_week_with_what_is_new_and_nothing_twice(
     mail.outbox.clear()
     assert digest.send_digests(end + timedelta(days=14)) == 0
     assert mail.outbox == []
+
+    # the weekly task could not run for two weeks: the next digest catches up, and says since
+    late = published_update(plan, first, "Dopo la pausa", end - timedelta(hours=1), staff)
+    MonitoringUpdate.objects.filter(pk=late.pk).update(published_at=end + timedelta(days=20))
+    assert digest.send_digests(end + timedelta(days=35)) == 2
+    since = date_format(timezone.localtime(end + timedelta(days=14)), "j E")
+    message = next(m for m in mail.outbox if m.to == [anna.email])
+    assert message.subject == f"Piano di prova: 1 aggiornamento sull'attuazione dal {since}"
+    assert "Dopo la pausa" in message.body
 
 
 def test_the_unsubscribe_link_stops_the_digest_not_the_following(
