@@ -197,7 +197,7 @@ class StaffActionFilterForm(forms.Form):
     proposte = forms.TypedChoiceField(
         label=_("Proposte dei portavoce"),
         required=False,
-        choices=[("", _("Con o senza")), ("1", _("Solo con proposte da leggere"))],
+        choices=[("", _("Tutte le azioni")), ("1", _("Solo con proposte da leggere"))],
         coerce=bool,
         empty_value=False,
         error_messages={"invalid_choice": _("Scegli una delle voci dell'elenco.")},

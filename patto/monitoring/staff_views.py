@@ -152,9 +152,7 @@ class MonitoringListView(PlanInForceMixin, TemplateView):
             actions=list(page),
             query_without_page=query.urlencode(),
             filter={"form": filters},
-            is_filtered=filters.is_bound
-            and filters.is_valid()
-            and any(filters.cleaned_data.values()),
+            is_filtered=filters.is_valid() and any(filters.cleaned_data.values()),
         )
         return context
 
