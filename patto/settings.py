@@ -152,11 +152,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Optionally, the parameters travel apart from the query (server-side binding) rather than
     # quoted into it by psycopg, and a query the connection has run five times is prepared once
     # (psycopg's prepare_threshold): PostgreSQL parses and plans it no more. Measured with the
-    # benchmark's cache misses at scale 10 (20 connections, 2 cores): 64 → 75 requests a second,
-    # the web workers' CPU per request 23.6 → 20 ms. Off by default: with it on, one browser
-    # journey (tests/e2e/test_monitoring_journey.py) failed in three runs out of three (the whole
-    # suite twice, the browser tests once), the update it records missing from the page; the
-    # cause is not found yet.
+    # benchmark's cache misses at scale 10 (20 connections, 2 cores): 64 → 75 requests a second
+    # one day, 48–50 → 44–47 another (alternate runs, fresh addresses): no gain to count on, so
+    # off by default. (The browser journey that failed with it on failed for another cause: a
+    # process of another release bumped a content generation nobody read, patto/cache/keys.py.)
     # Never on behind a pooler that cannot keep a prepared statement on its connection
     # (PgBouncer in transaction mode before 1.21).
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
@@ -209,6 +208,8 @@ if REDIS_URL:
             "BACKEND": "patto.cache.backends.ResilientRedisCache",
             "LOCATION": PAGE_CACHE_URL,
             "KEY_PREFIX": f"patto-pages-{RELEASE}",
+            # but the content generation's key: every release's (patto/cache/keys.py)
+            "KEY_FUNCTION": "patto.cache.keys.page_key",
         },
     }
 else:

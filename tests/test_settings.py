@@ -259,3 +259,26 @@ def test_an_upgrade_never_serves_the_pages_an_earlier_release_kept(tmp_path):
     shell = "from django.conf import settings; print(settings.CACHES['pages']['KEY_PREFIX'])"
     named = manage("shell", "-c", shell, REDIS_URL="redis://127.0.0.1:6379/0", RELEASE="2026.12")
     assert named.stdout.strip().splitlines()[-1] == "patto-pages-2026.12", named.stderr
+
+
+def test_a_change_saved_by_a_process_of_another_release_reaches_the_pages(redis_url):
+    """The content generation is the data's, not the code's: a management command or a worker
+    that computed another release (a file edited since the web process started) bumps the
+    generation the web process reads. It used to bump one under its own release, and the
+    public pages kept showing what they showed before the change."""
+    read = "from patto.cache.pages import generation; print(generation())"
+    bump = "from patto.cache.pages import content_changed; content_changed()"
+
+    def run(shell, release):
+        result = manage("shell", "-c", shell, REDIS_URL=redis_url, RELEASE=release)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+
+    before = run(read, "web-1")
+    run(bump, "worker-2")
+    after = run(read, "web-1")
+    assert after != before
+    assert run(read, "worker-2") == after
+    # the pages themselves stay each release's own
+    key = "from django.core.cache import caches; print(caches['pages'].make_key('page:x'))"
+    assert run(key, "web-1") != run(key, "worker-2")

@@ -42,8 +42,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.translation import get_language
 
 from patto.cache import freshness
+from patto.cache.keys import GENERATION_KEY
 
-GENERATION_KEY = "public:generation"
 # Pages are exact through the generation and the instant they stop being true; the timeout only
 # lets Redis or the local cache drop pages nobody asks for (an action list can be filtered in
 # many ways).
