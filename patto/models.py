@@ -786,7 +786,8 @@ NEGATIVE_ASPECTS = (
     FeedbackAspect.TECHNICAL_PROBLEMS,
     FeedbackAspect.OTHER,
 )
-# A rating above this is positive: it is followed by the question on what the person liked.
+# A rating of this many stars or more is positive: it is followed by the question on what the
+# person liked.
 POSITIVE_FROM = 4
 
 

@@ -10,12 +10,15 @@ were on once logged in again. Nothing typed is lost: when the request that finds
 expired is a form, the text typed into it is kept in the new session and shown, ready to copy,
 on that page once the person has logged in again (``kept_text``, a context processor).
 
-A little before either end, every page of a logged-in person says so (WCAG 2.2.1, Timing
-Adjustable): ``session_timing`` (a context processor) gives the page the seconds left, and
-``static/js/session.js`` shows a warning two minutes before the idle end, with a button that
-keeps the session going (:class:`SessionStatusView`, POST), and five minutes before the absolute
-end, which nothing extends. At the end it asks the server (GET, which neither extends nor ends
-the session) whether the session is still going (another tab was used), ended, or closed."""
+A little before either end, every page of a logged-in person in the portal's layout (not the
+Django admin's) says so (WCAG 2.2.1, Timing Adjustable): ``session_timing`` (a context
+processor) gives the page the seconds left, and ``static/js/session.js`` shows a warning two
+minutes before the idle end, with a button that keeps the session going
+(:class:`SessionStatusView`, POST), and five minutes before the absolute end. Nothing extends
+that one: a login that lasts for ever is what the limit is there to prevent, so it falls under
+WCAG's "essential" exception, and the warning says to save. At the end the page asks the server
+(GET, which neither extends nor ends the session) whether the session is still going (another
+tab was used), ended, or closed."""
 
 import time
 from functools import cache
@@ -89,7 +92,7 @@ class SessionExpiryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info in status_paths():
+        if request.path in status_paths():
             return self.get_response(request)  # the view reads the session as it is
         if request.user.is_authenticated:
             now = time.time()
@@ -152,7 +155,8 @@ def kept_text(request):
 
 def time_left(request, now: float) -> dict:
     """The seconds ``request``'s session has left before its idle end and its absolute end,
-    and its idle lifetime (a person who was active just now gets that much again)."""
+    and its idle lifetime (a person who was active just now gets that much again); ``login``
+    names the login (its instant), so the tabs of one browser share only what is about it."""
     idle, absolute = lifetimes(request)
     session = request.session
     seen, started = session.get(SEEN, now), session.get(STARTED, now)
@@ -160,6 +164,7 @@ def time_left(request, now: float) -> dict:
         "idle_seconds": idle,
         "idle_left": max(0, int(seen + idle - now)),
         "absolute_left": max(0, int(started + absolute - now)),
+        "login": int(started),
     }
 
 
@@ -180,7 +185,8 @@ def session_timing(request):
 
 @cache
 def status_paths() -> frozenset[str]:
-    """The address of :class:`SessionStatusView` in each language."""
+    """The address of :class:`SessionStatusView` in each language (as ``request.path`` has it,
+    the script's prefix included)."""
     paths = set()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
@@ -194,7 +200,7 @@ class SessionStatusView(View):
     the idle time again. Neither ends an expired session: the form the person is writing finds
     it expired when sent, and keeps what was typed (:func:`typed_text`).
 
-    ``{"state": "going", "idle_seconds", "idle_left", "absolute_left"}``, ``{"state":
+    ``{"state": "going", "idle_seconds", "idle_left", "absolute_left", "login"}``, ``{"state":
     "expired"}`` (a lifetime is over) or ``{"state": "closed"}`` (nobody is logged in: logged
     out, maybe in another tab)."""
 

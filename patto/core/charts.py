@@ -304,12 +304,15 @@ class Chart:
     def _timeline(self) -> tuple[str, float]:
         out, top = self._legend(PAD, lines=True)
         plot_height = 160
-        left, right = 40, WIDTH - PAD - 8
-        bottom = top + plot_height
         peak = max((v for row in self.rows for v in row.values), default=0)
         step = _nice_step(peak)
         ceiling = step * max(1, math.ceil(peak / step)) if peak else 1
-        for tick in range(0, ceiling + 1, step if peak else 1):
+        ticks = range(0, ceiling + 1, step if peak else 1)
+        # the axis starts after the widest tick's figure (1.000 is wider than 40)
+        widest = max(len(_number(tick)) for tick in ticks)
+        left, right = max(40, PAD + 5 + math.ceil(widest * FONT * 0.6)), WIDTH - PAD - 8
+        bottom = top + plot_height
+        for tick in ticks:
             y = bottom - tick / ceiling * plot_height
             out.append(
                 f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" '

@@ -161,8 +161,9 @@ def digest_context(programme, updates, *, since, end) -> dict:
         "since": timezone.localtime(since),
         "end": timezone.localtime(end),
         # a digest that catches up on more than a week (the weekly task could not run) says
-        # since when, not "this week"
-        "weekly": end - since <= WEEK,
+        # since when, not "this week"; on the clock of Rome, so that the week the clocks go
+        # back (7 days and an hour) is a week too
+        "weekly": timezone.localtime(end) - timezone.localtime(since) <= WEEK,
         "programme_url": absolute(programme.get_absolute_url()),
     }
 

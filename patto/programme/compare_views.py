@@ -2,7 +2,6 @@
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from patto.cache.pages import frozen_key, public_page
+from patto.cache.pages import frozen_key, page_cache, public_page
 from patto.core.mixins import ProgrammeMixin
 from patto.programme import queries
 from patto.programme.compare import cached_comparison
@@ -80,6 +79,8 @@ def comparison_body(old, new, policy_code: str):
     rendered the first time it is asked for and kept too. None when ``policy_code`` names no
     policy with changes."""
     key = frozen_key(f"compare:{policy_code}", old, new)
+    # the page cache, whose keys carry the release: a new template is not served old pages
+    cache = page_cache()
     body = cache.get(key) if key else None
     if body is None:
         comparison = cached_comparison(old, new)

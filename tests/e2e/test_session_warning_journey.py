@@ -69,6 +69,8 @@ def test_the_warning_lets_a_writer_go_on_and_says_when_the_session_was_closed(
     closed.wait_for()
     assert re.search(r"copialo prima di accedere di nuovo", closed.inner_text())
     assert page.evaluate("document.activeElement.textContent") == "Ho capito"
+    assert not closed.get_by_role("button", name="Continua la sessione").is_visible()
+    page.screenshot(path=tmp_path / f"closed-{width}.png")
     page.keyboard.press("Enter")
     dialog.wait_for(state="hidden")
     assert text.input_value() == TYPED  # nothing on the page was lost

@@ -5,7 +5,7 @@ the weekly task runs twice; the choice on the follow button, and the unsubscribe
 stops the digest without unfollowing."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -17,6 +17,7 @@ from patto.mail import outbox
 from patto.mail.participants import EmailTopic
 from patto.models import EmailOptOut, Follow, MailJob, MonitoringUpdate, VersionStatus
 from patto.monitoring import digest, services, tasks
+from patto.monitoring.digest import WEEK
 from tests.factories import UserFactory
 from tests.versions import build_version
 
@@ -104,7 +105,7 @@ def test_one_digest_a_week_with_what_is_new_and_nothing_twice(
     late = published_update(plan, first, "Dopo la pausa", end - timedelta(hours=1), staff)
     MonitoringUpdate.objects.filter(pk=late.pk).update(published_at=end + timedelta(days=20))
     assert digest.send_digests(end + timedelta(days=35)) == 2
-    since = date_format(timezone.localtime(end + timedelta(days=14)), "j E")
+    since = date_format(timezone.localtime(end + timedelta(days=14)), "j E Y")
     message = next(m for m in mail.outbox if m.to == [anna.email])
     assert message.subject == f"Piano di prova: 1 aggiornamento sull'attuazione dal {since}"
     assert "Dopo la pausa" in message.body
@@ -168,3 +169,17 @@ def test_a_digest_whose_message_was_lost_is_sent_by_the_sweep(
     outbox.resume_mail(grace_seconds=0)
     assert len(mail.outbox) == 1 and "Aperto lo sportello" in mail.outbox[0].body
     assert MailJob.objects.get(pk=job_pk).done_at is not None
+
+
+def test_the_week_the_clocks_go_back_is_still_this_week(plan):
+    """Rome's clocks go back on the last Sunday of October: that week is 7 days and an hour
+    long, and its digest is still "questa settimana"."""
+    rome = timezone.get_default_timezone()
+    # as the database gives it back: in UTC
+    since = datetime(2026, 10, 19, 7, 0, tzinfo=rome).astimezone(UTC)
+    end = datetime(2026, 10, 26, 7, 0, tzinfo=rome)
+    assert end - since > WEEK  # in absolute time
+    assert digest.digest_context(plan.programme, [], since=since, end=end)["weekly"]
+    assert not digest.digest_context(plan.programme, [], since=since - timedelta(days=7), end=end)[
+        "weekly"
+    ]

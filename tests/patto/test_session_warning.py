@@ -32,7 +32,9 @@ def warning(page: str) -> dict:
     assert found, "no session warning on the page"
     return {
         k: int(v)
-        for k, v in re.findall(r'data-(idle-seconds|idle-left|absolute-left)="(\d+)"', found[0])
+        for k, v in re.findall(
+            r'data-(idle-seconds|idle-left|absolute-left|login)="(\d+)"', found[0]
+        )
     }
 
 
@@ -117,3 +119,25 @@ def test_the_warning_speaks_english_on_english_pages(client):
     page = client.get("/en" + reverse("profile:detail")).content.decode()
     assert 'data-status-url="/en/profilo/sessione/"' in page
     assert client.get("/en/profilo/sessione/").json()["state"] == "going"
+
+
+def test_the_tabs_share_what_they_learn_only_about_the_same_login(client):
+    login_as(client, "staff")
+    client.get(reverse("profile:detail"))
+    age(client, idle_seconds=10, hours=1)
+    started = int(client.session[session_expiry.STARTED])
+    page = client.get(reverse("profile:detail")).content.decode()
+    assert warning(page)["login"] == started
+    assert client.get(STATUS).json()["login"] == started
+
+
+def test_a_privileged_person_setting_up_the_second_factor_can_keep_the_session(client, settings):
+    """On the pages that set up the second factor (the only ones such a person may see when it
+    is compulsory), the warning's status and «Continua la sessione» answer, not the setup page."""
+    settings.MFA_REQUIRED_FOR_PRIVILEGED = True
+    login_as(client, "staff")
+    assert client.get(reverse("profile:detail")).status_code == 302  # sent to the setup
+    age(client, idle_seconds=29 * 60, hours=1)
+    assert client.get(STATUS).json()["state"] == "going"
+    status = client.post(STATUS).json()
+    assert status["state"] == "going" and status["idle_left"] >= 1799
