@@ -266,7 +266,7 @@ class Chart:
             shown = [row.total for row in self.rows]
         top = max(shown, default=0)
         # room after the longest bar for its number, as wide as the widest number written
-        value_room = 10 + max((len(_number(v)) for v in shown), default=1) * FONT * 0.6
+        value_room = 10 + _widest_figure(shown)
         scale_width = WIDTH - 2 * PAD - value_room
         unit = scale_width / top if top else 0
         for row in self.rows:
@@ -309,8 +309,7 @@ class Chart:
         ceiling = step * max(1, math.ceil(peak / step)) if peak else 1
         ticks = range(0, ceiling + 1, step if peak else 1)
         # the axis starts after the widest tick's figure (1.000 is wider than 40)
-        widest = max(len(_number(tick)) for tick in ticks)
-        left, right = max(40, PAD + 5 + math.ceil(widest * FONT * 0.6)), WIDTH - PAD - 8
+        left, right = max(40, PAD + 5 + math.ceil(_widest_figure(ticks))), WIDTH - PAD - 8
         bottom = top + plot_height
         for tick in ticks:
             y = bottom - tick / ceiling * plot_height
@@ -389,6 +388,13 @@ def _marker(look: Look, x: float, y: float) -> str:
 def _number(value: int) -> str:
     """``12.000`` in Italian, ``12,000`` in English: amounts in euros run to millions."""
     return number_format(value, force_grouping=True)
+
+
+def _widest_figure(values) -> float:
+    """How wide, in user units, the widest of ``values`` is as ``_number`` writes it: a figure
+    reckoned at 0.6 of the font size (wider than the 0.56 of ``_wrap``'s letters); one figure's
+    width when there are none."""
+    return max((len(_number(value)) for value in values), default=1) * FONT * 0.6
 
 
 def _value(x: float, y: float, value: int) -> str:

@@ -45,16 +45,30 @@
       return;
     }
     try {
-      var known = JSON.parse(store.getItem(SHARED) || "null");
-      // another tab's end, of this login, and never more than a whole idle time from now
-      if (known && known.login === login && known.idleEnd > idleEnd) {
-        idleEnd = Math.min(known.idleEnd, Date.now() + idleMs);
-      } else {
+      if (!adopt(JSON.parse(store.getItem(SHARED) || "null"))) {
         store.setItem(SHARED, JSON.stringify({ login: login, idleEnd: idleEnd }));
       }
     } catch (e) {
       // an entry not of ours: written again next time
     }
+  }
+
+  // another tab's idle end, when it is of this login and later than ours (never more than a
+  // whole idle time from now): true when taken
+  function adopt(known) {
+    if (known && known.login === login && known.idleEnd > idleEnd) {
+      idleEnd = Math.min(known.idleEnd, Date.now() + idleMs);
+      return true;
+    }
+    return false;
+  }
+
+  // the session was extended: the warning of its idle end, if shown, is no longer true
+  function extended() {
+    if (state === "idle") {
+      hide();
+    }
+    schedule();
   }
 
   function dismissed() {
@@ -202,22 +216,14 @@
       return;
     }
     idleEnd = Math.max(idleEnd, Date.now() + idleMs - RESOLUTION);
-    if (state === "idle") {
-      hide();
-    }
-    schedule();
+    extended();
   });
   window.addEventListener("storage", function (event) {
     if (event.key !== SHARED || !event.newValue) {
       return;
     }
-    var known = JSON.parse(event.newValue);
-    if (known.login === login && known.idleEnd > idleEnd) {
-      idleEnd = Math.min(known.idleEnd, Date.now() + idleMs);
-      if (state === "idle") {
-        hide();
-      }
-      schedule();
+    if (adopt(JSON.parse(event.newValue))) {
+      extended();
     }
   });
   // timers wait while a laptop sleeps, and a page from the back-forward cache kept old ones
