@@ -10,8 +10,9 @@ word that is an action's code («1.2.3») finds that action.
 
 The index is computed, never stored in the version's rows (a frozen version's content cannot be
 written): for a frozen version it is read once, in two queries, and kept for good with the other
-fragments of frozen versions (``patto.cache.pages.frozen_fragment``); a query then runs in
-memory, the same on SQLite and PostgreSQL. At most ``MAX_TERMS`` words of a query are looked for.
+fragments of frozen versions (``patto.cache.pages.frozen_fragment``), and by each process for
+the versions searched last (``patto.cache.kept.kept_frozen``); a query then runs in memory, the
+same on SQLite and PostgreSQL. At most ``MAX_TERMS`` words of a query are looked for.
 """
 
 import re
@@ -23,7 +24,7 @@ import Stemmer
 from django.utils.translation import gettext as _
 
 from matrice.models import Action
-from patto.cache.pages import frozen_fragment
+from patto.cache.kept import kept_frozen
 from patto.core.titles import CONTROL_CHARACTERS, without_control_characters
 
 MAX_TERMS = 10
@@ -85,7 +86,7 @@ def index_entry(code: str, texts) -> tuple[str, str, str]:
     return code.casefold(), f" {' '.join(ordered)} ", f" {' '.join(sorted(stems))} "
 
 
-def build_index(version) -> list[tuple[int, str, str, str]]:
+def build_index(version) -> tuple[tuple[int, str, str, str], ...]:
     """``(pk, code, words, stems)`` for every action of ``version``, in no particular order.
     Two queries: the actions with their action area and policy, and the names of their tools
     and targets."""
@@ -113,14 +114,15 @@ def build_index(version) -> list[tuple[int, str, str, str]]:
         "area__title",
         "area__policy__title",
     )
-    return [
+    return tuple(
         (pk, *index_entry(code, (code, *texts, *names.get(pk, ())))) for pk, code, *texts in rows
-    ]
+    )
 
 
-def version_index(version) -> list[tuple[int, str, str, str]]:
-    """``build_index(version)``, kept for good when the version is frozen."""
-    return frozen_fragment("search", lambda: build_index(version), version)
+def version_index(version) -> tuple[tuple[int, str, str, str], ...]:
+    """``build_index(version)``, kept for good when the version is frozen, and by the process
+    for the versions searched last (``kept_frozen``)."""
+    return kept_frozen("search", lambda: build_index(version), version)
 
 
 # The query.

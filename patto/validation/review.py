@@ -3,9 +3,10 @@ action in reading order, with what changed since the version the zone last decid
 place — added, changed (with the word diff), moved, and the removed items where they stood —
 each change numbered, with an anchor and a link to the next one, and the list of the changes.
 
-A version of more than ``WHOLE_UP_TO`` actions is read one part at a time — an action area
-with its actions, under its policy — so that a page stays a few hundred kilobytes whatever the
-size of the version; the list of the changes and the list of the parts lead to every one.
+A version of more than ``WHOLE_UP_TO`` actions, or whose texts are long, is read one part at a
+time — an action area with its actions, under its policy — so that a page stays a few hundred
+kilobytes whatever the size of the version and of its texts; the list of the changes and the
+list of the parts lead to every one.
 
 The changes come from the comparison engine (``patto.programme.compare.cached_comparison``).
 Both versions are frozen, so the rendered text is kept for good per pair of versions and language
@@ -134,6 +135,17 @@ def _marks(policies, comparison: Comparison | None) -> tuple[list[Mark], list[Ma
 # a page stays under 400 KB with its list of changes and the layout.
 WHOLE_UP_TO = 50
 ACTIONS_PER_PART = 50
+# Long texts fill a page sooner: a part also ends before its actions' estimated size
+# (``_action_size``) passes PART_BYTES, and the text is whole only within it too. The estimate
+# errs high (the bench's actions: 6.3 KB estimated, 5.8 KB rendered, so their parts keep their 50
+# actions), and the layout and the list of the changes (up to LISTED_UP_TO) take under 60 KB:
+# a page stays under 400 KB.
+PART_BYTES = 340_000
+# the markup around an action whatever its text: heading, lists, the remark slot, a change's
+# badges and links (about 3 KB measured); and how much its text grows once rendered (Markdown,
+# escaping)
+ACTION_MARKUP_BYTES = 3_000
+TEXT_GROWTH = 1.5
 # Above this many changes, a text in parts lists on each page the changes of its part only.
 LISTED_UP_TO = 150
 CHANGES_OF_PART = "<!--changes-of-part-->"
@@ -152,6 +164,34 @@ class Part:
     first: str = ""
     last: str = ""
     changes: int = 0
+
+
+def _action_size(action) -> int:
+    """About how many bytes ``action`` adds to the text: its title and description, what changed
+    (the word diff holds both texts, old and new), grown as rendering grows them, and its
+    markup."""
+    length = len(action.title) + len(action.description)
+    mark = getattr(action, "mark", None)
+    for change in mark.change.fields if mark is not None else ():
+        length += len(change.diff) + len(change.old) + len(change.new)
+        length += sum(map(len, change.added)) + sum(map(len, change.removed))
+    return ACTION_MARKUP_BYTES + round(length * TEXT_GROWTH)
+
+
+def _cut(actions: list) -> list[list]:
+    """``actions`` (of one area) in pieces of at most ACTIONS_PER_PART and, past the first
+    action of each, PART_BYTES (``_action_size``); one empty piece for an area without any."""
+    pieces, size = [[]], 0
+    for action in actions:
+        weight = _action_size(action)
+        piece = pieces[-1]
+        if piece and (len(piece) == ACTIONS_PER_PART or size + weight > PART_BYTES):
+            piece = []
+            pieces.append(piece)
+            size = 0
+        piece.append(action)
+        size += weight
+    return pieces
 
 
 def _parts(policies, removed_policies, whole: bool) -> tuple[list[dict], list[Part]]:
@@ -178,13 +218,9 @@ def _parts(policies, removed_policies, whole: bool) -> tuple[list[dict], list[Pa
         if not areas:
             yield []
         for area in areas:
-            actions = list(area.actions.all())
-            size = ACTIONS_PER_PART
-            starts = range(0, len(actions), size) if actions else [0]
-            for start in starts:
-                yield [
-                    (area, start == 0, actions[start : start + size], start + size >= len(actions))
-                ]
+            pieces = _cut(list(area.actions.all()))
+            for index, actions in enumerate(pieces):
+                yield [(area, index == 0, actions, index == len(pieces) - 1)]
 
     if whole:
         parts.append(Part(1, ""))
@@ -193,8 +229,8 @@ def _parts(policies, removed_policies, whole: bool) -> tuple[list[dict], list[Pa
         pieces = list(chunks(policy))
         for index, areas in enumerate(pieces):
             if not whole:
-                area, _own, actions, _last = areas[0] if areas else (None, True, [], True)
-                split = area is not None and len(area.actions.all()) > ACTIONS_PER_PART
+                area, own, actions, last = areas[0] if areas else (None, True, [], True)
+                split = not (own and last)  # the area is in more than one part
                 parts.append(
                     Part(
                         len(parts) + 1,
@@ -293,8 +329,9 @@ def _render(version, base) -> dict:
     policies = plan_tree(version)
     catalogues, removed_policies, order = _marks(policies, comparison)
     labels, part_of = {}, {}
-    actions = sum(len(area.actions.all()) for p in policies for area in p.action_areas.all())
-    pages, parts = _parts(policies, removed_policies, whole=actions <= WHOLE_UP_TO)
+    actions = [a for p in policies for area in p.action_areas.all() for a in area.actions.all()]
+    whole = len(actions) <= WHOLE_UP_TO and sum(map(_action_size, actions)) <= PART_BYTES
+    pages, parts = _parts(policies, removed_policies, whole=whole)
     for number, page in enumerate(pages, start=1):
         for block in page["blocks"]:
             policy = block["policy"]

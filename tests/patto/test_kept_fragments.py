@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from patto.models import VersionStatus
 from tests.factories import ProgrammeFactory, SpokespersonFactory, StaffFactory
 from tests.matrice.test_pages import plan_version
 
@@ -84,3 +85,42 @@ def test_an_area_s_own_home_or_programme_page_is_not_the_site_s(client):
     html = client.get(reverse("redazione:programme", args=[programme.slug])).content.decode()
     assert current_nav_entries(html) == []
     assert f'href="{programme.get_absolute_url()}" aria-current="page"' not in html
+
+
+# Data of frozen versions kept by the process (``kept_frozen``): a version's search index.
+
+
+def test_a_frozen_versions_data_is_computed_once_and_kept_by_the_process(monkeypatch):
+    from patto.cache import kept
+    from patto.cache.pages import page_cache
+
+    monkeypatch.setattr(kept, "FROZEN_DATA_KEPT", 2)
+    versions = [plan_version(actions=1, programme=ProgrammeFactory()) for _ in range(3)]
+    computed = []
+
+    def data(version):
+        def compute():
+            computed.append(version.pk)
+            return (version.pk,)
+
+        return kept.kept_frozen("test", compute, version)
+
+    assert data(versions[0]) == (versions[0].pk,)
+    page_cache().clear()  # the page cache emptied (evicted, restarted): the process still has it
+    assert data(versions[0]) == (versions[0].pk,) and computed == [versions[0].pk]
+    # the least recently used goes when a third is kept: the second version's, not the first's
+    data(versions[1]), data(versions[0]), data(versions[2])
+    page_cache().clear()
+    computed.clear()
+    data(versions[0]), data(versions[2]), data(versions[1])
+    assert computed == [versions[1].pk]
+
+
+def test_a_drafts_data_is_computed_every_time():
+    from patto.cache.kept import kept_frozen
+
+    draft = plan_version(actions=1, status=VersionStatus.DRAFT)
+    computed = []
+    for _ in range(2):
+        kept_frozen("test", lambda: computed.append(1) or (), draft)
+    assert computed == [1, 1]

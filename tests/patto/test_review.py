@@ -557,6 +557,46 @@ def test_the_page_runs_a_fixed_number_of_queries(client, piano, django_assert_nu
         assert client.post(page, {"step": "check"}).status_code == 400
 
 
+def test_long_texts_are_read_in_parts_each_page_under_400_kb(client, piano):
+    """Thirty actions fit one page by their number, not by their texts: each description is
+    as long as a few printed pages (14,000 characters), so the text is cut in parts by size."""
+    for zone, person in (("zone1", "sp1"), ("zone2", "sp2")):
+        validation_services.decide_validation(
+            version=piano["version"], zone=piano[zone], by=piano[person], decision="approved"
+        )
+    programme_services.publish_version(version=piano["version"], by=piano["staff"])
+    paragraph = (
+        "Il servizio accompagna le famiglie con figli minori nei comuni della zona, con "
+        "sportelli di ascolto, educativa domiciliare e gruppi di sostegno tra genitori. "
+    )
+    description = "\n\n".join([paragraph * 4] * 22)  # about 14,000 characters
+    version = build_version(
+        piano["programme"],
+        number=3,
+        policies=1,
+        areas=1,
+        actions=30,
+        tools=1,
+        targets=1,
+        action={"description": description},
+    ).version
+    programme_services.submit_version(version=version, by=piano["staff"])
+    page = reverse("portavoce:review", args=[version.pk, 1])
+    client.force_login(piano["sp1"])
+    first = client.get(page)
+    html = first.content.decode()
+    parts = {"1"} | set(re.findall(r'formaction="\?parte=(\d+)"', html))
+    assert len(parts) > 1, "thirty long actions on one page"
+    shown = []
+    for number in sorted(parts, key=int):
+        response = client.get(f"{page}?parte={number}")
+        assert response.status_code == 200
+        assert len(response.content) < 400_000, (number, len(response.content))
+        shown += re.findall(r'<h5 class="h6 mb-1">(1\.1\.\d+) ', response.content.decode())
+    # every action once, in order, across the parts
+    assert shown == [f"1.1.{n}" for n in range(1, 31)]
+
+
 def test_a_1000_action_version_is_reviewable(client, piano):
     version = large(piano, 1000)
     page = reverse("portavoce:review", args=[version.pk, 1])
