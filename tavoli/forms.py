@@ -20,7 +20,6 @@ from patto.core.staff_forms import (
 )
 from patto.models import ActorCategory, Programme
 from tavoli.models import (
-    ANSWERED_STATUSES,
     Body,
     Contribution,
     ContributionChannel,
@@ -588,7 +587,7 @@ class StaffContributionFilterSet(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         if value == WAITING:
-            return queryset.exclude(status__in=ANSWERED_STATUSES)
+            return queryset.waiting()
         return queryset.filter(status=value) if value else queryset
 
     def filter_text(self, queryset, name, value):

@@ -148,11 +148,13 @@ class ContributionChannel(models.TextChoices):
 
 class Moderation(models.TextChoices):
     """Whether an online contribution or comment is shown. Staff-recorded contributions are
-    approved from the start."""
+    approved from the start. Its author may withdraw an online contribution the redazione has
+    not taken up yet (``tavoli.services.withdraw_contribution``): it leaves the public pages."""
 
     PENDING = "pending", _("In attesa di moderazione")
     APPROVED = "approved", _("Approvato")
     HIDDEN = "hidden", _("Nascosto")
+    WITHDRAWN = "withdrawn", _("Ritirato dall'autore")
 
 
 class ModerationQuerySet(models.QuerySet):
@@ -176,7 +178,9 @@ class ContributionQuerySet(ModerationQuerySet):
         return self.filter(status__in=ANSWERED_STATUSES)
 
     def waiting(self):
-        return self.exclude(status__in=ANSWERED_STATUSES)
+        """What the redazione still has to answer: not answered, and not withdrawn by its
+        author."""
+        return self.exclude(status__in=ANSWERED_STATUSES).exclude(moderation=Moderation.WITHDRAWN)
 
 
 class Moderated(models.Model):
@@ -217,6 +221,10 @@ class Moderated(models.Model):
     @property
     def is_approved(self):
         return self.moderation == Moderation.APPROVED
+
+    @property
+    def is_withdrawn(self):
+        return self.moderation == Moderation.WITHDRAWN
 
 
 def _hidden_needs_reason(prefix):
@@ -398,6 +406,17 @@ class Contribution(Moderated, Revisioned):
     @property
     def is_online(self):
         return self.channel == ContributionChannel.ONLINE
+
+    @property
+    def is_withdrawable(self):
+        """Whether its author may still withdraw it: an online contribution, waiting for
+        moderation or published, that the redazione has not taken up (still «received»; the
+        service also checks that it led to no action)."""
+        return (
+            self.is_online
+            and self.moderation in (Moderation.PENDING, Moderation.APPROVED)
+            and self.status == ContributionStatus.RECEIVED
+        )
 
     @property
     def public_author_name(self) -> str:

@@ -239,6 +239,7 @@ def update_contribution(
     *, contribution: Contribution, by, expected_revision: int, **changes
 ) -> Contribution:
     require_redazione(by)
+    _refuse_withdrawn(contribution)
     if (
         contribution.is_online
         and changes.get("signed_publicly")
@@ -297,6 +298,7 @@ def answer_contribution(
     as they are). Who answered and when are recorded when an outcome is given; a contribution
     sent back to "received" or "under review" has no answer date."""
     require_redazione(by)
+    _refuse_withdrawn(contribution)
     if status not in ContributionStatus.values:
         raise ValidationError({"status": _("Esito sconosciuto.")}, code="unknown_status")
     response = response.strip()
@@ -541,6 +543,44 @@ def _tell_author_of_comment(comment: Comment) -> None:
         after_commit(tasks.comment_published, comment.pk)
 
 
+@transaction.atomic
+def withdraw_contribution(*, contribution: Contribution, by) -> Contribution:
+    """Its author takes back an online contribution the redazione has not taken up yet
+    (``Contribution.is_withdrawable``, and it led to no action): it leaves the public pages,
+    the counts, the open data and the search, its comments with it; the author still finds it
+    in their profile and their data. Withdrawing twice, or after the redazione has taken it up,
+    is refused and changes nothing."""
+    if not by.is_authenticated or contribution.author_id != by.pk:
+        raise PermissionDenied(_("Solo chi ha scritto il contributo può ritirarlo."))
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if contribution.is_withdrawn:
+        raise ValidationError(_("Hai già ritirato questo contributo."), code="already_withdrawn")
+    if not contribution.is_withdrawable or contribution.led_to.exists():
+        raise ValidationError(
+            _(
+                "La redazione ha già preso in esame questo contributo: non puoi più ritirarlo. "
+                "Se vuoi, scrivile dalla pagina dei contatti."
+            ),
+            code="taken_up",
+        )
+    contribution.moderation = Moderation.WITHDRAWN
+    contribution.moderated_at = timezone.now()
+    contribution.moderated_by = by
+    save_checked(contribution, by=by, expected_revision=contribution.revision)
+    return contribution
+
+
+def _refuse_withdrawn(item: Contribution | Comment) -> None:
+    if item.is_withdrawn:
+        raise ValidationError(
+            _(
+                "Chi l'ha scritto ha ritirato questo contributo: non si può più moderare né "
+                "rispondere."
+            ),
+            code="withdrawn",
+        )
+
+
 # Consultation: moderation -------------------------------------------------------------------
 
 
@@ -549,6 +589,7 @@ def approve(*, item: Contribution | Comment, by, expected_revision: int):
     """Publish an online contribution or comment waiting for moderation, or show again one
     that was hidden."""
     require_redazione(by)
+    _refuse_withdrawn(item)
     was_approved = item.is_approved
     item.moderation = Moderation.APPROVED
     item.hidden_reason = ""
@@ -565,6 +606,7 @@ def hide(*, item: Contribution | Comment, by, expected_revision: int, reason: st
     """Hide a contribution or comment: its text disappears from the site, the public
     ``reason`` is shown instead."""
     require_redazione(by)
+    _refuse_withdrawn(item)
     reason = reason.strip()
     if not reason:
         raise ValidationError(

@@ -23,6 +23,11 @@ urlpatterns = [
         name="contribution",
     ),
     path(
+        "programmi/<slug:slug>/contributi/<int:pk>/ritira/",
+        views.WithdrawContributionView.as_view(),
+        name="withdraw",
+    ),
+    path(
         "programmi/<slug:slug>/contributi/<int:pk>/commenta/",
         views.CommentView.as_view(),
         name="comment",

@@ -26,7 +26,7 @@ from tavoli import opendata, queries, services
 from tavoli.consultation import ConsultationMixin, consultation_of
 from tavoli.filters import ContributionFilterSet
 from tavoli.forms import CommentForm, OnlineContributionForm
-from tavoli.models import Contribution
+from tavoli.models import Contribution, Moderation
 
 
 @method_decorator(public_page, name="dispatch")
@@ -152,6 +152,23 @@ class ContributionDetailView(ProgrammeMixin, TemplateView):
 
     template_name = "tavoli/contribution_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # a link to a contribution its author withdrew (in an e-mail, a bookmark) says so
+            withdrawn = Contribution.objects.filter(
+                programme=self.programme, pk=self.kwargs["pk"], moderation=Moderation.WITHDRAWN
+            ).first()
+            if withdrawn is None:
+                raise
+            return render(
+                request,
+                "tavoli/contribution_withdrawn.html",
+                {"programme": self.programme, "contribution": withdrawn},
+                status=410,
+            )
+
     def get_context_data(self, **kwargs):
         contribution = queries.contribution_detail(
             self.programme, self.kwargs["pk"], self.request.user
@@ -161,6 +178,61 @@ class ContributionDetailView(ProgrammeMixin, TemplateView):
             contribution=contribution,
             consultation=consultation_of(self.programme),
             comment_form=CommentForm(user=self.request.user),
+        )
+
+
+class WithdrawContributionView(LoginRequiredMixin, ProgrammeMixin, View):
+    """Its author withdraws an online contribution: GET says what that means (or why it can no
+    longer be done), POST does it and goes back to the profile. Anyone else's contribution
+    answers 404, as if it did not exist."""
+
+    template_name = "tavoli/contribution_withdraw.html"
+
+    @cached_property
+    def contribution(self) -> Contribution:
+        contribution = (
+            Contribution.objects.filter(
+                programme=self.programme, pk=self.kwargs["pk"], author=self.request.user
+            )
+            .select_related("version")
+            .first()
+        )
+        if contribution is None:
+            raise Http404(_("Contributo non trovato."))
+        return contribution
+
+    def get(self, request, *args, **kwargs):
+        return self.render()
+
+    def post(self, request, *args, **kwargs):
+        contribution = self.contribution
+        try:
+            services.withdraw_contribution(contribution=contribution, by=request.user)
+        except ValidationError as exc:
+            if exc.code == "already_withdrawn":  # a second click: done already, nothing to do
+                messages.info(request, exc.messages[0])
+                return redirect(reverse("profile:detail") + "#contributi")
+            return self.render(error=exc.messages[0], status=409)
+        messages.success(
+            request,
+            _("Hai ritirato il contributo «%(title)s»: non compare più sulle pagine pubbliche.")
+            % {"title": contribution.title},
+        )
+        return redirect(reverse("profile:detail") + "#contributi")
+
+    def render(self, *, error: str = "", status: int = 200):
+        contribution = self.contribution
+        withdrawable = contribution.is_withdrawable and not contribution.led_to.exists()
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "programme": self.programme,
+                "contribution": contribution,
+                "withdrawable": withdrawable,
+                "error": error,
+            },
+            status=status,
         )
 
 

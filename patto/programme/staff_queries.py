@@ -8,7 +8,7 @@ from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.models import Decision, PlanVersion, Programme, Validation, VersionStatus
 from patto.programme.steps import steps_by_name, version_steps
 from patto.programme.summaries import programme_summaries
-from tavoli.models import ANSWERED_STATUSES, Comment, Contribution, Moderation
+from tavoli.models import Comment, Contribution, Moderation
 from zone.models import Zone
 
 NEXT_MEETINGS = 3
@@ -76,9 +76,7 @@ def dashboard() -> dict:
             Prefetch("meetings", queryset=meetings[:NEXT_MEETINGS], to_attr="next_meetings"),
         )
         .annotate(
-            waiting_contributions=_programme_count(
-                Contribution.objects.exclude(status__in=ANSWERED_STATUSES)
-            ),
+            waiting_contributions=_programme_count(Contribution.objects.waiting()),
             pending_contributions=_programme_count(
                 Contribution.objects.filter(moderation=Moderation.PENDING)
             ),

@@ -279,6 +279,7 @@ REACHED = {
         "it:account_email",
         "en:profile:detail",
         "it:tavoli:contribution",  # their own, one of them waiting for moderation
+        "it:tavoli:withdraw",  # withdrawing one of them (the page before the confirmation)
         "it:incontri:detail",  # the meeting they registered for
         "it:home",
     ],

@@ -2,7 +2,8 @@
 the author of the contribution, another user, a spokesperson, the redazione) × every new page
 and every POST. Anonymous visitors are sent to the login page; the staff pages answer 403 to
 anyone outside the redazione; a contribution waiting for moderation does not exist (404) for
-anyone but its author. A refused POST changes nothing."""
+anyone but its author, and only its author may withdraw a contribution. A refused POST changes
+nothing."""
 
 import pytest
 from django.urls import reverse
@@ -78,6 +79,24 @@ def test_a_hidden_contribution_page_is_public(client, consultation, role):
     login_as(client, role, **c.people)
     url = reverse("tavoli:contribution", args=[c.programme.slug, contribution.pk])
     check(client.get(url), 200)
+
+
+# only its author may withdraw a contribution: anyone else finds no such page (404)
+WITHDRAW_GET = {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN, "author": 200}
+WITHDRAW_POST = {**WITHDRAW_GET, "author": 302}
+
+
+@pytest.mark.parametrize("moderation", [Moderation.APPROVED, Moderation.PENDING])
+@pytest.mark.parametrize("role", ROLES)
+def test_withdraw_a_contribution(client, consultation, role, moderation):
+    c = consultation
+    contribution = c.online(moderation=moderation)
+    login_as(client, role, **c.people)
+    url = reverse("tavoli:withdraw", args=[c.programme.slug, contribution.pk])
+    check(client.get(url), WITHDRAW_GET[role])
+    check(client.post(url), WITHDRAW_POST[role])
+    contribution.refresh_from_db()
+    assert contribution.is_withdrawn == (role == "author")
 
 
 # staff pages and POSTs ------------------------------------------------------------------------

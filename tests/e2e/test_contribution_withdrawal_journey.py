@@ -1,0 +1,79 @@
+"""A citizen withdraws a contribution, in a real browser against a real portal: they leave one
+on an action of the proposal under consultation, change their mind, find it in their profile,
+read what withdrawing means, confirm, and it is gone from the action's page; its old address
+says it was withdrawn. At desktop and phone width, with axe on the pages of the journey."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.portal import log_in
+from tests.e2e.test_participation_journey import LOOKUP, log_out
+
+pytestmark = pytest.mark.browser
+
+CITIZEN = ("cittadino@demo.patto.localhost", "patto-cittadino-2018")
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def checked(page) -> None:
+    result = Axe().run(page, options=WCAG)
+    violations = [f"{v['id']}: {v['help']}" for v in result.response["violations"]]
+    assert not violations, f"{page.url}: {violations}"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_citizen_withdraws_a_contribution_not_yet_taken_up(page, portal_url, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    action_url = [
+        line for line in portal_url.manage("shell", "-c", LOOKUP).split() if line.startswith("/")
+    ][-1]
+    title = f"Ci ho ripensato ({width})"
+
+    log_in(page, portal_url, *CITIZEN)
+    page.goto(portal_url + action_url)
+    form = page.locator("form.consultation-form")
+    form.locator("select[name=kind]").select_option("request")
+    form.locator("input[name=title]").fill(title)
+    form.locator("textarea[name=text]").fill(f"Un testo che preferisco ritirare, largo {width}.")
+    form.get_by_role("button", name="Invia il contributo").click()
+    page.wait_for_load_state()
+    assert title in page.content()
+
+    # the profile lists it, with a way to withdraw it
+    page.goto(portal_url + "/profilo/")
+    page.get_by_role("link", name=f"Ritira «{title}»").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Ritira il contributo"
+    assert "Non si può tornare indietro." in page.locator("main").inner_text()
+    checked(page)
+    address = page.url
+    page.get_by_role("button", name="Ritira il contributo").click()
+    page.wait_for_load_state()
+
+    # back in the profile: what happened, said; the contribution marked withdrawn
+    assert page.url.endswith("/profilo/#contributi")
+    main = page.locator("main").inner_text()
+    assert f"Hai ritirato il contributo «{title}»" in main
+    item = page.locator("li.profile-contribution", has_text=title)
+    assert "Ritirato" in item.inner_text()
+    assert item.get_by_role("link").count() == 0
+    checked(page)
+
+    # the page asked again (the back button, a second tab) says it is done
+    page.goto(address)
+    assert "Hai ritirato questo contributo il" in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="Ritira il contributo").count() == 0
+
+    # anyone reading the action's page no longer finds it
+    log_out(page)
+    page.goto(portal_url + action_url)
+    assert title not in page.content()
+    # its address, from an e-mail or a bookmark, says what became of it
+    contribution = re.search(r"/contributi/(\d+)/ritira/", address).group(1)
+    slug = re.search(r"/programmi/([^/]+)/", address).group(1)
+    response = page.goto(f"{portal_url}/programmi/{slug}/contributi/{contribution}/")
+    assert response.status == 410
+    assert page.get_by_role("heading", level=1).inner_text() == "Contributo ritirato"
+    checked(page)

@@ -1,0 +1,195 @@
+"""An author withdraws their online contribution before the redazione takes it up: it leaves
+every public page, count, open data file and search result, its address says it was withdrawn,
+the author still finds it in their profile; withdrawing twice, or once the redazione has taken
+it up, is refused and changes nothing; the redazione can no longer moderate, answer or edit it."""
+
+import pytest
+from django.urls import reverse
+
+from tavoli.models import Contribution, ContributionStatus, Moderation
+
+pytestmark = pytest.mark.django_db
+
+TITLE = "Sportelli aperti il sabato"
+
+
+def withdraw_url(c, contribution):
+    return reverse("tavoli:withdraw", args=[c.programme.slug, contribution.pk])
+
+
+def public_pages(c, contribution) -> dict[str, str]:
+    """What anyone reads where the contribution was shown."""
+    return {
+        "action": reverse(
+            "matrice:action", args=[c.programme.slug, c.proposal.number, c.action.code]
+        ),
+        "list": reverse("tavoli:contributions", args=[c.programme.slug]),
+        "csv": reverse("tavoli:opendata_csv", args=[c.programme.slug]),
+        "search": reverse("search:results") + "?q=settimana",
+    }
+
+
+def test_the_author_withdraws_it_and_it_leaves_the_public_pages(client, consultation):
+    c = consultation
+    contribution = c.online(title=TITLE)
+    c.comment(contribution)
+    pages = public_pages(c, contribution)
+    for name, url in pages.items():
+        assert TITLE in client.get(url).content.decode(), name
+
+    client.force_login(c.author)
+    page = client.get(withdraw_url(c, contribution)).content.decode()
+    assert "Se lo ritiri:" in page and "Non si può tornare indietro." in page
+    response = client.post(withdraw_url(c, contribution), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("profile:detail") + "#contributi"
+    profile = response.content.decode()
+    assert f"Hai ritirato il contributo «{TITLE}»" in profile
+    assert "L&#x27;hai ritirato il" in profile or "L'hai ritirato il" in profile
+    assert withdraw_url(c, contribution) not in profile  # nothing left to withdraw
+
+    contribution.refresh_from_db()
+    assert contribution.is_withdrawn and contribution.moderated_by == c.author
+    assert contribution.history.first().history_user == c.author
+
+    client.logout()
+    for name, url in pages.items():
+        assert TITLE not in client.get(url).content.decode(), name
+    # its address says what became of it, rather than a bare «not found»
+    detail = client.get(reverse("tavoli:contribution", args=[c.programme.slug, contribution.pk]))
+    assert detail.status_code == 410
+    assert "Contributo ritirato" in detail.content.decode()
+    assert TITLE not in detail.content.decode()
+    # and nobody can comment on it any more
+    client.force_login(c.other)
+    comment = reverse("tavoli:comment", args=[c.programme.slug, contribution.pk])
+    assert client.get(comment).status_code == 404
+
+
+def test_one_waiting_for_moderation_leaves_the_queue(client, consultation):
+    c = consultation
+    contribution = c.online(moderation=Moderation.PENDING, title=TITLE)
+    client.force_login(c.author)
+    client.post(withdraw_url(c, contribution), follow=True)
+    client.force_login(c.staff)
+    queue = client.get(reverse("redazione:tavoli_moderation")).content.decode()
+    assert TITLE not in queue and "0 contributi in attesa" in queue
+
+
+def test_a_second_click_says_it_is_done_and_changes_nothing(client, consultation):
+    c = consultation
+    contribution = c.online()
+    client.force_login(c.author)
+    client.post(withdraw_url(c, contribution))
+    contribution.refresh_from_db()
+    first = (contribution.moderated_at, contribution.revision)
+    response = client.post(withdraw_url(c, contribution), follow=True)
+    assert "Hai già ritirato questo contributo." in response.content.decode()
+    contribution.refresh_from_db()
+    assert (contribution.moderated_at, contribution.revision) == first
+    page = client.get(withdraw_url(c, contribution)).content.decode()
+    assert "Hai ritirato questo contributo il" in page
+    assert f'action="{withdraw_url(c, contribution)}"' not in page
+
+
+@pytest.mark.parametrize(
+    "taken_up",
+    ["under_review", "answered", "led_to"],
+)
+def test_once_the_redazione_has_taken_it_up_it_stays(client, consultation, taken_up):
+    c = consultation
+    contribution = c.online(title=TITLE)
+    if taken_up == "under_review":
+        contribution.status = ContributionStatus.UNDER_REVIEW
+    elif taken_up == "answered":
+        contribution.status = ContributionStatus.ACCEPTED
+        contribution.response = "Lo faremo."
+    contribution.save()
+    if taken_up == "led_to":
+        contribution.led_to.add(c.action)
+    client.force_login(c.author)
+    profile = client.get(reverse("profile:detail")).content.decode()
+    assert withdraw_url(c, contribution) not in profile or taken_up == "led_to"
+    page = client.get(withdraw_url(c, contribution)).content.decode()
+    assert "non puoi più ritirarlo" in page
+    assert f'action="{withdraw_url(c, contribution)}"' not in page
+    revision = Contribution.objects.get(pk=contribution.pk).revision
+    response = client.post(withdraw_url(c, contribution))
+    assert response.status_code == 409
+    assert "non puoi più ritirarlo" in response.content.decode()
+    contribution.refresh_from_db()
+    assert contribution.is_approved and contribution.revision == revision
+
+
+def test_the_profile_offers_it_only_for_what_can_still_be_withdrawn(client, consultation):
+    c = consultation
+    mine = c.online(title="Il mio contributo")
+    hidden = c.online(moderation=Moderation.HIDDEN, title="Nascosto dalla redazione")
+    client.force_login(c.author)
+    profile = client.get(reverse("profile:detail")).content.decode()
+    assert withdraw_url(c, mine) in profile
+    assert withdraw_url(c, hidden) not in profile
+    # and its own page, for its author only
+    detail = reverse("tavoli:contribution", args=[c.programme.slug, mine.pk])
+    assert withdraw_url(c, mine) in client.get(detail).content.decode()
+    client.force_login(c.other)
+    assert withdraw_url(c, mine) not in client.get(detail).content.decode()
+    client.logout()
+    assert withdraw_url(c, mine) not in client.get(detail).content.decode()
+
+
+def test_the_redazione_can_no_longer_moderate_answer_or_edit_it(client, consultation):
+    c = consultation
+    contribution = c.online(title=TITLE)
+    client.force_login(c.author)
+    client.post(withdraw_url(c, contribution), follow=True)
+    contribution.refresh_from_db()
+    revision = contribution.revision
+    client.force_login(c.staff)
+    page = client.get(reverse("redazione:tavoli_contribution", args=[contribution.pk]))
+    html = page.content.decode()
+    assert "Ritirato dall&#x27;autore" in html or "Ritirato dall'autore" in html
+    assert "Chi l&#x27;ha scritto ha ritirato" in html or "Chi l'ha scritto ha ritirato" in html
+    assert "Salva la risposta" not in html and 'name="decision"' not in html
+    moderate = reverse("redazione:tavoli_contribution_moderate", args=[contribution.pk])
+    response = client.post(moderate, {"revision": revision, "decision": "approve"}, follow=True)
+    assert "non si può più moderare" in response.content.decode()
+    client.post(moderate, {"revision": revision, "decision": "hide", "reason": "Doppio."})
+    answer = reverse("redazione:tavoli_contribution_answer", args=[contribution.pk])
+    client.post(answer, {"revision": revision, "status": "accepted", "response": "Sì."})
+    contribution.refresh_from_db()
+    assert contribution.is_withdrawn and contribution.revision == revision
+    assert contribution.status == ContributionStatus.RECEIVED
+
+
+def test_the_pages_in_english(client, consultation):
+    c = consultation
+    contribution = c.online()
+    withdraw = withdraw_url(c, contribution)
+    detail = reverse("tavoli:contribution", args=[c.programme.slug, contribution.pk])
+    client.force_login(c.author)
+    page = client.get("/en" + withdraw).content.decode()
+    assert "Withdraw the contribution" in page and "Se lo ritiri" not in page
+    client.post("/en" + withdraw)
+    client.logout()
+    gone = client.get("/en" + detail)
+    assert gone.status_code == 410 and "Contribution withdrawn" in gone.content.decode()
+
+
+def test_the_redazione_has_nothing_to_answer_once_it_is_withdrawn(client, consultation):
+    c = consultation
+    withdrawn = c.online(title=TITLE)
+    c.online(title="Ancora da esaminare", text="Un altro testo.")
+    client.force_login(c.author)
+    client.post(withdraw_url(c, withdrawn), follow=True)
+    client.force_login(c.staff)
+    dashboard = client.get(reverse("redazione:dashboard")).content.decode()
+    assert "1 contributo in attesa di risposta" in dashboard
+    listed = client.get(reverse("redazione:tavoli_contributions"), {"esito": "in_attesa"})
+    assert "Ancora da esaminare" in listed.content.decode()
+    assert TITLE not in listed.content.decode()
+    # the whole list still shows it, marked, with no outcome to set
+    row = client.get(reverse("redazione:tavoli_contributions")).content.decode()
+    row = row[row.index(f'id="contributo-{withdrawn.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Ritirato dall&#x27;autore" in row or "Ritirato dall'autore" in row
+    assert f'name="c{withdrawn.pk}-status"' not in row
