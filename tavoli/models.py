@@ -3,7 +3,7 @@ tables and meetings, with what became of each one ("you said, we did")."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -154,7 +154,7 @@ class Moderation(models.TextChoices):
     PENDING = "pending", _("In attesa di moderazione")
     APPROVED = "approved", _("Approvato")
     HIDDEN = "hidden", _("Nascosto")
-    WITHDRAWN = "withdrawn", _("Ritirato dall'autore")
+    WITHDRAWN = "withdrawn", _("Ritirato da chi l'ha scritto")
 
 
 class ModerationQuerySet(models.QuerySet):
@@ -176,6 +176,11 @@ class ModerationQuerySet(models.QuerySet):
 class ContributionQuerySet(ModerationQuerySet):
     def answered(self):
         return self.filter(status__in=ANSWERED_STATUSES)
+
+    def with_led_to_flag(self):
+        """Each with ``led_to_any``: whether it led to an action (``is_withdrawable``)."""
+        links = Contribution.led_to.through.objects.filter(contribution_id=OuterRef("pk"))
+        return self.annotate(led_to_any=Exists(links))
 
     def waiting(self):
         """What the redazione still has to answer: not answered, and not withdrawn by its
@@ -410,13 +415,16 @@ class Contribution(Moderated, Revisioned):
     @property
     def is_withdrawable(self):
         """Whether its author may still withdraw it: an online contribution, waiting for
-        moderation or published, that the redazione has not taken up (still «received»; the
-        service also checks that it led to no action)."""
-        return (
+        moderation or published, that the redazione has not taken up (still «received», and
+        linked to no action: ``with_led_to_flag`` reads that with the list, else a query)."""
+        if not (
             self.is_online
             and self.moderation in (Moderation.PENDING, Moderation.APPROVED)
             and self.status == ContributionStatus.RECEIVED
-        )
+        ):
+            return False
+        led_to_any = getattr(self, "led_to_any", None)
+        return not (self.led_to.exists() if led_to_any is None else led_to_any)
 
     @property
     def public_author_name(self) -> str:

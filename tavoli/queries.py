@@ -345,10 +345,13 @@ def answered_for_feed(programme: Programme, limit: int) -> list[Contribution]:
 
 def opendata_dates() -> dict[int, tuple]:
     """For each programme, when the contributions its open data has or had (approved ones, and
-    hidden ones: hiding changes the file) were first recorded and last changed:
+    hidden or withdrawn ones: hiding or withdrawing one changes the file) were first recorded
+    and last changed:
     ``{programme_id: (first, last)}``. One query."""
     rows = (
-        Contribution.objects.filter(moderation__in=(Moderation.APPROVED, Moderation.HIDDEN))
+        Contribution.objects.filter(
+            moderation__in=(Moderation.APPROVED, Moderation.HIDDEN, Moderation.WITHDRAWN)
+        )
         .order_by()
         .values("programme_id")
         .annotate(first=Min("created_at"), last=Max("updated_at"))

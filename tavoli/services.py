@@ -518,6 +518,8 @@ def add_comment(
     consultation = consultation_of(programme, now)
     if not consultation.is_open:
         raise ValidationError(consultation.refusal, code="closed")
+    # read again under a lock: withdrawn or hidden meanwhile, it takes no comment
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
     if not contribution.is_approved:
         raise ValidationError(
             _("Si possono commentare solo i contributi pubblicati."), code="not_approved"
@@ -546,7 +548,7 @@ def _tell_author_of_comment(comment: Comment) -> None:
 @transaction.atomic
 def withdraw_contribution(*, contribution: Contribution, by) -> Contribution:
     """Its author takes back an online contribution the redazione has not taken up yet
-    (``Contribution.is_withdrawable``, and it led to no action): it leaves the public pages,
+    (``Contribution.is_withdrawable``): it leaves the public pages,
     the counts, the open data and the search, its comments with it; the author still finds it
     in their profile and their data. Withdrawing twice, or after the redazione has taken it up,
     is refused and changes nothing."""
@@ -555,11 +557,12 @@ def withdraw_contribution(*, contribution: Contribution, by) -> Contribution:
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
     if contribution.is_withdrawn:
         raise ValidationError(_("Hai già ritirato questo contributo."), code="already_withdrawn")
-    if not contribution.is_withdrawable or contribution.led_to.exists():
+    if not contribution.is_withdrawable:
         raise ValidationError(
             _(
                 "La redazione ha già preso in esame questo contributo: non puoi più ritirarlo. "
-                "Se vuoi, scrivile dalla pagina dei contatti."
+                "Se vuoi che venga tolto, scrivi alla redazione: nella pagina dei contatti trovi "
+                "come fare."
             ),
             code="taken_up",
         )
@@ -571,11 +574,13 @@ def withdraw_contribution(*, contribution: Contribution, by) -> Contribution:
 
 
 def _refuse_withdrawn(item: Contribution | Comment) -> None:
-    if item.is_withdrawn:
+    """Refuse to moderate, answer or edit a withdrawn contribution, or one of its comments."""
+    contribution = item.contribution if isinstance(item, Comment) else item
+    if contribution.is_withdrawn:
         raise ValidationError(
             _(
-                "Chi l'ha scritto ha ritirato questo contributo: non si può più moderare né "
-                "rispondere."
+                "Chi l'ha scritto ha ritirato questo contributo: non si può più moderare, "
+                "modificare né rispondere."
             ),
             code="withdrawn",
         )

@@ -49,7 +49,8 @@ def comment_published(comment_id: int) -> int:
         .filter(pk=comment_id)
         .first()
     )
-    if comment is None or not comment.is_approved:
+    # nothing to tell once the contribution was withdrawn (its page answers 410)
+    if comment is None or not comment.is_approved or not comment.contribution.is_approved:
         return 0
     contribution = comment.contribution
     if contribution.author is None or contribution.author_id == comment.author_id:

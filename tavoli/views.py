@@ -160,7 +160,11 @@ class ContributionDetailView(ProgrammeMixin, TemplateView):
             withdrawn = Contribution.objects.filter(
                 programme=self.programme, pk=self.kwargs["pk"], moderation=Moderation.WITHDRAWN
             ).first()
-            if withdrawn is None:
+            # one withdrawn before it was ever published stays unknown to everyone
+            if (
+                withdrawn is None
+                or not withdrawn.history.filter(moderation=Moderation.APPROVED).exists()
+            ):
                 raise
             return render(
                 request,
@@ -209,29 +213,23 @@ class WithdrawContributionView(LoginRequiredMixin, ProgrammeMixin, View):
         try:
             services.withdraw_contribution(contribution=contribution, by=request.user)
         except ValidationError as exc:
-            if exc.code == "already_withdrawn":  # a second click: done already, nothing to do
+            # a second click: done already, nothing to do
+            if getattr(exc, "code", None) == "already_withdrawn":
                 messages.info(request, exc.messages[0])
                 return redirect(reverse("profile:detail") + "#contributi")
+            contribution.refresh_from_db()  # taken up meanwhile: the page says so
             return self.render(error=exc.messages[0], status=409)
         messages.success(
             request,
-            _("Hai ritirato il contributo «%(title)s»: non compare più sulle pagine pubbliche.")
-            % {"title": contribution.title},
+            _("Hai ritirato il contributo «%(title)s».") % {"title": contribution.title},
         )
         return redirect(reverse("profile:detail") + "#contributi")
 
     def render(self, *, error: str = "", status: int = 200):
-        contribution = self.contribution
-        withdrawable = contribution.is_withdrawable and not contribution.led_to.exists()
         return render(
             self.request,
             self.template_name,
-            {
-                "programme": self.programme,
-                "contribution": contribution,
-                "withdrawable": withdrawable,
-                "error": error,
-            },
+            {"programme": self.programme, "contribution": self.contribution, "error": error},
             status=status,
         )
 

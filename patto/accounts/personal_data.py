@@ -119,6 +119,7 @@ def personal_data(user) -> dict:
                 "status": c.status,
                 "moderation": c.moderation,
                 "hidden_reason": c.hidden_reason,
+                "withdrawn_at": _when(c.moderated_at) if c.is_withdrawn else None,
                 "response": c.response,
                 "answered_at": _when(c.answered_at),
                 "created_at": _when(c.created_at),

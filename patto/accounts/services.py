@@ -25,7 +25,7 @@ from patto.models import (
     Programme,
     Validation,
 )
-from tavoli.models import Comment, Contribution
+from tavoli.models import Comment, Contribution, Moderation
 
 PROFILE_FIELDS = ("first_name", "last_name", "body_name", "actor_category")
 
@@ -146,13 +146,21 @@ class AccountDeletionRefused(ValidationError):
 
 @transaction.atomic
 def delete_account(*, user) -> None:
-    """Delete ``user``: contributions and comments stay, without the author's name;
-    registrations are cancelled; follows, e-mail preferences, e-mail addresses and the account
-    go, with the e-mails to them the outbox still holds."""
+    """Delete ``user``: contributions and comments stay, without the author's name, but the
+    contributions they withdrew go (with their comments and past revisions: they had taken
+    them back); registrations are cancelled; follows, e-mail preferences, e-mail addresses and
+    the account go, with the e-mails to them the outbox still holds."""
     reason = deletion_refused_because(user)
     if reason:
         raise AccountDeletionRefused(reason, code="protected_account")
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
+
+    # What they withdrew is not part of the record: it goes, with its past revisions.
+    withdrawn = Contribution.objects.filter(author=user, moderation=Moderation.WITHDRAWN)
+    withdrawn_ids = list(withdrawn.values_list("pk", flat=True))
+    withdrawn.delete()  # then the history, with the revision the deletion just recorded
+    Comment.history.filter(contribution_id__in=withdrawn_ids).delete()
+    Contribution.history.filter(id__in=withdrawn_ids).delete()
 
     # Contributions stay public, anonymised. The revision moves on, so a staff form opened
     # before cannot write the name back; the name also goes from their past revisions.

@@ -27,7 +27,7 @@ from patto.accounts.personal_data import personal_data
 from patto.mail.participants import EmailTopic
 from patto.models import Follow, Programme
 from patto.monitoring.digest import set_monitoring_digest
-from tavoli.models import Contribution
+from tavoli.models import Contribution, Moderation
 
 
 def email_topics():
@@ -81,6 +81,7 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             .select_related("meeting")
             .order_by(F("meeting__date").desc(nulls_first=True), "-created_at"),
             contributions=Contribution.objects.filter(author=user)
+            .with_led_to_flag()
             .select_related("programme")
             .order_by("-created_at"),
             deletion_refused=None,
@@ -137,7 +138,12 @@ class DeleteAccountView(LoginRequiredMixin, View):
             {
                 "form": form,
                 "refused": services.deletion_refused_because(request.user),
-                "contribution_count": Contribution.objects.filter(author=request.user).count(),
+                "contribution_count": Contribution.objects.filter(author=request.user)
+                .exclude(moderation=Moderation.WITHDRAWN)
+                .count(),
+                "withdrawn_count": Contribution.objects.filter(
+                    author=request.user, moderation=Moderation.WITHDRAWN
+                ).count(),
             },
             status=status,
         )

@@ -6,8 +6,8 @@ the number of contributions, comments, meetings, registrations or versions.
 Only what the public site shows is counted:
 
 - contributions: those the public lists count (``tavoli.queries.contributions_of``: recorded by
-  the redazione, or online and approved by moderation); one waiting for moderation or hidden by
-  the redazione is not counted anywhere;
+  the redazione, or online and approved by moderation); one waiting for moderation, hidden by
+  the redazione or withdrawn by its author is not counted anywhere;
 - comments: approved ones, on those contributions;
 - meetings: every meeting (all are public), with the registrations' counts (never who);
 - decisions of the zones: on public versions only (a draft has none; a withdrawn proposal's

@@ -81,7 +81,10 @@ def dashboard() -> dict:
                 Contribution.objects.filter(moderation=Moderation.PENDING)
             ),
             pending_comments=_programme_count(
-                Comment.objects.filter(moderation=Moderation.PENDING), "contribution__programme"
+                Comment.objects.filter(moderation=Moderation.PENDING).exclude(
+                    contribution__moderation=Moderation.WITHDRAWN
+                ),
+                "contribution__programme",
             ),
         )
         .order_by("position", "title")

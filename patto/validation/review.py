@@ -135,16 +135,19 @@ def _marks(policies, comparison: Comparison | None) -> tuple[list[Mark], list[Ma
 # a page stays under 400 KB with its list of changes and the layout.
 WHOLE_UP_TO = 50
 ACTIONS_PER_PART = 50
-# Long texts fill a page sooner: a part also ends before its actions' estimated size
-# (``_action_size``) passes PART_BYTES, and the text is whole only within it too. The estimate
-# errs high (the bench's actions: 6.3 KB estimated, 5.8 KB rendered, so their parts keep their 50
-# actions), and the layout and the list of the changes (up to LISTED_UP_TO) take under 60 KB:
-# a page stays under 400 KB.
+# Long texts fill a page sooner: a part also ends before the estimated size of what it shows
+# passes PART_BYTES (its actions and removed actions, its area's and policy's own texts, the
+# removed areas and policies after it: ``_item_size``, ``_removed_size``), and the text is whole
+# only within it too. The estimate errs high (the bench's actions: 6.3 KB estimated, 5.8 KB
+# rendered, so their parts keep their 50 actions), and the layout and the list of the changes
+# (up to LISTED_UP_TO) take under 60 KB: a page stays under 400 KB. What cannot be cut is not:
+# one action, or a removed area or policy with all it held, larger than that is a page of its
+# own, however large.
 PART_BYTES = 340_000
-# the markup around an action whatever its text: heading, lists, the remark slot, a change's
-# badges and links (about 3 KB measured); and how much its text grows once rendered (Markdown,
-# escaping)
-ACTION_MARKUP_BYTES = 3_000
+# the markup around an item whatever its text: heading, lists, the remark slot, a change's
+# badges and links (about 3 KB measured for an action); and how much its text grows once
+# rendered (Markdown, escaping)
+ITEM_MARKUP_BYTES = 3_000
 TEXT_GROWTH = 1.5
 # Above this many changes, a text in parts lists on each page the changes of its part only.
 LISTED_UP_TO = 150
@@ -166,31 +169,52 @@ class Part:
     changes: int = 0
 
 
-def _action_size(action) -> int:
-    """About how many bytes ``action`` adds to the text: its title and description, what changed
-    (the word diff holds both texts, old and new), grown as rendering grows them, and its
-    markup."""
-    length = len(action.title) + len(action.description)
-    mark = getattr(action, "mark", None)
+def _item_size(item) -> int:
+    """About how many bytes a policy, action area or action adds to the text: its title and
+    description, what changed (the word diff holds both texts, old and new), grown as
+    rendering grows them, and its markup."""
+    length = len(item.title) + len(item.description)
+    mark = getattr(item, "mark", None)
     for change in mark.change.fields if mark is not None else ():
         length += len(change.diff) + len(change.old) + len(change.new)
         length += sum(map(len, change.added)) + sum(map(len, change.removed))
-    return ACTION_MARKUP_BYTES + round(length * TEXT_GROWTH)
+    return ITEM_MARKUP_BYTES + round(length * TEXT_GROWTH)
 
 
-def _cut(actions: list) -> list[list]:
-    """``actions`` (of one area) in pieces of at most ACTIONS_PER_PART and, past the first
-    action of each, PART_BYTES (``_action_size``); one empty piece for an area without any."""
-    pieces, size = [[]], 0
-    for action in actions:
-        weight = _action_size(action)
+def _removed_size(marks) -> int:
+    """The same for removed items, shown where they stood with their whole content, and
+    whatever was removed inside them."""
+    return sum(
+        ITEM_MARKUP_BYTES
+        + round(
+            (len(mark.change.title) + sum(len(d.value) for d in mark.change.details)) * TEXT_GROWTH
+        )
+        + _removed_size(mark.children)
+        for mark in marks
+    )
+
+
+def _cut(actions: list, removed: list, lead: int = 0, tail: int = 0) -> list[tuple[list, list]]:
+    """The actions of one area and the marks of its removed actions, in that order, in pieces
+    ``(actions, removed)`` of at most ACTIONS_PER_PART items and, past the first item of each,
+    PART_BYTES (``_item_size``, ``_removed_size``): the first piece starts with ``lead`` bytes
+    (the area's own text, and its policy's) and the last one ends with ``tail`` (the removed
+    areas and policies shown after it), which gets a piece of its own when it does not fit.
+    One empty piece for an area with neither."""
+    pieces, size = [([], [])], lead
+    items = [(action, 0, _item_size(action)) for action in actions]
+    items += [(mark, 1, _removed_size([mark])) for mark in removed]
+    for item, kind, weight in items:
         piece = pieces[-1]
-        if piece and (len(piece) == ACTIONS_PER_PART or size + weight > PART_BYTES):
-            piece = []
+        count = len(piece[0]) + len(piece[1])
+        if count and (count == ACTIONS_PER_PART or size + weight > PART_BYTES):
+            piece = ([], [])
             pieces.append(piece)
             size = 0
-        piece.append(action)
+        piece[kind].append(item)
         size += weight
+    if tail and (pieces[-1][0] or pieces[-1][1]) and size + tail > PART_BYTES:
+        pieces.append(([], []))
     return pieces
 
 
@@ -209,27 +233,38 @@ def _parts(policies, removed_policies, whole: bool) -> tuple[list[dict], list[Pa
             for child in mark.children:
                 place(child)
 
-    def chunks(policy):
-        """(areas of a page: (area, own, actions, last)) for each page of ``policy``."""
+    def chunks(policy, removed_after: int):
+        """(areas of a page: (area, own, actions, removed actions, last)) for each page of
+        ``policy``; ``removed_after``: the size of the removed policies shown after it (when
+        it is the last one)."""
         areas = list(policy.action_areas.all())
         if whole:
-            yield [(area, True, list(area.actions.all()), True) for area in areas]
+            yield [
+                (area, True, list(area.actions.all()), area.removed_actions, True) for area in areas
+            ]
             return
         if not areas:
             yield []
-        for area in areas:
-            pieces = _cut(list(area.actions.all()))
-            for index, actions in enumerate(pieces):
-                yield [(area, index == 0, actions, index == len(pieces) - 1)]
+        for position, area in enumerate(areas):
+            lead = _item_size(area) + (_item_size(policy) if position == 0 else 0)
+            tail = 0
+            if position == len(areas) - 1:
+                tail = _removed_size(policy.removed_areas) + removed_after
+            pieces = _cut(list(area.actions.all()), area.removed_actions, lead, tail)
+            for index, (actions, removed) in enumerate(pieces):
+                yield [(area, index == 0, actions, removed, index == len(pieces) - 1)]
 
     if whole:
         parts.append(Part(1, ""))
         pages.append({"blocks": [], "removed_policies": []})
-    for policy in policies:
-        pieces = list(chunks(policy))
+    for number, policy in enumerate(policies, start=1):
+        last_policy = number == len(policies)
+        pieces = list(chunks(policy, _removed_size(removed_policies) if last_policy else 0))
         for index, areas in enumerate(pieces):
             if not whole:
-                area, own, actions, last = areas[0] if areas else (None, True, [], True)
+                area, own, actions, _removed, last = (
+                    areas[0] if areas else (None, True, [], [], True)
+                )
                 split = not (own and last)  # the area is in more than one part
                 parts.append(
                     Part(
@@ -251,8 +286,7 @@ def _parts(policies, removed_policies, whole: bool) -> tuple[list[dict], list[Pa
             pages[-1]["blocks"].append(block)
             if own:
                 place(policy.mark)
-            for area, area_own, actions, area_last in areas:
-                removed = area.removed_actions if area_last else []
+            for area, area_own, actions, removed, _area_last in areas:
                 block["areas"].append(
                     {"area": area, "own": area_own, "actions": actions, "removed": removed}
                 )
@@ -329,8 +363,12 @@ def _render(version, base) -> dict:
     policies = plan_tree(version)
     catalogues, removed_policies, order = _marks(policies, comparison)
     labels, part_of = {}, {}
-    actions = [a for p in policies for area in p.action_areas.all() for a in area.actions.all()]
-    whole = len(actions) <= WHOLE_UP_TO and sum(map(_action_size, actions)) <= PART_BYTES
+    areas = [area for policy in policies for area in policy.action_areas.all()]
+    actions = [action for area in areas for action in area.actions.all()]
+    size = sum(map(_item_size, [*policies, *areas, *actions])) + _removed_size(removed_policies)
+    size += sum(_removed_size(p.removed_areas) for p in policies)
+    size += sum(_removed_size(area.removed_actions) for area in areas)
+    whole = len(actions) <= WHOLE_UP_TO and size <= PART_BYTES
     pages, parts = _parts(policies, removed_policies, whole=whole)
     for number, page in enumerate(pages, start=1):
         for block in page["blocks"]:

@@ -1,7 +1,8 @@
 """A citizen withdraws a contribution, in a real browser against a real portal: they leave one
-on an action of the proposal under consultation, change their mind, find it in their profile,
-read what withdrawing means, confirm, and it is gone from the action's page; its old address
-says it was withdrawn. At desktop and phone width, with axe on the pages of the journey."""
+on an action of the proposal under consultation, the redazione publishes it, they change their
+mind, find it in their profile, read what withdrawing means, confirm, and it is gone from the
+action's page; its old address says it was withdrawn. At desktop and phone width, with axe on
+the pages of the journey."""
 
 import re
 
@@ -14,6 +15,7 @@ from tests.e2e.test_participation_journey import LOOKUP, log_out
 pytestmark = pytest.mark.browser
 
 CITIZEN = ("cittadino@demo.patto.localhost", "patto-cittadino-2018")
+STAFF = ("redazione@demo.patto.localhost", "patto-redazione-2018")
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
@@ -41,7 +43,20 @@ def test_a_citizen_withdraws_a_contribution_not_yet_taken_up(page, portal_url, w
     page.wait_for_load_state()
     assert title in page.content()
 
-    # the profile lists it, with a way to withdraw it
+    # the redazione publishes it: anyone reads it on the action's page
+    log_out(page)
+    log_in(page, portal_url, *STAFF)
+    page.goto(portal_url + "/redazione/moderazione/")
+    page.locator("#pending-contributions").locator("..").get_by_role("link", name=title).click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name=re.compile("^Approva")).click()
+    page.wait_for_load_state()
+    log_out(page)
+    page.goto(portal_url + action_url)
+    assert title in page.content()
+
+    # its author changes their mind: the profile lists it, with a way to withdraw it
+    log_in(page, portal_url, *CITIZEN)
     page.goto(portal_url + "/profilo/")
     page.get_by_role("link", name=f"Ritira «{title}»").click()
     page.wait_for_load_state()

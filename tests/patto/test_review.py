@@ -557,19 +557,23 @@ def test_the_page_runs_a_fixed_number_of_queries(client, piano, django_assert_nu
         assert client.post(page, {"step": "check"}).status_code == 400
 
 
-def test_long_texts_are_read_in_parts_each_page_under_400_kb(client, piano):
-    """Thirty actions fit one page by their number, not by their texts: each description is
-    as long as a few printed pages (14,000 characters), so the text is cut in parts by size."""
+LONG_TEXT = "\n\n".join(
+    [
+        "Il servizio accompagna le famiglie con figli minori nei comuni della zona, con "
+        "sportelli di ascolto, educativa domiciliare e gruppi di sostegno tra genitori. " * 4
+    ]
+    * 22
+)  # about 14,000 characters, a few printed pages
+
+
+def long_version(piano):
+    """Version 3 of «Piano», sent to the zones: 30 actions in one area, each with a long
+    description; zones 1 and 2 decided on version 2."""
     for zone, person in (("zone1", "sp1"), ("zone2", "sp2")):
         validation_services.decide_validation(
             version=piano["version"], zone=piano[zone], by=piano[person], decision="approved"
         )
     programme_services.publish_version(version=piano["version"], by=piano["staff"])
-    paragraph = (
-        "Il servizio accompagna le famiglie con figli minori nei comuni della zona, con "
-        "sportelli di ascolto, educativa domiciliare e gruppi di sostegno tra genitori. "
-    )
-    description = "\n\n".join([paragraph * 4] * 22)  # about 14,000 characters
     version = build_version(
         piano["programme"],
         number=3,
@@ -578,23 +582,55 @@ def test_long_texts_are_read_in_parts_each_page_under_400_kb(client, piano):
         actions=30,
         tools=1,
         targets=1,
-        action={"description": description},
+        action={"description": LONG_TEXT},
     ).version
     programme_services.submit_version(version=version, by=piano["staff"])
-    page = reverse("portavoce:review", args=[version.pk, 1])
-    client.force_login(piano["sp1"])
-    first = client.get(page)
-    html = first.content.decode()
-    parts = {"1"} | set(re.findall(r'formaction="\?parte=(\d+)"', html))
-    assert len(parts) > 1, "thirty long actions on one page"
-    shown = []
-    for number in sorted(parts, key=int):
+    return version
+
+
+def parts_of(client, page) -> list[str]:
+    """Every part of the review at ``page``, each checked to weigh under 400 KB."""
+    html = client.get(page).content.decode()
+    numbers = {"1"} | set(re.findall(r'formaction="\?parte=(\d+)"', html))
+    texts = []
+    for number in sorted(numbers, key=int):
         response = client.get(f"{page}?parte={number}")
         assert response.status_code == 200
         assert len(response.content) < 400_000, (number, len(response.content))
-        shown += re.findall(r'<h5 class="h6 mb-1">(1\.1\.\d+) ', response.content.decode())
-    # every action once, in order, across the parts
-    assert shown == [f"1.1.{n}" for n in range(1, 31)]
+        texts.append(response.content.decode())
+    return texts
+
+
+def test_long_texts_are_read_in_parts_each_page_under_400_kb(client, piano):
+    """Thirty actions fit one page by their number, not by their texts: the text is cut in
+    parts by size."""
+    version = long_version(piano)
+    client.force_login(piano["sp1"])
+    parts = parts_of(client, reverse("portavoce:review", args=[version.pk, 1]))
+    assert len(parts) > 1, "thirty long actions on one page"
+    shown = [c for part in parts for c in re.findall(r'<h5 class="h6 mb-1">(1\.1\.\d+) ', part)]
+    assert shown == [f"1.1.{n}" for n in range(1, 31)]  # every action once, in order
+
+
+def test_long_removed_texts_are_read_in_parts_too(client, piano):
+    """The next version removes 29 of those actions: each is shown where it stood with its
+    whole old text, and they too are spread over parts under 400 KB."""
+    long = long_version(piano)
+    for zone, person in (("zone1", "sp1"), ("zone2", "sp2")):
+        validation_services.decide_validation(
+            version=long, zone=piano[zone], by=piano[person], decision="approved"
+        )
+    programme_services.publish_version(version=long, by=piano["staff"])
+    draft = programme_services.create_version(programme=piano["programme"], by=piano["staff"])
+    Action.objects.filter(version=draft).exclude(code="1.1.1").delete()
+    programme_services.submit_version(version=draft, by=piano["staff"])
+    client.force_login(piano["sp1"])
+    parts = parts_of(client, reverse("portavoce:review", args=[draft.pk, 1]))
+    assert len(parts) > 1, "29 long removed actions on one page"
+    removed = [c for part in parts for c in re.findall(r"eliminato: </span>(1\.1\.\d+) ", part)]
+    assert sorted(removed, key=lambda c: int(c.rsplit(".", 1)[1])) == [
+        f"1.1.{n}" for n in range(2, 31)
+    ]
 
 
 def test_a_1000_action_version_is_reviewable(client, piano):

@@ -108,7 +108,7 @@ def test_once_the_redazione_has_taken_it_up_it_stays(client, consultation, taken
         contribution.led_to.add(c.action)
     client.force_login(c.author)
     profile = client.get(reverse("profile:detail")).content.decode()
-    assert withdraw_url(c, contribution) not in profile or taken_up == "led_to"
+    assert withdraw_url(c, contribution) not in profile
     page = client.get(withdraw_url(c, contribution)).content.decode()
     assert "non puoi più ritirarlo" in page
     assert f'action="{withdraw_url(c, contribution)}"' not in page
@@ -147,7 +147,7 @@ def test_the_redazione_can_no_longer_moderate_answer_or_edit_it(client, consulta
     client.force_login(c.staff)
     page = client.get(reverse("redazione:tavoli_contribution", args=[contribution.pk]))
     html = page.content.decode()
-    assert "Ritirato dall&#x27;autore" in html or "Ritirato dall'autore" in html
+    assert "Ritirato da chi l&#x27;ha scritto" in html
     assert "Chi l&#x27;ha scritto ha ritirato" in html or "Chi l'ha scritto ha ritirato" in html
     assert "Salva la risposta" not in html and 'name="decision"' not in html
     moderate = reverse("redazione:tavoli_contribution_moderate", args=[contribution.pk])
@@ -191,5 +191,72 @@ def test_the_redazione_has_nothing_to_answer_once_it_is_withdrawn(client, consul
     row = client.get(reverse("redazione:tavoli_contributions")).content.decode()
     row = row[row.index(f'id="contributo-{withdrawn.pk}"') :]
     row = row[: row.index("</tr>")]
-    assert "Ritirato dall&#x27;autore" in row or "Ritirato dall'autore" in row
+    assert "Ritirato da chi l&#x27;ha scritto" in row
     assert f'name="c{withdrawn.pk}-status"' not in row
+
+
+def test_its_comments_go_with_it(client, consultation, mailoutbox):
+    c = consultation
+    contribution = c.online(title=TITLE)
+    waiting = c.comment(contribution, moderation=Moderation.PENDING, text="Da moderare")
+    client.force_login(c.author)
+    client.post(withdraw_url(c, contribution), follow=True)
+    client.force_login(c.staff)
+    queue = client.get(reverse("redazione:tavoli_moderation")).content.decode()
+    assert "Da moderare" not in queue and "0 commenti in attesa" in queue
+    dashboard = client.get(reverse("redazione:dashboard")).content.decode()
+    assert "0 contributi online da moderare, 0 commenti" in dashboard
+    # approving it anyway (a queue opened before) is refused, and its author hears nothing
+    moderate = reverse("redazione:tavoli_comment_moderate", args=[waiting.pk])
+    response = client.post(
+        moderate, {"revision": waiting.revision, "decision": "approve"}, follow=True
+    )
+    assert "non si può più moderare" in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.is_pending and not mailoutbox
+    # and nobody can comment on it any more, even with the form of a page opened before
+    client.force_login(c.other)
+    comment = reverse("tavoli:comment", args=[c.programme.slug, contribution.pk])
+    assert client.post(comment, {"text": "Troppo tardi"}).status_code == 404
+
+
+def test_a_comment_published_before_the_withdrawal_sends_no_mail_after(consultation, mailoutbox):
+    from tavoli.tasks import comment_published
+
+    c = consultation
+    contribution = c.online(title=TITLE)
+    comment = c.comment(contribution)
+    Contribution.objects.filter(pk=contribution.pk).update(moderation=Moderation.WITHDRAWN)
+    assert comment_published(comment.pk) == 0 and not mailoutbox
+
+
+def test_one_withdrawn_before_it_was_published_stays_unknown(client, consultation):
+    c = consultation
+    contribution = c.online(moderation=Moderation.PENDING, title=TITLE)
+    client.force_login(c.author)
+    response = client.post(withdraw_url(c, contribution), follow=True)
+    assert f"Hai ritirato il contributo «{TITLE}»." in response.content.decode()
+    detail = reverse("tavoli:contribution", args=[c.programme.slug, contribution.pk])
+    assert client.get(detail).status_code == 404
+    client.logout()
+    assert client.get(detail).status_code == 404
+
+
+def test_deleting_the_account_deletes_what_was_withdrawn(client, consultation):
+    c = consultation
+    kept = c.online(title="Resta, senza nome")
+    withdrawn = c.online(title=TITLE, text="Un testo ripreso indietro.")
+    c.comment(withdrawn)
+    client.force_login(c.author)
+    client.post(withdraw_url(c, withdrawn), follow=True)
+    page = client.get(reverse("profile:delete")).content.decode()
+    assert "il tuo contributo resta pubblico" in page
+    assert "i contributi che hai ritirato vengono cancellati" in page
+    from patto.accounts.services import delete_account
+
+    delete_account(user=c.author)
+    assert not Contribution.objects.filter(pk=withdrawn.pk).exists()
+    assert not Contribution.history.filter(id=withdrawn.pk).exists()
+    assert not Contribution.history.filter(text="Un testo ripreso indietro.").exists()
+    kept.refresh_from_db()
+    assert kept.author is None and kept.is_approved
