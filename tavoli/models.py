@@ -188,6 +188,13 @@ class ContributionQuerySet(ModerationQuerySet):
         return self.exclude(status__in=ANSWERED_STATUSES).exclude(moderation=Moderation.WITHDRAWN)
 
 
+class CommentQuerySet(ModerationQuerySet):
+    def pending(self):
+        """Waiting for moderation: not those of a contribution its author withdrew (they went
+        with it)."""
+        return super().pending().exclude(contribution__moderation=Moderation.WITHDRAWN)
+
+
 class Moderated(models.Model):
     """The moderation fields shared by online contributions and comments."""
 
@@ -462,7 +469,7 @@ class Comment(Moderated, Revisioned):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
-    objects = ModerationQuerySet.as_manager()
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

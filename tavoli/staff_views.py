@@ -452,13 +452,9 @@ MODERATION_LISTS = (
 
 def moderation_queue(programme=None) -> dict:
     """Online contributions and comments waiting for moderation (oldest first, so the queue is
-    worked in order), and the hidden ones (newest first, to show them again), as querysets;
-    not the comments of a contribution its author withdrew."""
+    worked in order), and the hidden ones (newest first, to show them again), as querysets."""
     contributions = Contribution.objects.select_related("programme", "version", "author")
-    # a withdrawn contribution's comments went with it: nothing left to moderate
-    comments = Comment.objects.select_related("contribution__programme", "author").exclude(
-        contribution__moderation=Moderation.WITHDRAWN
-    )
+    comments = Comment.objects.select_related("contribution__programme", "author")
     if programme is not None:
         contributions = contributions.filter(programme=programme)
         comments = comments.filter(contribution__programme=programme)

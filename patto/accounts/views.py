@@ -11,7 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -132,18 +132,17 @@ class DeleteAccountView(LoginRequiredMixin, View):
     template_name = "patto/account_delete.html"
 
     def _render(self, request, form, status=200):
+        withdrawn = Q(moderation=Moderation.WITHDRAWN)
         return render(
             request,
             self.template_name,
             {
                 "form": form,
                 "refused": services.deletion_refused_because(request.user),
-                "contribution_count": Contribution.objects.filter(author=request.user)
-                .exclude(moderation=Moderation.WITHDRAWN)
-                .count(),
-                "withdrawn_count": Contribution.objects.filter(
-                    author=request.user, moderation=Moderation.WITHDRAWN
-                ).count(),
+                **Contribution.objects.filter(author=request.user).aggregate(
+                    contribution_count=Count("pk", filter=~withdrawn),
+                    withdrawn_count=Count("pk", filter=withdrawn),
+                ),
             },
             status=status,
         )

@@ -80,12 +80,7 @@ def dashboard() -> dict:
             pending_contributions=_programme_count(
                 Contribution.objects.filter(moderation=Moderation.PENDING)
             ),
-            pending_comments=_programme_count(
-                Comment.objects.filter(moderation=Moderation.PENDING).exclude(
-                    contribution__moderation=Moderation.WITHDRAWN
-                ),
-                "contribution__programme",
-            ),
+            pending_comments=_programme_count(Comment.objects.pending(), "contribution__programme"),
         )
         .order_by("position", "title")
     )
