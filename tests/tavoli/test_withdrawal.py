@@ -40,6 +40,7 @@ def test_the_author_withdraws_it_and_it_leaves_the_public_pages(client, consulta
     client.force_login(c.author)
     page = client.get(withdraw_url(c, contribution)).content.decode()
     assert "Se lo ritiri:" in page and "Non si può tornare indietro." in page
+    assert "sparisce dalle pagine del portale" in page
     response = client.post(withdraw_url(c, contribution), follow=True)
     assert response.redirect_chain[-1][0] == reverse("profile:detail") + "#contributi"
     profile = response.content.decode()
@@ -234,6 +235,8 @@ def test_one_withdrawn_before_it_was_published_stays_unknown(client, consultatio
     c = consultation
     contribution = c.online(moderation=Moderation.PENDING, title=TITLE)
     client.force_login(c.author)
+    page = client.get(withdraw_url(c, contribution)).content.decode()
+    assert "non viene pubblicato;" in page and "sparisce dalle pagine" not in page
     response = client.post(withdraw_url(c, contribution), follow=True)
     assert f"Hai ritirato il contributo «{TITLE}»." in response.content.decode()
     detail = reverse("tavoli:contribution", args=[c.programme.slug, contribution.pk])
