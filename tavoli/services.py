@@ -86,6 +86,19 @@ def save_checked(instance, *, by, expected_revision: int | None = None) -> None:
         ) from exc
 
 
+def _refuse_withdrawn(item: Contribution | Comment) -> None:
+    """Refuse to moderate, answer or edit a withdrawn contribution, or one of its comments."""
+    contribution = item.contribution if isinstance(item, Comment) else item
+    if contribution.is_withdrawn:
+        raise ValidationError(
+            _(
+                "Chi l'ha scritto ha ritirato questo contributo: non si può più moderare, "
+                "modificare né rispondere."
+            ),
+            code="withdrawn",
+        )
+
+
 # Tables -------------------------------------------------------------------------------------
 
 
@@ -548,10 +561,10 @@ def _tell_author_of_comment(comment: Comment) -> None:
 @transaction.atomic
 def withdraw_contribution(*, contribution: Contribution, by) -> Contribution:
     """Its author takes back an online contribution the redazione has not taken up yet
-    (``Contribution.is_withdrawable``): it leaves the public pages,
-    the counts, the open data and the search, its comments with it; the author still finds it
-    in their profile and their data. Withdrawing twice, or after the redazione has taken it up,
-    is refused and changes nothing."""
+    (``Contribution.is_withdrawable``): it leaves the public pages, the counts, the open data
+    and the search, its comments with it; the author still finds it in their profile and their
+    data. Withdrawing twice, or after the redazione has taken it up, is refused and changes
+    nothing."""
     if not by.is_authenticated or contribution.author_id != by.pk:
         raise PermissionDenied(_("Solo chi ha scritto il contributo può ritirarlo."))
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
@@ -571,19 +584,6 @@ def withdraw_contribution(*, contribution: Contribution, by) -> Contribution:
     contribution.moderated_by = by
     save_checked(contribution, by=by, expected_revision=contribution.revision)
     return contribution
-
-
-def _refuse_withdrawn(item: Contribution | Comment) -> None:
-    """Refuse to moderate, answer or edit a withdrawn contribution, or one of its comments."""
-    contribution = item.contribution if isinstance(item, Comment) else item
-    if contribution.is_withdrawn:
-        raise ValidationError(
-            _(
-                "Chi l'ha scritto ha ritirato questo contributo: non si può più moderare, "
-                "modificare né rispondere."
-            ),
-            code="withdrawn",
-        )
 
 
 # Consultation: moderation -------------------------------------------------------------------

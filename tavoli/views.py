@@ -194,13 +194,9 @@ class WithdrawContributionView(LoginRequiredMixin, ProgrammeMixin, View):
 
     @cached_property
     def contribution(self) -> Contribution:
-        contribution = (
-            Contribution.objects.filter(
-                programme=self.programme, pk=self.kwargs["pk"], author=self.request.user
-            )
-            .select_related("version")
-            .first()
-        )
+        contribution = Contribution.objects.filter(
+            programme=self.programme, pk=self.kwargs["pk"], author=self.request.user
+        ).first()
         if contribution is None:
             raise Http404(_("Contributo non trovato."))
         return contribution

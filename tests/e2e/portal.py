@@ -6,6 +6,7 @@ import contextlib
 import email
 import email.message
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -258,3 +259,18 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
     with page.expect_navigation():
         page.locator("form:has(input[name=login]) [type=submit]").click()
     assert "/account/login/" not in page.url, f"{email} could not log in"
+
+
+def log_out(page) -> None:
+    """Sign ``page``'s browser out (its cookies gone, as after closing a private window)."""
+    page.context.clear_cookies()
+
+
+def approve_in_queue(page, base_url: str, title: str) -> None:
+    """As the redazione (already signed in), publish the contribution ``title`` from the
+    moderation queue: its page, then *Approva*."""
+    page.goto(f"{base_url}/redazione/moderazione/")
+    page.locator("#pending-contributions").locator("..").get_by_role("link", name=title).click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name=re.compile("^Approva")).click()
+    page.wait_for_load_state()

@@ -9,13 +9,11 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.portal import log_in
-from tests.e2e.test_participation_journey import LOOKUP, log_out
+from tests.e2e.portal import approve_in_queue, log_in_as, log_out
+from tests.e2e.test_participation_journey import LOOKUP
 
 pytestmark = pytest.mark.browser
 
-CITIZEN = ("cittadino@demo.patto.localhost", "patto-cittadino-2018")
-STAFF = ("redazione@demo.patto.localhost", "patto-redazione-2018")
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
@@ -33,7 +31,7 @@ def test_a_citizen_withdraws_a_contribution_not_yet_taken_up(page, portal_url, w
     ][-1]
     title = f"Ci ho ripensato ({width})"
 
-    log_in(page, portal_url, *CITIZEN)
+    log_in_as(page, portal_url, "registered")
     page.goto(portal_url + action_url)
     form = page.locator("form.consultation-form")
     form.locator("select[name=kind]").select_option("request")
@@ -45,18 +43,14 @@ def test_a_citizen_withdraws_a_contribution_not_yet_taken_up(page, portal_url, w
 
     # the redazione publishes it: anyone reads it on the action's page
     log_out(page)
-    log_in(page, portal_url, *STAFF)
-    page.goto(portal_url + "/redazione/moderazione/")
-    page.locator("#pending-contributions").locator("..").get_by_role("link", name=title).click()
-    page.wait_for_load_state()
-    page.get_by_role("button", name=re.compile("^Approva")).click()
-    page.wait_for_load_state()
+    log_in_as(page, portal_url, "staff")
+    approve_in_queue(page, portal_url, title)
     log_out(page)
     page.goto(portal_url + action_url)
     assert title in page.content()
 
     # its author changes their mind: the profile lists it, with a way to withdraw it
-    log_in(page, portal_url, *CITIZEN)
+    log_in_as(page, portal_url, "registered")
     page.goto(portal_url + "/profilo/")
     page.get_by_role("link", name=f"Ritira «{title}»").click()
     page.wait_for_load_state()

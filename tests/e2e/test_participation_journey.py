@@ -8,13 +8,12 @@ import re
 
 import pytest
 
-from tests.e2e.portal import log_in
+from tests.e2e.portal import approve_in_queue, log_in, log_in_as, log_out
 
 pytestmark = pytest.mark.browser
 
 EMAIL = "giulia.ferrero@example.org"
 PASSWORD = "una-password-lunga-2026"
-STAFF = ("redazione@demo.patto.localhost", "patto-redazione-2018")
 TITLE = "Sportello unico anche il sabato mattina"
 RESPONSE = "Accolto: lo sportello aprirà il sabato mattina in via sperimentale."
 
@@ -52,10 +51,6 @@ def text_of(message) -> str:
     if message.is_multipart():
         part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
     return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
-
-
-def log_out(page):
-    page.context.clear_cookies()
 
 
 def test_sign_up_register_contribute_and_read_the_answer(page, portal_url):
@@ -110,12 +105,8 @@ def test_sign_up_register_contribute_and_read_the_answer(page, portal_url):
 
     # the redazione approves it and answers it
     log_out(page)
-    log_in(page, portal_url, *STAFF)
-    page.goto(portal_url + "/redazione/moderazione/")
-    page.locator("#pending-contributions").locator("..").get_by_role("link", name=TITLE).click()
-    page.wait_for_load_state()
-    page.get_by_role("button", name=re.compile("^Approva")).click()
-    page.wait_for_load_state()
+    log_in_as(page, portal_url, "staff")
+    approve_in_queue(page, portal_url, TITLE)
     assert page.get_by_role("button", name=re.compile("^Approva")).count() == 0
     answer = page.locator("form:has(textarea[name=response])")
     answer.locator("select[name=status]").select_option("accepted")

@@ -17,7 +17,7 @@ def withdraw_url(c, contribution):
     return reverse("tavoli:withdraw", args=[c.programme.slug, contribution.pk])
 
 
-def public_pages(c, contribution) -> dict[str, str]:
+def public_pages(c) -> dict[str, str]:
     """What anyone reads where the contribution was shown."""
     return {
         "action": reverse(
@@ -33,7 +33,7 @@ def test_the_author_withdraws_it_and_it_leaves_the_public_pages(client, consulta
     c = consultation
     contribution = c.online(title=TITLE)
     c.comment(contribution)
-    pages = public_pages(c, contribution)
+    pages = public_pages(c)
     for name, url in pages.items():
         assert TITLE in client.get(url).content.decode(), name
 
