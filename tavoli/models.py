@@ -130,9 +130,10 @@ ANSWERED_STATUSES = (
 
 
 def waiting_first():
-    """An ordering expression: contributions waiting for an answer before answered ones."""
+    """An ordering expression: contributions waiting for an answer before answered ones and
+    those their authors withdrew (nothing is left to answer)."""
     return Case(
-        When(status__in=ANSWERED_STATUSES, then=Value(1)),
+        When(Q(status__in=ANSWERED_STATUSES) | Q(moderation=Moderation.WITHDRAWN), then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),
     )
@@ -397,7 +398,7 @@ class Contribution(Moderated, Revisioned):
         ]
         indexes = [
             # the staff's list of contributions is read in the order of the PostgreSQL-only
-            # index contribution_staff_order (migration tavoli.0005)
+            # index contribution_staff_order (migration tavoli.0007)
             # the public list of a programme's contributions, filtered by outcome
             models.Index(fields=["programme", "status"], name="contribution_prog_status"),
             # the contributions shown on an action's page, in any version (by key)

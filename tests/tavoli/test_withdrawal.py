@@ -178,8 +178,8 @@ def test_the_pages_in_english(client, consultation):
 
 def test_the_redazione_has_nothing_to_answer_once_it_is_withdrawn(client, consultation):
     c = consultation
-    withdrawn = c.online(title=TITLE)
     c.online(title="Ancora da esaminare", text="Un altro testo.")
+    withdrawn = c.online(title=TITLE)  # the newer: it would come first among those waiting
     client.force_login(c.author)
     client.post(withdraw_url(c, withdrawn), follow=True)
     client.force_login(c.staff)
@@ -188,8 +188,9 @@ def test_the_redazione_has_nothing_to_answer_once_it_is_withdrawn(client, consul
     listed = client.get(reverse("redazione:tavoli_contributions"), {"esito": "in_attesa"})
     assert "Ancora da esaminare" in listed.content.decode()
     assert TITLE not in listed.content.decode()
-    # the whole list still shows it, marked, with no outcome to set
+    # the whole list still shows it, after those waiting, marked, with no outcome to set
     row = client.get(reverse("redazione:tavoli_contributions")).content.decode()
+    assert row.index("Ancora da esaminare") < row.index(TITLE)
     row = row[row.index(f'id="contributo-{withdrawn.pk}"') :]
     row = row[: row.index("</tr>")]
     assert "Ritirato da chi l&#x27;ha scritto" in row
