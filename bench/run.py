@@ -412,11 +412,17 @@ def answered(row) -> bool:
     return row.get("status") == 200 and row.get("statuses", [200]) == [200]
 
 
-def traffic_verdicts(pages, misses, citizens, least=None):
+def traffic_verdicts(pages, misses, citizens, least=None, least_logged_in=None):
     """Anonymous cache hits and misses, and logged-in citizens, at 20 connections; ``least``:
-    the least page not in the page cache (``LEAST_PAGE``), which the misses are read against."""
+    the least page not in the page cache (``LEAST_PAGE``), which the misses are read against;
+    ``least_logged_in``: the same page asked by the citizens' sessions, which theirs are."""
     bound = (
         f" (the least page not in the page cache: {least['ratio_to_floor']:.1%})" if least else ""
+    )
+    logged_in_bound = (
+        f" (the least page, logged in: {least_logged_in['ratio_to_floor']:.1%})"
+        if least_logged_in
+        else bound
     )
     lowest = min(pages, key=lambda r: r["ratio_to_floor"])
     clean = not misses["non_2xx_3xx"] and not misses["socket_errors"] and not misses["wrapped"]
@@ -455,7 +461,7 @@ def traffic_verdicts(pages, misses, citizens, least=None):
             f"{citizens['rps']:.0f} req/s, {citizens['ratio_to_floor']:.1%} of the floor, p95 "
             f"{citizens['p95_ms']:.0f} ms"
             + (f", {citizens['non_2xx_3xx']} non-2xx" if citizens["non_2xx_3xx"] else "")
-            + bound,
+            + logged_in_bound,
         ),
     ]
 
@@ -776,6 +782,13 @@ def people_lines(people):
             f"The least page not in the page cache ({LEAST_PAGE}: the layout and one query), "
             f"{CONNECTIONS} connections: " + traffic_line(least)
         )
+    least_logged_in = people.get("least_page_logged_in")
+    if least_logged_in:
+        lines.append(
+            f"The same page asked by the citizens' sessions (logged in: the session, the person "
+            f"and their roles, the layout's menu), {CONNECTIONS} connections: "
+            + traffic_line(least_logged_in)
+        )
     lines.append("")
     header = (
         f"{'role':<13} {'page':<37} {'p50':>6} {'p95':>6} {'n':>3} {'first':>6} {'SQL':>7} "
@@ -1014,6 +1027,20 @@ def main():
             tmp,
         )
 
+        step(
+            f"the least page ({LEAST_PAGE}) asked by the citizens' sessions: {CONNECTIONS} "
+            f"connections, {args.rounds} runs"
+        )
+        least_logged_in = measure_traffic(
+            wrk_bin,
+            base,
+            "least logged in",
+            lambda _r: [f"{LEAST_PAGE}\t{cookie}" for cookie in sessions["citizens"]],
+            args.rounds,
+            args.duration,
+            tmp,
+        )
+
         step("every role's pages one request at a time, logged in, over HTTP")
         cookies = {
             "citizen": sessions["citizens"][0],
@@ -1053,6 +1080,7 @@ def main():
             "misses_alone": misses_alone,
             "citizens": citizens,
             "least_page": least,
+            "least_page_logged_in": least_logged_in,
             "citizen_pages": citizen_pages,
             "citizen_sessions": len(sessions["citizens"]),
             "roles": roles,
@@ -1064,7 +1092,7 @@ def main():
         other_file = ROOT / "bench-results" / f"bench-{other_scale}.json"
         other = json.loads(other_file.read_text()) if other_file.exists() else {}
         targets = verdicts(rows, pdfs, comparison, other.get("pages"))
-        targets += traffic_verdicts(rows[1:], misses, citizens, least)
+        targets += traffic_verdicts(rows[1:], misses, citizens, least, least_logged_in)
         targets += role_verdicts(roles, misses_alone, rows[1:], writes, workers, other.get("roles"))
         print()
         print(report(rows, pdfs, comparison, targets, scale, args.rounds, other_file, people))

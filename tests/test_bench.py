@@ -346,6 +346,12 @@ def test_the_misses_are_read_against_the_least_page():
     least = traffic(ratio_to_floor=0.071)
     found = bench.traffic_verdicts([row("home")], traffic(), traffic(), least)
     assert "the least page not in the page cache: 7.1%" in found[2][2]
+    # the citizens' sessions against the least page asked by them
+    assert "the least page not in the page cache: 7.1%" in found[3][2]
+    logged_in = traffic(ratio_to_floor=0.052)
+    found = bench.traffic_verdicts([row("home")], traffic(), traffic(), least, logged_in)
+    assert "the least page not in the page cache: 7.1%" in found[2][2]
+    assert "the least page, logged in: 5.2%" in found[3][2]
 
 
 def test_gunicorn_can_load_the_bench_application():
