@@ -136,19 +136,36 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
             return self.save(form)
         if step == CONFIRM:
             return self.confirm(form)
-        return self.render_confirmation(form)
+        return self.check(form)
+
+    def save_draft(self, form):
+        """The zone's draft replaced by what ``form`` holds; raises ``DraftConflict`` and
+        ``ValidationError`` as ``services.save_draft`` does."""
+        return services.save_draft(
+            version=self.version,
+            zone=self.zone,
+            by=self.request.user,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+            remarks=form.remarks(),
+            revision=self.revision_sent(),
+        )
+
+    def check(self, form):
+        """The confirmation, once what was typed is kept as the zone's draft: however the
+        person leaves that page (the breadcrumb, the browser's back button, a closed tab), they
+        find it all again on the review page."""
+        try:
+            draft = self.save_draft(form)
+        except services.DraftConflict as conflict:
+            return self.render_review(form, status=409, conflict=conflict.draft)
+        except ValidationError as exc:
+            return self.refuse(form, exc)
+        return self.render_confirmation(form, draft.revision)
 
     def save(self, form):
         try:
-            draft = services.save_draft(
-                version=self.version,
-                zone=self.zone,
-                by=self.request.user,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-                remarks=form.remarks(),
-                revision=self.revision_sent(),
-            )
+            draft = self.save_draft(form)
         except services.DraftConflict as conflict:
             return self.render_review(form, status=409, conflict=conflict.draft)
         except ValidationError as exc:
@@ -323,7 +340,7 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
             (labels.get((r.item_kind, str(r.item_key)), ""), r.text) for r in draft.remarks.all()
         ]
 
-    def render_confirmation(self, form):
+    def render_confirmation(self, form, draft_revision: int):
         context = self.get_context_data(
             version=self.version,
             programme=self.version.programme,
@@ -332,7 +349,7 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
             decision_label=Decision(form.cleaned_data["decision"]).label,
             remarks=form.remarks(),
             fields=[(remark_name(r.item_kind, r.item_key), r.text) for r in form.remarks()],
-            draft_revision=self.request.POST.get("draft_revision", ""),
+            draft_revision=draft_revision,
         )
         return self.response_class(
             request=self.request,

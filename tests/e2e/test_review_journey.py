@@ -156,6 +156,13 @@ def test_the_spokesperson_reviews_saves_comes_back_and_decides(
     for text in REMARKS.values():
         assert text.splitlines()[0] in confirmation
     look(page, "confirm", width)
+    # left by the breadcrumb instead of its button: what was typed is the zone's draft now
+    with page.expect_navigation():
+        page.locator(".breadcrumb").get_by_role("link", name="Versione 2").click()
+    assert_remarks_kept(page)
+    assert page.get_by_label("Approvata").is_checked()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Rileggi e conferma").click()
     with page.expect_navigation():
         page.get_by_role("button", name="Torna a modificare").click()
     assert_remarks_kept(page)

@@ -1,6 +1,8 @@
 """The spokesperson area and the redazione's version pages: who may see and do what, as a
 table of roles × actions, and the e-mails each transition sends."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -100,7 +102,7 @@ REFUSED = [
 STEPS = {
     "write": (200, None),  # the page again, with an item's remark box open
     "save": (302, "draft"),
-    "check": (200, None),  # the confirmation
+    "check": (200, "draft"),  # the confirmation, what was typed kept as the draft
     "back": (200, None),  # from the confirmation to the form
     "confirm": (302, "decision"),
 }
@@ -188,6 +190,35 @@ def test_asking_for_changes_needs_a_reason_and_keeps_remarks(client, world):
     assert version.status == VersionStatus.CHANGES_REQUESTED
     page = client.get(version.get_absolute_url()).content.decode()
     assert "Manca la zona 3" in page and "Aggiungere i comuni montani" in page
+
+
+def test_what_is_typed_is_kept_once_the_confirmation_is_shown(client, world):
+    """The confirmation page keeps what was typed as the zone's draft: leaving it by the
+    breadcrumb or the browser's back button loses nothing, and nothing is decided."""
+    client.force_login(world["sp1"])
+    key = Action.objects.get(version=world["version"]).key
+    typed = {
+        "decision": Decision.CHANGES_REQUESTED,
+        "reason": "Manca la zona 3",
+        f"remark-action-{key}": "Aggiungere i comuni montani",
+    }
+    confirmation = client.post(review_url(world), {**typed, "step": "check"})
+    assert "già salvato come bozza" in confirmation.content.decode()
+    page = client.get(review_url(world)).content.decode()  # the breadcrumb
+    assert "Manca la zona 3" in page and "Aggiungere i comuni montani" in page
+    assert re.search(r'value="changes_requested"[^>]*checked', page)
+    assert not world["version"].validations.exists()
+    # the confirmation goes on with the draft's new revision: confirming, or going back and
+    # saving, is not taken for someone else's later save
+    draft = ValidationDraft.objects.get()
+    assert f'name="draft_revision" value="{draft.revision}"' in confirmation.content.decode()
+    saved = client.post(
+        review_url(world), {**typed, "draft_revision": draft.revision, "step": "save"}
+    )
+    assert saved.status_code == 302
+    response = client.post(review_url(world), {**typed, "step": "confirm"})
+    assert response.status_code == 302 and world["version"].validations.exists()
+    assert not ValidationDraft.objects.exists()
 
 
 def test_no_decision_on_a_draft_or_after_validation(client, world):
