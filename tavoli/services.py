@@ -417,13 +417,15 @@ def require_participant(user) -> None:
         raise PermissionDenied(_("Accedi per partecipare."))
 
 
-def _guard_repeats(model, *, by, text: str, now) -> None:
-    """Refuse the same text twice within a minute, and more than RATE_LIMIT items an hour.
-    The person's row is locked first, so two simultaneous submissions are checked one after
-    the other (a double click sends one contribution)."""
+def _guard_repeats(model, *, by, text: str, now, about: dict) -> None:
+    """Refuse the same text about the same thing (``about``: the fields naming it) twice
+    within a minute, and more than RATE_LIMIT items an hour. The person's row is locked first,
+    so two simultaneous submissions are checked one after the other (a double click sends one
+    contribution). The same words about something else are not a repeat: «Sono d'accordo»
+    under two contributions is two comments."""
     get_user_model().objects.select_for_update().filter(pk=by.pk).first()
     mine = model.objects.filter(author=by)
-    if mine.filter(text=text, created_at__gte=now - DUPLICATE_WINDOW).exists():
+    if mine.filter(text=text, created_at__gte=now - DUPLICATE_WINDOW, **about).exists():
         raise ValidationError(
             _("Hai appena inviato lo stesso testo: non serve inviarlo di nuovo."),
             code="duplicate",
@@ -490,7 +492,17 @@ def submit_online_contribution(
             code="signature_without_name",
         )
     body_name = body_name.strip()
-    _guard_repeats(Contribution, by=by, text=text, now=now)
+    _guard_repeats(
+        Contribution,
+        by=by,
+        text=text,
+        now=now,
+        about={
+            "version": version,
+            "policy_key": policy.key if policy else None,
+            "action_key": action.key if action else None,
+        },
+    )
     body = Body.objects.filter(name__iexact=body_name).first() if body_name else None
     contribution = Contribution(
         programme=programme,
@@ -538,7 +550,7 @@ def add_comment(
             _("Si possono commentare solo i contributi pubblicati."), code="not_approved"
         )
     text = text.strip()
-    _guard_repeats(Comment, by=by, text=text, now=now)
+    _guard_repeats(Comment, by=by, text=text, now=now, about={"contribution": contribution})
     comment = Comment(
         contribution=contribution,
         author=by,

@@ -381,6 +381,23 @@ def test_comments_wait_for_approval_and_are_refused_on_unpublished_contributions
     assert Comment.objects.count() == 1
 
 
+def test_the_same_words_under_two_contributions_are_two_comments(client, consultation):
+    """«Sono d'accordo» under one contribution and then another is not a repeat; under the
+    same one within a minute it is (a second click), and the page says so."""
+    c = consultation
+    first = c.online()
+    second = c.online(title="Altro", text="Altro testo")
+    client.force_login(c.other)
+    for contribution in (first, second):
+        url = reverse("tavoli:comment", args=[c.programme.slug, contribution.pk])
+        response = client.post(url, {"text": "Sono d'accordo.", "next": action_url(c)})
+        assert response.status_code == 302
+    assert sorted(Comment.objects.values_list("contribution", flat=True)) == [first.pk, second.pk]
+    response = client.post(url, {"text": "Sono d'accordo.", "next": action_url(c)})
+    assert "Hai appena inviato lo stesso testo" in response.content.decode()
+    assert Comment.objects.count() == 2
+
+
 def test_a_hidden_comment_shows_its_reason(client, consultation):
     c = consultation
     contribution = c.online()
