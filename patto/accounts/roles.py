@@ -5,6 +5,7 @@ required of (``patto.accounts.second_factor``). Built on ``patto.core.permission
 zone."""
 
 from django.conf import settings
+from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from patto.core.permissions import is_redazione
@@ -45,4 +46,4 @@ def landing_page(user) -> str:
         return reverse("redazione:dashboard")
     if roles["spokesperson"]:
         return reverse("portavoce:home")
-    return settings.LOGIN_REDIRECT_URL
+    return resolve_url(settings.LOGIN_REDIRECT_URL)

@@ -157,6 +157,23 @@ def test_sign_up_with_bad_input_stores_nothing_and_says_why(client):
     assert mail.outbox == []
 
 
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [
+        ("", "La password è troppo corta: deve avere almeno 12 caratteri.", "too short"),
+        ("/en", "The password is too short: it must have at least 12 characters.", "troppo"),
+    ],
+)
+def test_a_short_password_is_refused_in_the_pages_language(client, language, said, not_said):
+    response = client.post(
+        language + reverse("account_signup"),
+        {"email": "nuova@example.org", "password1": "Breve-9", "password2": "Breve-9"},
+    )
+    html = response.content.decode()
+    assert said in html and not_said not in html
+    assert not User.objects.filter(email="nuova@example.org").exists()
+
+
 def test_a_wrong_password_is_an_italian_form_error(client):
     verified_user(email="anna@example.org")
     response = client.post(reverse("account_login"), {"login": "anna@example.org", "password": "x"})
@@ -268,3 +285,23 @@ def test_each_person_lands_in_their_own_area_after_logging_in(client, role, land
     asked = reverse("patto:programmes")
     response = client.post(reverse("account_login") + f"?next={asked}", credentials)
     assert response["Location"] == asked
+
+
+def test_logging_in_and_out_in_english_stays_in_english(client):
+    """From /en/, the home page after logging in or out is the English one, and the messages
+    are in the portal's words: the address used, not a username nobody chose."""
+    person = verified_user(email="anna@example.org")
+    login, logout = reverse("account_login"), reverse("account_logout")  # before /en/ is read
+    response = client.post(
+        "/en" + login,
+        {"login": person.email, "password": PASSWORD},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/en/"
+    assert "You are logged in with anna@example.org." in response.content.decode()
+    response = client.post("/en" + logout, follow=True)
+    assert response.redirect_chain[-1][0] == "/en/"
+    assert "You have closed your session. See you soon!" in response.content.decode()
+    response = client.post(login, {"login": person.email, "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert "Hai fatto l&#x27;accesso con anna@example.org." in response.content.decode()
