@@ -3,7 +3,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -20,6 +20,7 @@ from incontri.forms import RegistrationForm
 from incontri.models import Meeting, Registration, RegistrationStatus
 from incontri.services import minutes_file_name
 from patto.cache.pages import public_page
+from patto.core.exceptions import NotFound
 from patto.core.feeds import feed_links
 from patto.core.mixins import FilteredListMixin, ProgrammeMixin
 from patto.core.opendata import DownloadView
@@ -185,7 +186,7 @@ class MeetingCalendarView(View):
             Meeting.objects.select_related("programme", "municipality"), pk=pk
         )
         if not ical.in_calendars(meeting):
-            raise Http404(
+            raise NotFound(
                 _(
                     "La data di questo incontro è ancora da confermare: il file per il calendario "
                     "sarà disponibile quando la data sarà fissata."
@@ -222,7 +223,7 @@ class OpenDataView(DownloadView):
         slug = request.GET.get("programma")
         if slug:
             if not SLUG.fullmatch(slug):
-                raise Http404(_("Programma non trovato."))
+                raise NotFound(_("Programma non trovato."))
             programme = get_object_or_404(Programme, slug=slug)
         rows = opendata.records(queries.opendata_meetings(programme), meeting_url(request))
         return download_file(
@@ -241,7 +242,7 @@ def minutes_file_response(meeting: Meeting) -> FileResponse:
     (no script, no form, no plug-in, a unique origin) should a browser show it all the same.
     Both the public and the staff address answer with it."""
     if not meeting.minutes_file:
-        raise Http404(_("Questo incontro non ha un verbale in PDF."))
+        raise NotFound(_("Questo incontro non ha un verbale in PDF."))
     response = FileResponse(
         meeting.minutes_file.open("rb"),
         content_type="application/pdf",

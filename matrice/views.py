@@ -1,4 +1,3 @@
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -12,6 +11,7 @@ from matrice import opendata, queries, spreadsheets
 from matrice.filters import ActionFilterSet
 from matrice.models import Policy
 from patto.cache.pages import frozen_fragment, public_page
+from patto.core.exceptions import NotFound
 from patto.core.mixins import FilteredListMixin, PublicVersionsMixin, VersionMixin
 from patto.core.opendata import DownloadView
 from tavoli.consultation import ConsultationMixin
@@ -33,7 +33,7 @@ class MatrixView(ConsultationMixin, PublicVersionsMixin, TemplateView):
         if code:
             policy = next((p for p in policies if p.code == code), None)
             if policy is None:
-                raise Http404(_("Politica non trovata."))
+                raise NotFound(_("Politica non trovata."))
         version = self.version
 
         def render():
@@ -102,7 +102,7 @@ class ActionDetailView(ConsultationMixin, PublicVersionsMixin, TemplateView):
     def get_context_data(self, **kwargs):
         action = queries.action_detail(self.version, self.kwargs["code"])
         if action is None:
-            raise Http404(_("Azione non trovata."))
+            raise NotFound(_("Azione non trovata."))
         action.version = self.version
         return super().get_context_data(
             **kwargs,

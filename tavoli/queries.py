@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from incontri.models import Meeting
 from matrice.models import Action, Policy
+from patto.core.exceptions import NotFound
 from patto.models import ActionMonitoring, PlanVersion, Programme
 from tavoli.models import (
     ANSWERED_STATUSES,
@@ -153,7 +153,7 @@ def table_detail(programme: Programme, slug: str) -> ThematicTable:
         .first()
     )
     if table is None:
-        raise Http404(_("Tavolo non trovato."))
+        raise NotFound(_("Tavolo non trovato."))
     table.programme = programme
     table.table_contributions = list(contributions_for_display(programme).filter(table=table))
     table.outcomes = OutcomeCounts.of(table.table_contributions)
@@ -173,7 +173,7 @@ def contribution_detail(programme: Programme, pk: int, user) -> Contribution:
         .first()
     )
     if contribution is None:
-        raise Http404(_("Contributo non trovato."))
+        raise NotFound(_("Contributo non trovato."))
     with_targets([contribution])
     return contribution
 

@@ -13,6 +13,7 @@ from django_filters.views import FilterView
 
 from matrice.models import Action, Policy
 from patto.cache.pages import public_page
+from patto.core.exceptions import NotFound
 from patto.core.feeds import feed_links
 from patto.core.mixins import (
     FilteredListMixin,
@@ -198,7 +199,7 @@ class WithdrawContributionView(LoginRequiredMixin, ProgrammeMixin, View):
             programme=self.programme, pk=self.kwargs["pk"], author=self.request.user
         ).first()
         if contribution is None:
-            raise Http404(_("Contributo non trovato."))
+            raise NotFound(_("Contributo non trovato."))
         return contribution
 
     def get(self, request, *args, **kwargs):
@@ -278,11 +279,11 @@ class ItemContributionsView(ConsultationMixin, PublicVersionsMixin, ListView):
         if action_code:
             action = Action.objects.filter(version=self.version, code=action_code).first()
             if action is None:
-                raise Http404(_("Azione non trovata."))
+                raise NotFound(_("Azione non trovata."))
         elif policy_code:
             policy = Policy.objects.filter(version=self.version, code=policy_code).first()
             if policy is None:
-                raise Http404(_("Politica non trovata."))
+                raise NotFound(_("Politica non trovata."))
         return policy, action
 
     def get_queryset(self):
@@ -332,7 +333,7 @@ class ContributeView(LoginRequiredMixin, VersionMixin, View):
         if policy_code:
             policy = Policy.objects.filter(version=self.version, code=policy_code).first()
             if policy is None:
-                raise Http404(_("Politica non trovata."))
+                raise NotFound(_("Politica non trovata."))
         if action_code:
             action = (
                 Action.objects.filter(version=self.version, code=action_code)
@@ -340,7 +341,7 @@ class ContributeView(LoginRequiredMixin, VersionMixin, View):
                 .first()
             )
             if action is None:
-                raise Http404(_("Azione non trovata."))
+                raise NotFound(_("Azione non trovata."))
         return policy, action
 
     def target_url(self, policy, action, anchor="") -> str:
@@ -441,7 +442,7 @@ class CommentView(LoginRequiredMixin, ProgrammeMixin, View):
             .first()
         )
         if contribution is None:
-            raise Http404(_("Contributo non trovato."))
+            raise NotFound(_("Contributo non trovato."))
         return contribution
 
     def contribution_url(self) -> str:

@@ -1,9 +1,9 @@
-from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from patto.cache.pages import public_page
+from patto.core.exceptions import NotFound
 from zone import maps, queries
 from zone.forms import MunicipalitySearchForm
 
@@ -33,7 +33,7 @@ class ZoneDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         zone = queries.zone_detail(self.kwargs["number"])
         if zone is None:
-            raise Http404(_("Zona omogenea non trovata."))
+            raise NotFound(_("Zona omogenea non trovata."))
         title = _("Mappa della Città Metropolitana di Torino: in evidenza la %(zone)s") % {
             "zone": zone
         }
@@ -80,7 +80,7 @@ class MunicipalityDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         municipality = queries.municipality_detail(self.kwargs["istat_code"])
         if municipality is None:
-            raise Http404(_("Comune non trovato."))
+            raise NotFound(_("Comune non trovato."))
         zone_map = None
         if municipality.province.is_metropolitan_city:
             title = _("Mappa della Città Metropolitana di Torino: in evidenza %(name)s") % {

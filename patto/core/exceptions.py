@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,3 +21,10 @@ class FrozenVersionError(ValidationError):
 
 class TransitionError(ValidationError):
     """Raised when a state change is not allowed from the current state."""
+
+
+class NotFound(Http404):
+    """A 404 whose message is written for the visitor («Questo programma non ha ancora un piano
+    in vigore»): the 404 page shows it (``patto.core.errors.page_not_found``). Django's own 404s
+    (an unknown address, ``get_object_or_404``, a page number out of range) speak of queries
+    and resolvers, and are not shown."""

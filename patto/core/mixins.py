@@ -1,11 +1,11 @@
 """View mixins that resolve the programme and the plan version from the URL, once, for every
 page below ``/programmi/<slug>/`` (adhocracy4's ProjectMixin is the model)."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from patto.core.exceptions import NotFound
 from patto.core.titles import list_title_details
 from patto.models import PlanVersion, Programme, VersionStatus
 
@@ -35,7 +35,7 @@ class VersionMixin(ProgrammeMixin):
             .first()
         )
         if version is None:
-            raise Http404(_("Versione non trovata."))
+            raise NotFound(_("Versione non trovata."))
         version.programme = self.programme
         return version
 
@@ -65,7 +65,7 @@ class PublicVersionsMixin(VersionMixin):
         versions = list(self.get_public_versions())
         if not versions:
             get_object_or_404(Programme, slug=self.kwargs["slug"])  # 404 for the programme
-            raise Http404(_("Versione non trovata."))
+            raise NotFound(_("Versione non trovata."))
         for version in versions[1:]:
             version.programme = versions[0].programme  # one programme, not one per row
         return versions
@@ -94,7 +94,7 @@ class PublicVersionsMixin(VersionMixin):
         number = self.kwargs["number"]
         version = next((v for v in self.public_versions if v.number == number), None)
         if version is None:
-            raise Http404(_("Versione non trovata."))
+            raise NotFound(_("Versione non trovata."))
         return version
 
 

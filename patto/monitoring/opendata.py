@@ -13,12 +13,12 @@ declined one, never who wrote it)."""
 import datetime
 
 from django.db.models import Max
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from matrice.models import Action
+from patto.core.exceptions import NotFound
 from patto.core.mixins import ProgrammeMixin
 from patto.core.opendata import (
     CODE,
@@ -325,7 +325,7 @@ class MonitoringDownloadView(ProgrammeMixin, DownloadView):
     def get(self, request, *args, **kwargs):
         version = plan_in_force(self.programme)
         if version is None:
-            raise Http404(_("Questo programma non ha ancora un piano in vigore."))
+            raise NotFound(_("Questo programma non ha ancora un piano in vigore."))
         dataset, records = FILES[self.file]
         return download(
             request,

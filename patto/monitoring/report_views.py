@@ -7,7 +7,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -18,6 +18,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from patto.core.exceptions import NotFound
 from patto.core.mixins import ProgrammeMixin
 from patto.core.permissions import RedazioneRequiredMixin
 from patto.core.staff_forms import DateInput, ServiceErrorsMixin
@@ -100,7 +101,7 @@ class ReportDownloadView(ProgrammeMixin, View):
         try:
             as_of = datetime.date.fromisoformat(kwargs["as_of"])
         except ValueError as exc:
-            raise Http404(_("Data non valida.")) from exc
+            raise NotFound(_("Data non valida.")) from exc
         row = (
             MonitoringReport.objects.filter(programme=self.programme, as_of=as_of)
             .exclude(pdf_file="")
@@ -108,11 +109,11 @@ class ReportDownloadView(ProgrammeMixin, View):
             .first()
         )
         if row is None:
-            raise Http404(_("Non c'è un rapporto di monitoraggio a questa data."))
+            raise NotFound(_("Non c'è un rapporto di monitoraggio a questa data."))
         try:
             file = row.pdf_file.open("rb")
         except OSError as exc:
-            raise Http404(_("Il PDF di questo rapporto non è disponibile.")) from exc
+            raise NotFound(_("Il PDF di questo rapporto non è disponibile.")) from exc
         return FileResponse(
             file,
             as_attachment=True,

@@ -9,7 +9,7 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from matrice.models import Action
+from patto.core.exceptions import NotFound
 from patto.core.staff_views import save_through
 from patto.models import MonitoringUpdate, Programme, UpdateAttachment, VersionStatus
 from patto.monitoring import services
@@ -135,7 +136,7 @@ class ProposeUpdateView(SpokespersonAreaMixin, TemplateView):
             .first()
         )
         if action is None:
-            raise Http404(_("Questa azione non è nel piano in vigore."))
+            raise NotFound(_("Questa azione non è nel piano in vigore."))
         return action
 
     @cached_property

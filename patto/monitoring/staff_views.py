@@ -20,6 +20,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from matrice.models import Action
+from patto.core.exceptions import NotFound
 from patto.core.mixins import ProgrammeMixin
 from patto.core.permissions import RedazioneRequiredMixin
 from patto.core.staff_views import save_through
@@ -187,7 +188,7 @@ class ActionMonitoringView(PlanInForceMixin, TemplateView):
     @cached_property
     def action(self) -> Action:
         if self.version is None:
-            raise Http404(_("Questo programma non ha un piano in vigore."))
+            raise NotFound(_("Questo programma non ha un piano in vigore."))
         action = (
             Action.objects.filter(version=self.version, key=self.kwargs["key"])
             .select_related("area__policy")
@@ -195,7 +196,7 @@ class ActionMonitoringView(PlanInForceMixin, TemplateView):
             .first()
         )
         if action is None:
-            raise Http404(_("Questa azione non è nel piano in vigore."))
+            raise NotFound(_("Questa azione non è nel piano in vigore."))
         action.version = self.version
         return action
 

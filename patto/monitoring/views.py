@@ -5,7 +5,7 @@ Public pages, cached like the others (``patto.cache.pages``): recording anything
 which renders them again."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from matrice.models import Action
 from patto.cache.pages import public_page
+from patto.core.exceptions import NotFound
 from patto.core.mixins import ProgrammeMixin
 from patto.core.opendata import CSV_TYPE, FORMATS, LICENCE_URL, DownloadView, file_name
 from patto.core.titles import list_title_details
@@ -115,10 +116,10 @@ class ChartCsvView(OverviewMixin, DownloadView):
 
     def get(self, request, *args, **kwargs):
         if self.version is None:
-            raise Http404(_("Questo programma non ha ancora un piano in vigore."))
+            raise NotFound(_("Questo programma non ha ancora un piano in vigore."))
         chart = self.overview.chart(kwargs["chart"])
         if chart is None:
-            raise Http404(_("Grafico non trovato."))
+            raise NotFound(_("Grafico non trovato."))
         stem = f"attuazione-{self.programme.slug}-{chart.slug}"
         response = HttpResponse(chart.csv(FORMATS[self.format]), content_type=CSV_TYPE)
         response["Content-Disposition"] = content_disposition_header(

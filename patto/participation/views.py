@@ -4,7 +4,7 @@ pages, cached like the others (``patto.cache.pages``): a save anywhere in the po
 renders them again, and so does midnight (how long a contribution has been waiting is counted in
 days up to today)."""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from patto.cache.pages import public_page
+from patto.core.exceptions import NotFound
 from patto.core.mixins import ProgrammeMixin
 from patto.core.opendata import CSV_TYPE, FORMATS, LICENCE_URL, DownloadView, file_name
 from patto.participation.report import Report, charts_for
@@ -71,7 +72,7 @@ class ChartCsvView(ReportMixin, DownloadView):
     def get(self, request, *args, **kwargs):
         chart = self.get_report().chart(kwargs["chart"])
         if chart is None:
-            raise Http404(_("Grafico non trovato."))
+            raise NotFound(_("Grafico non trovato."))
         stem = "-".join(
             ["partecipazione", *([self.programme.slug] if self.programme else []), chart.slug]
         )

@@ -3,7 +3,7 @@ while the PDF is being prepared) and the staff's requests to render or retry it.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import (
@@ -18,6 +18,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from patto.core.exceptions import NotFound
 from patto.core.mixins import ProgrammeMixin, VersionMixin
 from patto.core.permissions import RedazioneRequiredMixin
 from patto.models import PdfStatus, PlanVersion, VersionStatus
@@ -34,7 +35,7 @@ class PdfVersionMixin(VersionMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if self.version.status not in worker.PDF_VERSION_STATUSES:
-            raise Http404(_("Questa versione non ha un PDF."))
+            raise NotFound(_("Questa versione non ha un PDF."))
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -45,7 +46,7 @@ class PdfDownloadView(PdfVersionMixin, View):
     def get(self, request, *args, **kwargs):
         version = self.version
         if version.pdf_status != PdfStatus.READY or not version.pdf_file:
-            raise Http404(_("Il PDF di questa versione non è ancora pronto."))
+            raise NotFound(_("Il PDF di questa versione non è ancora pronto."))
         etag = f'"{version.pdf_fingerprint}"'
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
@@ -55,7 +56,7 @@ class PdfDownloadView(PdfVersionMixin, View):
         try:
             file = version.pdf_file.open("rb")
         except OSError as exc:
-            raise Http404(_("Il PDF di questa versione non è disponibile.")) from exc
+            raise NotFound(_("Il PDF di questa versione non è disponibile.")) from exc
         response = FileResponse(
             file,
             as_attachment=True,

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.conf import settings
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.decorators import method_decorator
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from patto.cache.pages import frozen_key, page_cache, public_page
+from patto.core.exceptions import NotFound
 from patto.core.mixins import ProgrammeMixin
 from patto.programme import queries
 from patto.programme.compare import cached_comparison
@@ -58,12 +58,12 @@ class CompareView(ProgrammeMixin, TemplateView):
             old = by_number.get(form.cleaned_data["da"])
             new = by_number.get(form.cleaned_data["a"])
             if old is None or new is None:
-                raise Http404(_("Versione non trovata."))
+                raise NotFound(_("Versione non trovata."))
             context.update(old=old, new=new)
             if old != new:
                 body = comparison_body(old, new, self.request.GET.get("politica", ""))
                 if body is None:
-                    raise Http404(_("Politica non trovata."))
+                    raise NotFound(_("Politica non trovata."))
                 context.update(compared=True, comparison_body=body)
         return super().get_context_data(**kwargs, **context)
 

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from incontri.models import Meeting
 from matrice.models import Action
 from patto.cache.pages import public_page
+from patto.core.exceptions import NotFound
 from patto.models import PlanVersion, Programme
 from tavoli.models import Contribution, ThematicTable
 from zone.models import Municipality, Zone
@@ -176,10 +176,10 @@ def section(request, section):
     """``/sitemap-<section>.xml``: the section's addresses, in both languages."""
     sitemap_class = SECTIONS.get(section)
     if sitemap_class is None:
-        raise Http404(_("Sitemap non trovata."))
+        raise NotFound(_("Sitemap non trovata."))
     sitemap = sitemap_class()
     try:
         urls = sitemap.get_urls(page=request.GET.get("p", 1))
     except (EmptyPage, PageNotAnInteger) as error:
-        raise Http404(_("Pagina della sitemap non trovata.")) from error
+        raise NotFound(_("Pagina della sitemap non trovata.")) from error
     return TemplateResponse(request, "sitemap.xml", {"urlset": urls}, content_type=XML)

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +19,7 @@ from incontri.opendata import MEETINGS
 from matrice.opendata import ACTIONS
 from matrice.queries import plan_outline
 from patto.cache.pages import frozen_fragment, public_page
+from patto.core.exceptions import NotFound
 from patto.core.feeds import feed_links
 from patto.core.mixins import ProgrammeMixin, PublicVersionsMixin
 from patto.core.opendata import LICENCE_URL
@@ -81,7 +82,7 @@ class PublishedPlanView(ProgrammeMixin, View):
     def get(self, request, *args, **kwargs):
         version = self.programme.versions.published().first()
         if version is None:
-            raise Http404(_("Questo programma non ha ancora un piano pubblicato."))
+            raise NotFound(_("Questo programma non ha ancora un piano pubblicato."))
         return redirect(version.get_absolute_url())
 
 
@@ -120,7 +121,7 @@ def version_plan(version, policy_code: str = "") -> dict:
     elif policy_code in whole["codes"]:
         plan = frozen_fragment(f"plan:{policy_code}", lambda: render(policy_code), version)
     else:
-        raise Http404(_("Politica non trovata."))
+        raise NotFound(_("Politica non trovata."))
     return {
         "index": mark_safe(plan["index"]),  # rendered by our templates
         "body": mark_safe(plan["body"]),
@@ -269,7 +270,7 @@ class CatalogueView(View):
 
     def get(self, request):
         if not catalogue.published():
-            raise Http404(_("Il catalogo dei dati non è pubblicato."))
+            raise NotFound(_("Il catalogo dei dati non è pubblicato."))
         content = catalogue.serialise(catalogue.catalogue_graph(), self.format)
         response = HttpResponse(content, content_type=catalogue.SERIALISATIONS[self.format][1])
         documentation = catalogue.absolute(reverse("patto:open_data"))
@@ -280,7 +281,7 @@ class CatalogueView(View):
 def catalogue_address(request):
     """``/dati-aperti/catalogo``, the address the catalogue's nodes are named in: its Turtle."""
     if not catalogue.published():
-        raise Http404(_("Il catalogo dei dati non è pubblicato."))
+        raise NotFound(_("Il catalogo dei dati non è pubblicato."))
     return redirect("catalogue_ttl", permanent=False)
 
 

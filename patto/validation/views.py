@@ -11,7 +11,6 @@ and listed at the top."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from patto.core.exceptions import NotFound
 from patto.models import Decision, PlanVersion, VersionStatus
 from patto.validation import queries, review, services
 from patto.validation.forms import ReviewForm, remark_name
@@ -67,7 +67,7 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
             version is None
             or not version.programme.validating_zones.filter(pk=self.zone.pk).exists()
         ):
-            raise Http404(_("Versione non trovata."))
+            raise NotFound(_("Versione non trovata."))
         return version
 
     @cached_property

@@ -155,6 +155,27 @@ def test_unknown_programme_is_a_404_in_the_portal_style(client):
     response = client.get("/programmi/non-esiste/")
     assert response.status_code == 404
     assert "Pagina non trovata" in response.content.decode()
+    assert "Torna alla pagina iniziale" in response.content.decode()
+
+
+def test_a_404_says_only_what_the_portal_wrote_for_the_visitor(client):
+    """Django's own 404s (an unknown address, an object not found, a page number out of
+    range) speak of resolvers and queries: the page says nothing more than «Pagina non
+    trovata». A 404 the portal raises with a message for the visitor shows it."""
+    empty = ProgrammeFactory(slug="vuoto")
+    build(1)
+    for address, hidden in (
+        ("/pagina-che-non-esiste/", "Resolver404"),
+        ("/incontri/999999/", "query"),
+        ("/incontri/?page=99", "Pagina non valida"),
+    ):
+        response = client.get(address)
+        assert response.status_code == 404, address
+        html = response.content.decode()
+        assert "Pagina non trovata" in html and hidden not in html, address
+    said = client.get(reverse("patto:published", args=[empty.slug]))
+    assert said.status_code == 404
+    assert "Questo programma non ha ancora un piano pubblicato." in said.content.decode()
 
 
 @pytest.mark.parametrize(
