@@ -469,7 +469,9 @@ ACCESSIBILITY_FEEDBACK_EMAIL = env.str(
 )
 # Who runs the portal, named by the privacy notice (GDPR art. 13), the legal notes and the
 # contacts page (``patto.legal``): production refuses to start without them.
-PORTAL_OWNER = required_in_production("PORTAL_OWNER", "l'ente che gestisce il portale")
+PORTAL_OWNER = required_in_production(
+    "PORTAL_OWNER", "ente dimostrativo (nel portale in servizio, il nome dell'ente)"
+)
 PRIVACY_CONTROLLER_CONTACT = required_in_production(
     "PRIVACY_CONTROLLER_CONTACT", "privacy@patto.localhost"
 )

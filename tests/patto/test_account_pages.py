@@ -245,6 +245,8 @@ def test_the_header_shows_login_or_the_persons_menu(client):
     assert reverse("profile:detail") in html
     assert f'action="{reverse("account_logout")}" method="post"' in html
     assert "Area redazione" not in html and "Area portavoce" not in html
+    # the Django admin is for its administrators: no link anywhere for anyone else
+    assert reverse("admin:index") not in html
 
 
 def test_the_header_links_the_areas_of_the_persons_roles(client):
@@ -255,6 +257,11 @@ def test_the_header_links_the_areas_of_the_persons_roles(client):
     login_as(client, "spokesperson")
     html = client.get("/").content.decode()
     assert "Area portavoce" in html and "Area redazione" not in html
+    assert reverse("admin:index") not in html
+
+    client.force_login(UserFactory(is_staff=True))  # the Django admin's own flag
+    html = client.get("/").content.decode()
+    assert "Amministrazione del sito" in html and reverse("admin:index") in html
 
 
 def test_logout_is_a_post(client):

@@ -83,7 +83,7 @@ def test_the_privacy_notice_names_who_and_for_how_long_from_the_settings(client,
     settings.PRIVACY_DPO_CONTACT = "rpd@cittametropolitana.example"
     settings.MAIL_KEEP_DAYS = 7
     text = soup(client, reverse("legal:privacy")).find("main").get_text(" ", strip=True)
-    assert "Il titolare del trattamento è Città Metropolitana di Torino" in text
+    assert "Titolare del trattamento: Città Metropolitana di Torino" in text
     assert "rpd@cittametropolitana.example" in text
     assert "resta per 7 giorni" in text
     assert "Garante per la protezione dei dati personali" in text
