@@ -15,6 +15,7 @@ from patto.core.staff_forms import (
     RevisionForm,
     ServiceErrorsMixin,
     StaffModelForm,
+    Text,
     select,
     style_widgets,
 )
@@ -285,6 +286,9 @@ class StatusForm(RevisionForm):
 # The consultation: public forms ----------------------------------------------------------
 
 
+CONTRIBUTION_MAX_LENGTH, COMMENT_MAX_LENGTH = 10_000, 3_000
+
+
 class OnlineContributionForm(ServiceErrorsMixin, forms.Form):
     """A registered user's contribution during a consultation. ``policy`` / ``action`` (hidden)
     name the item by its code in the version under consultation."""
@@ -294,11 +298,14 @@ class OnlineContributionForm(ServiceErrorsMixin, forms.Form):
         choices=[("", _("— scegli il tipo —")), *ContributionKind.choices],
     )
     title = forms.CharField(label=_("Titolo"), max_length=300)
-    text = forms.CharField(
+    text = Text(
         label=_("Il tuo contributo"),
-        max_length=10000,
+        max_length=CONTRIBUTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Puoi usare *corsivo*, **grassetto** ed elenchi (righe che iniziano con «-»)."),
+        help_text=_(
+            "Fino a 10.000 caratteri. Puoi usare *corsivo*, **grassetto** ed elenchi (righe che "
+            "iniziano con «-»)."
+        ),
     )
     signed_publicly = forms.BooleanField(
         label=_("Firma il contributo con il tuo nome"),
@@ -354,10 +361,11 @@ class OnlineContributionForm(ServiceErrorsMixin, forms.Form):
 
 
 class CommentForm(ServiceErrorsMixin, forms.Form):
-    text = forms.CharField(
+    text = Text(
         label=_("Il tuo commento"),
-        max_length=3000,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Fino a 3.000 caratteri."),
     )
     author_name = forms.CharField(
         label=_("Firma"),

@@ -17,15 +17,39 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from patto.core.locking import ConflictError
+from patto.core.widgets import limit_attrs
 from patto.models import ActorCategory, Programme
+
+TOO_LONG = _("Scrivi al massimo %(limit_value)d caratteri (ne hai scritti %(show_value)d).")
+
+
+class Text(forms.CharField):
+    """Text typed in a box, its line breaks counted once: a browser sends each as CR LF, while
+    the box (and ``static/js/limits.js``) count it as one character. Too long, it says by how
+    much (``TOO_LONG``)."""
+
+    default_error_messages = {"max_length": TOO_LONG}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.Textarea) and "maxlength" in attrs:
+            attrs.update(limit_attrs(int(attrs.pop("maxlength"))))
+        return attrs
 
 
 def style_widgets(form: forms.BaseForm) -> None:
-    """Bootstrap Italia classes on every widget of ``form``."""
+    """Bootstrap Italia classes on every widget of ``form``; a text box's limit said as it is
+    typed, not enforced by cutting (``limit_attrs``)."""
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.HiddenInput):
             continue
+        if isinstance(widget, forms.Textarea) and "maxlength" in widget.attrs:
+            widget.attrs.update(limit_attrs(int(widget.attrs.pop("maxlength"))))
         if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
             css = "form-check-input"
         elif isinstance(widget, forms.Select | forms.SelectMultiple):

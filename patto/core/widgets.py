@@ -4,6 +4,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 
 class QuickSelect(forms.Select):
@@ -32,3 +33,19 @@ class QuickSelect(forms.Select):
         parts.append("\n</select>")
         # every part is format_html's (escaped) or a literal
         return mark_safe("".join(parts))
+
+
+def limit_attrs(limit: int) -> dict:
+    """The attributes of a text box that holds at most ``limit`` characters, instead of
+    ``maxlength``: a browser cuts a longer pasted text at the limit without a word, and what was
+    cut is lost. ``static/js/limits.js`` says under the box how many characters it holds and, past
+    the limit, by how many to shorten it; the server refuses a longer text with the same words
+    (``patto.core.staff_forms.TOO_LONG``) and gives it back whole."""
+    return {
+        "data-limit": str(limit),
+        # lazy: said in the language of the page the widget is rendered in
+        "data-limit-count": gettext_lazy("%(count)s caratteri su %(limit)s"),
+        "data-limit-over": gettext_lazy(
+            "%(count)s caratteri su %(limit)s: accorcia il testo di %(over)s prima di inviarlo."
+        ),
+    }

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from patto.core.staff_forms import TOO_LONG, Text
 from patto.models import Decision, ItemKind
 from patto.validation.services import Remark
 
@@ -20,18 +21,6 @@ def parse_remark_name(name: str) -> tuple[str, str] | None:
         return None
     kind, _sep, key = name.removeprefix(REMARK_PREFIX).partition("-")
     return (kind, key) if kind in ItemKind.values and key else None
-
-
-class Text(forms.CharField):
-    """Text typed in a box, its line breaks counted once: a browser sends each as CR LF, while
-    the box's ``maxlength`` counted it as one character."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-
-
-TOO_LONG = _("Scrivi al massimo %(limit_value)d caratteri (ne hai scritti %(show_value)d).")
 
 
 class ReviewForm(forms.Form):

@@ -90,6 +90,22 @@ def test_sign_up_register_contribute_and_read_the_answer(page, portal_url):
     registered = wait_for_mail(portal_url, EMAIL, r"[Ii]scrizione")
     assert registered["List-Unsubscribe"]
 
+    # a text too long is not cut: the box says by how much, the server refuses it and gives
+    # it back whole
+    page.goto(portal_url + action_url)
+    form = page.locator("form.consultation-form")
+    form.locator("select[name=kind]").select_option("proposal")
+    form.locator("input[name=title]").fill(TITLE)
+    too_long = ("Un testo lungo. " * 628).strip()  # 10,047 characters
+    form.locator("textarea[name=text]").fill(too_long)
+    assert form.locator(".text-limit").inner_text() == (
+        "10.047 caratteri su 10.000: accorcia il testo di 47 prima di inviarlo."
+    )
+    form.get_by_role("button", name="Invia il contributo").click()
+    page.wait_for_load_state()
+    assert "Scrivi al massimo 10000 caratteri (ne hai scritti 10047)" in page.content()
+    assert page.locator("textarea[name=text]").input_value() == too_long
+
     # a contribution on an action of the proposal under consultation
     page.goto(portal_url + action_url)
     form = page.locator("form.consultation-form")

@@ -1,0 +1,77 @@
+// A text box with a limit (data-limit, see patto/core/widgets.py) says under itself how many
+// characters it holds and, past the limit, by how many to shorten it. The browser's maxlength
+// would instead cut a longer pasted text without a word; the server refuses it with the same
+// words and gives it back whole. Line breaks count once, as the server counts them.
+(function () {
+  "use strict";
+
+  var number = new Intl.NumberFormat(document.documentElement.lang || "it");
+
+  function said(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_match, name) {
+      return number.format(values[name]);
+    });
+  }
+
+  function counter(box) {
+    var id = box.id + "-limite";
+    var line = document.getElementById(id);
+    if (!line) {
+      line = document.createElement("p");
+      line.id = id;
+      line.className = "small mb-1 text-limit";
+      box.after(line);
+      var described = (box.getAttribute("aria-describedby") || "").split(" ");
+      if (described.indexOf(id) < 0) {
+        box.setAttribute("aria-describedby", described.concat(id).join(" ").trim());
+      }
+    }
+    return line;
+  }
+
+  // said once when a box passes its limit, not at every key
+  function status() {
+    var region = document.getElementById("limite-stato");
+    if (!region) {
+      region = document.createElement("div");
+      region.id = "limite-stato";
+      region.className = "visually-hidden";
+      region.setAttribute("aria-live", "polite");
+      document.body.append(region);
+    }
+    return region;
+  }
+
+  function update(box) {
+    var limit = parseInt(box.dataset.limit, 10);
+    var count = box.value.length;
+    var over = count - limit;
+    var line = counter(box);
+    var values = { count: count, limit: limit, over: over };
+    var message = said(over > 0 ? box.dataset.limitOver : box.dataset.limitCount, values);
+    line.textContent = message;
+    line.classList.toggle("text-danger", over > 0);
+    line.classList.toggle("fw-semibold", over > 0);
+    var wasOver = box.dataset.limitPassed === "1";
+    if (over > 0 && !wasOver) {
+      status().textContent = message;
+    }
+    box.dataset.limitPassed = over > 0 ? "1" : "";
+    if (over > 0) {
+      box.setAttribute("aria-invalid", "true");
+    } else if (wasOver && !box.classList.contains("is-invalid")) {
+      box.removeAttribute("aria-invalid"); // the server's error, if any, still stands
+    }
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches("textarea[data-limit]")) {
+      update(event.target);
+    }
+  });
+  document.querySelectorAll("textarea[data-limit]").forEach(function (box) {
+    if (box.value) {
+      update(box); // a text given back by the server, maybe too long
+    }
+  });
+})();
