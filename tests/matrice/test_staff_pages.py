@@ -601,7 +601,8 @@ def test_the_item_page_runs_a_fixed_number_of_queries(
             url("action", draft, action.pk),
             action_form(draft, code=action.code, title=f"Titolo {n}", revision=n + 1),
         )
-    with django_assert_num_queries(27):
+    # the 28th reads the zones' remarks on the action (tests/patto/test_version_remarks.py)
+    with django_assert_num_queries(28):
         staff_client.get(url("action", draft, action.pk))
 
 
