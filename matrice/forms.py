@@ -82,6 +82,9 @@ class ContentForm(ServiceErrorsMixin, forms.Form):
     """A form on one item of ``version``. Editing an existing ``item`` adds the hidden
     ``revision`` the form was opened at (optimistic locking)."""
 
+    # the texts the site renders as Markdown: a conflict shows them rendered, not as markup
+    markdown_fields = ("description",)
+
     def __init__(self, *args, version, item=None, **kwargs):
         self.version = version
         self.item = item
@@ -140,6 +143,7 @@ class ContentForm(ServiceErrorsMixin, forms.Form):
                         "label": field.label,
                         "mine": shown(field, mine),
                         "theirs": shown(field, theirs),
+                        "markdown": name in self.markdown_fields,
                     }
                 )
         return rows

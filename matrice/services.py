@@ -34,7 +34,7 @@ def copy_content(*, source, target, by=None) -> None:
     edits and conflicts can be explained from there.
 
     Set-based: each kind of item, its history records and each kind of link is one
-    ``INSERT … SELECT`` (14 statements, however large the version), and the database never
+    ``INSERT … SELECT`` (18 statements, however large the version), and the database never
     sends the rows to Python. A copy starts at revision 1; an area or action goes to the copy
     of its policy or area (found by key). On PostgreSQL a copy also takes the search document
     of the row it copies (same text, same document), so the search triggers need not compute
@@ -125,6 +125,21 @@ def copy_content(*, source, target, by=None) -> None:
                 "AND new_action.key = old_action.key "
                 f"{joins}WHERE old_action.version_id = %(source)s",
                 {"source": source.pk, "target": target.pk},
+            )
+            # the copy's first history record holds its links too: without them the first
+            # edit of a copy looked as if it had set every tool and target, and a conflict on
+            # it named tools and targets nobody had touched
+            history_model = Action.history.model
+            historical = history_model.__dict__[field.name].model._meta.db_table
+            history_table = history_model._meta.db_table
+            cursor.execute(
+                f"INSERT INTO {historical} (id, history_id, action_id, {column}) "
+                f"SELECT link.id, record.history_id, link.action_id, link.{column} "
+                f"FROM {through} link "
+                f"JOIN {action_table} new_action ON new_action.id = link.action_id "
+                f"JOIN {history_table} record ON record.id = new_action.id "
+                "WHERE new_action.version_id = %(target)s",
+                {"target": target.pk},
             )
 
     clone_links(Action._meta.get_field("tools"), "tool_id", Tool)

@@ -1,12 +1,12 @@
 """Reads for the redazione's pages on plan content. Unlike ``matrice.queries`` these include
 drafts. Each function runs a fixed number of queries whatever the size of the version."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Subquery
 from django.utils.translation import gettext as _
 
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.core.history import Origin
-from patto.models import PlanVersion, Programme, VersionStatus
+from patto.models import ItemKind, PlanVersion, Programme, ValidationRemark, VersionStatus
 from tavoli.models import ThematicTable
 from zone.models import Zone
 
@@ -135,4 +135,33 @@ def copied_from(item) -> Origin | None:
         when=version.created_at,
         who=version.created_by,
         reason=_("Copiata dalla versione %(number)s") % {"number": source.version.number},
+    )
+
+
+REMARK_KINDS = {Policy: ItemKind.POLICY, ActionArea: ItemKind.ACTION_AREA, Action: ItemKind.ACTION}
+
+
+def zone_remarks(item) -> list[ValidationRemark]:
+    """The remarks the zones wrote on ``item`` (a policy, action area or action, found by its
+    stable key) in the latest version of its programme up to its own that received decisions:
+    what the redazione reads while preparing the next version. Each remark has its
+    ``validation`` with its zone and version. One query."""
+    kind = REMARK_KINDS.get(type(item))
+    if kind is None:
+        return []
+    latest = (
+        PlanVersion.objects.filter(
+            programme_id=item.version.programme_id,
+            number__lte=item.version.number,
+            validations__isnull=False,
+        )
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    return list(
+        ValidationRemark.objects.filter(
+            validation__version=Subquery(latest), item_kind=kind, item_key=item.key
+        )
+        .select_related("validation__zone", "validation__version")
+        .order_by("validation__zone__number", "pk")
     )

@@ -421,6 +421,7 @@ class ItemView(KindMixin, ItemEditView):
                 origin=partial(staff_queries.copied_from, item),
             ),
             version=item.version,
+            zone_remarks=staff_queries.zone_remarks(item),
         )
 
     def read_only_values(self) -> list[dict]:

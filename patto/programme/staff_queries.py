@@ -2,10 +2,19 @@
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from incontri.models import Meeting
 from matrice.models import Action, ActionArea, Policy, Target, Tool
-from patto.models import Decision, PlanVersion, Programme, Validation, VersionStatus
+from patto.models import (
+    Decision,
+    ItemKind,
+    PlanVersion,
+    Programme,
+    Validation,
+    ValidationRemark,
+    VersionStatus,
+)
 from patto.programme.steps import steps_by_name, version_steps
 from patto.programme.summaries import programme_summaries
 from tavoli.models import Comment, Contribution, Moderation
@@ -91,7 +100,8 @@ def dashboard() -> dict:
 
 def _summarise(programme: Programme) -> None:
     """Set ``summaries`` (what happened, version by version), ``draft`` (with its ``steps``),
-    ``under_validation`` (+ ``validation_rows``) and ``pdf_version`` on ``programme`` from its
+    ``under_validation`` (+ ``validation_rows``), ``remarks_version`` (the latest with remarks
+    of the zones, with ``remark_count``) and ``pdf_version`` on ``programme`` from its
     prefetched versions."""
     versions = programme.open_versions  # newest first
     for version in versions:
@@ -129,7 +139,55 @@ def _summarise(programme: Programme) -> None:
             for row in programme.validation_rows
             if row["validation"] and row["validation"].decision == Decision.APPROVED
         )
+    # the latest version the zones wrote remarks on, still there once the next one is sent
+    programme.remarks_version = None
+    for version in frozen:
+        version.remark_count = sum(len(v.remarks.all()) for v in version.validations.all())
+        if version.remark_count and programme.remarks_version is None:
+            programme.remarks_version = version
     programme.pdf_version = next(
         (v for v in versions if v.status in (VersionStatus.VALIDATED, VersionStatus.PUBLISHED)),
         None,
     )
+
+
+# where the draft's page of an item of each kind is (``matrice.staff_urls``)
+REMARK_TARGETS = {
+    ItemKind.POLICY: (Policy, "redazione:matrice_policy"),
+    ItemKind.ACTION_AREA: (ActionArea, "redazione:matrice_area"),
+    ItemKind.ACTION: (Action, "redazione:matrice_action"),
+}
+
+
+def version_remarks(version: PlanVersion) -> list[dict]:
+    """Every validating zone of ``version``'s programme, in order, with its decision on
+    ``version`` (None while it has not decided) and the remarks of that decision, each with
+    ``draft_url``: the page of the item of the same key in the programme's draft (None when the
+    draft has no such item, or there is no draft). Seven queries, whatever the number of zones,
+    decisions and remarks."""
+    validations = {
+        v.zone_id: v
+        for v in version.validations.select_related("decided_by").prefetch_related(
+            Prefetch("remarks", queryset=ValidationRemark.objects.order_by("pk"))
+        )
+    }
+    draft = version.programme.versions.filter(status=VersionStatus.DRAFT).first()
+    keys = {kind: set() for kind in REMARK_TARGETS}
+    for validation in validations.values():
+        for remark in validation.remarks.all():
+            keys[remark.item_kind].add(remark.item_key)
+    in_draft = {}
+    if draft is not None:
+        for kind, (model, _name) in REMARK_TARGETS.items():
+            in_draft[kind] = dict(
+                model.objects.filter(version=draft, key__in=keys[kind]).values_list("key", "pk")
+            )
+    for validation in validations.values():
+        for remark in validation.remarks.all():
+            pk = in_draft.get(remark.item_kind, {}).get(remark.item_key)
+            url_name = REMARK_TARGETS[remark.item_kind][1]
+            remark.draft_url = reverse(url_name, args=[version.programme.slug, pk]) if pk else None
+    return [
+        {"zone": zone, "validation": validations.get(zone.pk)}
+        for zone in version.programme.validating_zones.order_by("number")
+    ]

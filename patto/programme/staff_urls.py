@@ -29,6 +29,11 @@ urlpatterns = [
         name="version_withdraw",
     ),
     path(
+        "programmi/<slug:slug>/versioni/<int:number>/osservazioni/",
+        version_staff_views.VersionRemarksView.as_view(),
+        name="version_remarks",
+    ),
+    path(
         "programmi/<slug:slug>/bozza/anteprima.pdf",
         pdf_views.DraftPdfPreviewView.as_view(),
         name="draft_pdf_preview",

@@ -174,6 +174,28 @@ class ProgrammeExportView(RedazioneRequiredMixin, ProgrammeMixin, View):
         return response
 
 
+class VersionRemarksView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView):
+    """Every remark the zones wrote on a version, zone by zone, each leading to the item of the
+    same key in the draft: what the redazione reads to prepare the next version."""
+
+    template_name = "redazione/version_remarks.html"
+
+    def get_context_data(self, **kwargs):
+        version = get_object_or_404(
+            PlanVersion, programme=self.programme, number=self.kwargs["number"]
+        )
+        version.programme = self.programme
+        rows = staff_queries.version_remarks(version)
+        return super().get_context_data(
+            **kwargs,
+            version=version,
+            rows=rows,
+            remark_count=sum(
+                len(row["validation"].remarks.all()) for row in rows if row["validation"]
+            ),
+        )
+
+
 class DashboardView(RedazioneRequiredMixin, TemplateView):
     """What needs the redazione's attention, programme by programme."""
 

@@ -3,13 +3,21 @@ with each zone's decision, the PDF of the latest validated or published version,
 waiting for an answer and the next meetings, with a query count that does not grow."""
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from incontri.models import MeetingStatus
-from patto.models import Decision, PdfStatus, Validation, VersionStatus
+from patto.models import (
+    Decision,
+    ItemKind,
+    PdfStatus,
+    Validation,
+    ValidationRemark,
+    VersionStatus,
+)
 from tavoli.models import ContributionStatus
 from tests.factories import (
     ContributionFactory,
@@ -42,11 +50,18 @@ def build_programme(slug, *, zones=3, decided=1, meetings=2, contributions=2):
     proposal = PlanVersionFactory(programme=programme, number=2)
     freeze(proposal, VersionStatus.IN_VALIDATION, submitted_at=timezone.now())
     for zone in zone_list[:decided]:
-        Validation.objects.create(
+        validation = Validation.objects.create(
             version=proposal,
             zone=zone,
             decision=Decision.APPROVED,
             decided_by=someone("spokesperson", zone=zone),
+        )
+        ValidationRemark.objects.create(  # counted and linked with no query of its own
+            validation=validation,
+            item_kind=ItemKind.ACTION,
+            item_key=uuid.uuid4(),
+            item_label="1.1.1 Azione",
+            text="Un'osservazione",
         )
     build_version(programme=programme, number=3, actions=2, **FAMILIES)
     today = timezone.localdate()

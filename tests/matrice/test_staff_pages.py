@@ -11,6 +11,7 @@ from django.urls import reverse
 from matrice import staff_views
 from matrice.models import Action, Policy, Tool
 from patto.models import VersionStatus
+from patto.programme import services as programme_services
 from tests.factories import (
     ActionAreaFactory,
     ActionFactory,
@@ -213,6 +214,53 @@ def test_the_second_of_two_open_forms_is_refused_showing_both_values(client, dra
     assert client.post(form_url, second).status_code == 302
     action.refresh_from_db()
     assert action.title == "Titolo di Bruno"
+
+
+def test_a_conflict_on_a_copied_action_names_only_what_the_other_person_changed(client):
+    """The tester's journey on action 2.2.1 of a draft copied from the previous version: A
+    changes title, description and zones; B, who opened the page before, saves. The message
+    names only those three fields, and the table shows the descriptions as the site renders
+    them, not their Markdown."""
+    anna = someone("staff", first_name="Anna", last_name="Redattrice")
+    bruno = someone("staff", first_name="Bruno", last_name="Revisore")
+    published = build_version(
+        **FAMILIES,
+        status=VersionStatus.PUBLISHED,
+        link=lambda i, action, d: (action.tools.add(*d.tools), action.targets.add(*d.targets)),
+    )
+    draft = programme_services.create_version(programme=published.programme, by=anna)
+    action = Action.objects.get(version=draft)
+    form_url = reverse("redazione:matrice_action", args=[draft.programme.slug, action.pk])
+    opened = {
+        "area": action.area_id,
+        "code": action.code,
+        "title": action.title,
+        "description": action.description,
+        "tools": [tool.pk for tool in action.tools.all()],
+        "targets": [target.pk for target in action.targets.all()],
+        "zones": [],
+        "revision": action.revision,
+    }
+
+    client.force_login(anna)
+    changed = opened | {
+        "title": "Centri per le famiglie e i giovani",
+        "description": "Un centro _in ogni_ zona.",
+        "zones": [published.zones[0].pk],
+    }
+    assert client.post(form_url, changed).status_code == 302
+
+    client.force_login(bruno)
+    response = client.post(form_url, opened | {"title": "Titolo di Bruno"})
+    html = response.content.decode()
+
+    assert response.status_code == 409
+    message = re.search(r"Ha cambiato: (.*?)\. Ricontrolla", html, re.S).group(1)
+    assert "titolo" in message and "descrizione" in message and "zone" in message
+    assert "strumenti" not in message and "destinatari" not in message
+    table = html[html.index('id="conflict-title"') : html.index("</table>")]
+    assert "<em>in ogni</em>" in table and "_in ogni_" not in table
+    assert "Strumenti" not in table and "Destinatari" not in table
 
 
 def test_deleting_after_somebody_else_saved_is_refused(staff_client, draft):
@@ -553,7 +601,8 @@ def test_the_item_page_runs_a_fixed_number_of_queries(
             url("action", draft, action.pk),
             action_form(draft, code=action.code, title=f"Titolo {n}", revision=n + 1),
         )
-    with django_assert_num_queries(27):
+    # the 28th reads the zones' remarks on the action (tests/patto/test_version_remarks.py)
+    with django_assert_num_queries(28):
         staff_client.get(url("action", draft, action.pk))
 
 

@@ -3,16 +3,20 @@ refuse a version that is no longer a draft and anyone outside the redazione, ref
 on an outdated revision (saying who changed what), and leave one history record per change."""
 
 import datetime
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from matrice import services
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.core.exceptions import FrozenVersionError
 from patto.core.locking import ConflictError
 from patto.models import VersionStatus
+from patto.programme import services as programme_services
 from tests.factories import ThematicTableFactory, UserFactory
 from tests.people import someone
 from tests.versions import FAMILIES, build_version, freeze
@@ -379,3 +383,88 @@ def test_content_of_another_version_is_untouched(staff):
     services.delete_action(action=d.action, by=staff, revision=d.action.revision)
     assert Action.objects.filter(pk=other.action.pk).exists()
     assert not Action.objects.filter(pk=d.action.pk).exists()
+
+
+def test_a_conflict_on_a_copied_action_names_only_what_the_other_person_changed(staff, other_staff):
+    """A tester's journey: action 2.2.1 of a draft copied from the version before, opened by
+    two people; one changes its title, description and zones and saves, then the other saves.
+    The refusal named tools and targets too, because the copy's first history record held no
+    links: it must name only the fields really changed."""
+    published = build_version(
+        **FAMILIES, status=VersionStatus.PUBLISHED, link=_link_tools_and_targets
+    )
+    draft = programme_services.create_version(programme=published.programme, by=staff)
+    action = Action.objects.get(version=draft)
+    opened_at = action.revision
+    unchanged = {
+        "area": action.area,
+        "code": action.code,
+        "tools": list(action.tools.all()),
+        "targets": list(action.targets.all()),
+        "zones": [],
+        "tables": [],
+    }
+    services.update_action(
+        action=action,
+        by=staff,
+        revision=opened_at,
+        **unchanged
+        | {
+            "title": "Centri per le famiglie e i giovani",
+            "description": "Un centro _in ogni_ zona.",
+            "zones": [published.zones[0]],
+        },
+    )
+
+    with pytest.raises(ConflictError) as exc_info:
+        services.update_action(
+            action=action,
+            by=other_staff,
+            revision=opened_at,
+            **unchanged | {"title": "Altro titolo"},
+        )
+    assert {change.field for change in exc_info.value.changes} == {
+        "title",
+        "description",
+        "zones",
+    }
+    message = str(exc_info.value.message)
+    assert "strumenti" not in message and "destinatari" not in message
+
+
+def _link_tools_and_targets(i, action, content) -> None:
+    action.tools.add(*content.tools)
+    action.targets.add(*content.targets)
+
+
+def test_copies_made_before_get_their_links_in_their_first_history_record(staff):
+    """Migration matrice.0007 gives the copy records written without links those of the action
+    copied, mapped to the draft's own catalogue entries."""
+    migration = importlib.import_module("matrice.migrations.0007_copied_history_links")
+    published = build_version(
+        **FAMILIES, status=VersionStatus.PUBLISHED, link=_link_tools_and_targets
+    )
+    draft = programme_services.create_version(programme=published.programme, by=staff)
+    action = Action.objects.get(version=draft)
+    record = action.history.get()
+    expected = {tool.pk for tool in action.tools.all()}
+    assert {row.tool_id for row in record.tools.all()} == expected
+    for name in ("tools", "targets", "zones", "tables"):
+        getattr(record, name).all().delete()  # as a copy made before the fix left it
+
+    migration.fill_in(django_apps, _Editor())
+    migration.fill_in(django_apps, _Editor())  # twice changes nothing
+
+    assert sorted(row.tool_id for row in record.tools.all()) == sorted(expected)
+    assert {row.target_id for row in record.targets.all()} == {
+        target.pk for target in action.targets.all()
+    }
+
+
+class _Editor:
+    """What a data migration uses of the schema editor (SQLite refuses a real one inside the
+    test's transaction)."""
+
+    def execute(self, sql, params=()):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
