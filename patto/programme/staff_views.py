@@ -329,14 +329,17 @@ class NewVersionView(RedazioneRequiredMixin, ProgrammeMixin, View):
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _error_text(exc))
         else:
-            messages.success(
-                request,
-                _(
-                    "Creata la versione %(number)s, copia della precedente: ora è la bozza da "
-                    "modificare."
-                )
-                % {"number": version.number},
-            )
+            if version.based_on_id:
+                text = _(
+                    "Creata la versione %(number)s, copia della versione %(previous)s: ora è la "
+                    "bozza da modificare."
+                ) % {"number": version.number, "previous": version.based_on.number}
+            else:
+                text = _(
+                    "Creata la versione %(number)s, vuota: ora è la bozza in cui scrivere "
+                    "politiche, ambiti d'azione e azioni."
+                ) % {"number": version.number}
+            messages.success(request, text)
         return redirect("redazione:programme", slug=self.programme.slug)
 
 

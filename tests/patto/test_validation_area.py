@@ -310,6 +310,24 @@ def test_staff_publish_a_validated_version_and_illegal_steps_are_explained(clien
     assert "Esiste già una bozza" in response.content.decode()
 
 
+def test_the_versions_page_speaks_plainly_before_the_first_version(client):
+    programme = ProgrammeFactory(slug="nuovo")
+    login_as(client, "staff")
+    page = client.get(reverse("redazione:programme", args=["nuovo"])).content.decode()
+    assert "creane la prima" in page and "create la prima" not in page
+    assert "La prima versione parte vuota" in page and "copia dell" not in page
+    assert "import_programme" not in page and "personale tecnico" in page
+    response = client.post(reverse("redazione:new_version", args=["nuovo"]), follow=True)
+    page = response.content.decode()
+    assert "Creata la versione 1, vuota" in page and "copia" not in page.split("Creata")[1][:60]
+    version = PlanVersion.objects.get(programme=programme)
+    version.fingerprint = "f" * 64
+    version.status = VersionStatus.VALIDATED
+    version.save(update_fields=["fingerprint", "status"])
+    response = client.post(reverse("redazione:new_version", args=["nuovo"]), follow=True)
+    assert "Creata la versione 2, copia della versione 1" in response.content.decode()
+
+
 def test_staff_validate_a_programme_without_zones(client):
     version = build_version(ProgrammeFactory(slug="patto")).version
     login_as(client, "staff")
