@@ -285,14 +285,25 @@ def answerable_versions(programme: Programme) -> list[PlanVersion]:
 def answerable_actions(programme: Programme, *, keep: Iterable[int] = ()) -> QuerySet:
     """Actions of the draft and of the latest public version of ``programme``, plus those with
     a primary key in ``keep`` (the ones a contribution already links to, so that editing the
-    answer never drops them silently)."""
+    answer never drops them silently). Newest version first, each in the order of its matrix
+    (policy, action area, action: 1.1.2 before 1.1.10 and 2.1.1), as the draft's page lists
+    them."""
     versions = answerable_versions(programme)
     return (
         Action.objects.filter(
             Q(version__in=versions) | Q(pk__in=list(keep), version__programme=programme)
         )
         .select_related("version")
-        .order_by("-version__number", "position", "code")
+        .order_by(
+            "-version__number",
+            "area__policy__position",
+            "area__policy__code",
+            "area__position",
+            "area__code",
+            "position",
+            "code",
+            "pk",
+        )
     )
 
 

@@ -10,6 +10,8 @@ The zones' decisions are in ``patto.validation.services``; a validated version's
 small lifecycle, in ``patto.pdf.services``.
 """
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from matrice.models import Policy
 from matrice.services import copy_content
 from matrice.snapshots import compute_fingerprint
-from patto.core.exceptions import TransitionError
+from patto.core.exceptions import FrozenVersionError, TransitionError
 from patto.core.permissions import require_redazione
 from patto.core.transitions import lock_version, require_status
 from patto.mail.sending import after_commit
@@ -58,6 +60,61 @@ def create_version(
     )
     if based_on is not None:
         copy_content(source=based_on, target=version, by=by)
+    return version
+
+
+CHANGE_NOTE_MAX_LENGTH = 4000
+
+
+class ChangeNoteConflict(ValidationError):
+    """The draft's note was saved by somebody else after the form was opened: ``current`` is
+    the note saved now."""
+
+    def __init__(self, current: str):
+        self.current = current
+        super().__init__(
+            _(
+                "Nel frattempo qualcun altro ha salvato la nota di versione e la tua non è stata "
+                "salvata. Qui sotto trovi la nota salvata ora accanto alla tua: ricontrolla e "
+                "salva di nuovo."
+            ),
+            code="conflict",
+        )
+
+
+def change_note_fingerprint(note: str) -> str:
+    """A short digest of a note as a form showed it: the note form carries it, and a save made
+    from an outdated form is refused (a version has no revision number: its note is the only
+    field edited by hand, as the profile's ``loaded``)."""
+    return hashlib.sha256(note.encode()).hexdigest()[:32]
+
+
+@transaction.atomic
+def edit_change_note(*, version: PlanVersion, by, change_note: str, loaded: str) -> PlanVersion:
+    """Replace the note of a draft (what changes in this version). ``loaded`` is the
+    ``change_note_fingerprint`` of the note the form was opened with: if the note was saved
+    meanwhile, ``ChangeNoteConflict`` and nothing is written. A version no longer a draft keeps
+    its note, as the rest of its content."""
+    require_redazione(by)
+    change_note = change_note.strip()
+    if len(change_note) > CHANGE_NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "change_note": _(
+                    "La nota è troppo lunga: al massimo %(max)s caratteri (ne hai scritti "
+                    "%(count)s)."
+                )
+                % {"max": CHANGE_NOTE_MAX_LENGTH, "count": len(change_note)}
+            },
+            code="note_too_long",
+        )
+    version = lock_version(version)
+    if not version.is_draft:
+        raise FrozenVersionError(version)
+    if change_note_fingerprint(version.change_note) != loaded:
+        raise ChangeNoteConflict(version.change_note)
+    version.change_note = change_note
+    version.save(update_fields=["change_note"])
     return version
 
 

@@ -1,13 +1,18 @@
 """Reads for the staff area. Unlike the public queries these include drafts."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from incontri.models import Meeting
 from matrice.models import Action, ActionArea, Policy, Target, Tool
+from matrice.snapshots import compute_fingerprint
 from patto.models import (
     Decision,
+    Follow,
     ItemKind,
     PlanVersion,
     Programme,
@@ -18,7 +23,7 @@ from patto.models import (
 from patto.programme.steps import steps_by_name, version_steps
 from patto.programme.summaries import programme_summaries
 from tavoli.models import Comment, Contribution, Moderation
-from zone.models import Zone
+from zone.models import SpokespersonAssignment, Zone
 
 NEXT_MEETINGS = 3
 
@@ -191,3 +196,54 @@ def version_remarks(version: PlanVersion) -> list[dict]:
         {"zone": zone, "validation": validations.get(zone.pk)}
         for zone in version.programme.validating_zones.order_by("number")
     ]
+
+
+@dataclass(frozen=True)
+class SubmissionPreview:
+    """What sending a draft to the validation will do, for its confirmation page: the zones
+    that validate it, each with the spokespersons in office who will get the e-mail, how many
+    people follow the programme, and whether the draft is the same as the version it was
+    copied from (``same_as``, or None)."""
+
+    zones: list
+    spokesperson_count: int
+    follower_count: int
+    policy_count: int
+    action_count: int
+    same_as: PlanVersion | None
+
+
+def submission_preview(version: PlanVersion) -> SubmissionPreview:
+    """``SubmissionPreview`` of the draft ``version``. Five queries, plus the nine of the draft's
+    fingerprint when it was copied from a version (compared with that version's fingerprint,
+    computed on the same canonical content when it was submitted)."""
+    on = timezone.localdate()
+    zones = list(version.programme.validating_zones.order_by("number"))
+    emails_by_zone: dict[int, set] = {zone.pk: set() for zone in zones}
+    for zone_id, email in (
+        SpokespersonAssignment.objects.current(on)
+        .filter(zone__in=zones, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("zone_id", "user__email")
+    ):
+        emails_by_zone[zone_id].add(email)
+    for zone in zones:
+        zone.spokesperson_count = len(emails_by_zone[zone.pk])
+    based_on = version.based_on
+    same_as = (
+        based_on
+        if based_on is not None
+        and based_on.fingerprint
+        and compute_fingerprint(version) == based_on.fingerprint
+        else None
+    )
+    return SubmissionPreview(
+        zones=zones,
+        spokesperson_count=len(set().union(*emails_by_zone.values())),
+        follower_count=Follow.objects.filter(
+            programme_id=version.programme_id, user__is_active=True
+        ).count(),
+        policy_count=Policy.objects.filter(version=version).count(),
+        action_count=Action.objects.filter(version=version).count(),
+        same_as=same_as,
+    )

@@ -34,6 +34,16 @@ urlpatterns = [
         name="version_remarks",
     ),
     path(
+        "programmi/<slug:slug>/versioni/<int:number>/invia/",
+        version_staff_views.SubmitVersionView.as_view(),
+        name="version_submit",
+    ),
+    path(
+        "programmi/<slug:slug>/versioni/<int:number>/nota/",
+        version_staff_views.ChangeNoteView.as_view(),
+        name="version_note",
+    ),
+    path(
         "programmi/<slug:slug>/bozza/anteprima.pdf",
         pdf_views.DraftPdfPreviewView.as_view(),
         name="draft_pdf_preview",

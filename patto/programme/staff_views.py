@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -16,13 +18,14 @@ from django.views.generic import TemplateView
 from matrice.models import Action, Policy
 from patto.core.mixins import ProgrammeMixin
 from patto.core.permissions import RedazioneRequiredMixin
+from patto.core.staff_views import safe_next
 from patto.models import PlanVersion, VersionStatus
 from patto.programme import services, staff_queries
 from patto.programme.steps import consultation_step, steps_by_name, version_steps
 from patto.programme.transfer import dumps, export_programme
 
+# Sending to the validation has its own confirmation page: ``SubmitVersionView``.
 TRANSITIONS = {
-    "invia": (services.submit_version, _("Versione %(number)s inviata alla validazione.")),
     "valida": (services.validate_by_staff, _("Versione %(number)s validata.")),
     "pubblica": (services.publish_version, _("Versione %(number)s pubblicata.")),
 }
@@ -126,6 +129,195 @@ class WithdrawVersionView(ProgrammeVersionsView):
         return self.render_to_response(context, status=400)
 
 
+def _already_sent(request, version: PlanVersion) -> None:
+    """The message for a version that left the draft before this request: a second click, a
+    reload, or a colleague who sent it first. Nothing was done."""
+    messages.info(
+        request,
+        _(
+            "La versione %(number)s è già stata inviata il %(date)s: non è stato fatto nulla "
+            "di nuovo."
+        )
+        % {
+            "number": version.number,
+            "date": date_format(timezone.localtime(version.submitted_at), "j F Y, H:i"),
+        }
+        if version.submitted_at
+        else _("La versione %(number)s non è più una bozza: non è stato fatto nulla di nuovo.")
+        % {"number": version.number},
+    )
+
+
+class SubmitVersionView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView):
+    """Sending a draft to the validation, in two steps. GET says what will happen (the version
+    is frozen; who gets an e-mail; it becomes public as a proposal), shows the version note and
+    warns when it is empty or when the draft is the same as the version it was copied from.
+    POST sends it, through ``services.submit_version`` only. A version that is no longer a
+    draft (a second click, a reload, a colleague first) answers the versions page with what
+    happened, and nothing is done twice."""
+
+    template_name = "redazione/version_submit.html"
+
+    def get_version(self) -> PlanVersion:
+        version = get_object_or_404(
+            PlanVersion.objects.select_related("based_on"),
+            programme=self.programme,
+            number=self.kwargs["number"],
+        )
+        version.programme = self.programme
+        return version
+
+    def versions_page(self):
+        return redirect("redazione:programme", slug=self.programme.slug)
+
+    def get(self, request, *args, **kwargs):
+        version = self.get_version()
+        if not version.is_draft:
+            _already_sent(request, version)
+            return self.versions_page()
+        return self.render_to_response(self.get_context_data(version=version))
+
+    def get_context_data(self, **kwargs):
+        version = kwargs["version"]
+        versions = list(self.programme.versions.order_by("-number"))
+        preview = staff_queries.submission_preview(version)
+        has_zones = bool(preview.zones)
+        step = steps_by_name(
+            version_steps(
+                version,
+                versions=versions,
+                has_zones=has_zones,
+                policy_count=preview.policy_count,
+                action_count=preview.action_count,
+            )
+        )["invia"]
+        return super().get_context_data(**kwargs, preview=preview, has_zones=has_zones, step=step)
+
+    def post(self, request, *args, **kwargs):
+        version = self.get_version()
+        if not version.is_draft:
+            _already_sent(request, version)
+            return self.versions_page()
+        try:
+            services.submit_version(version=version, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            version.refresh_from_db()
+            if version.is_draft:
+                messages.error(request, _error_text(exc))
+            else:  # sent meanwhile by another request
+                _already_sent(request, version)
+        else:
+            if self.programme.validating_zones.exists():
+                text = _(
+                    "Versione %(number)s inviata alle zone: ora è congelata e pubblica come "
+                    "proposta; i portavoce ricevono un'email."
+                )
+            else:
+                text = _(
+                    "Versione %(number)s inviata alla validazione: ora è congelata e pubblica "
+                    "come proposta. Validala da questa pagina quando è pronta."
+                )
+            messages.success(request, text % {"number": version.number})
+        return self.versions_page()
+
+
+class ChangeNoteForm(forms.Form):
+    change_note = forms.CharField(
+        label=gettext_lazy("Nota di versione (cosa cambierà)"),
+        required=False,
+        max_length=services.CHANGE_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+        help_text=gettext_lazy(
+            "Un riassunto delle modifiche rispetto alla versione precedente: chi valida e chi "
+            "legge la proposta lo trova in cima alla versione."
+        ),
+        error_messages={
+            "max_length": gettext_lazy(
+                "La nota è troppo lunga: al massimo %(limit_value)d caratteri "
+                "(ne hai scritti %(show_value)d)."
+            ),
+        },
+    )
+    loaded = forms.CharField(widget=forms.HiddenInput, required=False)
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ChangeNoteView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView):
+    """Edit the note of the draft. A version no longer a draft keeps its note: the page says so
+    and offers no form. Saved from an outdated page (somebody saved the note meanwhile): 409,
+    the note saved now next to what was typed, nothing written."""
+
+    template_name = "redazione/version_note.html"
+
+    def get_version(self) -> PlanVersion:
+        version = get_object_or_404(
+            PlanVersion, programme=self.programme, number=self.kwargs["number"]
+        )
+        version.programme = self.programme
+        return version
+
+    def back_url(self) -> str:
+        return safe_next(self.request, reverse("redazione:programme", args=[self.programme.slug]))
+
+    def get(self, request, *args, **kwargs):
+        version = self.get_version()
+        form = ChangeNoteForm(
+            initial={
+                "change_note": version.change_note,
+                "loaded": services.change_note_fingerprint(version.change_note),
+                "next": request.GET.get("next", ""),
+            }
+        )
+        return self.render_to_response(self.get_context_data(version=version, form=form))
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("back_url", self.back_url())
+        kwargs.setdefault("conflict", None)
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        version = self.get_version()
+        form = ChangeNoteForm(request.POST)
+        conflict = None
+        status = 400
+        if form.is_valid():
+            try:
+                services.edit_change_note(
+                    version=version,
+                    by=request.user,
+                    change_note=form.cleaned_data["change_note"],
+                    loaded=form.cleaned_data["loaded"],
+                )
+            except services.ChangeNoteConflict as exc:
+                form.add_error(None, exc.messages)
+                conflict = [
+                    {
+                        "label": ChangeNoteForm.base_fields["change_note"].label,
+                        "theirs": exc.current,
+                        "yours": form.cleaned_data["change_note"],
+                    }
+                ]
+                # Saved again from here, the form replaces the note saved now
+                form.data = form.data.copy()
+                form.data["loaded"] = services.change_note_fingerprint(exc.current)
+                status = 409
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc.messages)
+                version.refresh_from_db()
+            else:
+                messages.success(
+                    request,
+                    _("Nota della versione %(number)s salvata.") % {"number": version.number},
+                )
+                return redirect(self.back_url())
+        context = self.get_context_data(version=version, form=form, conflict=conflict)
+        return self.render_to_response(context, status=status)
+
+
 class NewVersionView(RedazioneRequiredMixin, ProgrammeMixin, View):
     def post(self, request, *args, **kwargs):
         try:
@@ -137,14 +329,17 @@ class NewVersionView(RedazioneRequiredMixin, ProgrammeMixin, View):
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _error_text(exc))
         else:
-            messages.success(
-                request,
-                _(
-                    "Creata la versione %(number)s, copia della precedente: ora è la bozza da "
-                    "modificare."
-                )
-                % {"number": version.number},
-            )
+            if version.based_on_id:
+                text = _(
+                    "Creata la versione %(number)s, copia della versione %(previous)s: ora è la "
+                    "bozza da modificare."
+                ) % {"number": version.number, "previous": version.based_on.number}
+            else:
+                text = _(
+                    "Creata la versione %(number)s, vuota: ora è la bozza in cui scrivere "
+                    "politiche, ambiti d'azione e azioni."
+                ) % {"number": version.number}
+            messages.success(request, text)
         return redirect("redazione:programme", slug=self.programme.slug)
 
 

@@ -150,9 +150,11 @@ def test_staff_export_edit_import_and_publish_through_a_spreadsheet(browser, por
 
     # to the zones, then the public comparison of the two versions
     page.goto(portal_url + VERSIONS)
-    page.get_by_role("button", name=re.compile(r"^Invia alle zone")).click()
+    page.get_by_role("link", name=re.compile(r"^Invia alle zone")).click()
     page.wait_for_load_state()
-    assert "inviata alla validazione" in page.inner_text("main")
+    page.get_by_role("button", name=re.compile(r"^Conferma e invia la versione")).click()
+    page.wait_for_load_state()
+    assert "inviata alle zone" in page.inner_text("main")
     context.close()
 
     visitor = browser.new_context(locale="it-IT").new_page()

@@ -61,8 +61,11 @@ def test_submit_approve_publish_read_and_download(browser, portal_url):
     staff = log_in(browser, portal_url, STAFF)
     staff.goto(portal_url + "/redazione/programmi/piano-di-prova/")
     with staff.expect_navigation():
-        staff.get_by_role("button", name="Invia alle zone").click()
-    assert "inviata alla validazione" in staff.inner_text("main")
+        staff.get_by_role("link", name="Invia alle zone").click()
+    assert "Cosa succede quando confermi" in staff.inner_text("main")
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="Conferma e invia la versione 1 alle zone").click()
+    assert "inviata alle zone" in staff.inner_text("main")
 
     approve(browser, portal_url, ZONE_1)
     approve(browser, portal_url, ZONE_5)

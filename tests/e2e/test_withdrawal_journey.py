@@ -2,7 +2,8 @@
 it sees why «Invia alle zone» is not offered while version 2 is in validation, withdraws that
 version (first without a reason: refused, nothing changed), the dashboard says it was
 withdrawn and why, the zones' spokespersons get an e-mail and see it in their area, the
-preview of the new draft's PDF downloads marked as a draft, and the draft is sent.
+preview of the new draft's PDF downloads marked as a draft, and the draft is sent through its
+confirmation, after writing its empty version note from there.
 
 The journey changes the demo's version in validation, which other browser tests read: it runs
 on a portal of its own."""
@@ -23,6 +24,7 @@ PROGRAMME = "piano-sociale-metropolitano"
 VERSIONS = f"/redazione/programmi/{PROGRAMME}/"
 STAFF = ("redazione@demo.patto.localhost", "patto-redazione-2018")
 ZONE_1 = ("portavoce.zona1@demo.patto.localhost", "patto-zona1-2018")
+NOTE = "Riscritto il capitolo sulla casa, come chiesto dalle zone."
 REASON = "Il capitolo sulla casa va riscritto dopo l'incontro con le ATC: arriva con la versione 3."
 LISTEN = """
 window.__cspViolations = [];
@@ -124,10 +126,22 @@ def test_staff_withdraw_a_version_and_send_the_new_draft(browser, portal, tmp_pa
     pages = page_texts(content)
     assert len(pages) > 10 and all("BOZZA — non valida" in text for text in pages)
 
-    # and the draft can now be sent
-    send = staff.get_by_role("button", name=re.compile(r"^Invia alle zone"))
-    assert send.is_enabled()
+    # and the draft can now be sent, through a confirmation that says what will happen and
+    # warns that the note is empty: written from there, the confirmation comes back
     with staff.expect_navigation():
-        send.click()
-    assert "Versione 3 inviata alla validazione" in main.inner_text()
+        staff.get_by_role("link", name=re.compile(r"^Invia alle zone")).click()
+    assert "Cosa succede quando confermi" in main.inner_text()
+    assert re.search(r"\d+ portavoce ricevono un'email", main.inner_text())
+    assert "Le zone non vedranno un riassunto delle modifiche" in main.inner_text()
+    checked(staff)
+    with staff.expect_navigation():
+        staff.get_by_role("link", name="Scrivi la nota").click()
+    staff.get_by_label("Nota di versione (cosa cambierà)").fill(NOTE)
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="Salva la nota").click()
+    assert "Nota della versione 3 salvata" in main.inner_text()
+    assert NOTE in main.inner_text() and "non vedranno un riassunto" not in main.inner_text()
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="Conferma e invia la versione 3 alle zone").click()
+    assert "Versione 3 inviata alle zone" in main.inner_text()
     staff.context.close()

@@ -136,7 +136,7 @@ def piano(staff):
 
 def test_send_is_not_offered_while_another_version_is_in_validation(staff_client, piano):
     page = staff_client.get(reverse("redazione:programme", args=["piano"])).content.decode()
-    send_url = reverse("redazione:version_transition", args=["piano", 2, "invia"])
+    send_url = reverse("redazione:version_submit", args=["piano", 2])
     assert send_url not in page
     assert "Non disponibile.</span> La versione 1 è ancora in validazione" in page
     assert 'disabled aria-describedby="step-invia-' in page
@@ -152,7 +152,7 @@ def test_send_is_not_offered_while_another_version_is_in_validation(staff_client
 
 def test_send_is_offered_once_the_version_is_withdrawn(staff_client, staff, piano):
     services.withdraw_version(version=piano["version"], by=staff, reason="Da rifare")
-    send_url = reverse("redazione:version_transition", args=["piano", 2, "invia"])
+    send_url = reverse("redazione:version_submit", args=["piano", 2])
     page = staff_client.get(reverse("redazione:programme", args=["piano"])).content.decode()
     assert send_url in page and "Non disponibile" not in page
     assert send_url in staff_client.get(reverse("redazione:dashboard")).content.decode()
@@ -164,7 +164,7 @@ def test_an_empty_draft_is_not_offered_and_refused(staff_client, staff):
     programme = ProgrammeFactory(slug="vuoto")
     PlanVersionFactory(programme=programme, number=1)
     page = staff_client.get(reverse("redazione:programme", args=["vuoto"])).content.decode()
-    send_url = reverse("redazione:version_transition", args=["vuoto", 1, "invia"])
+    send_url = reverse("redazione:version_submit", args=["vuoto", 1])
     assert send_url not in page and "La bozza è vuota" in page
     response = staff_client.post(send_url, follow=True)
     assert "La versione è vuota" in response.content.decode()

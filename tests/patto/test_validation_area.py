@@ -270,12 +270,21 @@ def test_who_may_see_the_staff_version_page(client, world, role, status):
     assert client.get(url).status_code == status
 
 
+def transition_url(transition, slug="piano", number=1):
+    """Sending to the validation has its own page, with a confirmation; the other steps are a
+    POST to the transition's address."""
+    if transition == "invia":
+        return reverse("redazione:version_submit", args=[slug, number])
+    return reverse("redazione:version_transition", args=[slug, number, transition])
+
+
 @pytest.mark.parametrize("role", ["anonymous", "registered", "sp1"])
 @pytest.mark.parametrize("transition", ["invia", "valida", "pubblica"])
 def test_only_staff_may_change_a_version_state(client, world, role, transition):
     login_as(client, role, **world)
     before = PlanVersion.objects.get(pk=world["version"].pk).status
-    url = reverse("redazione:version_transition", args=["piano", 1, transition])
+    url = transition_url(transition)
+    assert client.get(url).status_code in (302, 403, 405)
     assert client.post(url).status_code in (302, 403)
     assert PlanVersion.objects.get(pk=world["version"].pk).status == before
     response = client.post(reverse("redazione:new_version", args=["piano"]))
@@ -301,11 +310,29 @@ def test_staff_publish_a_validated_version_and_illegal_steps_are_explained(clien
     assert "Esiste già una bozza" in response.content.decode()
 
 
+def test_the_versions_page_speaks_plainly_before_the_first_version(client):
+    programme = ProgrammeFactory(slug="nuovo")
+    login_as(client, "staff")
+    page = client.get(reverse("redazione:programme", args=["nuovo"])).content.decode()
+    assert "creane la prima" in page and "create la prima" not in page
+    assert "La prima versione parte vuota" in page and "copia dell" not in page
+    assert "import_programme" not in page and "personale tecnico" in page
+    response = client.post(reverse("redazione:new_version", args=["nuovo"]), follow=True)
+    page = response.content.decode()
+    assert "Creata la versione 1, vuota" in page and "copia" not in page.split("Creata")[1][:60]
+    version = PlanVersion.objects.get(programme=programme)
+    version.fingerprint = "f" * 64
+    version.status = VersionStatus.VALIDATED
+    version.save(update_fields=["fingerprint", "status"])
+    response = client.post(reverse("redazione:new_version", args=["nuovo"]), follow=True)
+    assert "Creata la versione 2, copia della versione 1" in response.content.decode()
+
+
 def test_staff_validate_a_programme_without_zones(client):
     version = build_version(ProgrammeFactory(slug="patto")).version
     login_as(client, "staff")
     for step in ("invia", "valida", "pubblica"):
-        client.post(reverse("redazione:version_transition", args=["patto", 1, step]))
+        client.post(transition_url(step, slug="patto"))
     assert PlanVersion.objects.get(pk=version.pk).status == VersionStatus.PUBLISHED
 
 

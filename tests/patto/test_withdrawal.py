@@ -211,7 +211,7 @@ def test_staff_withdraw_from_the_versions_page(client, world):
     assert REASON in page
     assert reload(world["version"]).status == VersionStatus.WITHDRAWN
     # the draft can now be sent: the button is there
-    assert reverse("redazione:version_transition", args=["piano", 2, "invia"]) in page
+    assert reverse("redazione:version_submit", args=["piano", 2]) in page
     response = client.post(withdraw_url(), {"reason": REASON})  # a second click
     assert response.status_code == 400
     assert "Non si può ritirare la versione" in response.content.decode()

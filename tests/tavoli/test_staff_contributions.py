@@ -4,6 +4,7 @@ the outcome can be changed in place (htmx) or by a plain POST; no markup typed i
 page."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -160,6 +161,20 @@ def test_answer_with_the_actions_it_led_to(client, staff, programme, contributio
     assert "2.2.2 Azione 2.2.2" in history
     assert "Accolto in parte" in history
     assert "Anna Bianchi" in history
+
+
+def test_the_actions_it_led_to_are_offered_in_the_order_of_the_matrix(
+    client, programme, contribution
+):
+    # two policies of one area each, eleven actions in each area, made in turn (1.1.1, 2.1.1,
+    # 1.1.2, …); then the draft of the next version, offered first
+    build_version(programme, policies=2, areas=1, actions=22, status="published")
+    build_version(programme, number=2, actions=1)
+    page = client.get(page_url(contribution)).text
+    select = re.search(r'<select name="led_to".*?</select>', page, re.S).group(0)
+    offered = re.findall(r">(\d+(?:\.\d+)+) Azione", select)
+    in_matrix = [f"{p}.1.{n}" for p in (1, 2) for n in range(1, 12)]
+    assert offered == ["1.1.1", *in_matrix]  # 1.1.2 before 1.1.10, 1.1.11 before 2.1.1
 
 
 def test_an_action_already_linked_from_an_older_version_is_kept(
