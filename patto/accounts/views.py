@@ -27,14 +27,14 @@ from patto.accounts.personal_data import personal_data
 from patto.mail.participants import EmailTopic
 from patto.models import Follow, Programme
 from patto.monitoring.digest import set_monitoring_digest
-from tavoli.models import Contribution, Moderation
+from tavoli.models import Comment, Contribution, Moderation
 
 
 def email_topics():
     """(topic, label, help) for the preferences form, in the order of ``EmailTopic``."""
     helps = {
         EmailTopic.FOLLOWING: _(
-            "Quando una versione di un programma che segui viene inviata alle zone o pubblicata."
+            "Quando viene proposta o pubblicata una nuova versione di un programma che segui."
         ),
         EmailTopic.ANSWERS: _(
             "Quando la redazione risponde a un tuo contributo o qualcuno lo commenta."
@@ -44,7 +44,7 @@ def email_topics():
         ),
         EmailTopic.DIGEST: _(
             "Una volta alla settimana, gli aggiornamenti sull'attuazione dei programmi per cui "
-            "l'hai chiesto."
+            "l'hai chiesto (in «Programmi che segui», qui sopra)."
         ),
     }
     return [(topic, str(label).capitalize(), helps[topic]) for topic, label in EmailTopic.choices]
@@ -143,6 +143,10 @@ class DeleteAccountView(LoginRequiredMixin, View):
                     contribution_count=Count("pk", filter=~withdrawn),
                     withdrawn_count=Count("pk", filter=withdrawn),
                 ),
+                # those under a withdrawn contribution go with it
+                "comment_count": Comment.objects.filter(author=request.user)
+                .exclude(contribution__moderation=Moderation.WITHDRAWN)
+                .count(),
             },
             status=status,
         )

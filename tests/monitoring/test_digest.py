@@ -149,7 +149,7 @@ def test_a_follower_asks_for_the_digest_on_the_programme_page(client, plan):
     profile = client.get(reverse("profile:detail")).content.decode()
     assert "Ricevi il riepilogo settimanale" in profile
     # the profile says what the digest is while it is off, not only once it is on
-    assert "Non ricevi il riepilogo settimanale dell'attuazione: un'email il lunedì" in profile
+    assert "Non hai chiesto il riepilogo settimanale dell'attuazione per questo" in profile
     client.logout()
     assert client.post(url, {"digest": "1"}).status_code == 302
     assert Follow.objects.count() == 1

@@ -36,7 +36,9 @@ def test_the_confirm_page_says_what_happens(client, person):
     ContributionFactory(author=person)
     ContributionFactory(author=person)
     html = client.get(reverse("profile:delete")).content.decode()
-    assert "i tuoi 2 contributi restano pubblici, senza il tuo nome" in html
+    assert "i tuoi 2 contributi restano, senza il tuo nome" in html
+    assert "quelli pubblicati restano pubblici" in html
+    assert "commenti" not in html  # none written
     assert 'name="password"' in html
 
 

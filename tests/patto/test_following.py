@@ -61,7 +61,7 @@ def test_with_htmx_the_answer_is_the_button(client, person, programme):
     response = client.post(reverse("profile:follow", args=[programme.slug]), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert "<html" not in html
-    assert "Ora segui questo programma." in html
+    assert "Ora segui questo programma:" in html
     assert reverse("profile:unfollow", args=[programme.slug]) in html
     response = client.post(
         reverse("profile:unfollow", args=[programme.slug]), HTTP_HX_REQUEST="true"

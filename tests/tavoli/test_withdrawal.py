@@ -251,10 +251,14 @@ def test_deleting_the_account_deletes_what_was_withdrawn(client, consultation):
     kept = c.online(title="Resta, senza nome")
     withdrawn = c.online(title=TITLE, text="Un testo ripreso indietro.")
     c.comment(withdrawn)
+    c.comment(withdrawn, author=c.author, text="Aggiungo una cosa.")
+    c.comment(kept, author=c.author, text="Preciso una cosa.")
     client.force_login(c.author)
     client.post(withdraw_url(c, withdrawn), follow=True)
     page = client.get(reverse("profile:delete")).content.decode()
-    assert "il tuo contributo resta pubblico" in page
+    assert "il tuo contributo resta, senza il tuo nome" in page
+    # the comment written under the withdrawn contribution goes with it, not counted as kept
+    assert "il tuo commento resta, senza la tua firma" in page
     assert "i contributi che hai ritirato vengono cancellati" in page
     from patto.accounts.services import delete_account
 
