@@ -421,7 +421,7 @@ def register(
     )
     if registration is not None and registration.is_active:
         raise ValidationError(
-            _("Sei già iscritto/a a questo incontro.")
+            _("La tua iscrizione a questo incontro c'è già.")
             if registration.status == RegistrationStatus.CONFIRMED
             else _("Sei già in lista d'attesa per questo incontro."),
             code="already_registered",

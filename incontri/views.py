@@ -129,7 +129,7 @@ class RegisterView(LoginRequiredMixin, MeetingDetailView):
                 if registration.status == RegistrationStatus.CONFIRMED:
                     messages.success(
                         request,
-                        _("Sei iscritto/a all'incontro. Ti abbiamo mandato un'email di conferma."),
+                        _("Iscrizione confermata. Ti abbiamo mandato un'email di conferma."),
                     )
                 else:
                     messages.info(

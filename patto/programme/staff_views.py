@@ -140,7 +140,7 @@ def _already_sent(request, version: PlanVersion) -> None:
         )
         % {
             "number": version.number,
-            "date": date_format(timezone.localtime(version.submitted_at), "j F Y, H:i"),
+            "date": date_format(timezone.localtime(version.submitted_at), "j E Y, H:i"),
         }
         if version.submitted_at
         else _("La versione %(number)s non è più una bozza: non è stato fatto nulla di nuovo.")

@@ -348,7 +348,7 @@ class Meetings(Kind):
             ],
             query,
         )
-        when = date_format(meeting.date, "j F Y") if meeting.date else _("data da definire")
+        when = date_format(meeting.date, "j E Y") if meeting.date else _("data da definire")
         return Result(
             title=highlight(meeting.title, query),
             url=meeting.get_absolute_url(),

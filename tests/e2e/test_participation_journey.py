@@ -86,7 +86,7 @@ def test_sign_up_register_contribute_and_read_the_answer(page, portal_url):
     assert box.locator("input[name=body_name]").input_value() == "Associazione Il Ponte"
     box.get_by_role("button", name="Iscriviti").click()
     page.wait_for_load_state()
-    assert "Sei iscritt" in page.locator("#iscrizione").inner_text()
+    assert "iscrizione a questo incontro è confermata" in page.locator("#iscrizione").inner_text()
     registered = wait_for_mail(portal_url, EMAIL, r"[Ii]scrizione")
     assert registered["List-Unsubscribe"]
 

@@ -72,10 +72,10 @@ def test_registering_then_cancelling(
             follow=True,
         )
     body = text(response)
-    assert "Sei iscritto/a all'incontro." in body
-    assert "Sei iscritto/a a questo incontro." in body
+    assert "Iscrizione confermata. Ti abbiamo mandato" in body
+    assert "La tua iscrizione a questo incontro è confermata." in body
     assert "Posti disponibili: 1 di 2." in body
-    assert "Cooperativa Il Sole · Cooperative" in body
+    assert "Iscrizione a nome di: Cooperativa Il Sole · Cooperative" in body
     registration = Registration.objects.get(user=user)
     assert (registration.status, registration.body_name) == ("confirmed", "Cooperativa Il Sole")
     assert [m.subject for m in mail.outbox] == ["Iscrizione confermata: Incontro della Zona 1"]
@@ -136,7 +136,7 @@ def test_registering_twice_says_so(client, meeting):
     response = client.post(
         register_url(meeting), {"body_name": "", "actor_category": ""}, follow=True
     )
-    assert "Sei già iscritto/a a questo incontro." in text(response)
+    assert "La tua iscrizione a questo incontro c'è già." in text(response)
     assert Registration.objects.count() == 1
 
 

@@ -6,6 +6,8 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from matrice.models import Action
 from patto.models import Decision, PlanVersion, ValidationDraft, VersionStatus
@@ -190,6 +192,11 @@ def test_asking_for_changes_needs_a_reason_and_keeps_remarks(client, world):
     assert version.status == VersionStatus.CHANGES_REQUESTED
     page = client.get(version.get_absolute_url()).content.decode()
     assert "Manca la zona 3" in page and "Aggiungere i comuni montani" in page
+    # the date of the decision in each language's own spelling: «7 dicembre», «7 December»
+    for language, prefix in (("it", ""), ("en", "/en")):
+        with translation.override(language):
+            day = date_format(timezone.localtime(validation.decided_at), "j E Y")
+        assert day in client.get(prefix + version.get_absolute_url()).content.decode()
 
 
 def test_what_is_typed_is_kept_once_the_confirmation_is_shown(client, world):
