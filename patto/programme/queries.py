@@ -3,6 +3,7 @@
 from django.db.models import F, Prefetch
 
 from incontri.models import Meeting
+from tavoli.consultation import consultation_from
 from patto.models import Decision, Phase, PlanVersion, Programme, Validation, VersionStatus
 
 
@@ -27,7 +28,8 @@ def open_proposal(versions) -> PlanVersion | None:
 def programmes_overview() -> list[Programme]:
     """Every programme with its phases (for the current one), its public versions newest first
     (``public_versions``), its plan in force (``in_force``) and its proposal not yet in force
-    (``proposal``). Three queries, whatever the number of programmes."""
+    (``proposal``) and its consultation (``consultation``). Three queries, whatever the number
+    of programmes."""
     programmes = list(
         programmes_with_timeline().prefetch_related(
             Prefetch(
@@ -42,6 +44,9 @@ def programmes_overview() -> list[Programme]:
             version.programme = programme
         programme.in_force = plan_in_force(programme.public_versions)
         programme.proposal = open_proposal(programme.public_versions)
+        programme.consultation = consultation_from(
+            programme, programme.phases.all(), programme.public_versions
+        )
     return programmes
 
 
@@ -57,6 +62,8 @@ def home_context() -> dict:
     )
     return {
         "programmes": programmes,
+        # what the home page invites everyone to first: a consultation open now
+        "open_consultations": [p.consultation for p in programmes if p.consultation.is_open],
         "latest_published": list(published),
         "upcoming_meetings": list(upcoming),
     }

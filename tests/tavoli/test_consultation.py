@@ -115,6 +115,24 @@ def test_after_closing_the_form_says_when_it_opened_and_closed_and_a_post_is_ref
     assert not Contribution.objects.exists()
 
 
+def test_the_home_page_invites_everyone_to_an_open_consultation(client, consultation):
+    """The home page says first that a consultation is open, until when, and leads to the
+    proposal's form; the programme's card says it too. Closed, neither says anything."""
+    c = consultation
+    home = client.get("/").content.decode()
+    assert "Partecipa: una consultazione è aperta" in home
+    assert f'href="{version_url(c)}#consultazione"' in home
+    assert "Consultazione aperta" in home and "La consultazione è aperta fino al" in home
+    listed = client.get(reverse("patto:programmes")).content.decode()
+    assert f'href="{version_url(c)}#consultazione"' in listed
+    c.set_window(
+        timezone.make_aware(datetime.datetime(2020, 1, 10, 9, 0)),
+        timezone.make_aware(datetime.datetime(2020, 2, 10, 18, 0)),
+    )
+    home = client.get("/").content.decode()
+    assert "Partecipa" not in home and "#consultazione" not in home
+
+
 def test_the_window_closes_at_the_closing_instant(consultation):
     c = consultation
     closes = c.phase.consultation_closes_at
