@@ -3,8 +3,8 @@
 from django.db.models import F, Prefetch
 
 from incontri.models import Meeting
-from tavoli.consultation import consultation_from
 from patto.models import Decision, Phase, PlanVersion, Programme, Validation, VersionStatus
+from tavoli.consultation import consultation_from
 
 
 def programmes_with_timeline():

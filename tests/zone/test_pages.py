@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from patto.models import VersionStatus
 from tests.factories import (
+    MeetingFactory,
     MunicipalityFactory,
     ProgrammeFactory,
     ProvinceFactory,
@@ -446,7 +447,7 @@ def test_detail_query_count(client, django_assert_num_queries, size):
 
     # menu, zone, comuni, spokespersons, programmes, their published versions; the map's zones
     # and comuni
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(detail_url(number))
     assert len(response.context["zone"].municipality_list) == size[1]
     assert len(response.context["zone"].current_assignments) == size[2]
@@ -487,6 +488,15 @@ def test_comune_with_a_known_zone_leads_to_the_zone_and_the_plan_there(client, r
     assert "Cosa fa il piano in vigore nella zona 7: le sue azioni" in page
     actions = reverse("matrice:actions", args=["piano", 1])
     assert f'href="{actions}?zona=7"' in html
+    # what happens near them: the zone's next meetings, and all of them
+    assert "Per ora nessun incontro in programma per questa zona." in page
+    ahead = datetime.date.today() + datetime.timedelta(days=30)
+    MeetingFactory(title="Incontro della zona 7", kind="zone", zone=zone, date=ahead)
+    MeetingFactory(title="Incontro di un'altra zona", kind="zone", date=ahead)
+    for url in (municipality_url("001086"), detail_url(7)):
+        response = client.get(url)
+        assert "Incontro della zona 7" in text(response) and "altra zona" not in text(response)
+        assert f'href="{reverse("incontri:list")}?zona=7"' in response.content.decode()
 
 
 def test_comune_with_no_known_zone_says_so_without_guessing(client, reference):
@@ -522,6 +532,9 @@ def test_comune_of_another_province_says_zones_exist_only_in_torino(client, refe
     assert "Provincia di Cuneo (CN)" in page
     assert "Cuneo non è nella Città Metropolitana di Torino" in page
     assert "Non sappiamo ancora" not in page
+    # not a dead end: the Regione's programmes, and the meetings in its province
+    assert "i programmi della Regione riguardano tutto il Piemonte" in page
+    assert "Prossimi incontri in provincia di Cuneo" in page
 
 
 @pytest.mark.django_db
@@ -537,7 +550,7 @@ def test_comune_query_count(client, django_assert_num_queries, size):
     municipality = Municipality.objects.filter(zone__isnull=False).first()
 
     # menu, comune with province and zone, the zone's count, programmes, their published
-    # versions; the map's zones and comuni
-    with django_assert_num_queries(7):
+    # versions; the map's zones and comuni; the zone's next meetings
+    with django_assert_num_queries(8):
         response = client.get(municipality_url(municipality.istat_code))
     assert response.context["municipality"].zone.assigned_count == size[1]
