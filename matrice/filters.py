@@ -138,6 +138,10 @@ class ActionFilterSet(django_filters.FilterSet):
         )
         for name in wanted:
             found = items[name] if name in own else list(catalogues[name][0])
+            if not found and not self.data.get(name):
+                # nothing to choose (a programme without tables): no list offering only «all»
+                del self.filters[name]
+                continue
             self.filters[name].set_items(found, catalogues[name][1])
 
     def items(self, name) -> list:

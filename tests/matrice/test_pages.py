@@ -150,6 +150,17 @@ def test_the_action_list_filters(client, query, expected, absent):
         assert title not in page, (query, title)
 
 
+def test_a_programme_without_tables_offers_no_table_filter(client):
+    """A list offering only «Tutti i tavoli» is a control that does nothing: not shown."""
+    version = plan_version(actions=2)
+    assert 'name="tavolo"' in client.get(url("matrice:actions", version)).content.decode()
+    without = ProgrammeFactory(slug="senza-tavoli")
+    version = build_version(without, policies=1, actions=2, status=VersionStatus.PUBLISHED).version
+    page = client.get(url("matrice:actions", version)).content.decode()
+    assert 'name="tavolo"' not in page and "Tutti i tavoli" not in page
+    assert 'name="strumento"' in page
+
+
 def test_filtering_by_zone_includes_actions_for_the_whole_territory(client):
     version = plan_version(actions=4)
     zone = version.actions.filter(zones__isnull=False).first().zones.get()
