@@ -293,7 +293,6 @@ REACHED = {
     "staff": [
         "it:redazione:dashboard",
         "it:redazione:programme",
-        "it:redazione:version_submit",  # the confirmation before sending the draft
         "it:redazione:version_note",
         "it:redazione:version_remarks",
         "it:redazione:matrice_draft",
