@@ -484,3 +484,13 @@ class Comment(Moderated, Revisioned):
 
     def __str__(self):
         return self.text[:60]
+
+    @property
+    def is_withdrawable(self):
+        """Whether its author may still withdraw it: waiting for moderation or published (not
+        hidden by the redazione), under a contribution still on the pages (one withdrawn took
+        its comments with it)."""
+        return (
+            self.moderation in (Moderation.PENDING, Moderation.APPROVED)
+            and not self.contribution.is_withdrawn
+        )

@@ -87,7 +87,13 @@ def save_checked(instance, *, by, expected_revision: int | None = None) -> None:
 
 
 def _refuse_withdrawn(item: Contribution | Comment) -> None:
-    """Refuse to moderate, answer or edit a withdrawn contribution, or one of its comments."""
+    """Refuse to moderate, answer or edit a withdrawn contribution, one of its comments, or a
+    comment its author withdrew."""
+    if isinstance(item, Comment) and item.is_withdrawn:
+        raise ValidationError(
+            _("Chi l'ha scritto ha ritirato questo commento: non si può più moderare."),
+            code="withdrawn",
+        )
     contribution = item.contribution if isinstance(item, Comment) else item
     if contribution.is_withdrawn:
         raise ValidationError(
@@ -607,6 +613,29 @@ def withdraw_contribution(*, contribution: Contribution, by) -> Contribution:
     contribution.moderated_by = by
     save_checked(contribution, by=by, expected_revision=contribution.revision)
     return contribution
+
+
+@transaction.atomic
+def withdraw_comment(*, comment: Comment, by) -> Comment:
+    """Its author takes back a comment waiting for moderation or published
+    (``Comment.is_withdrawable``): it leaves the public pages and the counts, and the
+    redazione no longer moderates it; the author still finds it in their profile. Withdrawing
+    twice, or a comment the redazione hid, is refused and changes nothing."""
+    if not by.is_authenticated or comment.author_id != by.pk:
+        raise PermissionDenied(_("Solo chi ha scritto il commento può ritirarlo."))
+    comment = Comment.objects.select_for_update().select_related("contribution").get(pk=comment.pk)
+    if comment.is_withdrawn:
+        raise ValidationError(_("Hai già ritirato questo commento."), code="already_withdrawn")
+    if not comment.is_withdrawable:
+        raise ValidationError(
+            _("Questo commento non è più sulle pagine del portale: non c'è niente da ritirare."),
+            code="not_shown",
+        )
+    comment.moderation = Moderation.WITHDRAWN
+    comment.moderated_at = timezone.now()
+    comment.moderated_by = by
+    save_checked(comment, by=by, expected_revision=comment.revision)
+    return comment
 
 
 # Consultation: moderation -------------------------------------------------------------------

@@ -28,6 +28,11 @@ urlpatterns = [
         name="withdraw",
     ),
     path(
+        "programmi/<slug:slug>/commenti/<int:pk>/ritira/",
+        views.WithdrawCommentView.as_view(),
+        name="withdraw_comment",
+    ),
+    path(
         "programmi/<slug:slug>/contributi/<int:pk>/commenta/",
         views.CommentView.as_view(),
         name="comment",

@@ -27,7 +27,7 @@ from tavoli import opendata, queries, services
 from tavoli.consultation import ConsultationMixin, consultation_of
 from tavoli.filters import ContributionFilterSet
 from tavoli.forms import CommentForm, OnlineContributionForm
-from tavoli.models import Contribution, Moderation
+from tavoli.models import Comment, Contribution, Moderation
 
 
 @method_decorator(public_page, name="dispatch")
@@ -227,6 +227,51 @@ class WithdrawContributionView(LoginRequiredMixin, ProgrammeMixin, View):
             self.request,
             self.template_name,
             {"programme": self.programme, "contribution": self.contribution, "error": error},
+            status=status,
+        )
+
+
+class WithdrawCommentView(LoginRequiredMixin, ProgrammeMixin, View):
+    """Its author withdraws a comment: GET says what that means (or why there is nothing to
+    withdraw), POST does it and goes back to the profile. Anyone else's comment answers 404."""
+
+    template_name = "tavoli/comment_withdraw.html"
+
+    @cached_property
+    def comment(self) -> Comment:
+        comment = (
+            Comment.objects.select_related("contribution")
+            .filter(
+                contribution__programme=self.programme,
+                pk=self.kwargs["pk"],
+                author=self.request.user,
+            )
+            .first()
+        )
+        if comment is None:
+            raise NotFound(_("Commento non trovato."))
+        return comment
+
+    def get(self, request, *args, **kwargs):
+        return self.render()
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.withdraw_comment(comment=self.comment, by=request.user)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "already_withdrawn":  # a second click
+                messages.info(request, exc.messages[0])
+                return redirect(reverse("profile:detail") + "#commenti")
+            self.comment.refresh_from_db()  # hidden meanwhile: the page says so
+            return self.render(error=exc.messages[0], status=409)
+        messages.success(request, _("Hai ritirato il commento."))
+        return redirect(reverse("profile:detail") + "#commenti")
+
+    def render(self, *, error: str = "", status: int = 200):
+        return render(
+            self.request,
+            self.template_name,
+            {"programme": self.programme, "comment": self.comment, "error": error},
             status=status,
         )
 

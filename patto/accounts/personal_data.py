@@ -137,6 +137,7 @@ def personal_data(user) -> dict:
                 "moderation": c.moderation,
                 "hidden_reason": c.hidden_reason,
                 "created_at": _when(c.created_at),
+                "withdrawn_at": _when(c.moderated_at) if c.is_withdrawn else None,
             }
             for c in Comment.objects.filter(author=user)
             .select_related("contribution")

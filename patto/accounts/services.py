@@ -147,9 +147,10 @@ class AccountDeletionRefused(ValidationError):
 @transaction.atomic
 def delete_account(*, user) -> None:
     """Delete ``user``: contributions and comments stay, without the author's name, but the
-    contributions they withdrew go (with their comments and past revisions: they had taken
-    them back); registrations are cancelled; follows, e-mail preferences, e-mail addresses and
-    the account go, with the e-mails to them the outbox still holds."""
+    contributions and comments they withdrew go (a contribution with its comments, each with
+    its past revisions: they had taken them back); registrations are cancelled; follows, e-mail
+    preferences, e-mail addresses and the account go, with the e-mails to them the outbox still
+    holds."""
     reason = deletion_refused_because(user)
     if reason:
         raise AccountDeletionRefused(reason, code="protected_account")
@@ -161,6 +162,10 @@ def delete_account(*, user) -> None:
     withdrawn.delete()  # then the history, with the revision the deletion just recorded
     Comment.history.filter(contribution_id__in=withdrawn_ids).delete()
     Contribution.history.filter(id__in=withdrawn_ids).delete()
+    withdrawn = Comment.objects.filter(author=user, moderation=Moderation.WITHDRAWN)
+    withdrawn_ids = list(withdrawn.values_list("pk", flat=True))
+    withdrawn.delete()
+    Comment.history.filter(id__in=withdrawn_ids).delete()
 
     # Contributions stay public, anonymised. The revision moves on, so a staff form opened
     # before cannot write the name back; the name also goes from their past revisions.

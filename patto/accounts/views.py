@@ -84,6 +84,9 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             .with_led_to_flag()
             .select_related("programme")
             .order_by("-created_at"),
+            comments=Comment.objects.filter(author=user)
+            .select_related("contribution__programme")
+            .order_by("-created_at", "-pk"),
             deletion_refused=None,
             # asked only where the page shows it: for the privileged roles
             has_second_factor=partial(second_factor.has_second_factor, user),
@@ -143,8 +146,12 @@ class DeleteAccountView(LoginRequiredMixin, View):
                     contribution_count=Count("pk", filter=~withdrawn),
                     withdrawn_count=Count("pk", filter=withdrawn),
                 ),
-                # those under a withdrawn contribution go with it
+                "withdrawn_comment_count": Comment.objects.filter(
+                    author=request.user, moderation=Moderation.WITHDRAWN
+                ).count(),
+                # those withdrawn, or under a withdrawn contribution, go
                 "comment_count": Comment.objects.filter(author=request.user)
+                .exclude(moderation=Moderation.WITHDRAWN)
                 .exclude(contribution__moderation=Moderation.WITHDRAWN)
                 .count(),
             },

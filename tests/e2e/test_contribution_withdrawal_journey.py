@@ -86,3 +86,44 @@ def test_a_citizen_withdraws_a_contribution_not_yet_taken_up(page, portal_url, w
     assert response.status == 410
     assert page.get_by_role("heading", level=1).inner_text() == "Contributo ritirato"
     checked(page)
+
+
+COMMENTED = """
+from tavoli.models import Contribution
+contribution = Contribution.objects.approved().filter(channel="online").order_by("pk").first()
+print(f"/programmi/{contribution.programme.slug}/contributi/{contribution.pk}/")
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_citizen_withdraws_a_comment(page, portal_url, width):
+    """They comment on a published contribution, change their mind at once and withdraw the
+    comment from under it; the profile lists it as withdrawn, the page no longer shows it."""
+    page.set_viewport_size({"width": width, "height": 900})
+    contribution_url = portal_url + portal_url.manage("shell", "-c", COMMENTED).split()[-1]
+    text = f"Un commento che preferisco ritirare, largo {width}."
+
+    log_in_as(page, portal_url, "registered")
+    page.goto(contribution_url)
+    page.locator("details summary", has_text="Commenta").first.click()
+    page.get_by_label("Il tuo commento").first.fill(text)
+    page.get_by_role("button", name="Invia il commento").first.click()
+    page.wait_for_load_state()
+    mine = page.locator("li[id^=commento-]", has_text=text)
+    assert "In attesa di moderazione" in mine.inner_text()
+
+    mine.get_by_role("link", name="Ritira il tuo commento").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Ritira il commento"
+    assert "non viene pubblicato" in page.locator("main").inner_text()
+    checked(page)
+    page.get_by_role("button", name="Ritira il commento").click()
+    page.wait_for_load_state()
+
+    assert page.url.endswith("/profilo/#commenti")
+    assert "Hai ritirato il commento." in page.locator("main").inner_text()
+    item = page.locator("li.profile-comment", has_text=text)
+    assert "Ritirato" in item.inner_text() and item.get_by_role("link").count() <= 1
+    checked(page)
+    page.goto(contribution_url)
+    assert text not in page.content()

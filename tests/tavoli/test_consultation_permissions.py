@@ -2,8 +2,8 @@
 the author of the contribution, another user, a spokesperson, the redazione) × every new page
 and every POST. Anonymous visitors are sent to the login page; the staff pages answer 403 to
 anyone outside the redazione; a contribution waiting for moderation does not exist (404) for
-anyone but its author, and only its author may withdraw a contribution. A refused POST changes
-nothing."""
+anyone but its author, and only its author may withdraw a contribution or a comment. A refused
+POST changes nothing."""
 
 import pytest
 from django.urls import reverse
@@ -97,6 +97,20 @@ def test_withdraw_a_contribution(client, consultation, role, moderation):
     check(client.post(url), WITHDRAW_POST[role])
     contribution.refresh_from_db()
     assert contribution.is_withdrawn == (role == "author")
+
+
+@pytest.mark.parametrize("moderation", [Moderation.APPROVED, Moderation.PENDING])
+@pytest.mark.parametrize("role", ROLES)
+def test_withdraw_a_comment(client, consultation, role, moderation):
+    """The same for a comment: here «author» wrote it, under someone else's contribution."""
+    c = consultation
+    comment = c.comment(c.online(author=c.other), author=c.author, moderation=moderation)
+    login_as(client, role, **c.people)
+    url = reverse("tavoli:withdraw_comment", args=[c.programme.slug, comment.pk])
+    check(client.get(url), WITHDRAW_GET[role])
+    check(client.post(url), WITHDRAW_POST[role])
+    comment.refresh_from_db()
+    assert comment.is_withdrawn == (role == "author")
 
 
 # staff pages and POSTs ------------------------------------------------------------------------
