@@ -29,7 +29,9 @@ class ConflictError(ValidationError):
         self.by = by
         who = str(by) if by else _("un'altra persona")
         if changes:
-            detail = "; ".join(f"{c.label}: «{c.theirs}»" for c in changes)
+            # the fields only: their values, rendered, are in the table beside the form (a
+            # description quoted here would show its Markdown, and could be pages long)
+            detail = ", ".join(str(c.label) for c in changes)
             message = _(
                 "Nel frattempo %(who)s ha salvato questa voce (revisione %(revision)s) e le "
                 "tue modifiche non sono state salvate. Ha cambiato: %(detail)s. "

@@ -258,6 +258,7 @@ def test_a_conflict_on_a_copied_action_names_only_what_the_other_person_changed(
     message = re.search(r"Ha cambiato: (.*?)\. Ricontrolla", html, re.S).group(1)
     assert "titolo" in message and "descrizione" in message and "zone" in message
     assert "strumenti" not in message and "destinatari" not in message
+    assert "_in ogni_" not in message and "Centri per le famiglie" not in message  # in the table
     table = html[html.index('id="conflict-title"') : html.index("</table>")]
     assert "<em>in ogni</em>" in table and "_in ogni_" not in table
     assert "Strumenti" not in table and "Destinatari" not in table
