@@ -159,6 +159,13 @@ def test_the_remarks_page_lists_every_remark_by_zone_with_links_to_the_draft(sta
     assert "3 osservazioni sulle voci" in html
 
 
+def test_the_versions_page_links_each_sent_version_to_its_remarks(staff_client, world):
+    programme = world["draft"].programme
+    html = staff_client.get(reverse("redazione:programme", args=[programme.slug])).text
+    assert f'href="{remarks_url(world)}"' in html  # version 1, decided on
+    assert f'href="{remarks_url(world, world["draft"].number)}"' not in html  # the draft
+
+
 def test_a_remark_on_an_item_gone_from_the_draft_says_so(staff_client, world):
     Action.objects.filter(pk=world["action"].pk).delete()
     html = staff_client.get(remarks_url(world)).content.decode()
