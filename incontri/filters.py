@@ -3,7 +3,6 @@ so a filtered list can be shared as a link."""
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,15 +89,13 @@ class MeetingFilterSet(django_filters.FilterSet):
         province = self.provinces.get(value)
         if province is None:
             return queryset
-        return queryset.filter(
-            Q(province=province) | Q(zone__province=province) | Q(municipality__province=province)
-        )
+        return queryset.in_province(province)
 
     def filter_zone(self, queryset, name, zone):
         """Meetings of the zone, named directly or through their comune."""
         if zone is None:
             return queryset
-        return queryset.filter(Q(zone=zone) | Q(municipality__zone=zone))
+        return queryset.for_zone(zone)
 
     def filter_when(self, queryset, name, value):
         if value == UPCOMING:

@@ -54,6 +54,16 @@ class MeetingQuerySet(models.QuerySet):
         that is not over. The one place that decides what "upcoming" means."""
         return self.not_past(today).filter(status=MeetingStatus.SCHEDULED)
 
+    def for_zone(self, zone):
+        """The meetings of ``zone``: named as the meeting's zone, or held in one of its comuni."""
+        return self.filter(Q(zone=zone) | Q(municipality__zone=zone))
+
+    def in_province(self, province):
+        """The meetings in ``province``: named directly, or through their zone or comune."""
+        return self.filter(
+            Q(province=province) | Q(zone__province=province) | Q(municipality__province=province)
+        )
+
     def not_past(self, today=None):
         """Meetings still ahead, whatever their status: the complement of ``past()``.
 
@@ -317,7 +327,7 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "user"],
                 name="registration_one_per_person",
-                violation_error_message=_("Sei già iscritto a questo incontro."),
+                violation_error_message=_("La tua iscrizione a questo incontro c'è già."),
             ),
         ]
         indexes = [

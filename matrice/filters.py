@@ -145,8 +145,10 @@ class ActionFilterSet(django_filters.FilterSet):
             self.filters[name].set_items(found, catalogues[name][1])
 
     def items(self, name) -> list:
-        """The items offered by filter ``name``, as read for its choices."""
-        return list(self.filters[name].items.values())
+        """The items offered by filter ``name``, as read for its choices (none when the filter
+        was left out for having nothing to offer)."""
+        found = self.filters.get(name)
+        return list(found.items.values()) if found is not None else []
 
     def filter_text(self, queryset, name, value):
         """The actions ``matrice.search`` finds for ``value``, in the queryset's order."""

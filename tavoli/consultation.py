@@ -121,12 +121,12 @@ def consultation_of(programme: Programme, now=None) -> Consultation:
 
 def consultation_from(programme: Programme, phases, public_versions, now=None) -> Consultation:
     """The same as ``consultation_of`` from phases and public versions (newest first) already
-    read, for pages that have them. No query."""
+    read, for pages that have them: the newest that was not withdrawn. No query."""
     now = now or timezone.now()
     phase = consultation_phase(phases, now)
     if phase is None:
         return Consultation(programme, None, None, "none")
-    version = public_versions[0] if public_versions else None
+    version = next((v for v in public_versions if v.status != VersionStatus.WITHDRAWN), None)
     return Consultation(programme, phase, version, phase.consultation_state(now))
 
 

@@ -402,7 +402,7 @@ class ModerationForm(RevisionForm):
         choices=[(APPROVE, _("Pubblica")), (HIDE, _("Nascondi"))],
         widget=forms.HiddenInput,
     )
-    reason = forms.CharField(
+    reason = Text(
         label=_("Motivo (pubblico)"),
         required=False,
         max_length=1000,

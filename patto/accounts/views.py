@@ -149,10 +149,14 @@ class DeleteAccountView(LoginRequiredMixin, View):
                 "withdrawn_comment_count": Comment.objects.filter(
                     author=request.user, moderation=Moderation.WITHDRAWN
                 ).count(),
-                # those withdrawn, or under a withdrawn contribution, go
+                # those withdrawn go, and those under a contribution their person withdrew
+                # (delete_account); under someone else's withdrawn contribution they stay
                 "comment_count": Comment.objects.filter(author=request.user)
                 .exclude(moderation=Moderation.WITHDRAWN)
-                .exclude(contribution__moderation=Moderation.WITHDRAWN)
+                .exclude(
+                    contribution__moderation=Moderation.WITHDRAWN,
+                    contribution__author=request.user,
+                )
                 .count(),
             },
             status=status,

@@ -42,14 +42,11 @@ class Text(forms.CharField):
 
 
 def style_widgets(form: forms.BaseForm) -> None:
-    """Bootstrap Italia classes on every widget of ``form``; a text box's limit said as it is
-    typed, not enforced by cutting (``limit_attrs``)."""
+    """Bootstrap Italia classes on every widget of ``form``."""
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.HiddenInput):
             continue
-        if isinstance(widget, forms.Textarea) and "maxlength" in widget.attrs:
-            widget.attrs.update(limit_attrs(int(widget.attrs.pop("maxlength"))))
         if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
             css = "form-check-input"
         elif isinstance(widget, forms.Select | forms.SelectMultiple):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from patto.core.staff_forms import DateInput, ServiceErrorsMixin, style_widgets
+from patto.core.staff_forms import DateInput, ServiceErrorsMixin, Text, style_widgets
 from patto.models import ImplementationState
 from patto.monitoring.attachments import MAX_ATTACHMENTS
 from patto.monitoring.services import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
@@ -47,7 +47,7 @@ class ImplementationForm(MonitoringForm):
 
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     state = forms.ChoiceField(label=_("Stato di attuazione"), choices=ImplementationState.choices)
-    state_reason = forms.CharField(
+    state_reason = Text(
         label=_("Motivo"),
         required=False,
         max_length=REASON_MAX_LENGTH,
@@ -110,7 +110,7 @@ class UpdateForm(MonitoringForm):
 
     happened_on = forms.DateField(label=_("Data"), widget=DateInput)
     title = forms.CharField(label=_("Titolo"), max_length=200, error_messages=TOO_LONG)
-    text = forms.CharField(
+    text = Text(
         label=_("Testo"),
         max_length=TEXT_MAX_LENGTH,
         error_messages=TOO_LONG,
@@ -170,7 +170,7 @@ class ReasonForm(MonitoringForm):
     """Why: an update is not published (``decline_reason``), an action was dropped
     (``reason``)."""
 
-    reason = forms.CharField(
+    reason = Text(
         label=_("Motivo"),
         max_length=REASON_MAX_LENGTH,
         error_messages=TOO_LONG,

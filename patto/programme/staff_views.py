@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from matrice.models import Action, Policy
 from patto.core.mixins import ProgrammeMixin
 from patto.core.permissions import RedazioneRequiredMixin
+from patto.core.staff_forms import Text
 from patto.core.staff_views import safe_next
 from patto.models import PlanVersion, VersionStatus
 from patto.programme import services, staff_queries
@@ -38,7 +39,7 @@ def _error_text(exc: ValidationError | PermissionDenied) -> str:
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = Text(
         label=gettext_lazy("Motivo del ritiro"),
         max_length=services.WITHDRAWAL_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
@@ -84,6 +85,7 @@ class ProgrammeVersionsView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView
             )
         in_validation = next((v for v in versions if v.status == VersionStatus.IN_VALIDATION), None)
         kwargs.setdefault("withdraw_form", WithdrawForm())
+        kwargs.setdefault("new_version_form", NewVersionForm())
         return super().get_context_data(
             **kwargs,
             versions=versions,
@@ -148,6 +150,13 @@ def _already_sent(request, version: PlanVersion) -> None:
     )
 
 
+def confirmed_stamp(version: PlanVersion, policy_count: int, action_count: int) -> str:
+    """What the send confirmation showed of a draft: its note and how many policies and
+    actions it has. Sent back with the POST, it tells whether the draft changed meanwhile."""
+    note = services.change_note_fingerprint(version.change_note)
+    return f"{note}:{policy_count}:{action_count}"
+
+
 class SubmitVersionView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView):
     """Sending a draft to the validation, in two steps. GET says what will happen (the version
     is frozen; who gets an e-mail; it becomes public as a proposal), shows the version note and
@@ -191,13 +200,35 @@ class SubmitVersionView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView):
                 action_count=preview.action_count,
             )
         )["invia"]
-        return super().get_context_data(**kwargs, preview=preview, has_zones=has_zones, step=step)
+        return super().get_context_data(
+            **kwargs,
+            preview=preview,
+            has_zones=has_zones,
+            step=step,
+            confirmed=confirmed_stamp(version, preview.policy_count, preview.action_count),
+        )
 
     def post(self, request, *args, **kwargs):
         version = self.get_version()
         if not version.is_draft:
             _already_sent(request, version)
             return self.versions_page()
+        confirmed = request.POST.get("confirmed")  # the page's form always sends it
+        if confirmed is not None and confirmed != confirmed_stamp(
+            version,
+            Policy.objects.filter(version=version).count(),
+            Action.objects.filter(version=version).count(),
+        ):
+            # a colleague changed the note or the content after this page was read: what was
+            # confirmed is not what would be sent
+            messages.warning(
+                request,
+                _(
+                    "Nel frattempo la bozza è cambiata (la nota o il numero di politiche e "
+                    "azioni): non è stata inviata. Rileggi qui sotto e conferma di nuovo."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(version=version), status=409)
         try:
             services.submit_version(version=version, by=request.user)
         except (ValidationError, PermissionDenied) as exc:
@@ -222,7 +253,7 @@ class SubmitVersionView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView):
 
 
 class ChangeNoteForm(forms.Form):
-    change_note = forms.CharField(
+    change_note = Text(
         label=gettext_lazy("Nota di versione (cosa cambierà)"),
         required=False,
         max_length=services.CHANGE_NOTE_MAX_LENGTH,
@@ -318,13 +349,28 @@ class ChangeNoteView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView):
         return self.render_to_response(context, status=status)
 
 
-class NewVersionView(RedazioneRequiredMixin, ProgrammeMixin, View):
+class NewVersionForm(forms.Form):
+    """«Nuova versione»: its note, under the same limit as when it is edited later."""
+
+    change_note = ChangeNoteForm.base_fields["change_note"]
+
+
+class NewVersionView(ProgrammeVersionsView):
+    """Start a new draft. A note too long answers the versions page with the note as typed and
+    the error next to it; nothing is created."""
+
+    http_method_names = ["post"]
+
     def post(self, request, *args, **kwargs):
+        form = NewVersionForm(request.POST)
+        if not form.is_valid():
+            context = self.get_context_data(new_version_form=form)
+            return self.render_to_response(context, status=400)
         try:
             version = services.create_version(
                 programme=self.programme,
                 by=request.user,
-                change_note=request.POST.get("change_note", "").strip(),
+                change_note=form.cleaned_data["change_note"].strip(),
             )
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _error_text(exc))

@@ -17,8 +17,6 @@ def upcoming_meetings(*, zone=None, province=None):
     """Up to ``SHOWN`` meetings still ahead (``Meeting.objects.upcoming``), soonest first, of
     ``zone``, or else held in ``province``."""
     meetings = Meeting.objects.upcoming().select_related("province", "zone", "programme")
-    if zone is not None:
-        meetings = meetings.filter(zone=zone)
-    else:
-        meetings = meetings.filter(province=province)
+    # the same meetings as the meetings list filtered by that zone or province, which it links
+    meetings = meetings.for_zone(zone) if zone is not None else meetings.in_province(province)
     return list(meetings.order_by(F("date").asc(nulls_last=True), "start_time", "pk")[:SHOWN])

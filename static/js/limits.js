@@ -29,22 +29,20 @@
     return line;
   }
 
-  // said once when a box passes its limit, not at every key
-  function status() {
-    var region = document.getElementById("limite-stato");
-    if (!region) {
-      region = document.createElement("div");
-      region.id = "limite-stato";
-      region.className = "visually-hidden";
-      region.setAttribute("aria-live", "polite");
-      document.body.append(region);
-    }
-    return region;
+  // said once when a box passes its limit, not at every key; in the page from the start (a
+  // live region added and filled at once is not announced)
+  var status = null;
+  if (document.querySelector("textarea[data-limit], template")) {
+    status = document.createElement("div");
+    status.id = "limite-stato";
+    status.className = "visually-hidden";
+    status.setAttribute("aria-live", "polite");
+    document.body.append(status);
   }
 
   function update(box) {
     var limit = parseInt(box.dataset.limit, 10);
-    var count = box.value.length;
+    var count = Array.from(box.value).length; // characters, as the server counts them
     var over = count - limit;
     var line = counter(box);
     var values = { count: count, limit: limit, over: over };
@@ -53,8 +51,8 @@
     line.classList.toggle("text-danger", over > 0);
     line.classList.toggle("fw-semibold", over > 0);
     var wasOver = box.dataset.limitPassed === "1";
-    if (over > 0 && !wasOver) {
-      status().textContent = message;
+    if (over > 0 && !wasOver && status) {
+      status.textContent = message;
     }
     box.dataset.limitPassed = over > 0 ? "1" : "";
     if (over > 0) {

@@ -159,6 +159,16 @@ def test_a_programme_without_tables_offers_no_table_filter(client):
     page = client.get(url("matrice:actions", version)).content.decode()
     assert 'name="tavolo"' not in page and "Tutti i tavoli" not in page
     assert 'name="strumento"' in page
+    # no tools, no targets and no zones either: the list still answers, with the text filter
+    bare = ProgrammeFactory(slug="spoglio")
+    version = build_version(
+        bare, policies=1, actions=2, tools=0, targets=0, status=VersionStatus.PUBLISHED
+    ).version
+    for prefix in ("", "/en"):
+        response = client.get(prefix + url("matrice:actions", version))
+        assert response.status_code == 200
+        assert 'name="q"' in response.content.decode()
+        assert 'name="strumento"' not in response.content.decode()
 
 
 def test_filtering_by_zone_includes_actions_for_the_whole_territory(client):

@@ -2,6 +2,8 @@
 happen, and the draft's version note can be edited until then: who may, what the pages say,
 and that nothing is done twice or overwritten."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -99,6 +101,23 @@ def test_a_zone_without_a_spokesperson_in_office_is_named(client, world):
     page = client.get(submit_url()).content.decode()
     assert "3 zone omogenee" in page and "2 portavoce ricevono" in page
     assert "nessun portavoce in carica: nessuno riceverà l'email" in page
+
+
+def test_a_draft_changed_after_the_confirmation_was_read_is_not_sent(client, world):
+    """What the page confirmed (the note, how many policies and actions) travels with the
+    form: a colleague's change in between refuses the send, and the page shows the draft now."""
+    client.force_login(world["staff"])
+    page = client.get(submit_url()).content.decode()
+    confirmed = re.search(r'name="confirmed" value="([^"]+)"', page).group(1)
+    PlanVersion.objects.filter(pk=world["version"].pk).update(change_note="Scritta da un collega")
+    response = client.post(submit_url(), {"confirmed": confirmed})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Nel frattempo la bozza è cambiata" in page and "Scritta da un collega" in page
+    assert status_of(world["version"]) == VersionStatus.DRAFT
+    fresh = re.search(r'name="confirmed" value="([^"]+)"', page).group(1)
+    assert client.post(submit_url(), {"confirmed": fresh}).status_code == 302
+    assert status_of(world["version"]) == VersionStatus.IN_VALIDATION
 
 
 @pytest.mark.usefixtures("eager_celery")

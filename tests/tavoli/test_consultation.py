@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patto.mail.participants import EmailTopic
-from patto.models import EmailOptOut
+from patto.models import EmailOptOut, PlanVersion, VersionStatus
 from tavoli import services
 from tavoli.models import Comment, Contribution, ContributionChannel, Moderation
 from tavoli.queries import SHOWN_CONTRIBUTIONS
@@ -125,6 +125,12 @@ def test_the_home_page_invites_everyone_to_an_open_consultation(client, consulta
     assert "Consultazione aperta" in home and "La consultazione è aperta fino al" in home
     listed = client.get(reverse("patto:programmes")).content.decode()
     assert f'href="{version_url(c)}#consultazione"' in listed
+    # the proposal withdrawn: the consultation is about the plan in force, as its form says
+    PlanVersion.objects.filter(pk=c.proposal.pk).update(status=VersionStatus.WITHDRAWN)
+    home = client.get("/").content.decode()
+    in_force = reverse("patto:version", args=[c.programme.slug, c.published.number])
+    assert f'href="{in_force}#consultazione"' in home and version_url(c) not in home
+    assert "Il piano «Piano sociale metropolitano», versione 1" in home
     c.set_window(
         timezone.make_aware(datetime.datetime(2020, 1, 10, 9, 0)),
         timezone.make_aware(datetime.datetime(2020, 2, 10, 18, 0)),

@@ -492,10 +492,17 @@ def test_comune_with_a_known_zone_leads_to_the_zone_and_the_plan_there(client, r
     assert "Per ora nessun incontro in programma per questa zona." in page
     ahead = datetime.date.today() + datetime.timedelta(days=30)
     MeetingFactory(title="Incontro della zona 7", kind="zone", zone=zone, date=ahead)
+    # held in one of its comuni: the zone's too, as the meetings list filtered by zone says
+    MeetingFactory(
+        title="Incontro a Ciriè",
+        municipality=Municipality.objects.get(istat_code="001086"),
+        date=ahead,
+    )
     MeetingFactory(title="Incontro di un'altra zona", kind="zone", date=ahead)
     for url in (municipality_url("001086"), detail_url(7)):
         response = client.get(url)
         assert "Incontro della zona 7" in text(response) and "altra zona" not in text(response)
+        assert "Incontro a Ciriè" in text(response)
         assert f'href="{reverse("incontri:list")}?zona=7"' in response.content.decode()
 
 
