@@ -308,8 +308,11 @@ class KindMixin(DraftMixin):
 
     @cached_property
     def item(self):
+        # with its parent (an action's area, an area's policy), which the page names
+        fields = {field.name for field in self.kind.model._meta.get_fields()}
+        parent = [name for name in ("area", "policy") if name in fields]
         item = get_object_or_404(
-            self.kind.model.objects.select_related("version"),
+            self.kind.model.objects.select_related("version", *parent),
             pk=self.kwargs["pk"],
             version__programme=self.programme,
         )

@@ -107,7 +107,7 @@ def test_registering_again_reuses_the_row_at_the_end_of_the_queue(meeting):
 def test_registering_twice_is_refused(meeting):
     user = UserFactory()
     register(meeting, user)
-    with pytest.raises(ValidationError, match="già iscritto"):
+    with pytest.raises(ValidationError, match="iscrizione a questo incontro c'è già"):
         register(meeting, user)
     assert Registration.objects.count() == 1
 

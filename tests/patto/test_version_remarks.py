@@ -230,5 +230,5 @@ def test_the_pages_run_a_fixed_number_of_queries(
         )
     with django_assert_num_queries(12):
         assert staff_client.get(remarks_url(world)).status_code == 200
-    with django_assert_num_queries(34):
+    with django_assert_num_queries(33):
         assert staff_client.get(item_url(world, "action", world["action"])).status_code == 200

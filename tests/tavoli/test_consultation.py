@@ -126,7 +126,9 @@ def test_the_home_page_invites_everyone_to_an_open_consultation(client, consulta
     listed = client.get(reverse("patto:programmes")).content.decode()
     assert f'href="{version_url(c)}#consultazione"' in listed
     # the proposal withdrawn: the consultation is about the plan in force, as its form says
-    PlanVersion.objects.filter(pk=c.proposal.pk).update(status=VersionStatus.WITHDRAWN)
+    PlanVersion.objects.filter(pk=c.proposal.pk).update(
+        status=VersionStatus.WITHDRAWN, withdrawal_reason="Da rifare.", withdrawn_at=timezone.now()
+    )
     home = client.get("/").content.decode()
     in_force = reverse("patto:version", args=[c.programme.slug, c.published.number])
     assert f'href="{in_force}#consultazione"' in home and version_url(c) not in home
