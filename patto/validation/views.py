@@ -139,37 +139,38 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
         return self.check(form)
 
     def save_draft(self, form):
-        """The zone's draft replaced by what ``form`` holds; raises ``DraftConflict`` and
-        ``ValidationError`` as ``services.save_draft`` does."""
-        return services.save_draft(
-            version=self.version,
-            zone=self.zone,
-            by=self.request.user,
-            decision=form.cleaned_data["decision"],
-            reason=form.cleaned_data["reason"],
-            remarks=form.remarks(),
-            revision=self.revision_sent(),
-        )
+        """``(draft, None)``: the zone's draft replaced by what ``form`` holds (None when it was
+        empty); or ``(None, page)``: the page saying why not (409 with the draft saved meanwhile
+        by someone else, 400 when the service refused), nothing written."""
+        try:
+            draft = services.save_draft(
+                version=self.version,
+                zone=self.zone,
+                by=self.request.user,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                remarks=form.remarks(),
+                revision=self.revision_sent(),
+            )
+        except services.DraftConflict as conflict:
+            return None, self.render_review(form, status=409, conflict=conflict.draft)
+        except ValidationError as exc:
+            return None, self.refuse(form, exc)
+        return draft, None
 
     def check(self, form):
         """The confirmation, once what was typed is kept as the zone's draft: however the
         person leaves that page (the breadcrumb, the browser's back button, a closed tab), they
         find it all again on the review page."""
-        try:
-            draft = self.save_draft(form)
-        except services.DraftConflict as conflict:
-            return self.render_review(form, status=409, conflict=conflict.draft)
-        except ValidationError as exc:
-            return self.refuse(form, exc)
+        draft, refused = self.save_draft(form)
+        if refused is not None:
+            return refused
         return self.render_confirmation(form, draft.revision)
 
     def save(self, form):
-        try:
-            draft = self.save_draft(form)
-        except services.DraftConflict as conflict:
-            return self.render_review(form, status=409, conflict=conflict.draft)
-        except ValidationError as exc:
-            return self.refuse(form, exc)
+        draft, refused = self.save_draft(form)
+        if refused is not None:
+            return refused
         if draft is None:
             messages.info(self.request, _("Non c'era niente da salvare: la bozza è vuota."))
         else:
