@@ -421,10 +421,19 @@ class VersionRemarksView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView):
 
     template_name = "redazione/version_remarks.html"
 
-    def get_context_data(self, **kwargs):
-        version = get_object_or_404(
+    def get_version(self) -> PlanVersion:
+        return get_object_or_404(
             PlanVersion, programme=self.programme, number=self.kwargs["number"]
         )
+
+    def post(self, request, *args, **kwargs):
+        """Nothing to send here: 405, once the address is known to name a version of this
+        programme (404 otherwise, as for a GET)."""
+        self.get_version()
+        return self.http_method_not_allowed(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        version = self.get_version()
         version.programme = self.programme
         rows = staff_queries.version_remarks(version)
         return super().get_context_data(

@@ -38,7 +38,7 @@ def test_one_person_registering_twice_at_once_gets_one_registration(days):
     user = UserFactory()
     results = run_together(*[lambda: services.register(meeting=meeting, user=user)] * 4)
     assert sum(isinstance(r, Registration) for r in results) == 1
-    assert all("già iscritto" in str(r) for r in results if not isinstance(r, Registration))
+    assert all("c'è già" in str(r) for r in results if not isinstance(r, Registration))
     assert Registration.objects.filter(meeting=meeting).count() == 1
 
 

@@ -11,6 +11,7 @@ from incontri.models import Registration, RegistrationStatus
 from patto.accounts import services as account_services
 from patto.mail.participants import EmailTopic
 from patto.models import EmailOptOut, Follow
+from tavoli.models import Comment
 from tests.factories import ContributionFactory, MeetingFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +187,8 @@ def build(person, size):
         programme = ProgrammeFactory()
         Follow.objects.create(user=person, programme=programme)
         Registration.objects.create(meeting=MeetingFactory(programme=programme), user=person)
-        ContributionFactory(programme=programme, author=person)
+        contribution = ContributionFactory(programme=programme, author=person)
+        Comment.objects.create(contribution=contribution, author=person, text="Un commento.")
     EmailOptOut.objects.create(user=person, topic=EmailTopic.ANSWERS)
 
 
@@ -194,6 +196,6 @@ def build(person, size):
 def test_profile_query_count_does_not_grow(client, person, django_assert_num_queries, size):
     build(person, size)
     # user (the session is in the cache), e-mail opt-outs, the header's roles (2), the menu's
-    # programmes, follows, registrations, contributions
-    with django_assert_num_queries(8):
+    # programmes, follows, registrations, contributions, comments
+    with django_assert_num_queries(9):
         assert client.get(reverse("profile:detail")).status_code == 200
