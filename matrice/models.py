@@ -196,6 +196,18 @@ class ActionArea(VersionContent):
             raise ValidationError({"policy": _("La politica è di un'altra versione.")})
 
 
+# The actions of a version in the order of the plan: by policy, action area, then their own
+# position (the code breaks ties, as the editors number them).
+PLAN_ORDER = (
+    "area__policy__position",
+    "area__policy__code",
+    "area__position",
+    "area__code",
+    "position",
+    "code",
+)
+
+
 class Action(VersionContent):
     """An action (azione) of an action area: its tools, its targets, the zones where it applies
     (none = the whole territory), the thematic tables it came from."""

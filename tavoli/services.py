@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matrice.models import Action, Policy
+from matrice.models import PLAN_ORDER, Action, Policy
 from patto.core.locking import save_with_revision
 from patto.core.permissions import require_redazione
 from patto.mail.sending import after_commit
@@ -300,16 +300,7 @@ def answerable_actions(programme: Programme, *, keep: Iterable[int] = ()) -> Que
             Q(version__in=versions) | Q(pk__in=list(keep), version__programme=programme)
         )
         .select_related("version")
-        .order_by(
-            "-version__number",
-            "area__policy__position",
-            "area__policy__code",
-            "area__position",
-            "area__code",
-            "position",
-            "code",
-            "pk",
-        )
+        .order_by("-version__number", *PLAN_ORDER, "pk")
     )
 
 
@@ -608,11 +599,7 @@ def withdraw_contribution(*, contribution: Contribution, by) -> Contribution:
             ),
             code="taken_up",
         )
-    contribution.moderation = Moderation.WITHDRAWN
-    contribution.moderated_at = timezone.now()
-    contribution.moderated_by = by
-    save_checked(contribution, by=by, expected_revision=contribution.revision)
-    return contribution
+    return _withdrawn_by_author(contribution, by)
 
 
 @transaction.atomic
@@ -631,11 +618,16 @@ def withdraw_comment(*, comment: Comment, by) -> Comment:
             _("Questo commento non è più sulle pagine del portale: non c'è niente da ritirare."),
             code="not_shown",
         )
-    comment.moderation = Moderation.WITHDRAWN
-    comment.moderated_at = timezone.now()
-    comment.moderated_by = by
-    save_checked(comment, by=by, expected_revision=comment.revision)
-    return comment
+    return _withdrawn_by_author(comment, by)
+
+
+def _withdrawn_by_author(item: Contribution | Comment, by) -> Contribution | Comment:
+    """``item`` (read under a lock) marked withdrawn by its author ``by``, and saved."""
+    item.moderation = Moderation.WITHDRAWN
+    item.moderated_at = timezone.now()
+    item.moderated_by = by
+    save_checked(item, by=by, expected_revision=item.revision)
+    return item
 
 
 # Consultation: moderation -------------------------------------------------------------------

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from matrice.models import Action, Policy
+from matrice.models import PLAN_ORDER, Action, Policy
 from patto.core import charts
 from patto.models import (
     ActionMonitoring,
@@ -217,16 +217,7 @@ def overview(version: PlanVersion, actions, monitoring: dict) -> Overview:
     """The overview of ``actions`` (a queryset of ``version``'s actions, filtered or not),
     grouped by policy and action area in the plan's order. One query (the actions), with
     ``monitoring`` read already (:func:`monitoring_by_key`)."""
-    actions = list(
-        actions.select_related("area__policy").order_by(
-            "area__policy__position",
-            "area__policy__code",
-            "area__position",
-            "area__code",
-            "position",
-            "code",
-        )
-    )
+    actions = list(actions.select_related("area__policy").order_by(*PLAN_ORDER))
     with_monitoring(actions, monitoring)
     total = Tally()
     policies: dict[int, Group] = {}

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from matrice.models import Action, Policy
 from patto.core.mixins import ProgrammeMixin
 from patto.core.permissions import RedazioneRequiredMixin
-from patto.core.staff_forms import Text
+from patto.core.staff_forms import ServiceErrorsMixin, Text
 from patto.core.staff_views import safe_next
 from patto.models import PlanVersion, VersionStatus
 from patto.programme import services, staff_queries
@@ -38,7 +38,7 @@ def _error_text(exc: ValidationError | PermissionDenied) -> str:
     return str(exc) or _("Operazione non consentita.")
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(ServiceErrorsMixin, forms.Form):
     reason = Text(
         label=gettext_lazy("Motivo del ritiro"),
         max_length=services.WITHDRAWAL_REASON_MAX_LENGTH,
@@ -112,11 +112,7 @@ class WithdrawVersionView(ProgrammeVersionsView):
                     version=version, by=request.user, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc.messages)
+                form.add_service_error(exc)
             else:
                 messages.success(
                     request,
@@ -252,7 +248,7 @@ class SubmitVersionView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView):
         return self.versions_page()
 
 
-class ChangeNoteForm(forms.Form):
+class ChangeNoteForm(ServiceErrorsMixin, forms.Form):
     change_note = Text(
         label=gettext_lazy("Nota di versione (cosa cambierà)"),
         required=False,
@@ -333,11 +329,7 @@ class ChangeNoteView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView):
                 form.data["loaded"] = services.change_note_fingerprint(exc.current)
                 status = 409
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc.messages)
+                form.add_service_error(exc)
                 version.refresh_from_db()
             else:
                 messages.success(

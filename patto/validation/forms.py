@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from patto.core.staff_forms import TOO_LONG, Text
+from patto.core.staff_forms import TOO_LONG, ServiceErrorsMixin, Text
 from patto.models import Decision, ItemKind
 from patto.validation.services import Remark
 
@@ -23,7 +23,7 @@ def parse_remark_name(name: str) -> tuple[str, str] | None:
     return (kind, key) if kind in ItemKind.values and key else None
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(ServiceErrorsMixin, forms.Form):
     """The decision of a zone, its reason and the remarks on the items of the version.
 
     The remarks are fields named ``remark-<kind>-<key>``, one for each remark box the page sent

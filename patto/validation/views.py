@@ -210,11 +210,7 @@ class ReviewVersionView(SpokespersonRequiredMixin, TemplateView):
         """A step the service refused: its message at the top (or next to the field it names),
         what was typed kept, nothing recorded."""
         form.is_valid()  # the field errors first, so that add_error does not clean again
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
+        form.add_service_error(exc)
         # the decision may have become impossible since the page was read (another tab)
         for name in ("decision", "can_decide"):
             self.__dict__.pop(name, None)
