@@ -5,7 +5,8 @@
 (function () {
   "use strict";
 
-  var number = new Intl.NumberFormat(document.documentElement.lang || "it");
+  // "always": Italian groups four-digit numbers too (3.000), as the help under the box writes
+  var number = new Intl.NumberFormat(document.documentElement.lang || "it", { useGrouping: "always" });
 
   function said(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_match, name) {
