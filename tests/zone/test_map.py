@@ -300,5 +300,5 @@ def test_my_comune_is_highlighted_after_a_search(reference, client):
 @pytest.mark.django_db
 def test_the_map_speaks_english_too(reference, client):
     svg = svg_of(client.get("/en/zone/"))
-    assert "Map of the zone omogenee" in svg
+    assert "Map of the homogeneous zones" in svg
     assert '<a href="/en/zone/comuni/001001/" tabindex="-1">' in svg
