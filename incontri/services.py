@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from incontri import tasks
 from incontri.minutes_pdf import check_minutes_pdf
 from incontri.models import Meeting, MeetingStatus, Registration, RegistrationStatus
+from patto.core.articles import article_before_number
 from patto.core.exceptions import TransitionError
 from patto.core.permissions import require_redazione
 from patto.mail.sending import after_commit
@@ -269,8 +270,11 @@ def mark_meeting_held(
         )
     if meeting.date > timezone.localdate():
         raise ValidationError(
-            _("L'incontro è fissato per il %(date)s: non si può segnare come svolto prima.")
-            % {"date": date_format(meeting.date, "j E Y")},
+            _("L'incontro è fissato per %(on)s%(date)s: non si può segnare come svolto prima.")
+            % {
+                "on": article_before_number(meeting.date, "il"),
+                "date": date_format(meeting.date, "j E Y"),
+            },
             code="held_in_future",
         )
     meeting.status = MeetingStatus.HELD

@@ -53,6 +53,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from matrice.snapshots import version_snapshots
+from patto.core.articles import italian_article_before_number
 
 # The sheets and their columns ---------------------------------------------------------------
 
@@ -253,8 +254,9 @@ def version_workbook(version) -> Workbook:
     if version.is_frozen:  # the file of a frozen version is the same whenever it is asked for
         about.append(f"Codice di controllo del contenuto (impronta SHA-256): {version.fingerprint}")
     else:
-        downloaded = formats.date_format(timezone.localtime(), "j E Y, H:i")
-        about.append(f"Bozza scaricata il {downloaded}")
+        now = timezone.localtime()
+        on = italian_article_before_number(now, "il")
+        about.append(f"Bozza scaricata {on}{formats.date_format(now, 'j E Y, H:i')}")
     title = f"{programme.title} – versione {version.number}"
     return Workbook(title, about, snapshot_sheets(snapshot))
 

@@ -39,6 +39,7 @@ from matrice.forms import (
     shown,
 )
 from matrice.models import Action, ActionArea, Policy, SpreadsheetImport, Target, Tool
+from patto.core.articles import article_before_number
 from patto.core.exceptions import FrozenVersionError
 from patto.core.history import history_of
 from patto.core.mixins import ProgrammeMixin
@@ -532,24 +533,28 @@ class ItemMoveView(KindMixin, View):
         return self.render_moved(item, direction, order, message)
 
     def moved_message(self, item, direction: str, order: list[int]) -> str:
+        place = order.index(item.pk) + 1
         values = {
             "item": _item_name(item),
-            "place": order.index(item.pk) + 1,
+            "place": place,
+            "at": article_before_number(place, "al", ordinal=True),
             "count": len(order),
             "parent": getattr(
                 getattr(item, "area", None) or getattr(item, "policy", None), "code", ""
             ),
         }
         if isinstance(item, Action):
-            where = _("«%(item)s» ora è al %(place)s° posto su %(count)s nell'ambito %(parent)s.")
+            where = _(
+                "«%(item)s» ora è %(at)s%(place)s° posto su %(count)s nell'ambito %(parent)s."
+            )
         elif isinstance(item, ActionArea):
             where = _(
-                "«%(item)s» ora è al %(place)s° posto su %(count)s nella politica %(parent)s."
+                "«%(item)s» ora è %(at)s%(place)s° posto su %(count)s nella politica %(parent)s."
             )
         elif isinstance(item, Policy):
-            where = _("«%(item)s» ora è al %(place)s° posto su %(count)s tra le politiche.")
+            where = _("«%(item)s» ora è %(at)s%(place)s° posto su %(count)s tra le politiche.")
         else:
-            where = _("«%(item)s» ora è al %(place)s° posto su %(count)s nel catalogo.")
+            where = _("«%(item)s» ora è %(at)s%(place)s° posto su %(count)s nel catalogo.")
         moved = (
             _("Spostamento in su:") if direction == services.MOVE_UP else _("Spostamento in giù:")
         )

@@ -18,15 +18,19 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from patto.core.articles import article_before_number
 from patto.models import Phase, PlanVersion, Programme, VersionStatus
 
 
-def when(value) -> str:
-    """A consultation instant as people read it: «3 marzo 2026 alle 09:00» (the time as every
-    other time of the portal, ``H:i``)."""
+def when(value, article="il") -> str:
+    """A consultation instant as people read it after ``article``: «l'8 marzo 2026 alle 09:00»,
+    «il 3 marzo 2026 all'01:30» (the time as every other time of the portal, ``H:i``); in a
+    language other than Italian the translation writes its own words before it."""
     value = timezone.localtime(value)
-    return _("%(date)s alle %(time)s") % {
+    return _("%(on)s%(date)s %(at)s%(time)s") % {
+        "on": article_before_number(value, article),
         "date": date_format(value, "j E Y"),
+        "at": article_before_number(value, "alle"),
         "time": date_format(value, "H:i"),
     }
 
@@ -59,16 +63,18 @@ class Consultation:
         opens = when(self.phase.consultation_opens_at)
         closes = when(self.phase.consultation_closes_at)
         if self.state == "upcoming":
-            return _("La consultazione si aprirà il %(opens)s e si chiuderà il %(closes)s.") % {
+            return _("La consultazione si aprirà %(opens)s e si chiuderà %(closes)s.") % {
                 "opens": opens,
                 "closes": closes,
             }
         if self.state == "closed":
-            return _("La consultazione si è aperta il %(opens)s e si è chiusa il %(closes)s.") % {
+            return _("La consultazione si è aperta %(opens)s e si è chiusa %(closes)s.") % {
                 "opens": opens,
                 "closes": closes,
             }
-        return _("La consultazione è aperta fino al %(closes)s.") % {"closes": closes}
+        return _("La consultazione è aperta %(closes)s.") % {
+            "closes": when(self.phase.consultation_closes_at, "fino al")
+        }
 
     @property
     def refusal(self) -> str:

@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from patto.cache.pages import content_changed
+from patto.core.articles import article_before_number
 from patto.core.permissions import require_redazione
 from zone.geometry import zone_shape
 from zone.models import MembershipImport, Municipality, Zone
@@ -241,8 +242,11 @@ def confirm_membership_import(
     upload = MembershipImport.objects.select_for_update().get(pk=upload.pk)
     if upload.status == MembershipImport.Status.APPLIED:
         raise StaleMembershipImportError(
-            _("Questo file è già stato caricato il %(date)s: non serve confermarlo di nuovo.")
-            % {"date": date_format(timezone.localtime(upload.applied_at), "j E Y, H:i")}
+            _("Questo file è già stato caricato %(on)s%(date)s: non serve confermarlo di nuovo.")
+            % {
+                "on": article_before_number(upload.applied_at, "il"),
+                "date": date_format(timezone.localtime(upload.applied_at), "j E Y, H:i"),
+            }
         )
     if upload.status == MembershipImport.Status.DISCARDED:
         raise StaleMembershipImportError(

@@ -18,6 +18,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from patto.core.articles import article_before_number
 from patto.core.exceptions import NotFound
 from patto.core.mixins import ProgrammeMixin
 from patto.core.permissions import RedazioneRequiredMixin
@@ -72,8 +73,11 @@ class StaffReportsView(RedazioneRequiredMixin, ProgrammeMixin, TemplateView):
             else:
                 messages.success(
                     request,
-                    _("Rapporto al %(date)s richiesto: sarà pronto tra qualche minuto.")
-                    % {"date": date_format(row.as_of, "j E Y")},
+                    _("Rapporto %(as_of)s%(date)s richiesto: sarà pronto tra qualche minuto.")
+                    % {
+                        "as_of": article_before_number(row.as_of, "al"),
+                        "date": date_format(row.as_of, "j E Y"),
+                    },
                 )
                 return redirect("redazione:monitoring_reports", slug=self.programme.slug)
         return self.render_to_response(self.get_context_data(form=form), status=400)

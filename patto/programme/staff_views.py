@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from matrice.models import Action, Policy
+from patto.core.articles import article_before_number
 from patto.core.mixins import ProgrammeMixin
 from patto.core.permissions import RedazioneRequiredMixin
 from patto.core.staff_forms import ServiceErrorsMixin, Text
@@ -133,11 +134,12 @@ def _already_sent(request, version: PlanVersion) -> None:
     messages.info(
         request,
         _(
-            "La versione %(number)s è già stata inviata il %(date)s: non è stato fatto nulla "
+            "La versione %(number)s è già stata inviata %(on)s%(date)s: non è stato fatto nulla "
             "di nuovo."
         )
         % {
             "number": version.number,
+            "on": article_before_number(version.submitted_at, "il"),
             "date": date_format(timezone.localtime(version.submitted_at), "j E Y, H:i"),
         }
         if version.submitted_at

@@ -1,5 +1,5 @@
 """What happened to a version, in one sentence for the redazione: «Versione 3 validata da 11 zone
-su 11», «Versione 2 in validazione: 4 zone su 11 hanno risposto», «Versione 1 ritirata il 6
+su 11», «Versione 2 in validazione: 4 zone su 11 hanno risposto», «Versione 1 ritirata l'8
 dicembre 2026: motivo…». Built from rows already read (the dashboard's prefetches)."""
 
 from django.utils import timezone
@@ -8,13 +8,20 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from patto.core.articles import article_before_number
 from patto.models import Decision, PlanVersion, VersionStatus
 
 REASON_CHARS = 160
 
 
-def _day(moment) -> str:
-    return date_format(timezone.localtime(moment), "j E Y") if moment else ""
+def _day(moment) -> dict[str, str]:
+    """The ``on`` and ``date`` of a message: «l'» and «8 marzo 2026», in local time."""
+    if not moment:
+        return {"on": "", "date": ""}
+    return {
+        "on": article_before_number(moment, "il"),
+        "date": date_format(timezone.localtime(moment), "j E Y"),
+    }
 
 
 def version_summary(version: PlanVersion, *, zone_count: int) -> str:
@@ -27,9 +34,9 @@ def version_summary(version: PlanVersion, *, zone_count: int) -> str:
     if status == VersionStatus.IN_VALIDATION:
         if not zone_count:
             return _(
-                "Versione %(number)s inviata alla validazione il %(date)s: aspetta la "
+                "Versione %(number)s inviata alla validazione %(on)s%(date)s: aspetta la "
                 "validazione della redazione."
-            ) % {"number": number, "date": _day(version.submitted_at)}
+            ) % {"number": number, **_day(version.submitted_at)}
         answered = len(version.validations.all())
         return ngettext(
             "Versione %(number)s in validazione: %(answered)s zona su %(total)s ha risposto.",
@@ -42,42 +49,42 @@ def version_summary(version: PlanVersion, *, zone_count: int) -> str:
             key=lambda v: v.decided_at,
         )
         if asked:
-            return _("Versione %(number)s: %(zone)s ha chiesto modifiche il %(date)s.") % {
+            return _("Versione %(number)s: %(zone)s ha chiesto modifiche %(on)s%(date)s.") % {
                 "number": number,
                 "zone": asked[0].zone,
-                "date": _day(asked[0].decided_at),
+                **_day(asked[0].decided_at),
             }
         return _("Versione %(number)s: una zona ha chiesto modifiche.") % {"number": number}
     if status == VersionStatus.VALIDATED:
         if not zone_count:
-            return _("Versione %(number)s validata dalla redazione il %(date)s.") % {
+            return _("Versione %(number)s validata dalla redazione %(on)s%(date)s.") % {
                 "number": number,
-                "date": _day(version.validated_at),
+                **_day(version.validated_at),
             }
         approved = sum(1 for v in version.validations.all() if v.decision == Decision.APPROVED)
         return ngettext(
-            "Versione %(number)s validata da %(approved)s zona su %(total)s il %(date)s.",
-            "Versione %(number)s validata da %(approved)s zone su %(total)s il %(date)s.",
+            "Versione %(number)s validata da %(approved)s zona su %(total)s %(on)s%(date)s.",
+            "Versione %(number)s validata da %(approved)s zone su %(total)s %(on)s%(date)s.",
             approved,
         ) % {
             "number": number,
             "approved": approved,
             "total": zone_count,
-            "date": _day(version.validated_at),
+            **_day(version.validated_at),
         }
     if status == VersionStatus.PUBLISHED:
-        return _("Versione %(number)s pubblicata il %(date)s: è il piano in vigore.") % {
+        return _("Versione %(number)s pubblicata %(on)s%(date)s: è il piano in vigore.") % {
             "number": number,
-            "date": _day(version.published_at),
+            **_day(version.published_at),
         }
     if status == VersionStatus.ARCHIVED:
-        return _("Versione %(number)s archiviata il %(date)s.") % {
+        return _("Versione %(number)s archiviata %(on)s%(date)s.") % {
             "number": number,
-            "date": _day(version.archived_at),
+            **_day(version.archived_at),
         }
-    return _("Versione %(number)s ritirata il %(date)s. Motivo: %(reason)s") % {
+    return _("Versione %(number)s ritirata %(on)s%(date)s. Motivo: %(reason)s") % {
         "number": number,
-        "date": _day(version.withdrawn_at),
+        **_day(version.withdrawn_at),
         "reason": Truncator(version.withdrawal_reason).chars(REASON_CHARS),
     }
 

@@ -1,10 +1,11 @@
-"""The language links of the header, and a programme's name after a preposition."""
+"""The language links of the header, a programme's name after a preposition and the article
+before a date or a number."""
 
 from django import template
 from django.urls import translate_url
 from django.utils.translation import get_language
 
-from patto.core.articles import preposition_before, with_preposition
+from patto.core.articles import article_before_number, preposition_before, with_preposition
 
 register = template.Library()
 
@@ -35,3 +36,13 @@ def preposition_before_filter(title, preposition="di"):
     if not (get_language() or "it").startswith("it"):
         return ""
     return preposition_before(title, preposition)
+
+
+@register.filter(name="article_before_number")
+def article_before_number_filter(value, article="il"):
+    """``version.published_at|article_before_number:"il"`` → "l'" on the 8th, "il " on the 18th;
+    ``:"dal"`` → "dall'", ``:"alle"`` → "all'" at one o'clock: the article before a date (its day,
+    in local time), a time (its hour, after "alle"/"dalle") or a number ("l'80%") in an Italian
+    message written as ``{{ on }}{{ date }}`` (``patto.core.articles``). In any other language it
+    is empty: the translation writes its own words ("on %(on)s%(date)s")."""
+    return article_before_number(value, article)

@@ -11,6 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from patto.core.articles import italian_article_before_number
 from tests.e2e.portal import log_in_as
 from tests.e2e.test_accessibility import WCAG
 from tests.e2e.test_staff_journey import open_draft
@@ -147,7 +148,8 @@ def test_staff_add_move_and_renumber_with_pickers_and_feedback(page, portal_url)
     status = page.locator("#move-status")
     status.get_by_text("Spostamento in su").wait_for()
     count = len(area_codes(page, "1.1"))
-    assert f"«{expected} {title}» ora è al {count - 1}° posto su {count}" in status.inner_text()
+    at = italian_article_before_number(count - 1, "al", ordinal=True)  # «al 7°», «all'8°»
+    assert f"«{expected} {title}» ora è {at}{count - 1}° posto su {count}" in status.inner_text()
     assert page.evaluate(
         "(id) => document.activeElement.closest('li') === document.getElementById(id)", row_id
     )

@@ -166,6 +166,15 @@ def test_without_a_note_the_end_of_the_period_is_shown(client, days):
     assert "Data da confermare</span> <span>entro il 31 marzo 2030</span>" in html
 
 
+def test_the_end_of_the_period_on_the_8th_reads_entro_l_8(client, days):
+    MeetingFactory(title="Incontro", date=None, date_note="", expected_by=datetime.date(2030, 3, 8))
+    html = client.get(reverse("incontri:list")).content.decode()
+    assert "Data da confermare</span> <span>entro l&#x27;8 marzo 2030</span>" in html
+    meeting = provincial_2017(expected_by=datetime.date(2017, 11, 11))
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Era previsto entro l&#x27;11 novembre 2017: per questo" in html
+
+
 def test_it_takes_no_registrations():
     meeting = provincial_2017(capacity=50)
     assert "non è mai stata pubblicata" in meeting.registration_closed_reason()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from patto.core.articles import italian_article_before_number
 from patto.mail import outbox
 from patto.mail.participants import EmailTopic
 from patto.models import EmailOptOut, Follow, MailJob, MonitoringUpdate, VersionStatus
@@ -106,8 +107,9 @@ def test_one_digest_a_week_with_what_is_new_and_nothing_twice(
     MonitoringUpdate.objects.filter(pk=late.pk).update(published_at=end + timedelta(days=20))
     assert digest.send_digests(end + timedelta(days=35)) == 2
     since = date_format(timezone.localtime(end + timedelta(days=14)), "j E Y")
+    from_ = italian_article_before_number(end + timedelta(days=14), "dal")  # «dal», «dall'»
     message = next(m for m in mail.outbox if m.to == [anna.email])
-    assert message.subject == f"Piano di prova: 1 aggiornamento sull'attuazione dal {since}"
+    assert message.subject == f"Piano di prova: 1 aggiornamento sull'attuazione {from_}{since}"
     assert "Dopo la pausa" in message.body
 
 
@@ -183,3 +185,23 @@ def test_the_week_the_clocks_go_back_is_still_this_week(plan):
     assert not digest.digest_context(plan.programme, [], since=since - timedelta(days=7), end=end)[
         "weekly"
     ]
+
+
+def test_a_digest_since_the_11th_says_dall_11(plan, staff):
+    """«aggiornamenti sull'attuazione dall'11 marzo 2026», not «dal 11»; «dal 18» stays."""
+    end = timezone.make_aware(datetime(2026, 3, 30, 0, 0))
+    since = timezone.make_aware(datetime(2026, 3, 11, 0, 0))
+    anna = follower(plan.programme, since=since, first_name="Anna")
+    published_update(plan, plan.actions[0], "Aperto lo sportello", end - timedelta(days=3), staff)
+    assert digest.send_digests(end) == 1
+    (message,) = [m for m in mail.outbox if m.to == [anna.email]]
+    assert message.subject == ("Piano di prova: 1 aggiornamento sull'attuazione dall'11 marzo 2026")
+    assert "ecco gli aggiornamenti pubblicati dall'11 marzo 2026 sulle azioni" in message.body
+    assert "pubblicati dall&#x27;11 marzo 2026" in message.alternatives[0][0]
+    mail.outbox.clear()
+    Follow.objects.filter(user=anna).update(
+        digest_sent_until=timezone.make_aware(datetime(2026, 3, 18, 0, 0))
+    )
+    published_update(plan, plan.actions[1], "Primi incontri", end + timedelta(days=1), staff)
+    assert digest.send_digests(end + timedelta(days=2)) == 1
+    assert mail.outbox[0].subject.endswith("sull'attuazione dal 18 marzo 2026")

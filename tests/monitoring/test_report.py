@@ -226,3 +226,14 @@ def test_the_public_list_takes_the_same_queries_whatever_the_reports(
     with django_assert_num_queries(2):
         page = client.get(url, HTTP_CACHE_CONTROL="no-cache").content.decode()
     assert page.count("Rapporto al") == size
+
+
+def test_the_cover_of_a_report_on_the_8th_says_all_8(plan, staff):
+    """The PDF's cover: «La situazione all'8 aprile 2024», «fino all'8 aprile 2024»."""
+    html = html_at(plan, staff, D(2024, 4, 8))
+    assert "rapporto di monitoraggio all&#x27;8 aprile 2024</title>" in html
+    assert "La situazione all&#x27;8 aprile 2024" in html
+    assert "con i dati registrati fino all&#x27;8 aprile 2024" in html
+    assert "al 8" not in html
+    html = html_at(plan, staff, D(2024, 4, 11))
+    assert "La situazione all&#x27;11 aprile 2024" in html

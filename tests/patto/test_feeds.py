@@ -157,6 +157,33 @@ def test_a_state_change_without_a_recorded_date_has_no_entry(client):
     ]
 
 
+def test_the_version_history_reads_l_8_and_l_11(client):
+    """«L'8 marzo 2018 la versione 1 del piano è stata inviata alla validazione», «L'11 aprile
+    2018 la versione 1 è stata pubblicata»; «Il 1 marzo» (il primo) keeps its article; in
+    English the day stands without an Italian one."""
+    content = build_version(number=1)
+    aware = timezone.make_aware
+    freeze(
+        content.version,
+        VersionStatus.PUBLISHED,
+        submitted_at=aware(datetime.datetime(2018, 3, 8, 10, 0)),
+        validated_at=aware(datetime.datetime(2018, 3, 1, 10, 0)),
+        published_at=aware(datetime.datetime(2018, 4, 11, 10, 0)),
+    )
+    feed = read(client, "patto:feed_versions", content.programme)
+    summaries = {entry.title: entry.summary for entry in feed.entries}
+    assert summaries["Versione 1 inviata alla validazione: la proposta è consultabile"].startswith(
+        "<p>L&#x27;8 marzo 2018 la versione 1 del piano è stata inviata alla validazione"
+    )
+    assert summaries["Versione 1 validata"].startswith("<p>Il 1 marzo 2018 la versione 1")
+    assert summaries["Versione 1 pubblicata"].startswith(
+        "<p>L&#x27;11 aprile 2018 la versione 1 è stata pubblicata"
+    )
+    english = read(client, "patto:feed_versions", content.programme, "en")
+    assert all("L&#x27;" not in entry.summary for entry in english.entries)
+    assert any("8 March 2018" in entry.summary for entry in english.entries)
+
+
 def test_the_ids_of_the_entries_do_not_change(client, lifecycle):
     programme = lifecycle["programme"]
     before = {e.title: e.id for e in read(client, "patto:feed", programme).entries}

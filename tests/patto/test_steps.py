@@ -2,10 +2,15 @@
 there (``patto.programme.steps``); the server still refuses the steps it is not offering. And
 the dashboard says what happened to each version (``patto.programme.summaries``)."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from matrice.models import Policy
+from patto.core.articles import italian_article_before_number
 from patto.models import PdfStatus, PlanVersion, VersionStatus
 from patto.programme import services
 from patto.programme.steps import consultation_step, steps_by_name, version_steps
@@ -181,8 +186,9 @@ def test_the_dashboard_says_what_happened_to_each_version(staff_client, staff, p
     services.withdraw_version(version=piano["version"], by=staff, reason="Manca la casa")
     withdrawn = PlanVersion.objects.get(pk=piano["version"].pk)
     day = withdrawn.withdrawn_at.astimezone().strftime("%-d")
+    on = escape(italian_article_before_number(withdrawn.withdrawn_at, "il"))  # «il 7», «l'8»
     dashboard = staff_client.get(reverse("redazione:dashboard")).content.decode()
-    assert f"Versione 1 ritirata il {day} " in dashboard
+    assert f"Versione 1 ritirata {on}{day} " in dashboard
     assert ". Motivo: Manca la casa" in dashboard
     assert "in validazione: " not in dashboard
 
@@ -197,13 +203,34 @@ def test_the_dashboard_counts_the_zones_that_validated(staff_client, staff):
         validation_services.decide_validation(
             version=version, zone=zone, by=someone("spokesperson", zone=zone), decision="approved"
         )
+    version.refresh_from_db()
+    on = escape(italian_article_before_number(version.validated_at, "il"))
     dashboard = staff_client.get(reverse("redazione:dashboard")).content.decode()
-    assert "Versione 1 validata da 3 zone su 3 il " in dashboard
+    assert f"Versione 1 validata da 3 zone su 3 {on}" in dashboard
 
 
 def test_the_dashboard_of_a_programme_validated_by_staff(staff_client):
     programme = ProgrammeFactory(slug="patto")
     version = build_version(programme).version
     freeze(version, VersionStatus.PUBLISHED, published_at=version.created_at)
+    on = escape(italian_article_before_number(version.created_at, "il"))
     dashboard = staff_client.get(reverse("redazione:dashboard")).content.decode()
-    assert "Versione 1 pubblicata il " in dashboard and "è il piano in vigore" in dashboard
+    assert f"Versione 1 pubblicata {on}" in dashboard and "è il piano in vigore" in dashboard
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (8, "Versione 1 pubblicata l&#x27;8 marzo 2018: è il piano in vigore."),
+        (11, "Versione 1 pubblicata l&#x27;11 marzo 2018: è il piano in vigore."),
+        (1, "Versione 1 pubblicata il 1 marzo 2018: è il piano in vigore."),  # il primo
+        (18, "Versione 1 pubblicata il 18 marzo 2018: è il piano in vigore."),
+    ],
+)
+def test_the_dashboard_elides_the_article_before_the_8th_and_the_11th(staff_client, day, expected):
+    programme = ProgrammeFactory(slug="patto")
+    version = build_version(programme).version
+    published = timezone.make_aware(datetime.datetime(2018, 3, day, 10, 0))
+    freeze(version, VersionStatus.PUBLISHED, published_at=published)
+    dashboard = staff_client.get(reverse("redazione:dashboard")).content.decode()
+    assert expected in dashboard

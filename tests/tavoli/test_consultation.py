@@ -97,6 +97,26 @@ def test_before_opening_the_form_says_when_it_will_open_and_a_post_is_refused(cl
     assert not Contribution.objects.exists()
 
 
+def test_the_window_reads_l_8_the_11th_and_one_o_clock_with_their_article(client, consultation):
+    """«si aprirà l'8 marzo 2031 all'01:30 e si chiuderà l'11 aprile 2031 alle 18:00»; open, «fino
+    all'11 aprile»; in English the date carries no Italian article."""
+    c = consultation
+    opens = timezone.make_aware(datetime.datetime(2031, 3, 8, 1, 30))
+    closes = timezone.make_aware(datetime.datetime(2031, 4, 11, 18, 0))
+    c.set_window(opens, closes)
+    client.force_login(c.author)
+    page = client.get(action_url(c)).content.decode()
+    assert (
+        "La consultazione si aprirà l&#x27;8 marzo 2031 all&#x27;01:30 e si chiuderà "
+        "l&#x27;11 aprile 2031 alle 18:00."
+    ) in page
+    c.set_window(timezone.now() - datetime.timedelta(days=1), closes)
+    page = client.get(action_url(c)).content.decode()
+    assert "La consultazione è aperta fino all&#x27;11 aprile 2031 alle 18:00." in page
+    english = client.get(f"/en{action_url(c)}").content.decode()
+    assert "11 April 2031" in english and "l&#x27;11" not in english
+
+
 def test_after_closing_the_form_says_when_it_opened_and_closed_and_a_post_is_refused(
     client, consultation
 ):
