@@ -216,7 +216,14 @@ class PlanVersionAdmin(admin.ModelAdmin):
         "withdrawn_by",
         "withdrawal_reason",
     )
-    pdf_fields = ("pdf_status", "pdf_file", "pdf_fingerprint_shown", "pdf_error", "pdf_rendered_at")
+    pdf_fields = (
+        "pdf_status",
+        "pdf_file",
+        "pdf_fingerprint_shown",
+        "pdf_cover_status",
+        "pdf_error",
+        "pdf_rendered_at",
+    )
     fieldsets = (
         (None, {"fields": ("programme", "number", "based_on", "change_note", "content")}),
         (_("Ciclo di vita"), {"fields": lifecycle_fields}),

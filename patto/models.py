@@ -399,6 +399,14 @@ class PlanVersion(models.Model):
     )
     pdf_file = models.FileField(_("PDF"), upload_to="pdf/", blank=True)
     pdf_fingerprint = models.CharField(_("impronta del PDF"), max_length=64, blank=True)
+    # the cover of the PDF says the version's status: the file is rendered again when the
+    # version is published, then archived (patto.programme.services.publish_version)
+    pdf_cover_status = models.CharField(
+        _("stato sulla copertina del PDF"),
+        max_length=20,
+        choices=VersionStatus.choices,
+        blank=True,
+    )
     pdf_error = models.TextField(_("errore del PDF"), blank=True)
     pdf_rendered_at = models.DateTimeField(_("PDF generato il"), null=True, blank=True)
 

@@ -81,8 +81,14 @@ class ContributionFilterSet(django_filters.FilterSet):
         model = Contribution
         fields = []
 
-    def __init__(self, *args, programme, **kwargs):
+    def __init__(self, *args, programme, offer_tables=True, **kwargs):
+        """``offer_tables`` false: the programme has no thematic tables, so the table filter,
+        which would offer only «Tutti i tavoli», is left out (unless the query asks for a table:
+        then the filter stays, to say that it is not one of the programme's)."""
         super().__init__(*args, **kwargs)
+        if not offer_tables and not self.data.get("tavolo"):
+            del self.filters["tavolo"]
+            return
         self.filters["tavolo"].queryset = (
             ThematicTable.objects.filter(programme=programme)
             .select_related("phase")

@@ -6,8 +6,9 @@ content is never visible on the public site, not even its codes."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from incontri.models import Meeting
@@ -88,6 +89,14 @@ def public_actions_prefetch() -> Prefetch:
         .order_by("version__number", "position", "code"),
         to_attr="public_actions",
     )
+
+
+def programme_with_tables_flag(slug: str) -> Programme:
+    """The programme at ``slug`` (404 if none), with ``has_tables``: whether it has thematic
+    tables (the Piano Sociale Metropolitano has none), so the contribution list offers a table
+    filter only when there is one to choose. One query."""
+    tables = ThematicTable.objects.filter(programme=OuterRef("pk"))
+    return get_object_or_404(Programme.objects.annotate(has_tables=Exists(tables)), slug=slug)
 
 
 def contributions_of(programme: Programme) -> QuerySet:

@@ -68,12 +68,17 @@ class ContributionListView(ProgrammeMixin, FilteredListMixin, FilterView):
     paginate_by = 20
     context_object_name = "contributions"
 
+    @cached_property
+    def programme(self):
+        return queries.programme_with_tables_flag(self.kwargs["slug"])
+
     def get_queryset(self):
         return queries.contributions_for_display(self.programme)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["programme"] = self.programme
+        kwargs["offer_tables"] = self.programme.has_tables
         return kwargs
 
     def get_context_data(self, **kwargs):

@@ -1,6 +1,7 @@
 """View mixins that resolve the programme and the plan version from the URL, once, for every
 page below ``/programmi/<slug>/`` (adhocracy4's ProjectMixin is the model)."""
 
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -51,12 +52,17 @@ class PublicVersionsMixin(VersionMixin):
     programme without a public version answers 404, as any version of it would."""
 
     def get_public_versions(self):
-        """The queryset of the programme's public versions, newest first, with the programme;
-        a page may annotate it."""
+        """The queryset of the programme's public versions, newest first, with the programme
+        and whether zones validate it (``zones_validate``, the same on every row); a page may
+        annotate it further."""
+        validating = Programme.validating_zones.through.objects.filter(
+            programme_id=OuterRef("programme_id")
+        )
         return (
             PlanVersion.objects.public()
             .filter(programme__slug=self.kwargs["slug"])
             .select_related("programme")
+            .annotate(zones_validate=Exists(validating))
             .order_by("-number")
         )
 
@@ -85,6 +91,9 @@ class PublicVersionsMixin(VersionMixin):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("newer_proposal", self.newer_proposal)
+        # who validates a proposal: the zones through their spokespersons, or the redazione
+        # (a programme without validating zones, the regional Patto)
+        kwargs.setdefault("zones_validate", self.public_versions[0].zones_validate)
         return super().get_context_data(**kwargs)
 
     @cached_property

@@ -5,6 +5,9 @@ version is validated, asked again or retried by staff, rendered at once by an op
                                         ▲                          │
                                         └── retry (automatic) ─────┴──▶ failed ──staff retry──┘
 
+A ready PDF goes back to pending when its version is published, then archived: its cover says
+the version's status. Until the new file is stored the previous one stays the one downloaded.
+
 While the PDF is pending or rendering, ``pdf_rendered_at`` holds when that state began (the
 claim of the worker that renders it); once the PDF is ready, when its file was written."""
 
@@ -33,7 +36,8 @@ from patto.pdf.worker import (
 
 def queue_pdf_render(version: PlanVersion) -> None:
     """Mark the locked ``version`` pending and enqueue its render once the transaction
-    commits (a rolled-back validation enqueues nothing)."""
+    commits (a rolled-back validation enqueues nothing). A file already rendered stays the
+    one downloaded until the new one is stored (``worker.run_pdf_render``)."""
     version.pdf_status = PdfStatus.PENDING
     version.pdf_error = ""
     version.pdf_rendered_at = timezone.now()
@@ -117,7 +121,7 @@ def render_pdf_now(*, version: PlanVersion, force: bool = False) -> document.Ren
         previous = version.pdf_file.name
         name = document.store_pdf(version, rendered.content)
         PlanVersion.objects.filter(pk=version.pk).update(
-            pdf_file=name, pdf_rendered_at=timezone.now()
+            pdf_file=name, pdf_cover_status=version.status, pdf_rendered_at=timezone.now()
         )
         if previous and previous != name:
             default_storage.delete(previous)

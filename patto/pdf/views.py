@@ -40,14 +40,16 @@ class PdfVersionMixin(VersionMixin):
 
 
 class PdfDownloadView(PdfVersionMixin, View):
-    """The PDF file, under a readable name. Its ETag is the fingerprint of the content it was
-    rendered from, so a repeat download answers 304 Not Modified."""
+    """The PDF file, under a readable name: the last one stored, also while a new one is being
+    rendered (a version just published or archived, whose cover changes) or after a new render
+    failed. Its ETag is the fingerprint of the content it was rendered from and the status on
+    its cover, so a repeat download answers 304 Not Modified until the file changes."""
 
     def get(self, request, *args, **kwargs):
         version = self.version
-        if version.pdf_status != PdfStatus.READY or not version.pdf_file:
+        if not version.pdf_file:
             raise NotFound(_("Il PDF di questa versione non è ancora pronto."))
-        etag = f'"{version.pdf_fingerprint}"'
+        etag = f'"{version.pdf_fingerprint}-{version.pdf_cover_status}"'
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             not_modified.headers["ETag"] = etag
@@ -64,7 +66,7 @@ class PdfDownloadView(PdfVersionMixin, View):
             content_type="application/pdf",
         )
         response.headers["ETag"] = etag
-        # the file of a version may be rendered again (never with a different content): let
+        # the file of a version is rendered again when its cover changes (never its text): let
         # caches keep it, but ask them to check the ETag first
         patch_cache_control(response, public=True, no_cache=True)
         return response

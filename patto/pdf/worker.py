@@ -24,11 +24,13 @@ PDF_VERSION_STATUSES = (VersionStatus.VALIDATED, VersionStatus.PUBLISHED, Versio
 
 
 def pdf_is_current(version: PlanVersion) -> bool:
-    """A ready PDF of exactly this content exists: rendering again would give the same."""
+    """A ready PDF of exactly this content exists, its cover saying the version's present
+    status (validated, published, archived): rendering again would give the same."""
     return (
         version.pdf_status == PdfStatus.READY
         and bool(version.pdf_file)
         and version.pdf_fingerprint == version.fingerprint
+        and version.pdf_cover_status == version.status
     )
 
 
@@ -97,9 +99,12 @@ def run_pdf_render(*, version_pk: int, final_attempt: bool = True) -> document.R
     taken over), so two workers never render the same version at once; when there is
     nothing to take (the PDF is ready, another worker has it, the version is not validated)
     nothing happens and None is returned. The file is stored only once complete, and the
-    version points at it only after that. A failure is recorded — pending with the error
-    while retries remain, failed on the last attempt — and re-raised for the task to retry;
-    it never touches a stored file."""
+    version points at it only after that: until then the previous file, if any, stays the
+    one downloaded. A failure is recorded — pending with the error while retries remain,
+    failed on the last attempt — and re-raised for the task to retry; it never touches a
+    stored file. The status printed on the cover is the one read here: a version published
+    or archived meanwhile has queued a render of its own (``queue_pdf_render``), so this one
+    finds its claim gone and stores nothing."""
     claimed_at = timezone.now()
     claimable = Q(pdf_status=PdfStatus.PENDING) | Q(
         pdf_status=PdfStatus.RENDERING, pdf_rendered_at__lt=_abandoned_before()
@@ -130,6 +135,7 @@ def run_pdf_render(*, version_pk: int, final_attempt: bool = True) -> document.R
         pdf_status=PdfStatus.READY,
         pdf_file=name,
         pdf_fingerprint=version.fingerprint,
+        pdf_cover_status=version.status,
         pdf_error="",
         pdf_rendered_at=timezone.now(),
     )

@@ -233,7 +233,7 @@ def withdraw_version(*, version: PlanVersion, by, reason: str) -> PlanVersion:
 @transaction.atomic
 def publish_version(*, version: PlanVersion, by) -> PlanVersion:
     """Publish a validated version; the version published until now is archived and stays
-    readable."""
+    readable. Both PDFs are rendered again after commit, so that their covers say so."""
     require_redazione(by)
     version = lock_version(version)
     require_status(version, VersionStatus.VALIDATED, action=_("pubblicare"))
@@ -252,6 +252,11 @@ def publish_version(*, version: PlanVersion, by) -> PlanVersion:
     version.published_at = now
     version.published_by = by
     version.save(update_fields=["status", "published_at", "published_by"])
+    # the PDFs' covers say «Pubblicata» and «Archiviata» from now on: rendered again once this
+    # commits, each keeping its previous file downloadable until the new one is stored
+    for changed in (version, previous):
+        if changed is not None and not pdf_is_current(changed):
+            queue_pdf_render(changed)
     _precompute_comparison(version)
     if version.programme.validating_zones.exists():
         after_commit(notifications.version_published, version.pk)

@@ -86,10 +86,22 @@ def test_drafts_are_never_public(client):
     )
 
 
-def test_a_proposal_is_public_and_says_so(client):
-    version = plan_version(status=VersionStatus.IN_VALIDATION)
-    page = client.get(version.get_absolute_url()).content.decode()
-    assert "Proposta" in page and "le zone omogenee la stanno validando" in page
+def test_a_proposal_is_public_and_says_who_validates_it(client):
+    """The zones, through their spokespersons, for a programme they validate (the Piano); the
+    redazione for one without validating zones (the regional Patto): on the plan, the matrix
+    and the action list."""
+    by_zones = plan_version(status=VersionStatus.IN_VALIDATION)
+    by_zones.programme.validating_zones.set([ZoneFactory()])
+    by_staff = plan_version(
+        status=VersionStatus.IN_VALIDATION, programme=ProgrammeFactory(slug="patto")
+    )
+    for name in ("patto:version", "matrice:matrix", "matrice:actions"):
+        page = client.get(url(name, by_zones)).content.decode()
+        assert "Proposta" in page and "le zone omogenee la stanno validando" in page, name
+        assert "la redazione la sta validando" not in page, name
+        page = client.get(url(name, by_staff)).content.decode()
+        assert "Questa versione è una proposta: la redazione la sta validando." in page, name
+        assert "zone omogenee" not in page, name
 
 
 def test_the_matrix_crosses_tools_and_targets(client):

@@ -2,11 +2,13 @@
 count that does not grow with the data."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from patto.models import VersionStatus
+from patto.models import PlanVersion, Programme, VersionStatus
 from tests.factories import (
     MeetingFactory,
     PhaseFactory,
@@ -124,6 +126,49 @@ def test_the_programme_page_leads_to_the_plan_in_force_and_the_proposal(client):
     versions = page[page.index('id="versions-title"') :]
     for number in (1, 2, 3):
         assert f'href="/programmi/programma-0/versioni/{number}/"' in versions
+
+
+def proposal_card(client, slug) -> str:
+    page = client.get(reverse("patto:programme", args=[slug])).content.decode()
+    card = page[page.index('id="proposal-title"') :]
+    return " ".join(re.sub(r"<[^>]+>", " ", card[: card.index("</section>")]).split())
+
+
+@pytest.mark.parametrize(
+    ("opened", "closes", "invited"),
+    [(-1, 10, True), (-10, -1, False), (1, 10, False)],
+    ids=["open", "closed", "upcoming"],
+)
+def test_a_proposal_a_zone_asked_to_change_invites_contributions_only_for_the_next_version(
+    client, opened, closes, invited
+):
+    """A zone asked for changes: a new version is coming. While the consultation is open by its
+    dates, contributions are still welcome, for that next version; otherwise the card does not
+    invite any."""
+    build(1)
+    programme = Programme.objects.get(slug="programma-0")
+    PlanVersion.objects.filter(programme=programme, number=3).update(
+        status=VersionStatus.CHANGES_REQUESTED
+    )
+    now = timezone.now()
+    PhaseFactory(
+        programme=programme,
+        position=9,
+        is_consultation=True,
+        consultation_opens_at=now + datetime.timedelta(days=opened),
+        consultation_closes_at=now + datetime.timedelta(days=closes),
+    )
+    card = proposal_card(client, "programma-0")
+    assert "Una zona omogenea ha chiesto modifiche" in card
+    assert ("Leggi la proposta e lascia un contributo" in card) == invited
+    assert (
+        "I contributi che lasci ora su questa proposta servono a scrivere la nuova versione."
+        in card
+    ) == invited
+    assert ("La consultazione è aperta fino al" in card) == invited
+    assert "La consultazione si aprirà" not in card
+    if not invited:
+        assert "Leggi la proposta" in card
 
 
 def test_a_programme_without_a_plan_says_so(client):

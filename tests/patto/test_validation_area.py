@@ -16,6 +16,7 @@ from patto.validation import services as validation_services
 from tests.factories import (
     PlanVersionFactory,
     ProgrammeFactory,
+    ZoneFactory,
 )
 from tests.people import login_as, someone, two_zone_programme
 from tests.versions import build_version
@@ -244,6 +245,33 @@ def test_no_decision_on_a_draft_or_after_validation(client, world):
     client.force_login(world["sp1"])
     page = client.get(review_url(world)).content.decode()
     assert "Rileggi e conferma" not in page
+
+
+def test_once_a_zone_asks_for_changes_the_others_did_not_decide(client, world):
+    """The validation ends when a zone asks for changes: a zone that had not decided yet
+    never will on this version, and the public register says so instead of «In attesa»."""
+    zone3 = ZoneFactory(number=3, name="Zona tre")
+    world["programme"].validating_zones.add(zone3)
+    someone("spokesperson", zone=zone3)
+    validation_services.decide_validation(
+        version=world["version"],
+        zone=world["zone1"],
+        by=world["sp1"],
+        decision=Decision.CHANGES_REQUESTED,
+        reason="Manca la montagna",
+    )
+    page = client.get(world["version"].get_absolute_url()).content.decode()
+    register = page[page.index('id="validation-title"') :]
+    assert "In attesa" not in register
+    assert register.count("Non ha deciso") == 2 * 2  # zones 2 and 3: the table and the list
+    assert (
+        register.count(
+            "La validazione si è chiusa prima che la zona decidesse, quando un'altra zona ha "
+            "chiesto modifiche."
+        )
+        == 2 * 2
+    )
+    assert "Manca la montagna" in register
 
 
 def test_the_spokesperson_sees_what_changed_since_the_last_decision(client, world):

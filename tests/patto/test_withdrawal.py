@@ -2,6 +2,8 @@
 (frozen, readable with its reason, the zones' decisions and drafts), the e-mail to each zone's
 spokespersons, and the new draft that can then be sent."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -177,6 +179,30 @@ def test_the_withdrawn_version_stays_readable_with_its_reason(client, world):
     assert "Proposta ritirata" in text and REASON in text and "Sportello unico" in text
     versions = client.get(reverse("patto:versions", args=["piano"])).content.decode()
     assert "Ritirata" in versions
+
+
+def zone_rows(page: str) -> dict[str, str]:
+    """The public validation register's table: each zone's row as text, by zone."""
+    register = page[page.index('id="validation-title"') : page.index("</table>")]
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</th>(.*?)</tr>", register, re.S)
+    return {zone: " ".join(re.sub(r"<[^>]+>", " ", cells).split()) for zone, cells in rows}
+
+
+def test_the_register_says_a_zone_did_not_decide_on_a_withdrawn_proposal(client, world):
+    """Zone 1 was still writing its decision: once the proposal is withdrawn it will never
+    decide, so it is not «In attesa» any more, and the page says why."""
+    page = client.get(world["version"].get_absolute_url()).content.decode()
+    assert "In attesa" in zone_rows(page)[str(world["zone1"])]
+    services.withdraw_version(version=world["version"], by=world["staff"], reason=REASON)
+    page = client.get(reload(world["version"]).get_absolute_url()).content.decode()
+    rows = zone_rows(page)
+    assert rows[str(world["zone1"])].startswith("Non ha deciso")
+    assert (
+        "La redazione ha ritirato la proposta prima che la zona decidesse."
+        in rows[str(world["zone1"])]
+    )
+    assert rows[str(world["zone2"])].startswith("Approvata")
+    assert "In attesa" not in page  # nor in the list shown on narrow screens
 
 
 # the staff page ----------------------------------------------------------------------------------

@@ -255,12 +255,74 @@ def test_only_staff_ask_for_a_pdf(validated, plan):
             pdf_services.retry_pdf_render(version=validated, by=user)
 
 
-def test_publishing_keeps_the_pdf(validated, plan):
+def test_publishing_renders_the_pdf_again_and_keeps_the_file_until_then(
+    validated, plan, django_capture_on_commit_callbacks
+):
+    """The cover says the status: published, the PDF is queued again after commit; its file
+    stays the one offered until the new one is stored. The same for the archived version."""
     pdf_worker.run_pdf_render(version_pk=validated.pk)
-    programme_services.publish_version(version=validated, by=plan.staff)
+    validated.refresh_from_db()
+    assert validated.pdf_cover_status == VersionStatus.VALIDATED
+    stored = validated.pdf_file.name
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        programme_services.publish_version(version=validated, by=plan.staff)
+    assert len(pdf_renders(callbacks)) == 1
     validated.refresh_from_db()
     assert validated.status == VersionStatus.PUBLISHED
+    assert validated.pdf_status == PdfStatus.PENDING
+    assert validated.pdf_file.name == stored and validated.pdf_file.read() == fake_pdf(validated)
+    assert pdf_worker.run_pdf_render(version_pk=validated.pk) is not None
+    validated.refresh_from_db()
     assert validated.pdf_status == PdfStatus.READY
+    assert validated.pdf_cover_status == VersionStatus.PUBLISHED
+    assert pdf_files() == [stored.removeprefix("pdf/")]
+    # asking again renders nothing: the cover is current
+    assert pdf_worker.pdf_is_current(validated)
+    # a newer version published: this one is archived, and queued again for its cover
+    newer = fill_draft(plan, policies=1, areas=1, actions=1, number=2)
+    with django_capture_on_commit_callbacks(execute=False):
+        newer = validate(newer, by=plan.staff)
+    pdf_worker.run_pdf_render(version_pk=newer.pk)
+    newer.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        programme_services.publish_version(version=newer, by=plan.staff)
+    assert len(pdf_renders(callbacks)) == 2  # the published one, the archived one
+    validated.refresh_from_db()
+    assert validated.status == VersionStatus.ARCHIVED
+    assert validated.pdf_status == PdfStatus.PENDING
+    pdf_worker.run_pdf_render(version_pk=validated.pk)
+    validated.refresh_from_db()
+    assert validated.pdf_cover_status == VersionStatus.ARCHIVED
+
+
+def test_a_render_under_way_when_the_version_is_published_stores_nothing(
+    validated, plan, settings, django_capture_on_commit_callbacks
+):
+    """A render that read the version as validated, finishing after the version was
+    published, would print «Validata» on the cover: the publication's own render takes its
+    place, and the file stored is the one that says «Pubblicata»."""
+    settings.PDF_RENDERER = "tests.pdf.test_lifecycle.render_while_publishing"
+    publishing.update(version=validated, by=plan.staff, capture=django_capture_on_commit_callbacks)
+    assert pdf_worker.run_pdf_render(version_pk=validated.pk) is None  # taken over
+    validated.refresh_from_db()
+    assert validated.status == VersionStatus.PUBLISHED
+    assert validated.pdf_status == PdfStatus.PENDING
+    assert not validated.pdf_file
+    settings.PDF_RENDERER = "tests.pdf.fakes.render_version"
+    pdf_worker.run_pdf_render(version_pk=validated.pk)
+    validated.refresh_from_db()
+    assert validated.pdf_status == PdfStatus.READY
+    assert validated.pdf_cover_status == VersionStatus.PUBLISHED
+
+
+publishing = {}
+
+
+def render_while_publishing(version):
+    """The stand-in renderer, during whose render the redazione publishes the version."""
+    with publishing["capture"](execute=False):
+        programme_services.publish_version(version=publishing["version"], by=publishing["by"])
+    return fakes.render_version(version)
 
 
 def test_the_file_is_written_under_a_temporary_name_then_moved(validated, monkeypatch):

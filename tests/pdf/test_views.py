@@ -29,12 +29,20 @@ def version_with_pdf(
     version = PlanVersionFactory(programme=programme, number=number)
     freeze(version, status, fingerprint=FINGERPRINT, pdf_status=pdf_status, **extra)
     if pdf_status == PdfStatus.READY:
-        name = default_storage.save(pdf.pdf_name(version), ContentFile(fake_pdf(version)))
-        PlanVersion.objects.filter(pk=version.pk).update(
-            pdf_file=name, pdf_fingerprint=FINGERPRINT, pdf_rendered_at=timezone.now()
-        )
-        version.refresh_from_db()
+        store_file(version, cover=status)
     return version
+
+
+def store_file(version, *, cover):
+    """A file rendered for ``version`` with ``cover`` as the status on its cover."""
+    name = default_storage.save(pdf.pdf_name(version), ContentFile(fake_pdf(version)))
+    PlanVersion.objects.filter(pk=version.pk).update(
+        pdf_file=name,
+        pdf_fingerprint=FINGERPRINT,
+        pdf_cover_status=cover,
+        pdf_rendered_at=timezone.now(),
+    )
+    version.refresh_from_db()
 
 
 def url(name, version):
@@ -55,7 +63,7 @@ def test_the_pdf_downloads_under_a_readable_name(client, status):
     assert response["Content-Disposition"] == (
         'attachment; filename="piano-sociale-metropolitano-versione-1.pdf"'
     )
-    assert response["ETag"] == f'"{FINGERPRINT}"'
+    assert response["ETag"] == f'"{FINGERPRINT}-{status}"'
     assert b"".join(response.streaming_content) == fake_pdf(version)
 
 
@@ -66,13 +74,42 @@ def test_the_url_is_the_one_the_issue_names(client):
 
 def test_a_repeat_download_is_not_modified(client):
     version = version_with_pdf()
-    response = client.get(url("pdf", version), headers={"if-none-match": f'"{FINGERPRINT}"'})
+    etag = f'"{FINGERPRINT}-published"'
+    response = client.get(url("pdf", version), headers={"if-none-match": etag})
     assert response.status_code == 304
-    assert response["ETag"] == f'"{FINGERPRINT}"'
+    assert response["ETag"] == etag
     assert response.content == b""
     # another fingerprint: the whole file again
     other = client.get(url("pdf", version), headers={"if-none-match": '"' + "cd" * 32 + '"'})
     assert other.status_code == 200
+    # the same text with another status on the cover (rendered before publication): the file
+    # rendered since
+    before = client.get(
+        url("pdf", version), headers={"if-none-match": f'"{FINGERPRINT}-validated"'}
+    )
+    assert before.status_code == 200
+
+
+@pytest.mark.parametrize("pdf_status", [PdfStatus.PENDING, PdfStatus.RENDERING, PdfStatus.FAILED])
+def test_the_file_rendered_before_is_offered_while_a_new_one_is_prepared(client, pdf_status):
+    """Published a moment ago, the version's PDF is rendered again for its cover (or that
+    render failed): the file rendered at validation is downloaded meanwhile, never a 404."""
+    version = version_with_pdf(status=VersionStatus.PUBLISHED, pdf_status=pdf_status)
+    store_file(version, cover=VersionStatus.VALIDATED)
+    response = client.get(url("pdf", version))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == fake_pdf(version)
+    assert response["ETag"] == f'"{FINGERPRINT}-validated"'
+    page = client.get(version.get_absolute_url()).content.decode()
+    assert f'href="{url("pdf", version)}"' in page
+    assert "Scarica il PDF della versione 1" in page
+    waiting = "Se ne sta preparando una copia aggiornata" in page
+    assert waiting == (pdf_status != PdfStatus.FAILED)
+    assert ("data-hx-get" in page) == waiting  # it polls until the new file is there
+    programme = client.get(version.programme.get_absolute_url()).content.decode()
+    assert f'href="{url("pdf", version)}"' in programme
+    versions = client.get(reverse("patto:versions", args=[version.programme.slug]))
+    assert f'href="{url("pdf", version)}"' in versions.content.decode()
 
 
 @pytest.mark.parametrize(

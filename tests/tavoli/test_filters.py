@@ -4,7 +4,12 @@ that follows them."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import BodyFactory, ContributionFactory, ThematicTableFactory
+from tests.factories import (
+    BodyFactory,
+    ContributionFactory,
+    ProgrammeFactory,
+    ThematicTableFactory,
+)
 from tests.tavoli.test_pages import text_of
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +46,27 @@ def test_table_options_are_the_programmes_tables_with_their_phase(client, world)
     other = client.get(reverse("tavoli:contributions", args=["patto"]), {"tavolo": "tavolo-altrui"})
     assert list(other.context["contributions"]) == []
     assert "tavolo" in other.context["filter"].errors
+
+
+def test_a_programme_without_tables_offers_no_table_filter(client, world):
+    """A list offering only «Tutti i tavoli» is a control that does nothing (the Piano Sociale
+    Metropolitano has no thematic tables): the other filters are there, the table's is not."""
+    assert (
+        'name="tavolo"'
+        in client.get(reverse("tavoli:contributions", args=["patto"])).content.decode()
+    )
+    piano = ProgrammeFactory(slug="piano")
+    ContributionFactory(programme=piano, title="Più educativa di strada")
+    address = reverse("tavoli:contributions", args=["piano"])
+    page = client.get(address).content.decode()
+    assert "Più educativa di strada" in page
+    assert 'name="tavolo"' not in page and "Tutti i tavoli" not in page
+    assert 'name="tipo"' in page and 'name="esito"' in page
+    # a link naming a table all the same: the filter says it is not one of this programme's
+    response = client.get(address, {"tavolo": "2017-abitare"})
+    assert 'name="tavolo"' in response.content.decode()
+    assert "tavolo" in response.context["filter"].errors
+    assert list(response.context["contributions"]) == []
 
 
 def test_filter_by_kind(client, world):
