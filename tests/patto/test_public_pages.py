@@ -171,6 +171,38 @@ def test_a_proposal_a_zone_asked_to_change_invites_contributions_only_for_the_ne
         assert "Leggi la proposta" in card
 
 
+def test_the_home_page_and_the_plan_in_force_say_where_contributions_to_a_changed_proposal_go(
+    client,
+):
+    """A zone asked for changes while the consultation is open: the home page's invitation and
+    the plan in force's notice of the newer proposal say that a contribution left now is read
+    for the new version, and the notice no longer says this proposal will replace the plan."""
+    build(1)
+    programme = Programme.objects.get(slug="programma-0")
+    PlanVersion.objects.filter(programme=programme, number=3).update(
+        status=VersionStatus.CHANGES_REQUESTED
+    )
+    now = timezone.now()
+    PhaseFactory(
+        programme=programme,
+        position=9,
+        is_consultation=True,
+        consultation_opens_at=now - datetime.timedelta(days=1),
+        consultation_closes_at=now + datetime.timedelta(days=10),
+    )
+    going = "I contributi che lasci ora su questa proposta servono a scrivere la nuova versione."
+
+    def text(address):
+        page = client.get(address).content.decode()
+        return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+    assert going in text(reverse("home"))
+    in_force = text(reverse("patto:version", args=["programma-0", 2]))
+    assert "Una zona omogenea ha chiesto modifiche alla proposta, la versione 3" in in_force
+    assert going in in_force
+    assert "è la proposta che sostituirà questo piano" not in in_force
+
+
 def test_a_programme_without_a_plan_says_so(client):
     programme = ProgrammeFactory(slug="vuoto")
     page = client.get(programme.get_absolute_url()).content.decode()
