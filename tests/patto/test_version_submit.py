@@ -230,7 +230,13 @@ def test_a_too_long_note_is_refused_with_what_was_typed(client, world):
     loaded = services.change_note_fingerprint(NOTE)
     response = client.post(note_url(), {"change_note": typed, "loaded": loaded})
     assert response.status_code == 400
-    assert "La nota è troppo lunga" in response.content.decode()
+    # the numbers grouped as the help under the box and its counter write them
+    limit = f"{services.CHANGE_NOTE_MAX_LENGTH:,}".replace(",", ".")
+    count = f"{services.CHANGE_NOTE_MAX_LENGTH + 1:,}".replace(",", ".")
+    assert (
+        f"La nota è troppo lunga: al massimo {limit} caratteri (ne hai scritti {count})."
+        in response.content.decode()
+    )
     assert typed in response.content.decode()
     assert PlanVersion.objects.get(pk=world["version"].pk).change_note == NOTE
 
