@@ -95,6 +95,23 @@ def test_the_versions_page_leads_to_the_confirmation_which_says_what_will_happen
     assert "Conferma e invia la versione 1 alle zone" in page
 
 
+def crumbs(page: str) -> str:
+    return page[page.index('class="breadcrumb"') : page.index("</ol>")]
+
+
+def test_the_versions_page_has_the_breadcrumb_of_the_other_staff_pages(client, world):
+    """Redazione › the programme, as its own pages (the note, the confirmation) lead back to
+    it."""
+    client.force_login(world["staff"])
+    versions_url = reverse("redazione:programme", args=["piano"])
+    title = world["programme"].title
+    versions = crumbs(client.get(versions_url).content.decode())
+    assert f'<a href="{reverse("redazione:dashboard")}">Redazione</a>' in versions
+    assert f'<li class="breadcrumb-item active" aria-current="page">{title}</li>' in versions
+    for below in (note_url(), submit_url()):
+        assert f'<a href="{versions_url}">{title}</a>' in crumbs(client.get(below).content.decode())
+
+
 def test_a_zone_without_a_spokesperson_in_office_is_named(client, world):
     world["programme"].validating_zones.add(ZoneFactory(number=3))
     client.force_login(world["staff"])
