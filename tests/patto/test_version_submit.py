@@ -100,7 +100,7 @@ def crumbs(page: str) -> str:
 
 
 def test_the_versions_page_has_the_breadcrumb_of_the_other_staff_pages(client, world):
-    """Redazione › the programme, as its own pages (the note, the confirmation) lead back to
+    """Redazione, then the programme, as its own pages (the note, the confirmation) lead back to
     it."""
     client.force_login(world["staff"])
     versions_url = reverse("redazione:programme", args=["piano"])
