@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matrice import spreadsheets, staff_queries
 from matrice.models import ActionArea, Policy, Target, Tool
-from patto.core.staff_forms import PickerSelectMultiple, ServiceErrorsMixin
+from patto.core.staff_forms import Amount, PickerSelectMultiple, ServiceErrorsMixin
 from tavoli.models import ThematicTable
 from zone.models import Zone
 
@@ -253,13 +253,11 @@ class ActionForm(ContentForm):
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"invalid": _("Scrivi una data valida, ad esempio 31/12/2019.")},
     )
-    budget = forms.DecimalField(
+    budget = Amount(
         label=_("Risorse (euro)"),
         required=False,
-        localize=True,
-        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
-        help_text=_("In euro, ad esempio 150000 o 1500,50. Vuoto se non previste."),
-        error_messages={"invalid": _("Scrivi un importo in euro, ad esempio 15000 o 1500,50.")},
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        help_text=_("In euro, ad esempio 150.000 o 1.500,50. Vuoto se non previste."),
     )
     indicators = forms.CharField(
         label=_("Indicatori"),

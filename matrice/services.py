@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.core.exceptions import FrozenVersionError
 from patto.core.locking import ConflictError, FieldChange, save_with_revision
+from patto.core.numbers import grouped
 from patto.core.permissions import require_redazione
 from patto.models import PlanVersion
 
@@ -193,8 +194,8 @@ def _clean_text(
     elif len(value) > max_length:
         errors[field] = _("%(label)s: al massimo %(max)s caratteri (ne hai scritti %(n)s).") % {
             "label": capfirst(label),
-            "max": max_length,
-            "n": len(value),
+            "max": grouped(max_length),
+            "n": grouped(len(value)),
         }
     return value
 

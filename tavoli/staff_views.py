@@ -3,11 +3,13 @@ we did"). Every view is behind ``RedazioneRequiredMixin`` and every write goes t
 ``tavoli.services``; the pieces all staff pages share are in ``patto.core.staff_views`` and
 ``patto.core.history``."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -470,16 +472,16 @@ def moderation_queue(programme=None) -> dict:
     }
 
 
-def _page_of(request, queryset, param: str):
-    """The page of ``queryset`` that ``?<param>=`` asks for (the first for a missing or wrong
-    number, the last past the end), with the addresses of its neighbours: the other lists
-    keep their pages. Two queries (the count and the page)."""
-    page = Paginator(queryset, MODERATION_PAGE_SIZE).get_page(request.GET.get(param))
+def _page_of(query: QueryDict, queryset, param: str):
+    """The page of ``queryset`` that ``?<param>=`` of ``query`` asks for (the first for a
+    missing or wrong number, the last past the end), with the addresses of its neighbours: the
+    other lists keep their pages. Two queries (the count and the page)."""
+    page = Paginator(queryset, MODERATION_PAGE_SIZE).get_page(query.get(param))
 
     def address(number):
-        query = request.GET.copy()
-        query[param] = number
-        return f"?{query.urlencode()}"
+        neighbour = query.copy()
+        neighbour[param] = number
+        return f"?{neighbour.urlencode()}"
 
     page.previous_address = address(page.previous_page_number()) if page.has_previous() else ""
     page.next_address = address(page.next_page_number()) if page.has_next() else ""
@@ -494,21 +496,32 @@ class ModerationQueueView(RedazioneRequiredMixin, View):
     template_name = "redazione/tavoli/moderation.html"
 
     def get(self, request):
-        form = ProgrammeFilterForm(request.GET or None)
-        programme = form.cleaned_data["programma"] if form.is_valid() else None
-        lists = moderation_queue(programme)
-        pages = {name: _page_of(request, lists[name], param) for name, param in MODERATION_LISTS}
-        queries.with_targets([*pages["pending_contributions"], *pages["hidden_contributions"]])
-        return render(
-            request,
-            self.template_name,
-            {"filter_form": form, "programme": programme, **pages},
-        )
+        return render_queue(request, request.GET, back=request.get_full_path())
+
+
+def render_queue(request, query: QueryDict, *, back: str, refused=None):
+    """The moderation queue as ``query`` (its filter and pages) asks for it; ``back``: where
+    its forms come back to. ``refused``: a moderation form the server refused, shown on its
+    item with what was typed and why."""
+    form = ProgrammeFilterForm(query or None)
+    programme = form.cleaned_data["programma"] if form.is_valid() else None
+    lists = moderation_queue(programme)
+    pages = {name: _page_of(query, lists[name], param) for name, param in MODERATION_LISTS}
+    queries.with_targets([*pages["pending_contributions"], *pages["hidden_contributions"]])
+    context = {"filter_form": form, "programme": programme, "back": back, "refused": refused}
+    waiting = [*pages["pending_contributions"], *pages["pending_comments"]]
+    if refused is not None and refused.instance in waiting:
+        # the reason's box of the item, as moderation.html names it; an item not on this page
+        # (moderated meanwhile, or sent from another page) has its errors at the top instead
+        kind = "c" if isinstance(refused.instance, Contribution) else "m"
+        context["refused_box"] = f"mod-{kind}-{refused.instance.pk}-reason"
+    return render(request, ModerationQueueView.template_name, {**context, **pages})
 
 
 class ModerateView(RedazioneRequiredMixin, View):
-    """Approve (or show again) or hide one item, then back to where the form was (``next``);
-    a refusal (no reason, a conflict) comes back as an error message and changes nothing."""
+    """Approve (or show again) or hide one item, then back to where the form was (``next``).
+    A refusal (no reason, a reason too long, a conflict) changes nothing and shows that page
+    again, the error next to the reason and what was typed still in it."""
 
     model = None
 
@@ -533,15 +546,30 @@ class ModerateView(RedazioneRequiredMixin, View):
                 return HttpResponseRedirect(back)
             except ValidationError as exc:
                 form.add_service_error(exc)
-        messages.error(
-            request,
-            _("Moderazione non salvata. %(errors)s") % {"errors": " ".join(_form_messages(form))},
-        )
-        return HttpResponseRedirect(back)
+        return self.refused(form, back)
+
+    def refused(self, form: ModerationForm, back: str):
+        """The page the form was sent from, showing why it was refused: the queue, with its
+        filter and pages."""
+        split = urlsplit(back)
+        return render_queue(self.request, QueryDict(split.query), back=back, refused=form)
 
 
 class ContributionModerateView(ModerateView):
     model = Contribution
+
+    def refused(self, form: ModerationForm, back: str):
+        """From the contribution's own page, that page; from the queue, the queue."""
+        item = form.instance
+        if urlsplit(back).path != reverse("redazione:tavoli_contribution", args=[item.pk]):
+            return super().refused(form, back)
+        page = ContributionPageView()
+        page.setup(self.request, pk=item.pk)
+        page.object = page.get_object()
+        context = page.get_context_data(
+            refused=form, refused_box=f"moderazione-{item.pk}-reason", back=back
+        )
+        return page.render_to_response(context)
 
 
 class CommentModerateView(ModerateView):

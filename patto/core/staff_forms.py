@@ -9,26 +9,52 @@ with ``add_service_error``. So a rule lives in one place and a refused save is a
 never a crash."""
 
 import datetime
+from decimal import Decimal
 
 import django_filters
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from patto.core.locking import ConflictError
+from patto.core.numbers import format_amount, grouped, parse_amount
 from patto.core.widgets import limit_attrs
 from patto.models import ActorCategory, Programme
 
-TOO_LONG = _("Scrivi al massimo %(limit_value)d caratteri (ne hai scritti %(show_value)d).")
+TOO_LONG = _("Scrivi al massimo %(limit_value)s caratteri (ne hai scritti %(show_value)s).")
+
+
+class MaxCharacters(MaxLengthValidator):
+    """Django's ``MaxLengthValidator`` saying the numbers as the help under the box and its
+    counter write them: «al massimo 3.000 caratteri (ne hai scritti 3.120)». A message given to
+    it writes them with ``%(limit_value)s`` and ``%(show_value)s``."""
+
+    def __call__(self, value):
+        count = self.clean(value)
+        if self.compare(count, self.limit_value):
+            params = {
+                "limit_value": grouped(self.limit_value),
+                "show_value": grouped(count),
+                "value": value,
+            }
+            raise ValidationError(self.message, code=self.code, params=params)
 
 
 class Text(forms.CharField):
     """Text typed in a box, its line breaks counted once: a browser sends each as CR LF, while
     the box (and ``static/js/limits.js``) count it as one character. Too long, it says by how
-    much (``TOO_LONG``)."""
+    much (``TOO_LONG``), the numbers grouped as the box writes them («3.000»)."""
 
     default_error_messages = {"max_length": TOO_LONG}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators = [
+            MaxCharacters(v.limit_value) if type(v) is MaxLengthValidator else v
+            for v in self.validators
+        ]
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -38,6 +64,43 @@ class Text(forms.CharField):
         attrs = super().widget_attrs(widget)
         if isinstance(widget, forms.Textarea) and "maxlength" in attrs:
             attrs.update(limit_attrs(int(attrs.pop("maxlength"))))
+        return attrs
+
+
+class Amount(forms.DecimalField):
+    """An amount (of euros, or in an indicator's unit) typed the Italian way: «150.000,50»,
+    «150000,50», «150.000» (one hundred fifty thousand), and «150000.50» where the dot cannot
+    be a thousands separator (``patto.core.numbers.parse_amount``). What can be read in two
+    ways («1.5.0», «150.00,5») is refused with a message showing how to write it. A stored
+    amount is shown back the same way («150.000», «1.500,50»), so a form given back re-submits
+    unchanged. A plain text box: a browser's number box refuses the comma or the dots, and
+    sends nothing."""
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _(
+            "Scrivi il numero così: 150.000,50 oppure 150000,50 (il punto separa le migliaia, "
+            "a gruppi di tre cifre; la virgola separa i decimali)."
+        ),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() not in self.empty_values:
+            try:
+                value = str(parse_amount(value))
+            except ValueError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        # a stored amount; what was typed (a string) is given back as it was
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return format_amount(value)
+        return value
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.setdefault("inputmode", "decimal")
         return attrs
 
 

@@ -2,27 +2,28 @@
 parse what was typed: the rules (progress from 0 to 100, no negative money, no date in the
 future, a PDF that is really one…) are the services' (``patto.monitoring.services``), whose
 ``ValidationError`` comes back onto the fields it names. The inputs carry the same bounds as HTML
-``min`` and ``max`` (the browser's number and date pickers stop there); the forms are sent with
-``novalidate``, so what is refused is said by the server, in the portal's words."""
+``min`` and ``max`` (the browser's number and date pickers stop there), except the amounts: typed
+the Italian way (``Amount``) in a text box, their bound is said by the server. The forms are sent
+with ``novalidate``, so what is refused is said by the server, in the portal's words."""
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from patto.core.staff_forms import DateInput, ServiceErrorsMixin, Text, style_widgets
+from patto.core.staff_forms import Amount, DateInput, ServiceErrorsMixin, Text, style_widgets
 from patto.models import ImplementationState
 from patto.monitoring.attachments import MAX_ATTACHMENTS
 from patto.monitoring.services import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from zone.models import Zone
 
+# euros and indicators' values, typed the Italian way (150.000,50); euros spent or committed are
+# never negative (an indicator's value may be): the service says so
 MONEY = {"max_digits": 14, "decimal_places": 2}
-# euros spent or committed: never negative (an indicator's value may be)
-MONEY_SPENT = {**MONEY, "widget": forms.NumberInput(attrs={"min": 0})}
 TOO_LONG = {
     "max_length": _(
-        "Il testo è troppo lungo: al massimo %(limit_value)d caratteri (ne hai scritti "
-        "%(show_value)d)."
+        "Il testo è troppo lungo: al massimo %(limit_value)s caratteri (ne hai scritti "
+        "%(show_value)s)."
     )
 }
 
@@ -60,10 +61,8 @@ class ImplementationForm(MonitoringForm):
         help_text=_("Da 0 a 100."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 100}),
     )
-    committed = forms.DecimalField(
-        label=_("Risorse impegnate (euro)"), required=False, **MONEY_SPENT
-    )
-    spent = forms.DecimalField(label=_("Risorse spese (euro)"), required=False, **MONEY_SPENT)
+    committed = Amount(label=_("Risorse impegnate (euro)"), required=False, **MONEY)
+    spent = Amount(label=_("Risorse spese (euro)"), required=False, **MONEY)
 
     def __init__(self, *args, monitoring=None, **kwargs):
         if monitoring is not None:
@@ -109,7 +108,7 @@ class UpdateForm(MonitoringForm):
     PAST_DATES = ("happened_on",)
 
     happened_on = forms.DateField(label=_("Data"), widget=DateInput)
-    title = forms.CharField(label=_("Titolo"), max_length=200, error_messages=TOO_LONG)
+    title = Text(label=_("Titolo"), max_length=200, error_messages=TOO_LONG)
     text = Text(
         label=_("Testo"),
         max_length=TEXT_MAX_LENGTH,
@@ -141,15 +140,15 @@ class ProposalForm(UpdateForm):
 
 
 class IndicatorForm(MonitoringForm):
-    name = forms.CharField(label=_("Nome dell'indicatore"), max_length=200, error_messages=TOO_LONG)
+    name = Text(label=_("Nome dell'indicatore"), max_length=200, error_messages=TOO_LONG)
     unit = forms.CharField(
         label=_("Unità di misura"),
         max_length=40,
         required=False,
         help_text=_("Per esempio: persone, %, servizi attivati."),
     )
-    baseline = forms.DecimalField(label=_("Valore di partenza"), required=False, **MONEY)
-    target = forms.DecimalField(label=_("Obiettivo"), **MONEY)
+    baseline = Amount(label=_("Valore di partenza"), required=False, **MONEY)
+    target = Amount(label=_("Obiettivo"), **MONEY)
     target_date = forms.DateField(label=_("Entro il"), required=False, widget=DateInput)
 
 
@@ -158,8 +157,8 @@ class IndicatorValueForm(MonitoringForm):
 
     indicator = forms.ModelChoiceField(label=_("Indicatore"), queryset=None, empty_label=None)
     measured_on = forms.DateField(label=_("Rilevato il"), widget=DateInput)
-    value = forms.DecimalField(label=_("Valore"), **MONEY)
-    note = forms.CharField(label=_("Nota"), max_length=300, required=False, error_messages=TOO_LONG)
+    value = Amount(label=_("Valore"), **MONEY)
+    note = Text(label=_("Nota"), max_length=300, required=False, error_messages=TOO_LONG)
 
     def __init__(self, *args, indicators, **kwargs):
         super().__init__(*args, **kwargs)

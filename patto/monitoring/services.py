@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from matrice.models import Action
 from patto.core.locking import save_with_revision
+from patto.core.numbers import grouped
 from patto.core.permissions import require_redazione
 from patto.models import (
     STATES_WITH_REASON,
@@ -54,7 +55,7 @@ def _check_length(field: str, value: str, limit: int) -> None:
                     "Il testo è troppo lungo: al massimo %(limit)s caratteri (ne hai scritti "
                     "%(count)s)."
                 )
-                % {"limit": limit, "count": len(value)}
+                % {"limit": grouped(limit), "count": grouped(len(value))}
             },
             code="too_long",
         )

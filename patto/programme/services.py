@@ -22,6 +22,7 @@ from matrice.models import Policy
 from matrice.services import copy_content
 from matrice.snapshots import compute_fingerprint
 from patto.core.exceptions import FrozenVersionError, TransitionError
+from patto.core.numbers import grouped
 from patto.core.permissions import require_redazione
 from patto.core.transitions import lock_version, require_status
 from patto.mail.sending import after_commit
@@ -104,7 +105,10 @@ def edit_change_note(*, version: PlanVersion, by, change_note: str, loaded: str)
                     "La nota è troppo lunga: al massimo %(max)s caratteri (ne hai scritti "
                     "%(count)s)."
                 )
-                % {"max": CHANGE_NOTE_MAX_LENGTH, "count": len(change_note)}
+                % {
+                    "max": grouped(CHANGE_NOTE_MAX_LENGTH),
+                    "count": grouped(len(change_note)),
+                }
             },
             code="note_too_long",
         )
@@ -213,7 +217,10 @@ def withdraw_version(*, version: PlanVersion, by, reason: str) -> PlanVersion:
                     "Il motivo è troppo lungo: al massimo %(max)s caratteri "
                     "(ne hai scritti %(count)s)."
                 )
-                % {"max": WITHDRAWAL_REASON_MAX_LENGTH, "count": len(reason)}
+                % {
+                    "max": grouped(WITHDRAWAL_REASON_MAX_LENGTH),
+                    "count": grouped(len(reason)),
+                }
             },
             code="reason_too_long",
         )

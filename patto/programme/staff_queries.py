@@ -14,8 +14,10 @@ from patto.models import (
     Decision,
     Follow,
     ItemKind,
+    MonitoringUpdate,
     PlanVersion,
     Programme,
+    UpdateStatus,
     Validation,
     ValidationRemark,
     VersionStatus,
@@ -57,8 +59,10 @@ def _programme_count(queryset, programme="programme"):
 def dashboard() -> dict:
     """Programme by programme: the draft being written (with its counts), the version in
     validation (or sent back) with each zone's decision, the PDF of the latest validated or
-    published version, the contributions waiting for an answer and the next meetings.
-    Seven queries whatever the number of programmes, versions, decisions or meetings."""
+    published version, the contributions waiting for an answer or for moderation, the
+    spokespersons' monitoring proposals waiting for a decision (``proposed_updates``) and the
+    next meetings. Seven queries whatever the number of programmes, versions, decisions or
+    meetings."""
     versions = (
         PlanVersion.objects.exclude(status=VersionStatus.ARCHIVED)
         .annotate(
@@ -95,6 +99,9 @@ def dashboard() -> dict:
                 Contribution.objects.filter(moderation=Moderation.PENDING)
             ),
             pending_comments=_programme_count(Comment.objects.pending(), "contribution__programme"),
+            proposed_updates=_programme_count(
+                MonitoringUpdate.objects.filter(status=UpdateStatus.PROPOSED)
+            ),
         )
         .order_by("position", "title")
     )

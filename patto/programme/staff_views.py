@@ -50,8 +50,8 @@ class WithdrawForm(ServiceErrorsMixin, forms.Form):
         error_messages={
             "required": gettext_lazy("Scrivi il motivo del ritiro: le zone lo leggeranno."),
             "max_length": gettext_lazy(
-                "Il motivo è troppo lungo: al massimo %(limit_value)d caratteri "
-                "(ne hai scritti %(show_value)d)."
+                "Il motivo è troppo lungo: al massimo %(limit_value)s caratteri "
+                "(ne hai scritti %(show_value)s)."
             ),
         },
     )
@@ -262,8 +262,8 @@ class ChangeNoteForm(ServiceErrorsMixin, forms.Form):
         ),
         error_messages={
             "max_length": gettext_lazy(
-                "La nota è troppo lunga: al massimo %(limit_value)d caratteri "
-                "(ne hai scritti %(show_value)d)."
+                "La nota è troppo lunga: al massimo %(limit_value)s caratteri "
+                "(ne hai scritti %(show_value)s)."
             ),
         },
     )

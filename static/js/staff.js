@@ -5,8 +5,9 @@
 //   (the item reached the top or the bottom), so a keyboard user can keep moving it.
 // - An action area of a large draft opened with htmx: the focus goes to its list of actions.
 // - Long lists of choices (<select multiple data-picker>) become searchable pickers
-//   (Tom Select, static/vendor/tom-select/): type to filter, arrows and Enter to choose,
-//   Backspace to remove the last choice. Without JavaScript the plain list stays.
+//   (Tom Select, static/vendor/tom-select/): type to filter, arrows and Enter to choose (only an
+//   entry that says what was typed, however fast), Backspace to remove the last choice. Without
+//   JavaScript the plain list stays.
 // - A form marked data-once (a confirmation) is sent once: a second click does nothing.
 // - The side menu opens and closes with its button on narrow screens (base.html); without
 //   JavaScript it is always open.
@@ -69,6 +70,25 @@
         },
       },
     });
+    // Enter picks only an entry that says what was typed. Tom Select narrows the list a moment
+    // after the typing stops (refreshThrottle): an Enter pressed sooner picked the entry
+    // highlighted in the list as it was before, the first of the whole list, even when nothing
+    // matched. Before Tom Select reads the Enter (this listener is on its wrapper, in the
+    // capture phase), the list is narrowed to what is typed now: Enter then picks its first
+    // entry, or nothing when no entry matches.
+    picker.wrapper.addEventListener(
+      "keydown",
+      function (event) {
+        if (event.key !== "Enter" || event.isComposing || event.target !== picker.control_input) {
+          return;
+        }
+        var typed = picker.inputValue();
+        if (typed && typed !== picker.lastQuery) {
+          picker.refreshOptions(true);
+        }
+      },
+      true
+    );
     // Tom Select points the label at its search box; the help and the errors describe it too
     var input = picker.control_input;
     // the plain list stays in the page (hidden, for the form): it keeps its name from the label

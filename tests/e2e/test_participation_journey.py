@@ -103,7 +103,7 @@ def test_sign_up_register_contribute_and_read_the_answer(page, portal_url):
     )
     form.get_by_role("button", name="Invia il contributo").click()
     page.wait_for_load_state()
-    assert "Scrivi al massimo 10000 caratteri (ne hai scritti 10047)" in page.content()
+    assert "Scrivi al massimo 10.000 caratteri (ne hai scritti 10.047)" in page.content()
     assert page.locator("textarea[name=text]").input_value() == too_long
 
     # a contribution on an action of the proposal under consultation

@@ -186,6 +186,50 @@ def test_staff_add_move_and_renumber_with_pickers_and_feedback(page, portal_url)
     assert page.evaluate("window.__cspViolations") == []
 
 
+def chosen(page, field) -> list[str]:
+    return page.eval_on_selector(
+        f"select[name={field}]", "s => [...s.selectedOptions].map(o => o.textContent.trim())"
+    )
+
+
+def test_enter_picks_only_an_entry_that_says_what_was_typed_however_fast(page, portal_url):
+    """Typed quickly and Enter at once, before the list has narrowed: the entry chosen is one
+    that says what was typed, not the first of the whole list; typed with no entry matching,
+    Enter chooses nothing (and does not send the form)."""
+    log_in_as(page, portal_url, "staff")
+    open_draft(page, portal_url)
+    page.get_by_role("link", name="Nuova azione nell'ambito 1.1").click()
+    page.wait_for_load_state()
+    names = page.eval_on_selector(
+        "select[name=tools]", "s => [...s.options].map(o => o.textContent.trim())"
+    )
+    # a word of the last tool that the first one does not say
+    typed = next(
+        word[:6].lower()
+        for word in names[-1].split(" – ", 1)[1].split()
+        if len(word) >= 6 and word[:6].lower() not in names[0].lower()
+    )
+    box = page.get_by_role("combobox", name="Strumenti")
+    box.focus()
+    page.keyboard.type(typed)  # no pause between the keys
+    page.keyboard.press("Enter")
+    page.locator("#id_tools-ts-control").locator(
+        "xpath=preceding-sibling::div[contains(@class, 'item')]"
+    ).first.wait_for()
+    (picked,) = chosen(page, "tools")
+    assert typed in picked.lower() and picked != names[0]
+
+    # nothing matches: Enter chooses nothing, the list says so, the page stays
+    address = page.url
+    for _ in typed:
+        page.keyboard.press("Backspace")
+    page.keyboard.type("zqzqzq")
+    page.keyboard.press("Enter")
+    page.get_by_text("Nessuna voce corrisponde a quello che hai scritto.").wait_for()
+    assert chosen(page, "tools") == [picked]
+    assert page.url == address
+
+
 STAFF_MENU = "#staff-menu a[href^='/redazione/']"
 
 

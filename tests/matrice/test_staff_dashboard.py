@@ -13,7 +13,9 @@ from incontri.models import MeetingStatus
 from patto.models import (
     Decision,
     ItemKind,
+    MonitoringUpdate,
     PdfStatus,
+    UpdateStatus,
     Validation,
     ValidationRemark,
     VersionStatus,
@@ -34,9 +36,10 @@ pytestmark = pytest.mark.django_db
 DASHBOARD = "/redazione/"
 
 
-def build_programme(slug, *, zones=3, decided=1, meetings=2, contributions=2):
+def build_programme(slug, *, zones=3, decided=1, meetings=2, contributions=2, proposals=1):
     """A programme with a published version (PDF failed), a version in validation with
-    ``decided`` approvals out of ``zones``, a draft, meetings and contributions."""
+    ``decided`` approvals out of ``zones``, a draft, meetings, contributions and ``proposals``
+    of monitoring updates by a spokesperson waiting for the redazione (and one decided)."""
     programme = ProgrammeFactory(slug=slug, title=f"Programma {slug}")
     zone_list = [ZoneFactory() for _ in range(zones)]
     programme.validating_zones.set(zone_list)
@@ -82,6 +85,19 @@ def build_programme(slug, *, zones=3, decided=1, meetings=2, contributions=2):
     )
     for _ in range(contributions):
         ContributionFactory(programme=programme)
+    spokesperson = someone("spokesperson", zone=zone_list[0])
+    for status in [UpdateStatus.PROPOSED] * proposals + [UpdateStatus.DECLINED]:
+        MonitoringUpdate.objects.create(
+            programme=programme,
+            action_key=uuid.uuid4(),
+            zone=zone_list[0],
+            happened_on=today,
+            title=f"Proposta {slug}",
+            text="Aperto uno sportello.",
+            status=status,
+            decline_reason="Già pubblicato" if status == UpdateStatus.DECLINED else "",
+            author=spokesperson,
+        )
     ContributionFactory(
         programme=programme,
         status=ContributionStatus.ACCEPTED,
@@ -104,7 +120,9 @@ def test_only_the_redazione_sees_the_dashboard(client, role, expected):
 
 
 def test_the_dashboard_shows_what_needs_attention(staff_client):
-    programme = build_programme("piano", zones=3, decided=1, meetings=4, contributions=2)
+    programme = build_programme(
+        "piano", zones=3, decided=1, meetings=4, contributions=2, proposals=2
+    )
     html = staff_client.get(DASHBOARD).content.decode()
 
     # the draft, with its counts and the way in
@@ -122,6 +140,13 @@ def test_the_dashboard_shows_what_needs_attention(staff_client):
     # contributions waiting for an answer, linked to their list
     assert "2 contributi in attesa di risposta" in html
     assert "/redazione/contributi/?programma=piano&amp;esito=in_attesa" in html
+    # the spokespersons' monitoring proposals waiting (not the decided one), linked to where
+    # they are published or declined
+    proposals = reverse("redazione:monitoring_proposals", args=["piano"])
+    assert (
+        f'<a href="{proposals}">2 proposte dei portavoce in attesa di decisione'
+        '<span class="visually-hidden"> – Programma piano</span></a>'
+    ) in html
     # the next three meetings, not the past or cancelled ones
     assert "Incontro piano 0" in html and "Incontro piano 2" in html
     assert "Incontro piano 3" not in html
@@ -137,6 +162,7 @@ def test_a_programme_with_nothing_going_on(staff_client):
     assert "Nessuna versione in validazione." in html
     assert "Nessuna versione validata o pubblicata." in html
     assert "Nessun incontro in programma." in html
+    assert "0 proposte dei portavoce in attesa di decisione" in html
 
 
 def test_a_version_sent_back_shows_the_reason(staff_client):
@@ -162,7 +188,12 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
 ):
     for i in range(size):
         build_programme(
-            f"p{i}", zones=2 * size, decided=size, meetings=2 * size, contributions=size
+            f"p{i}",
+            zones=2 * size,
+            decided=size,
+            meetings=2 * size,
+            contributions=size,
+            proposals=size,
         )
     with django_assert_num_queries(10):
         response = staff_client.get(DASHBOARD)
@@ -191,8 +222,10 @@ def test_the_counts_of_a_programme_are_subqueries_not_a_group_by_over_its_contri
     assert "GROUP BY" not in programmes.split("FROM", 1)[1].rsplit(")", 1)[-1]
     assert 'LEFT OUTER JOIN "tavoli_contribution"' not in programmes
     (row,) = response.context["programmes"]
-    assert (row.waiting_contributions, row.pending_contributions, row.pending_comments) == (
-        5,
-        1,
-        1,
+    counts = (
+        row.waiting_contributions,
+        row.pending_contributions,
+        row.pending_comments,
+        row.proposed_updates,
     )
+    assert counts == (5, 1, 1, 1)

@@ -113,7 +113,7 @@ def test_the_action_form_offers_only_this_drafts_catalogues(staff_client, draft)
         ({"code": "1.1.1"}, "Il codice «1.1.1» è già usato in questa versione"),
         ({"start_date": "2019-06-01", "end_date": "2019-01-01"}, "La fine non può precedere"),
         ({"budget": "-10"}, "Le risorse non possono essere negative."),
-        ({"budget": "dieci"}, "Scrivi un importo in euro"),
+        ({"budget": "dieci"}, "Scrivi il numero così: 150.000,50 oppure 150000,50"),
         ({"end_date": "31-31-2019"}, "Scrivi una data valida"),
         ({"title": ""}, "Questo campo è obbligatorio"),
         ({"tools": [999999]}, "999999 non è tra quelle disponibili"),
@@ -130,9 +130,49 @@ def test_invalid_action_forms_come_back_with_a_message_and_save_nothing(
     assert not Action.objects.filter(title="Sportello unico per le famiglie").exists()
 
 
-def test_budget_accepts_the_italian_decimal_comma(staff_client, draft):
-    staff_client.post(url("action_create", draft), action_form(draft, budget="1500,50"))
-    assert str(Action.objects.get(code="1.1.9").budget) == "1500.50"
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("1500,50", "1500.50"),
+        ("150.000,50", "150000.50"),
+        ("150000,50", "150000.50"),
+        ("150.000", "150000.00"),  # one hundred fifty thousand, never 150.0
+        ("1.234.567,8", "1234567.80"),
+        ("150000.50", "150000.50"),  # a dot before two digits cannot group thousands
+        (" 1.500 € ", "1500.00"),
+    ],
+)
+def test_budget_is_read_as_an_italian_writes_it(staff_client, draft, typed, stored):
+    staff_client.post(url("action_create", draft), action_form(draft, budget=typed))
+    assert str(Action.objects.get(code="1.1.9").budget) == stored
+
+
+@pytest.mark.parametrize("typed", ["1.5.0", "150.00,5", "150,000.50", "1.50.000", "1 500", "12,"])
+def test_a_budget_that_reads_two_ways_is_refused_showing_how_to_write_it(
+    staff_client, draft, typed
+):
+    response = staff_client.post(url("action_create", draft), action_form(draft, budget=typed))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "Scrivi il numero così: 150.000,50 oppure 150000,50 (il punto separa le migliaia, a "
+        "gruppi di tre cifre; la virgola separa i decimali)." in html
+    )
+    assert f'value="{typed}"' in html  # what was typed, to correct
+    assert not Action.objects.filter(code="1.1.9").exists()
+
+
+def test_a_stored_budget_is_shown_the_italian_way_and_saves_again_unchanged(staff_client, draft):
+    staff_client.post(url("action_create", draft), action_form(draft, budget="150.000,50"))
+    action = Action.objects.get(code="1.1.9")
+    html = staff_client.get(url("action", draft, action.pk)).content.decode()
+    assert 'name="budget" value="150.000,50"' in html
+    staff_client.post(
+        url("action", draft, action.pk),
+        action_form(draft, budget="150.000,50", title="Titolo nuovo", revision=action.revision),
+    )
+    action.refresh_from_db()
+    assert action.title == "Titolo nuovo" and str(action.budget) == "150000.50"
 
 
 def test_policy_area_and_catalogue_forms_save(staff_client, draft):

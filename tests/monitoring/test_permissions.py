@@ -369,12 +369,12 @@ HOSTILE = {
     "huge text": (
         "aggiornamento",
         {"happened_on": "2024-01-01", "title": "Lungo", "text": "x" * 20_000},
-        "al massimo 10000 caratteri",
+        "al massimo 10.000 caratteri (ne hai scritti 20.000)",
     ),
     "huge title": (
         "aggiornamento",
         {"happened_on": "2024-01-01", "title": "x" * 5000, "text": "Testo"},
-        "al massimo 200 caratteri",
+        "al massimo 200 caratteri (ne hai scritti 5.000)",
     ),
     "future value": (
         "valore",
@@ -382,6 +382,21 @@ HOSTILE = {
         "nel futuro",
     ),
     "huge number": ("indicatore", {"name": "Tanti", "target": "9" * 40}, "cifre"),
+    "money that reads two ways": (
+        "stato",
+        {"state": "in_progress", "progress": "10", "committed": "150.00,5"},
+        "Scrivi il numero così: 150.000,50 oppure 150000,50",
+    ),
+    "a target that reads two ways": (
+        "indicatore",
+        {"name": "Sportelli", "target": "1.5.0"},
+        "Scrivi il numero così: 150.000,50 oppure 150000,50",
+    ),
+    "a value with a comma for thousands": (
+        "valore",
+        {"measured_on": "2024-01-01", "value": "1,500.5"},
+        "Scrivi il numero così: 150.000,50 oppure 150000,50",
+    ),
 }
 
 
@@ -469,11 +484,44 @@ def test_the_inputs_carry_the_bounds_the_server_keeps(client, scene):
     client.force_login(world.staff)
     page = client.get(action_url(world)).content.decode()
     assert 'name="progress" value="0" inputmode="numeric" min="0" max="100"' in page
-    assert 'name="committed" min="0" step="0.01"' in page
-    assert 'name="spent" min="0" step="0.01"' in page
+    # the amounts are typed the Italian way (150.000,50), which a number box refuses
+    assert 'type="text" name="committed" inputmode="decimal"' in page
+    assert 'type="text" name="spent" inputmode="decimal"' in page
     today = timezone.localdate().isoformat()
     assert f'name="happened_on" max="{today}"' in page
     assert f'name="measured_on" max="{today}"' in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("150.000,50", Decimal("150000.50"), "150.000,50"),
+        ("150000,50", Decimal("150000.50"), "150.000,50"),
+        ("150.000", Decimal("150000"), "150.000"),  # one hundred fifty thousand, never 150.0
+        ("1.234.567,8", Decimal("1234567.80"), "1.234.567,80"),
+        ("150000.50", Decimal("150000.50"), "150.000,50"),
+    ],
+)
+def test_amounts_are_read_as_an_italian_writes_them_and_shown_back_so(
+    client, scene, typed, stored, shown
+):
+    client.force_login(scene.staff)
+    data = {"state": "in_progress", "progress": "30", "committed": typed, "spent": "1.000"}
+    response = client.post(action_url(scene, "stato"), data, follow=True)
+    assert "Stato di attuazione salvato." in response.content.decode()
+    monitoring = ActionMonitoring.objects.get()
+    assert (monitoring.committed, monitoring.spent) == (stored, Decimal(1000))
+    client.post(action_url(scene, "indicatore"), {"name": "Persone", "target": typed})
+    assert MonitoringIndicator.objects.get(name="Persone").target == stored
+
+    # the page writes them back the same way, and the form sent again changes nothing
+    page = client.get(action_url(scene)).content.decode()
+    assert f'name="committed" value="{shown}" inputmode="decimal"' in page
+    assert 'name="spent" value="1.000" inputmode="decimal"' in page
+    again = {**data, "committed": shown, "spent": "1.000", "revision": monitoring.revision}
+    client.post(action_url(scene, "stato"), again)
+    monitoring.refresh_from_db()
+    assert (monitoring.committed, monitoring.spent) == (stored, Decimal(1000))
 
 
 @pytest.mark.parametrize(

@@ -107,7 +107,10 @@ def test_suspended_or_cancelled_needs_a_reason(world):
         ({"progress": -1}, "da 0 a 100"),
         ({"committed": Decimal("-1")}, "negative"),
         ({"spent": Decimal("-0.01")}, "negative"),
-        ({"state_reason": "x" * 3000, "state": "suspended"}, "troppo lungo"),
+        (
+            {"state_reason": "x" * 3000, "state": "suspended"},
+            "troppo lungo: al massimo 2.000 caratteri (ne hai scritti 3.000)",
+        ),
     ],
 )
 def test_impossible_values_are_refused(world, fields, message):
@@ -176,7 +179,7 @@ def test_a_spokesperson_may_not_write_about_another_zone_or_publish(world):
     [
         ({"happened_on": datetime.date(2999, 1, 1)}, "futuro"),
         ({"title": " "}, "Scrivi il titolo"),
-        ({"text": "x" * 10_001}, "troppo lungo"),
+        ({"text": "x" * 10_001}, "al massimo 10.000 caratteri (ne hai scritti 10.001)"),
         ({"title": "x" * 201}, "200"),
         ({"attachments": [fake_pdf()]}, "non è un PDF valido"),
         ({"attachments": [pdf_upload(), fake_pdf("falso.pdf")]}, "«falso.pdf»"),

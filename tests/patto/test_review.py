@@ -141,7 +141,11 @@ def assert_nothing_stored(piano):
         ({}, "Scegli se approvare o chiedere modifiche.", "id_decision_0"),
         ({"decision": "forse"}, "Scegli se approvare o chiedere modifiche.", "id_decision_0"),
         ({"decision": "changes_requested", "reason": " \r\n "}, "scrivi il motivo", "id_reason"),
-        ({"decision": "approved", "reason": "x" * 5001}, "al massimo 5000", "id_reason"),
+        (
+            {"decision": "approved", "reason": "x" * 5001},
+            "al massimo 5.000 caratteri",
+            "id_reason",
+        ),
     ],
 )
 def test_a_refused_decision_keeps_every_remark_and_the_reason(
@@ -173,7 +177,7 @@ def test_a_remark_too_long_is_refused_next_to_it_and_kept(client, piano, step):
     page = response.content.decode()
     name = remark(piano, "2.1.1")
     assert f'href="#{name}"' in page
-    assert f'id="{name}-error"' in page and "al massimo 2000 caratteri" in page
+    assert f'id="{name}-error"' in page and "al massimo 2.000 caratteri" in page
     assert box(page, name) == long
     assert_all_kept(page, piano)
     assert_nothing_stored(piano)

@@ -95,6 +95,23 @@ def test_the_versions_page_leads_to_the_confirmation_which_says_what_will_happen
     assert "Conferma e invia la versione 1 alle zone" in page
 
 
+def crumbs(page: str) -> str:
+    return page[page.index('class="breadcrumb"') : page.index("</ol>")]
+
+
+def test_the_versions_page_has_the_breadcrumb_of_the_other_staff_pages(client, world):
+    """Redazione, then the programme, as its own pages (the note, the confirmation) lead back to
+    it."""
+    client.force_login(world["staff"])
+    versions_url = reverse("redazione:programme", args=["piano"])
+    title = world["programme"].title
+    versions = crumbs(client.get(versions_url).content.decode())
+    assert f'<a href="{reverse("redazione:dashboard")}">Redazione</a>' in versions
+    assert f'<li class="breadcrumb-item active" aria-current="page">{title}</li>' in versions
+    for below in (note_url(), submit_url()):
+        assert f'<a href="{versions_url}">{title}</a>' in crumbs(client.get(below).content.decode())
+
+
 def test_a_zone_without_a_spokesperson_in_office_is_named(client, world):
     world["programme"].validating_zones.add(ZoneFactory(number=3))
     client.force_login(world["staff"])
@@ -230,7 +247,13 @@ def test_a_too_long_note_is_refused_with_what_was_typed(client, world):
     loaded = services.change_note_fingerprint(NOTE)
     response = client.post(note_url(), {"change_note": typed, "loaded": loaded})
     assert response.status_code == 400
-    assert "La nota è troppo lunga" in response.content.decode()
+    # the numbers grouped as the help under the box and its counter write them
+    limit = f"{services.CHANGE_NOTE_MAX_LENGTH:,}".replace(",", ".")
+    count = f"{services.CHANGE_NOTE_MAX_LENGTH + 1:,}".replace(",", ".")
+    assert (
+        f"La nota è troppo lunga: al massimo {limit} caratteri (ne hai scritti {count})."
+        in response.content.decode()
+    )
     assert typed in response.content.decode()
     assert PlanVersion.objects.get(pk=world["version"].pk).change_note == NOTE
 

@@ -224,7 +224,7 @@ def test_a_refused_withdrawal_keeps_what_was_typed(client, world):
     response = client.post(withdraw_url(), {"reason": typed})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "al massimo 2000 caratteri" in page
+    assert "al massimo 2.000 caratteri (ne hai scritti 2.406)" in page
     assert typed.strip() in page
     assert reload(world["version"]).status == VersionStatus.IN_VALIDATION
 

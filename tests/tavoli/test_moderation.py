@@ -3,6 +3,8 @@ hiding with a required public reason, optimistic locking, the consultation setti
 programme and of its phases."""
 
 import datetime
+import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -68,6 +70,79 @@ def test_hiding_needs_a_reason(client, consultation):
     contribution.refresh_from_db()
     assert contribution.is_hidden and contribution.hidden_reason == "Spam."
     assert contribution.moderated_by == c.staff
+
+
+def reason_box(page: str, box: str) -> tuple[str, str]:
+    """The reason's ``<textarea>`` of id ``box`` (its opening tag) and what is written in it."""
+    found = re.search(rf'(<textarea name="reason" id="{box}"[^>]*>)\n?(.*?)</textarea>', page, re.S)
+    assert found, f"no reason box {box}"
+    return found[1], html.unescape(found[2])
+
+
+REFUSED_REASONS = [
+    ("", "Scrivi il motivo: sarà pubblico, al posto del testo."),
+    ("   ", "Scrivi il motivo: sarà pubblico, al posto del testo."),
+    ("Troppo lungo. " * 80, "Scrivi al massimo 1.000 caratteri (ne hai scritti 1.119)."),
+]
+
+
+@pytest.mark.parametrize(("typed", "error"), REFUSED_REASONS)
+def test_a_refused_hiding_in_the_queue_says_why_at_the_reason_and_keeps_it(
+    client, consultation, typed, error
+):
+    c = consultation
+    contribution = c.online(moderation=Moderation.PENDING, title="Da moderare")
+    comment = c.comment(c.online(title="Pubblicato"), moderation=Moderation.PENDING)
+    client.force_login(c.staff)
+    queue = reverse("redazione:tavoli_moderation") + f"?programma={c.programme.slug}"
+    for item, name, box in (
+        (contribution, "contribution", f"mod-c-{contribution.pk}-reason"),
+        (comment, "comment", f"mod-m-{comment.pk}-reason"),
+    ):
+        response = client.post(
+            reverse(f"redazione:tavoli_{name}_moderate", args=[item.pk]),
+            {"revision": item.revision, "decision": "hide", "reason": typed, "next": queue},
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Moderazione della consultazione" in page  # the queue again, as it was filtered
+        assert f'<option value="{c.programme.slug}" selected>' in page
+        # the error is at the reason, which says so to a screen reader, with what was typed
+        tag, kept = reason_box(page, box)
+        assert 'class="form-control form-control-sm is-invalid"' in tag
+        assert 'aria-invalid="true"' in tag and f'aria-describedby="{box}-error"' in tag
+        assert kept == typed
+        assert f'<div id="{box}-error"><p class="text-danger small mb-0">{error}</p>' in page
+        # at the top of the page, a line leading to it; the other items' boxes are as they were
+        assert f'Moderazione non salvata: <a href="#{box}">correggi il motivo</a>' in page
+        assert page.count("is-invalid") == 1
+        # and the forms on the page come back to the same queue
+        assert f'name="next" value="{html.escape(queue)}"' in page
+        item.refresh_from_db()
+        assert item.is_pending and item.hidden_reason == ""
+
+
+def test_a_refused_hiding_on_the_contributions_page_says_why_at_the_reason(client, consultation):
+    c = consultation
+    contribution = c.online(moderation=Moderation.PENDING)
+    client.force_login(c.staff)
+    detail = reverse("redazione:tavoli_contribution", args=[contribution.pk])
+    typed = "Fuori tema. " * 100
+    response = client.post(
+        reverse("redazione:tavoli_contribution_moderate", args=[contribution.pk]),
+        {"revision": contribution.revision, "decision": "hide", "reason": typed, "next": detail},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Salva la risposta" in page  # the contribution's own page again
+    box = f"moderazione-{contribution.pk}-reason"
+    tag, kept = reason_box(page, box)
+    assert "is-invalid" in tag and f'aria-describedby="{box}-error"' in tag
+    assert kept == typed
+    assert "Scrivi al massimo 1.000 caratteri (ne hai scritti 1.199)." in page
+    assert f'name="next" value="{detail}"' in page
+    contribution.refresh_from_db()
+    assert contribution.is_pending
 
 
 def test_a_stale_moderation_is_refused(client, consultation):
