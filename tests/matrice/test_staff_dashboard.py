@@ -162,6 +162,11 @@ def test_a_programme_with_nothing_going_on(staff_client):
     assert "Nessuna versione in validazione." in html
     assert "Nessuna versione validata o pubblicata." in html
     assert "Nessun incontro in programma." in html
+    # validated by the redazione alone: no spokesperson can propose anything for it
+    assert "proposte dei portavoce in attesa" not in html
+    # a programme the zones validate says when nothing of theirs is waiting
+    build_programme("zone", zones=2, decided=0, meetings=0, contributions=0, proposals=0)
+    html = staff_client.get(DASHBOARD).content.decode()
     assert "0 proposte dei portavoce in attesa di decisione" in html
 
 
