@@ -545,10 +545,12 @@ def check_pdf(content: bytes) -> None:
 
 
 def pdf_name(version: PlanVersion) -> str:
-    """The file's name in the storage, addressed by the content: the same content always
-    lands on the same name, a different content never overwrites it."""
+    """The file's name in the storage, addressed by the content and the status on the cover: the
+    same document always lands on the same name, a different one (another text, or the cover of
+    a version published since) never overwrites it."""
     return (
-        f"{PDF_DIRECTORY}/{version.programme.slug}-v{version.number}-{version.fingerprint[:12]}.pdf"
+        f"{PDF_DIRECTORY}/{version.programme.slug}-v{version.number}-"
+        f"{version.fingerprint[:12]}-{version.status}.pdf"
     )
 
 

@@ -120,9 +120,22 @@ def render_pdf_now(*, version: PlanVersion, force: bool = False) -> document.Ren
         rendered = pdf_renderer()(version)
         previous = version.pdf_file.name
         name = document.store_pdf(version, rendered.content)
-        PlanVersion.objects.filter(pk=version.pk).update(
-            pdf_file=name, pdf_cover_status=version.status, pdf_rendered_at=timezone.now()
-        )
+        # only if the version is still as it was read: published or archived meanwhile, its own
+        # render (queued by that change) holds the cover to show
+        stored = PlanVersion.objects.filter(
+            pk=version.pk, status=version.status, pdf_file=previous
+        ).update(pdf_file=name, pdf_cover_status=version.status, pdf_rendered_at=timezone.now())
+        if not stored:
+            if name != previous:
+                default_storage.delete(name)
+            raise TransitionError(
+                _(
+                    "La versione %(number)s è cambiata mentre il PDF veniva preparato: "
+                    "ne è in coda uno nuovo."
+                )
+                % {"number": version.number},
+                code="pdf_changed",
+            )
         if previous and previous != name:
             default_storage.delete(previous)
         return rendered

@@ -139,8 +139,14 @@ def run_pdf_render(*, version_pk: int, final_attempt: bool = True) -> document.R
         pdf_error="",
         pdf_rendered_at=timezone.now(),
     )
-    if not finished:  # taken over meanwhile: the other render stores the same content
+    if not finished:
+        # taken over meanwhile: by a render of the same document (same name, its file is that
+        # one), or by the render a publication or an archiving queued, whose cover differs and
+        # whose file has another name: this one is nobody's, remove it
         logger.warning("PDF of version %s: the render was taken over", version_pk)
+        now = PlanVersion.objects.filter(pk=version_pk).values("status", "pdf_file").first()
+        if now and now["status"] != version.status and now["pdf_file"] != name:
+            default_storage.delete(name)
         return None
     if previous and previous != name:
         default_storage.delete(previous)

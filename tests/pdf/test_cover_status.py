@@ -5,7 +5,10 @@ downloadable: right after publication a citizen finds the PDF, never a dead end.
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
+from patto.core.articles import article_before_number
 from patto.models import PdfStatus, VersionStatus
 from patto.programme import services as programme_services
 from tests.pdf.builders import fill_draft, plan_programme
@@ -54,12 +57,17 @@ def test_the_published_pdf_says_published_and_the_archived_one_archived(
     assert first.pdf_status == PdfStatus.READY
     published_pdf, published_etag = download(client, first)
     text = cover(published_pdf)
-    assert "Stato Pubblicata" in text and "Pubblicata il" in text
-    assert "Validata" in text  # «Validata il», the date it was validated
+    published_on = date_format(timezone.localtime(first.published_at), "j E Y")
+    assert "Stato Pubblicata" in text and f"Pubblicata {published_on}" in text
+    assert "Validata" in text  # the row of the date it was validated
     assert "Stato Validata" not in text
     assert published_etag != validated_etag  # a browser's copy of the old cover is not kept
     page = client.get(first.get_absolute_url()).content.decode()
-    assert "Se ne sta preparando" not in page and "Generato il" in page
+    rendered_at = first.pdf_rendered_at
+    generated = article_before_number(rendered_at, "il") + date_format(
+        timezone.localtime(rendered_at), "j E Y"
+    )
+    assert "Se ne sta preparando" not in page and f"Generato {generated}." in page
 
     # a newer version published: the first is archived, and its cover says so
     with django_capture_on_commit_callbacks(execute=True):
@@ -69,5 +77,6 @@ def test_the_published_pdf_says_published_and_the_archived_one_archived(
     second.refresh_from_db()
     assert first.status == VersionStatus.ARCHIVED
     archived = cover(download(client, first)[0])
-    assert "Stato Archiviata" in archived and "Archiviata il" in archived
+    archived_on = date_format(timezone.localtime(first.archived_at), "j E Y")
+    assert "Stato Archiviata" in archived and f"Archiviata {archived_on}" in archived
     assert "Stato Pubblicata" in cover(download(client, second)[0])

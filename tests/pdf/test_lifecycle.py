@@ -18,6 +18,7 @@ from patto.models import PdfStatus, PlanVersion, VersionStatus
 from patto.pdf import document as pdf
 from patto.pdf import services as pdf_services
 from patto.pdf import worker as pdf_worker
+from patto.pdf.document import RenderedPdf
 from patto.programme import services as programme_services
 from tests.factories import UserFactory
 from tests.pdf import fakes
@@ -275,7 +276,9 @@ def test_publishing_renders_the_pdf_again_and_keeps_the_file_until_then(
     validated.refresh_from_db()
     assert validated.pdf_status == PdfStatus.READY
     assert validated.pdf_cover_status == VersionStatus.PUBLISHED
-    assert pdf_files() == [stored.removeprefix("pdf/")]
+    # a file of its own (the cover differs), the validated one's removed once it is in place
+    assert validated.pdf_file.name != stored
+    assert pdf_files() == [validated.pdf_file.name.removeprefix("pdf/")]
     # asking again renders nothing: the cover is current
     assert pdf_worker.pdf_is_current(validated)
     # a newer version published: this one is archived, and queued again for its cover
@@ -315,7 +318,65 @@ def test_a_render_under_way_when_the_version_is_published_stores_nothing(
     assert validated.pdf_cover_status == VersionStatus.PUBLISHED
 
 
+def test_a_render_under_way_that_ends_after_the_publications_own_leaves_its_file_alone(
+    validated, plan, settings, django_capture_on_commit_callbacks
+):
+    """The render that read the version as validated ends last: the publication's render has
+    already stored the file whose cover says «Pubblicata». That file stays the one downloaded,
+    and the late one (another name: the cover differs) is removed, never put in its place."""
+    settings.PDF_RENDERER = "tests.pdf.test_lifecycle.render_while_publishing_and_its_render"
+    publishing.update(
+        version=validated,
+        by=plan.staff,
+        capture=django_capture_on_commit_callbacks,
+        settings=settings,
+    )
+    assert pdf_worker.run_pdf_render(version_pk=validated.pk) is None  # taken over
+    validated.refresh_from_db()
+    assert validated.pdf_status == PdfStatus.READY
+    assert validated.pdf_cover_status == VersionStatus.PUBLISHED
+    assert validated.pdf_file.name == pdf.pdf_name(validated)
+    assert validated.pdf_file.read() == b"%PDF-1.7\n% cover: published\n%%EOF\n"
+    assert pdf_files() == [pdf.pdf_name(validated).removeprefix("pdf/")]
+
+
+def test_an_operators_forced_render_does_not_replace_the_cover_of_a_version_published_meanwhile(
+    validated, plan, settings, django_capture_on_commit_callbacks
+):
+    """``render_pdf --force`` on a validated version while the redazione publishes it: the
+    forced file (its cover says «Validata») is not put in place; the operator is told, and the
+    render the publication queued is still to come."""
+    pdf_worker.run_pdf_render(version_pk=validated.pk)
+    validated.refresh_from_db()
+    validated_file = validated.pdf_file.name
+    settings.PDF_RENDERER = "tests.pdf.test_lifecycle.render_while_publishing"
+    publishing.update(version=validated, by=plan.staff, capture=django_capture_on_commit_callbacks)
+    with pytest.raises(TransitionError) as refused:
+        pdf_services.render_pdf_now(version=validated, force=True)
+    assert refused.value.code == "pdf_changed"
+    validated.refresh_from_db()
+    assert validated.status == VersionStatus.PUBLISHED
+    assert validated.pdf_status == PdfStatus.PENDING
+    assert validated.pdf_file.name == validated_file  # still offered until the new one is ready
+    assert pdf_files() == [validated_file.removeprefix("pdf/")]
+
+
 publishing = {}
+
+
+def render_while_publishing_and_its_render(version):
+    """The stand-in renderer during whose render the redazione publishes the version and the
+    publication's own render runs to the end; then this one returns the cover it read."""
+    publishing["settings"].PDF_RENDERER = "tests.pdf.test_lifecycle.render_cover"
+    with publishing["capture"](execute=False):
+        programme_services.publish_version(version=publishing["version"], by=publishing["by"])
+    assert pdf_worker.run_pdf_render(version_pk=version.pk) is not None
+    return render_cover(version)
+
+
+def render_cover(version):
+    content = b"%PDF-1.7\n% cover: " + str(version.status).encode() + b"\n%%EOF\n"
+    return RenderedPdf(content=content, pages=1, seconds=0.0)
 
 
 def render_while_publishing(version):
