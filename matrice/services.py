@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from matrice.models import Action, ActionArea, Policy, Target, Tool
 from patto.core.exceptions import FrozenVersionError
 from patto.core.locking import ConflictError, FieldChange, save_with_revision
-from patto.core.numbers import grouped
+from patto.core.numbers import format_amount, grouped
 from patto.core.permissions import require_redazione
 from patto.models import PlanVersion
 
@@ -447,7 +447,7 @@ def _action_values(
             errors["budget"] = _("Le risorse non possono essere negative.")
         elif budget > MAX_BUDGET:
             errors["budget"] = _("Le risorse sono troppo alte: al massimo %(max)s euro.") % {
-                "max": MAX_BUDGET
+                "max": format_amount(MAX_BUDGET)
             }
         elif budget != budget.quantize(Decimal("0.01")):
             errors["budget"] = _("Le risorse si indicano in euro con al massimo due decimali.")

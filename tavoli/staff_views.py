@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 
 from matrice.models import Action
 from patto.core.history import HISTORY_LIMIT, HistoryEntry, history_of
+from patto.core.locking import ConflictError
 from patto.core.mixins import FilteredListMixin
 from patto.core.permissions import RedazioneRequiredMixin
 from patto.core.staff_views import (
@@ -544,32 +545,37 @@ class ModerateView(RedazioneRequiredMixin, View):
                     services.approve(item=item, by=request.user, expected_revision=data["revision"])
                     messages.success(request, _("Pubblicato."))
                 return HttpResponseRedirect(back)
+            except ConflictError as exc:
+                form.add_service_error(exc)
+                return self.refused(form, back, status=409)
             except ValidationError as exc:
                 form.add_service_error(exc)
-        return self.refused(form, back)
+        return self.refused(form, back, status=400)
 
-    def refused(self, form: ModerationForm, back: str):
+    def refused(self, form: ModerationForm, back: str, status: int):
         """The page the form was sent from, showing why it was refused: the queue, with its
         filter and pages."""
         split = urlsplit(back)
-        return render_queue(self.request, QueryDict(split.query), back=back, refused=form)
+        response = render_queue(self.request, QueryDict(split.query), back=back, refused=form)
+        response.status_code = status
+        return response
 
 
 class ContributionModerateView(ModerateView):
     model = Contribution
 
-    def refused(self, form: ModerationForm, back: str):
+    def refused(self, form: ModerationForm, back: str, status: int):
         """From the contribution's own page, that page; from the queue, the queue."""
         item = form.instance
         if urlsplit(back).path != reverse("redazione:tavoli_contribution", args=[item.pk]):
-            return super().refused(form, back)
+            return super().refused(form, back, status)
         page = ContributionPageView()
         page.setup(self.request, pk=item.pk)
         page.object = page.get_object()
         context = page.get_context_data(
             refused=form, refused_box=f"moderazione-{item.pk}-reason", back=back
         )
-        return page.render_to_response(context)
+        return page.render_to_response(context, status=status)
 
 
 class CommentModerateView(ModerateView):

@@ -219,6 +219,17 @@ _ELIDED_BEFORE_NUMBER = {
 }
 
 
+# Before zero ("zero" starts with z): "lo 0%", "dallo 0,5".
+_BEFORE_ZERO = {
+    "il": "lo",
+    "del": "dello",
+    "al": "allo",
+    "dal": "dallo",
+    "nel": "nello",
+    "sul": "sullo",
+}
+
+
 def reads_with_vowel(number, *, ordinal=False):
     """Whether the Italian reading of the whole ``number`` starts with a vowel: uno, otto, undici,
     ottanta, ottocento, ottomila, undicimila, un milione… The decimals do not count ("8,5" is
@@ -272,6 +283,8 @@ def italian_article_before_number(value, article="il", *, ordinal=False):
     'alle '
     >>> italian_article_before_number(11, "entro il"), italian_article_before_number(8, "Il")
     ("entro l'", "L'")
+    >>> italian_article_before_number(0), italian_article_before_number(Decimal("0.5"), "dal")
+    ('lo ', 'dallo ')
     """
     *before, last = article.split(" ")
     word = last.lower()
@@ -288,6 +301,10 @@ def italian_article_before_number(value, article="il", *, ordinal=False):
         number = value.hour
     else:
         number = Decimal(str(value).replace(",", "."))
+        if 0 <= number < 1 and word in _BEFORE_ZERO:  # "zero", "zero virgola cinque"
+            zero = _BEFORE_ZERO[word]
+            zero = zero[:1].upper() + zero[1:] if last[:1].isupper() else zero
+            return " ".join([*before, zero]) + " "
     # the hours: le due, le otto, le undici; only l'una elides
     elide = int(number) == 1 if hours else reads_with_vowel(number, ordinal=ordinal)
     if not elide:

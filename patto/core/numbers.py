@@ -18,6 +18,10 @@ _GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 _PLAIN = re.compile(r"\d+(?:,\d+)?")
 # «150000.50», «12.5»: a decimal point, since no Italian group of thousands has one or two digits
 _DECIMAL_POINT = re.compile(r"\d+\.\d{1,2}")
+# «1,500», «150,000»: a comma before exactly three digits after one to three (not a zero), which
+# an English text means as thousands; as Italian it would be a money amount with three decimals:
+# read two ways, refused
+_COMMA_THOUSANDS = re.compile(r"[1-9]\d{0,2},\d{3}")
 # what may surround the figure: spaces (also the non-breaking ones a copied figure carries) and
 # the euro sign; inside it, a space is refused («12 34» may be two numbers)
 _AROUND = re.compile(r"^[\s€]+|[\s€]+$")
@@ -28,12 +32,19 @@ def grouped(count: int) -> str:
     return number_format(count, force_grouping=True)
 
 
+def is_blank(text: str) -> bool:
+    """Nothing but spaces and euro signs: no amount given."""
+    return not _AROUND.sub("", text)
+
+
 def parse_amount(text: str) -> Decimal:
     """The amount ``text`` says, written the Italian way; ``ValueError`` if it is not one or
-    it can be read in more than one way («1.5.0», «150.00,5»)."""
+    it can be read in more than one way («1.5.0», «150.00,5», «1,500»)."""
     compact = _AROUND.sub("", text)
     # a hyphen or a minus sign
     sign, digits = ("-", compact[1:]) if compact[:1] in ("-", "\u2212") else ("", compact)
+    if _COMMA_THOUSANDS.fullmatch(digits):
+        raise ValueError(f"a comma that may group thousands: {text!r}")
     if _GROUPED.fullmatch(digits) or _PLAIN.fullmatch(digits):
         return Decimal(sign + digits.replace(".", "").replace(",", "."))
     if _DECIMAL_POINT.fullmatch(digits):

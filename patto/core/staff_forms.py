@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from patto.core.locking import ConflictError
-from patto.core.numbers import format_amount, grouped, parse_amount
+from patto.core.numbers import format_amount, grouped, is_blank, parse_amount
 from patto.core.widgets import limit_attrs
 from patto.models import ActorCategory, Programme
 
@@ -85,7 +85,9 @@ class Amount(forms.DecimalField):
     }
 
     def to_python(self, value):
-        if isinstance(value, str) and value.strip() not in self.empty_values:
+        if isinstance(value, str) and is_blank(value):
+            value = ""  # spaces, a non-breaking one, a lone «€»: nothing typed
+        if isinstance(value, str) and value not in self.empty_values:
             try:
                 value = str(parse_amount(value))
             except ValueError:

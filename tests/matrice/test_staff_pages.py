@@ -140,6 +140,8 @@ def test_invalid_action_forms_come_back_with_a_message_and_save_nothing(
         ("1.234.567,8", "1234567.80"),
         ("150000.50", "150000.50"),  # a dot before two digits cannot group thousands
         (" 1.500 € ", "1500.00"),
+        ("\u00a01.500,5\u00a0", "1500.50"),  # non-breaking spaces, as a copied figure has
+        ("0,50", "0.50"),
     ],
 )
 def test_budget_is_read_as_an_italian_writes_it(staff_client, draft, typed, stored):
@@ -147,7 +149,9 @@ def test_budget_is_read_as_an_italian_writes_it(staff_client, draft, typed, stor
     assert str(Action.objects.get(code="1.1.9").budget) == stored
 
 
-@pytest.mark.parametrize("typed", ["1.5.0", "150.00,5", "150,000.50", "1.50.000", "1 500", "12,"])
+@pytest.mark.parametrize(
+    "typed", ["1.5.0", "150.00,5", "150,000.50", "1.50.000", "1 500", "12,", "1,500", "150,000"]
+)
 def test_a_budget_that_reads_two_ways_is_refused_showing_how_to_write_it(
     staff_client, draft, typed
 ):
@@ -159,6 +163,21 @@ def test_a_budget_that_reads_two_ways_is_refused_showing_how_to_write_it(
         "gruppi di tre cifre; la virgola separa i decimali)." in html
     )
     assert f'value="{typed}"' in html  # what was typed, to correct
+    assert not Action.objects.filter(code="1.1.9").exists()
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "\u00a0", "€", " € "])
+def test_a_budget_left_blank_is_no_budget(staff_client, draft, typed):
+    response = staff_client.post(url("action_create", draft), action_form(draft, budget=typed))
+    assert response.status_code == 302
+    assert Action.objects.get(code="1.1.9").budget is None
+
+
+def test_a_budget_too_high_says_the_limit_the_italian_way(staff_client, draft):
+    response = staff_client.post(
+        url("action_create", draft), action_form(draft, budget="1.000.000.000.000")
+    )
+    assert "al massimo 999.999.999.999,99 euro" in response.content.decode()
     assert not Action.objects.filter(code="1.1.9").exists()
 
 

@@ -274,6 +274,29 @@ def test_once_a_zone_asks_for_changes_the_others_did_not_decide(client, world):
     assert "Manca la montagna" in register
 
 
+def test_a_zone_added_after_the_validation_is_not_said_to_have_been_cut_short(client, world):
+    """A version validated and published by zones 1 and 2; zone 3 joins the programme's
+    validating zones afterwards: the register says it was not among those asked, not that
+    another zone asked for changes."""
+    for zone, sp in (("zone1", "sp1"), ("zone2", "sp2")):
+        validation_services.decide_validation(
+            version=world["version"], zone=world[zone], by=world[sp], decision="approved"
+        )
+    version = PlanVersion.objects.get(pk=world["version"].pk)
+    programme_services.publish_version(version=version, by=world["staff"])
+    world["programme"].validating_zones.add(ZoneFactory(number=3, name="Zona tre"))
+    page = client.get(version.get_absolute_url()).content.decode()
+    register = page[page.index('id="validation-title"') :]
+    assert "In attesa" not in register and "ha chiesto modifiche" not in register
+    assert register.count("Non ha deciso") == 2  # the table and the list
+    assert (
+        register.count(
+            "La zona non era tra quelle chiamate a validare questa versione: si è aggiunta dopo."
+        )
+        == 2
+    )
+
+
 def test_the_spokesperson_sees_what_changed_since_the_last_decision(client, world):
     staff = world["staff"]
     for zone, sp in (("zone1", "sp1"), ("zone2", "sp2")):

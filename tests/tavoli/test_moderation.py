@@ -104,7 +104,7 @@ def test_a_refused_hiding_in_the_queue_says_why_at_the_reason_and_keeps_it(
             {"revision": item.revision, "decision": "hide", "reason": typed, "next": queue},
         )
         page = response.content.decode()
-        assert response.status_code == 200
+        assert response.status_code == 400  # a reload does not look like a success
         assert "Moderazione della consultazione" in page  # the queue again, as it was filtered
         assert f'<option value="{c.programme.slug}" selected>' in page
         # the error is at the reason, which says so to a screen reader, with what was typed
@@ -133,7 +133,7 @@ def test_a_refused_hiding_on_the_contributions_page_says_why_at_the_reason(clien
         {"revision": contribution.revision, "decision": "hide", "reason": typed, "next": detail},
     )
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Salva la risposta" in page  # the contribution's own page again
     box = f"moderazione-{contribution.pk}-reason"
     tag, kept = reason_box(page, box)
@@ -158,6 +158,30 @@ def test_a_stale_moderation_is_refused(client, consultation):
     assert "Nel frattempo" in response.content.decode()
     contribution.refresh_from_db()
     assert contribution.is_approved
+
+
+def test_a_hiding_refused_by_a_conflict_keeps_the_reason_typed(client, consultation):
+    """Someone approved the contribution while this member of staff was writing why to hide
+    it: the contribution's page again, the conflict said at the top, the reason still in its
+    box to send again."""
+    c = consultation
+    contribution = c.online(moderation=Moderation.PENDING)
+    stale = contribution.revision
+    client.force_login(c.staff)
+    url = reverse("redazione:tavoli_contribution_moderate", args=[contribution.pk])
+    detail = reverse("redazione:tavoli_contribution", args=[contribution.pk])
+    client.post(url, {"revision": stale, "decision": "approve"})
+    typed = "Fuori tema: parla di un altro comune."
+    response = client.post(
+        url, {"revision": stale, "decision": "hide", "reason": typed, "next": detail}
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Nel frattempo" in page
+    _tag, kept = reason_box(page, f"moderazione-{contribution.pk}-reason")
+    assert kept == typed
+    contribution.refresh_from_db()
+    assert contribution.is_approved and contribution.hidden_reason == ""
 
 
 def test_the_staff_page_of_an_online_contribution_shows_its_moderation(client, consultation):

@@ -3,6 +3,8 @@ every public page, count, open data file and search result, its address says it 
 the author still finds it in their profile; withdrawing twice, or once the redazione has taken
 it up, is refused and changes nothing; the redazione can no longer moderate, answer or edit it."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -45,7 +47,7 @@ def test_the_author_withdraws_it_and_it_leaves_the_public_pages(client, consulta
     assert response.redirect_chain[-1][0] == reverse("profile:detail") + "#contributi"
     profile = response.content.decode()
     assert f"Hai ritirato il contributo «{TITLE}»" in profile
-    assert "L&#x27;hai ritirato il" in profile or "L'hai ritirato il" in profile
+    assert re.search(r"L(?:'|&#x27;)hai ritirato (?:il |l'|l&#x27;)\d", profile)
     assert withdraw_url(c, contribution) not in profile  # nothing left to withdraw
 
     contribution.refresh_from_db()
@@ -88,7 +90,7 @@ def test_a_second_click_says_it_is_done_and_changes_nothing(client, consultation
     contribution.refresh_from_db()
     assert (contribution.moderated_at, contribution.revision) == first
     page = client.get(withdraw_url(c, contribution)).content.decode()
-    assert "Hai ritirato questo contributo il" in page
+    assert re.search(r"Hai ritirato questo contributo (?:il |l'|l&#x27;)\d", page)
     assert f'action="{withdraw_url(c, contribution)}"' not in page
 
 

@@ -3,6 +3,7 @@ at /redazione/zone/importa/: upload, preview, confirm. Who may do it (a table of
 actions), what the preview says, what confirming changes, and each refusal changing nothing."""
 
 import html as html_lib
+import re
 from io import StringIO
 
 import pytest
@@ -173,7 +174,7 @@ def test_a_second_confirmation_is_refused_and_changes_nothing(staff_client, staf
     response = staff_client.post(preview_url(upload), data)
 
     assert response.status_code == 409
-    assert "Questo file è già stato caricato il" in html(response)
+    assert re.search(r"Questo file è già stato caricato (?:il |l'|l&#x27;)\d", html(response))
     assert zones() == after_first
 
 
