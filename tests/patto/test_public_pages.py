@@ -134,17 +134,9 @@ def proposal_card(client, slug) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", card[: card.index("</section>")]).split())
 
 
-@pytest.mark.parametrize(
-    ("opened", "closes", "invited"),
-    [(-1, 10, True), (-10, -1, False), (1, 10, False)],
-    ids=["open", "closed", "upcoming"],
-)
-def test_a_proposal_a_zone_asked_to_change_invites_contributions_only_for_the_next_version(
-    client, opened, closes, invited
-):
-    """A zone asked for changes: a new version is coming. While the consultation is open by its
-    dates, contributions are still welcome, for that next version; otherwise the card does not
-    invite any."""
+def changed_proposal_in_consultation(*, opened: int, closes: int) -> None:
+    """The built programme's proposal (version 3) after a zone asked for changes, with a
+    consultation opening and closing ``opened`` and ``closes`` days from now."""
     build(1)
     programme = Programme.objects.get(slug="programma-0")
     PlanVersion.objects.filter(programme=programme, number=3).update(
@@ -158,6 +150,20 @@ def test_a_proposal_a_zone_asked_to_change_invites_contributions_only_for_the_ne
         consultation_opens_at=now + datetime.timedelta(days=opened),
         consultation_closes_at=now + datetime.timedelta(days=closes),
     )
+
+
+@pytest.mark.parametrize(
+    ("opened", "closes", "invited"),
+    [(-1, 10, True), (-10, -1, False), (1, 10, False)],
+    ids=["open", "closed", "upcoming"],
+)
+def test_a_proposal_a_zone_asked_to_change_invites_contributions_only_for_the_next_version(
+    client, opened, closes, invited
+):
+    """A zone asked for changes: a new version is coming. While the consultation is open by its
+    dates, contributions are still welcome, for that next version; otherwise the card does not
+    invite any."""
+    changed_proposal_in_consultation(opened=opened, closes=closes)
     card = proposal_card(client, "programma-0")
     assert "Una zona omogenea ha chiesto modifiche" in card
     assert ("Leggi la proposta e lascia un contributo" in card) == invited
@@ -177,19 +183,7 @@ def test_the_home_page_and_the_plan_in_force_say_where_contributions_to_a_change
     """A zone asked for changes while the consultation is open: the home page's invitation and
     the plan in force's notice of the newer proposal say that a contribution left now is read
     for the new version, and the notice no longer says this proposal will replace the plan."""
-    build(1)
-    programme = Programme.objects.get(slug="programma-0")
-    PlanVersion.objects.filter(programme=programme, number=3).update(
-        status=VersionStatus.CHANGES_REQUESTED
-    )
-    now = timezone.now()
-    PhaseFactory(
-        programme=programme,
-        position=9,
-        is_consultation=True,
-        consultation_opens_at=now - datetime.timedelta(days=1),
-        consultation_closes_at=now + datetime.timedelta(days=10),
-    )
+    changed_proposal_in_consultation(opened=-1, closes=10)
     going = "I contributi che lasci ora su questa proposta servono a scrivere la nuova versione."
 
     def text(address):
