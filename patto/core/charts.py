@@ -35,12 +35,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from patto.core import spreadsheets
+from patto.core.numbers import grouped as _number
 
 BARS = "bars"
 STACKED = "stacked"
@@ -383,11 +383,6 @@ def _marker(look: Look, x: float, y: float) -> str:
             f'L{x - 5.5:.1f},{y:.1f} Z" {colour}/>'
         )
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" {colour}/>'
-
-
-def _number(value: int) -> str:
-    """``12.000`` in Italian, ``12,000`` in English: amounts in euros run to millions."""
-    return number_format(value, force_grouping=True)
 
 
 def _widest_figure(values) -> float:
