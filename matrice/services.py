@@ -35,11 +35,19 @@ def copy_content(*, source, target, by=None) -> None:
     edits and conflicts can be explained from there.
 
     Set-based: each kind of item, its history records and each kind of link is one
-    ``INSERT … SELECT`` (18 statements, however large the version), and the database never
-    sends the rows to Python. A copy starts at revision 1; an area or action goes to the copy
-    of its policy or area (found by key). On PostgreSQL a copy also takes the search document
-    of the row it copies (same text, same document), so the search triggers need not compute
-    it again (``patto.search`` migration 0002)."""
+    ``INSERT … SELECT``, however large the version, and the database never sends the content
+    to Python, only each copy's id beside the id of the row it copies (one query per kind). A
+    copy starts at revision 1; an area or action goes to the copy of its policy or area, a link
+    to the copy of its action and, for a tool or target, to the copy of its entry. On
+    PostgreSQL a copy also takes the search document of the row it copies (same text, same
+    document), so the search triggers need not compute it again (``patto.search`` migration
+    0002).
+
+    Why the pairs of ids are read: the statements that give a copy its parent or its links
+    used to find the copy by key among the rows just inserted, and PostgreSQL's statistics
+    know nothing of those rows yet, so it planned a nested loop through every copy for every
+    row (100 ms per kind of link on a version of 1,000 actions). A list of pairs written into
+    the statement has a known size, and the plan is a hash join whatever the statistics say."""
     if target.is_frozen:
         raise FrozenVersionError(target)
     params = {
@@ -50,13 +58,14 @@ def copy_content(*, source, target, by=None) -> None:
         "reason": f"copia dalla versione {source.number}",
     }
     with_document = connection.vendor == "postgresql"
+    copies = {}  # model → [(id of the row in source, id of its copy in target)]
 
     def clone(model, parent=None):
         """The rows of ``model`` in ``source``, inserted into ``target``, then one history
         record ("+") for each of them. ``parent`` is the name of the foreign key to the item
         the row belongs to (an area's policy, an action's area)."""
         table = model._meta.db_table
-        columns, values, joins = [], [], ""
+        columns, values, joins, pairs = [], [], "", ""
         for field in model._meta.concrete_fields:
             if field.primary_key:
                 continue
@@ -66,13 +75,9 @@ def copy_content(*, source, target, by=None) -> None:
             elif field.name == "revision":
                 values.append(str(int(field.get_default())))
             elif field.name == parent:
-                parent_table = field.related_model._meta.db_table
-                values.append("new_parent.id")
-                joins = (
-                    f"JOIN {parent_table} old_parent ON old_parent.id = old.{field.column} "
-                    f"JOIN {parent_table} new_parent ON new_parent.version_id = %(target)s "
-                    "AND new_parent.key = old_parent.key "
-                )
+                pairs = _pairs("parent_copy", copies[field.related_model])
+                values.append("parent_copy.new_id")
+                joins = f"JOIN parent_copy ON parent_copy.old_id = old.{field.column} "
             else:
                 values.append(f"old.{field.column}")
         if with_document and model in SEARCHED:
@@ -82,7 +87,7 @@ def copy_content(*, source, target, by=None) -> None:
         tracked = [field.attname for field in history.tracked_fields]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"{pairs}INSERT INTO {table} ({', '.join(columns)}) "
                 f"SELECT {', '.join(values)} FROM {table} old {joins}"
                 "WHERE old.version_id = %(source)s ORDER BY old.id",
                 params,
@@ -94,38 +99,39 @@ def copy_content(*, source, target, by=None) -> None:
                 f"FROM {table} WHERE version_id = %(target)s ORDER BY id",
                 params,
             )
+            cursor.execute(
+                f"SELECT id, key, version_id FROM {table} WHERE version_id IN (%s, %s)",
+                [source.pk, target.pk],
+            )
+            copies[model] = _paired_by_key(cursor.fetchall(), source.pk)
 
     clone(Tool)
     clone(Target)
     clone(Policy)
     clone(ActionArea, parent="policy")
     clone(Action, parent="area")
+    if not copies[Action]:
+        return
 
     def clone_links(field, column, catalogue=None):
         """The links of ``field`` (a many-to-many of Action) of the source's actions, given to
-        their copies (found by key): one INSERT … SELECT, however many links there are. A link
-        to a catalogue entry goes to the entry of the same key in ``target``."""
+        their copies: one INSERT … SELECT, however many links there are. A link to a catalogue
+        entry goes to the copy of the entry."""
         through = field.remote_field.through._meta.db_table
-        to_entry = "link.{column}"
+        pairs = _pairs("action_copy", copies[Action])
+        to_entry = f"link.{column}"
         joins = ""
         if catalogue is not None:
-            table = catalogue._meta.db_table
-            to_entry = "new_entry.id"
-            joins = (
-                f"JOIN {table} old_entry ON old_entry.id = link.{column} "
-                f"JOIN {table} new_entry ON new_entry.version_id = %(target)s "
-                "AND new_entry.key = old_entry.key "
-            )
-        action_table = Action._meta.db_table
+            if not copies[catalogue]:
+                return  # no entry, so no link to one
+            pairs += _pairs("entry_copy", copies[catalogue], more=True)
+            to_entry = "entry_copy.new_id"
+            joins = f"JOIN entry_copy ON entry_copy.old_id = link.{column} "
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {through} (action_id, {column}) "
-                f"SELECT new_action.id, {to_entry.format(column=column)} FROM {through} link "
-                f"JOIN {action_table} old_action ON old_action.id = link.action_id "
-                f"JOIN {action_table} new_action ON new_action.version_id = %(target)s "
-                "AND new_action.key = old_action.key "
-                f"{joins}WHERE old_action.version_id = %(source)s",
-                {"source": source.pk, "target": target.pk},
+                f"{pairs}INSERT INTO {through} (action_id, {column}) "
+                f"SELECT action_copy.new_id, {to_entry} FROM {through} link "
+                f"JOIN action_copy ON action_copy.old_id = link.action_id {joins}"
             )
             # the copy's first history record holds its links too: without them the first
             # edit of a copy looked as if it had set every tool and target, and a conflict on
@@ -134,19 +140,31 @@ def copy_content(*, source, target, by=None) -> None:
             historical = history_model.__dict__[field.name].model._meta.db_table
             history_table = history_model._meta.db_table
             cursor.execute(
+                f"{_pairs('action_copy', copies[Action])}"
                 f"INSERT INTO {historical} (id, history_id, action_id, {column}) "
                 f"SELECT link.id, record.history_id, link.action_id, link.{column} "
-                f"FROM {through} link "
-                f"JOIN {action_table} new_action ON new_action.id = link.action_id "
-                f"JOIN {history_table} record ON record.id = new_action.id "
-                "WHERE new_action.version_id = %(target)s",
-                {"target": target.pk},
+                f"FROM action_copy JOIN {through} link ON link.action_id = action_copy.new_id "
+                f"JOIN {history_table} record ON record.id = link.action_id"
             )
 
     clone_links(Action._meta.get_field("tools"), "tool_id", Tool)
     clone_links(Action._meta.get_field("targets"), "target_id", Target)
     clone_links(Action._meta.get_field("zones"), "zone_id")
     clone_links(Action._meta.get_field("tables"), "thematictable_id")
+
+
+def _paired_by_key(rows, source_id) -> list[tuple[int, int]]:
+    """(id in source, id of the copy) for rows of (id, key, version id) of both versions."""
+    copy_of = {key: pk for pk, key, version_id in rows if version_id != source_id}
+    return [(pk, copy_of[key]) for pk, key, version_id in rows if version_id == source_id]
+
+
+def _pairs(name: str, pairs, more=False) -> str:
+    """A common table expression ``name(old_id, new_id)`` listing ``pairs`` — integers read
+    from the database, written into the statement (no parameters: SQLite allows a limited
+    number, and a version may have thousands of rows). ``more`` continues a WITH."""
+    rows = ", ".join(f"({int(old)}, {int(new)})" for old, new in pairs)
+    return f"{', ' if more else 'WITH '}{name}(old_id, new_id) AS (VALUES {rows}) "
 
 
 # ---------------------------------------------------------------------------------------------
