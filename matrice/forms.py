@@ -3,12 +3,15 @@
 version) is checked by the services in ``matrice.services``, whose errors the views put back on
 the form's fields."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from matrice import spreadsheets, staff_queries
 from matrice.models import ActionArea, Policy, Target, Tool
+from patto.core.numbers import format_amount
 from patto.core.staff_forms import Amount, PickerSelectMultiple, ServiceErrorsMixin
 from tavoli.models import ThematicTable
 from zone.models import Zone
@@ -75,6 +78,8 @@ def shown(field, value) -> str:
         return ", ".join(sorted(labels.get(pk, "?") for pk in pks)) or "–"
     if hasattr(value, "isoformat"):
         return date_format(value, "j E Y")
+    if isinstance(value, Decimal):  # an amount, as the field reads it back: «150.000,50»
+        return format_amount(value)
     return str(value) if value not in ("", None) else "–"
 
 

@@ -250,6 +250,8 @@ def display_value(model, name: str, value) -> str:
         return value.strftime("%H:%M")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, Decimal):  # an amount, as the Amount field reads it back
+        return format_amount(value)
     return str(value)
 
 

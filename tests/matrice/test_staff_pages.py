@@ -250,7 +250,9 @@ def test_the_second_of_two_open_forms_is_refused_showing_both_values(client, dra
     opened_at = action.revision  # both open the form now
 
     client.force_login(anna)
-    first = action_form(draft, code=action.code, title="Titolo di Anna", revision=opened_at)
+    first = action_form(
+        draft, code=action.code, title="Titolo di Anna", budget="150.000,50", revision=opened_at
+    )
     assert client.post(form_url, first).status_code == 302
 
     client.force_login(bruno)
@@ -263,6 +265,9 @@ def test_the_second_of_two_open_forms_is_refused_showing_both_values(client, dra
     assert response.status_code == 409
     assert "Nel frattempo Anna Redattrice ha salvato questa voce" in html
     assert "Titolo di Anna" in html and "Titolo di Bruno" in html  # theirs next to mine
+    # an amount as the field reads it back, not as the database stores it
+    table = html[html.index('id="conflict-title"') : html.index("</table>")]
+    assert "<td>150.000,50</td>" in table and "150000.50" not in table
     assert 'value="Titolo di Bruno"' in html  # the form keeps what Bruno typed
     action.refresh_from_db()
     assert action.title == "Titolo di Anna"  # nothing overwritten

@@ -464,6 +464,7 @@ def test_a_conflict_is_shown_and_the_typed_values_kept(client, world, other_staf
         action_key=world.local.key,
         state="in_progress",
         progress=50,
+        committed=Decimal("150000.50"),
         expected_revision=1,
         by=other_staff,
     )
@@ -474,6 +475,8 @@ def test_a_conflict_is_shown_and_the_typed_values_kept(client, world, other_staf
     page = response.content.decode()
     assert response.status_code == 409
     assert "Nel frattempo" in page and "Cosa è cambiato nel frattempo" in page
+    # the other person's amount as the field reads it back, not as the database stores it
+    assert "150.000,50" in page and "150000.50" not in page
     assert 'name="progress" value="100"' in page
     assert 'name="revision" value="2"' in page
     assert ActionMonitoring.objects.get().progress == 50
