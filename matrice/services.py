@@ -75,6 +75,9 @@ def copy_content(*, source, target, by=None) -> None:
             elif field.name == "revision":
                 values.append(str(int(field.get_default())))
             elif field.name == parent:
+                if not copies[field.related_model]:  # no parent, so no row of this kind
+                    copies[model] = []
+                    return
                 pairs = _pairs("parent_copy", copies[field.related_model])
                 values.append("parent_copy.new_id")
                 joins = f"JOIN parent_copy ON parent_copy.old_id = old.{field.column} "
@@ -154,15 +157,22 @@ def copy_content(*, source, target, by=None) -> None:
 
 
 def _paired_by_key(rows, source_id) -> list[tuple[int, int]]:
-    """(id in source, id of the copy) for rows of (id, key, version id) of both versions."""
+    """(id in source, id of the copy) for rows of (id, key, version id) of both versions; a
+    row that was not copied (its parent was not in ``source``) has no pair."""
     copy_of = {key: pk for pk, key, version_id in rows if version_id != source_id}
-    return [(pk, copy_of[key]) for pk, key, version_id in rows if version_id == source_id]
+    return [
+        (pk, copy_of[key])
+        for pk, key, version_id in rows
+        if version_id == source_id and key in copy_of
+    ]
 
 
 def _pairs(name: str, pairs, more=False) -> str:
-    """A common table expression ``name(old_id, new_id)`` listing ``pairs`` — integers read
-    from the database, written into the statement (no parameters: SQLite allows a limited
-    number, and a version may have thousands of rows). ``more`` continues a WITH."""
+    """A common table expression ``name(old_id, new_id)`` listing ``pairs`` (not empty) —
+    integers read from the database, written into the statement rather than passed as
+    parameters, of which SQLite allows a limited number. SQLite's limit on a statement's length
+    (1,000,000 bytes by default) still holds: about 50,000 pairs, fifty times the largest
+    version of the bench. ``more`` continues a WITH."""
     rows = ", ".join(f"({int(old)}, {int(new)})" for old, new in pairs)
     return f"{', ' if more else 'WITH '}{name}(old_id, new_id) AS (VALUES {rows}) "
 

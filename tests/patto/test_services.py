@@ -247,6 +247,28 @@ def test_a_new_version_is_copied_in_a_fixed_number_of_queries(
             assert cursor.fetchone()[0] == actions
 
 
+@pytest.mark.parametrize(
+    "shape",
+    [
+        {"policies": 0, "areas": 0, "actions": 0, "tools": 0, "targets": 0},
+        {"policies": 1, "areas": 0, "actions": 0},
+        {"policies": 2, "areas": 1, "actions": 0},
+        {"policies": 1, "areas": 1, "actions": 2, "tools": 0, "targets": 0},
+    ],
+    ids=["empty", "policy only", "no action", "no catalogue"],
+)
+def test_a_version_with_a_kind_of_item_missing_is_copied_too(staff, shape):
+    """A version may be sent with a policy and nothing under it: its new version is a copy
+    of what there is, never an error."""
+    first = build_version(**shape, status=VersionStatus.PUBLISHED).version
+    second = programme_services.create_version(programme=first.programme, by=staff)
+    assert second.status == VersionStatus.DRAFT
+    assert compute_fingerprint(second) == compute_fingerprint(first)
+    for model, count in ((Policy, "policies"), (ActionArea, "areas"), (Action, "actions")):
+        expected = shape[count] * (shape["policies"] if count == "areas" else 1)
+        assert model.objects.filter(version=second).count() == expected
+
+
 def test_only_one_draft_at_a_time(staff):
     programme = ProgrammeFactory()
     draft_with_content(programme)
