@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 
 from matrice.models import Policy
@@ -145,6 +146,9 @@ def test_send_is_not_offered_while_another_version_is_in_validation(staff_client
     assert send_url not in page
     assert "Non disponibile.</span> La versione 1 è ancora in validazione" in page
     assert 'disabled aria-describedby="step-invia-' in page
+    # every version says when it was made, the draft too, which has no other date yet
+    created = date_format(timezone.localtime(piano["draft"].created_at), "j E Y")
+    assert f"creata {created}<br>" in page
     dashboard = staff_client.get(reverse("redazione:dashboard")).content.decode()
     assert send_url not in dashboard
     assert "La versione 1 è ancora in validazione" in dashboard
@@ -207,6 +211,8 @@ def test_the_dashboard_counts_the_zones_that_validated(staff_client, staff):
     on = escape(italian_article_before_number(version.validated_at, "il"))
     dashboard = staff_client.get(reverse("redazione:dashboard")).content.decode()
     assert f"Versione 1 validata da 3 zone su 3 {on}" in dashboard
+    # who validates, said as a rule, not as if the version were validated already
+    assert "Ogni versione è validata dalle 3 zone omogenee." in dashboard
 
 
 def test_the_dashboard_of_a_programme_validated_by_staff(staff_client):
@@ -216,6 +222,7 @@ def test_the_dashboard_of_a_programme_validated_by_staff(staff_client):
     on = escape(italian_article_before_number(version.created_at, "il"))
     dashboard = staff_client.get(reverse("redazione:dashboard")).content.decode()
     assert f"Versione 1 pubblicata {on}" in dashboard and "è il piano in vigore" in dashboard
+    assert "Ogni versione è validata dalla redazione." in dashboard
 
 
 @pytest.mark.parametrize(
