@@ -78,7 +78,7 @@ def copy_content(*, source, target, by=None) -> None:
                 if not copies[field.related_model]:  # no parent, so no row of this kind
                     copies[model] = []
                     return
-                pairs = _pairs("parent_copy", copies[field.related_model])
+                pairs = _with(parent_copy=copies[field.related_model])
                 values.append("parent_copy.new_id")
                 joins = f"JOIN parent_copy ON parent_copy.old_id = old.{field.column} "
             else:
@@ -121,15 +121,14 @@ def copy_content(*, source, target, by=None) -> None:
         their copies: one INSERT … SELECT, however many links there are. A link to a catalogue
         entry goes to the copy of the entry."""
         through = field.remote_field.through._meta.db_table
-        pairs = _pairs("action_copy", copies[Action])
-        to_entry = f"link.{column}"
-        joins = ""
+        lists, to_entry, joins = {"action_copy": copies[Action]}, f"link.{column}", ""
         if catalogue is not None:
             if not copies[catalogue]:
                 return  # no entry, so no link to one
-            pairs += _pairs("entry_copy", copies[catalogue], more=True)
+            lists["entry_copy"] = copies[catalogue]
             to_entry = "entry_copy.new_id"
             joins = f"JOIN entry_copy ON entry_copy.old_id = link.{column} "
+        pairs = _with(**lists)  # the history's statement below reads action_copy only
         with connection.cursor() as cursor:
             cursor.execute(
                 f"{pairs}INSERT INTO {through} (action_id, {column}) "
@@ -143,8 +142,7 @@ def copy_content(*, source, target, by=None) -> None:
             historical = history_model.__dict__[field.name].model._meta.db_table
             history_table = history_model._meta.db_table
             cursor.execute(
-                f"{_pairs('action_copy', copies[Action])}"
-                f"INSERT INTO {historical} (id, history_id, action_id, {column}) "
+                f"{pairs}INSERT INTO {historical} (id, history_id, action_id, {column}) "
                 f"SELECT link.id, record.history_id, link.action_id, link.{column} "
                 f"FROM action_copy JOIN {through} link ON link.action_id = action_copy.new_id "
                 f"JOIN {history_table} record ON record.id = link.action_id"
@@ -167,14 +165,19 @@ def _paired_by_key(rows, source_id) -> list[tuple[int, int]]:
     ]
 
 
-def _pairs(name: str, pairs, more=False) -> str:
-    """A common table expression ``name(old_id, new_id)`` listing ``pairs`` (not empty) —
-    integers read from the database, written into the statement rather than passed as
-    parameters, of which SQLite allows a limited number. SQLite's limit on a statement's length
-    (1,000,000 bytes by default) still holds: about 50,000 pairs, fifty times the largest
-    version of the bench. ``more`` continues a WITH."""
-    rows = ", ".join(f"({int(old)}, {int(new)})" for old, new in pairs)
-    return f"{', ' if more else 'WITH '}{name}(old_id, new_id) AS (VALUES {rows}) "
+def _with(**lists) -> str:
+    """A WITH clause: a common table expression ``name(old_id, new_id)`` for each list of pairs
+    (none empty) — integers read from the database, written into the statement rather than
+    passed as parameters, of which SQLite allows a limited number. SQLite's limit on a
+    statement's length (1,000,000 bytes by default) still holds: about 50,000 pairs, fifty
+    times the largest version of the bench."""
+    tables = (
+        f"{name}(old_id, new_id) AS (VALUES "
+        + ", ".join(f"({int(old)}, {int(new)})" for old, new in pairs)
+        + ")"
+        for name, pairs in lists.items()
+    )
+    return f"WITH {', '.join(tables)} "
 
 
 # ---------------------------------------------------------------------------------------------
